@@ -1,0 +1,451 @@
+// EventLog: opening, the append queue and the group commit. Reads are in event_log_read.cc,
+// verification in verify.cc.
+#include "ledger/event_log.h"
+
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+#include <kj/exception.h>
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <cstring>
+#include <filesystem>
+#include <future>
+
+#include "ledger/clock.h"
+#include "ledger/record_format.h"
+#include "ledger/rocks_status.h"
+#include "ledger/validation.h"
+
+namespace ledger {
+
+struct EventLog::Pending {
+  AppendRequest request;
+  AppendCallback done;
+};
+
+// What one group commit has built so far.
+struct EventLog::GroupState {
+  rocksdb::WriteBatch batch;
+  uint64_t position = 0;  // the last position assigned
+  Hash prev{};            // the hash of that position
+  Time now{};
+  std::unordered_map<std::string, uint64_t> versions;  // stream -> version after this group
+  std::unordered_map<std::string, AppendResult> keys;  // idempotency keys used in this group
+  std::vector<RecordedEvent> events;                   // to publish once durable
+};
+
+namespace {
+
+rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache,
+                                           bool bloom) {
+  rocksdb::ColumnFamilyOptions cf;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  if (bloom) table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  cf.compression = rocksdb::kLZ4Compression;
+  cf.bottommost_compression = rocksdb::kZSTD;
+  return cf;
+}
+
+bool Aligned(const void* p) { return reinterpret_cast<uintptr_t>(p) % sizeof(capnp::word) == 0; }
+
+}  // namespace
+
+EventLog::EventLog(std::string dir, const Options& options)
+    : dir_(std::move(dir)), options_(options), clock_(options.clock) {
+  if (clock_ == nullptr) {
+    own_clock_ = std::make_unique<SystemClock>();
+    clock_ = own_clock_.get();
+  }
+  if (options_.max_group_events < options_.max_batch_events)
+    options_.max_group_events = options_.max_batch_events;
+}
+
+Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir, const Options& options) {
+  std::unique_ptr<EventLog> log(new EventLog(dir, options));
+  LEDGER_RETURN_IF_ERROR(log->OpenDatabase());
+  LEDGER_RETURN_IF_ERROR(log->LoadHead());
+  if (!options.read_only) log->committer_ = std::thread([p = log.get()] { p->CommitLoop(); });
+  return log;
+}
+
+Status EventLog::OpenDatabase() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  bool exists = fs::exists(fs::path(dir_) / "CURRENT", ec);
+  if (!exists && (!options_.create_if_missing || options_.read_only))
+    return Status::NotFound("no ledger in '" + dir_ + "'");
+
+  rocksdb::DBOptions db;
+  db.create_if_missing = true;
+  db.create_missing_column_families = true;
+  db.paranoid_checks = true;
+  db.max_background_jobs = 2;
+  db.keep_log_file_num = 3;
+  db.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  db.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  auto cache = rocksdb::NewLRUCache(options_.block_cache_bytes);
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+      {rocksdb::kDefaultColumnFamilyName, FamilyOptions(cache, true)},
+      {kEventsFamily, FamilyOptions(cache, false)},
+      {kStreamsFamily, FamilyOptions(cache, false)},
+      {kIdempotencyFamily, FamilyOptions(cache, true)},
+      {kProjectionsFamily, FamilyOptions(cache, true)},
+  };
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s =
+      options_.read_only ? rocksdb::DB::OpenForReadOnly(db, dir_, families, &handles_, &raw)
+                         : rocksdb::DB::Open(db, dir_, families, &handles_, &raw);
+  if (!s.ok()) return FromRocks(s, "opening the ledger in '" + dir_ + "'");
+  db_.reset(raw);
+  default_ = handles_[0];
+  events_ = handles_[1];
+  streams_ = handles_[2];
+  idempotency_ = handles_[3];
+  projections_ = handles_[4];
+
+  std::string format;
+  s = db_->Get(rocksdb::ReadOptions(), default_, kFormatKey, &format);
+  if (s.IsNotFound()) {
+    if (options_.read_only) return Status::Ok();
+    std::string v;
+    PutBigEndian64(&v, kFormatVersion);
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    return FromRocks(db_->Put(wo, default_, kFormatKey, v), "writing the format record");
+  }
+  if (!s.ok()) return FromRocks(s, "reading the format record");
+  if (format.size() != 8 || GetBigEndian64(format) != kFormatVersion)
+    return Status::FailedPrecondition("the ledger in '" + dir_ +
+                                      "' has an unknown format (this build reads format " +
+                                      std::to_string(kFormatVersion) + ")");
+  return Status::Ok();
+}
+
+Status EventLog::LoadHead() {
+  Head head;
+  std::string bytes;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), default_, kHeadKey, &bytes);
+  if (s.ok()) {
+    Result<Head> decoded = DecodeHead(bytes);
+    if (!decoded.ok()) {
+      damage_ = decoded.status();
+    } else {
+      head = *decoded;
+    }
+  } else if (!s.IsNotFound()) {
+    return FromRocks(s, "reading the head record");
+  }
+
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), events_));
+  it->SeekToLast();
+  LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading the last event"));
+  if (!it->Valid()) {
+    if (head.position != 0 && damage_.ok())
+      damage_ = Status::DataLoss("the head record says the log ends at position " +
+                                 std::to_string(head.position) + " but the log is empty");
+  } else if (damage_.ok()) {
+    Result<RecordedEvent> last = RecordedEvent::Decode(it->value().ToStringView());
+    Result<uint64_t> key = DecodePositionKey(it->key().ToStringView());
+    if (!last.ok() || !key.ok()) {
+      damage_ = Status::DataLoss("the last event of the log is damaged");
+    } else if (*key != head.position || last->hash() != head.hash) {
+      damage_ = Status::DataLoss("the log ends at position " + std::to_string(*key) +
+                                 " but the head record says position " +
+                                 std::to_string(head.position));
+    }
+  }
+  if (!damage_.ok())
+    damage_ = damage_.Annotate("the ledger is damaged; appends are refused (run `ledgerctl verify`)");
+  committed_ = head;
+  std::lock_guard<std::mutex> lock(live_mu_);
+  head_ = head;
+  return Status::Ok();
+}
+
+EventLog::~EventLog() { (void)Close(); }
+
+Status EventLog::Close() {
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    if (closed_) return Status::Ok();
+    closing_ = true;
+  }
+  queue_cv_.notify_all();
+  if (committer_.joinable()) committer_.join();
+  {
+    std::lock_guard<std::mutex> lock(live_mu_);
+    stopping_ = true;
+  }
+  live_cv_.notify_all();
+  Status status;
+  if (db_ != nullptr) {
+    if (!options_.read_only && options_.durability == Durability::kBulk)
+      status = FromRocks(db_->SyncWAL(), "syncing the log");
+    for (rocksdb::ColumnFamilyHandle* h : handles_) (void)db_->DestroyColumnFamilyHandle(h);
+    handles_.clear();
+    Status closed = FromRocks(db_->Close(), "closing the ledger");
+    if (status.ok()) status = closed;
+    db_.reset();
+  }
+  std::lock_guard<std::mutex> lock(queue_mu_);
+  closed_ = true;
+  return status;
+}
+
+Status EventLog::Usable() const {
+  if (db_ == nullptr) return Status::Unavailable("the ledger is closed");
+  return Status::Ok();
+}
+
+Status EventLog::damage() const { return damage_; }
+
+Status EventLog::Sync() {
+  LEDGER_RETURN_IF_ERROR(Usable());
+  if (options_.read_only || options_.durability == Durability::kSync) return Status::Ok();
+  return FromRocks(db_->SyncWAL(), "syncing the log");
+}
+
+Result<AppendResult> EventLog::Append(AppendRequest request) {
+  std::promise<Result<AppendResult>> promise;
+  std::future<Result<AppendResult>> future = promise.get_future();
+  AppendAsync(std::move(request),
+              [&promise](Result<AppendResult> r) { promise.set_value(std::move(r)); });
+  return future.get();
+}
+
+void EventLog::AppendAsync(AppendRequest request, AppendCallback done) {
+  if (options_.read_only) {
+    done(Status::FailedPrecondition("the ledger was opened read-only"));
+    return;
+  }
+  Status valid = ValidateAppend(request, options_);
+  if (!valid.ok()) {
+    done(std::move(valid));
+    return;
+  }
+  {
+    std::unique_lock<std::mutex> lock(queue_mu_);
+    if (closing_) {
+      lock.unlock();
+      done(Status::Unavailable("the ledger is closed"));
+      return;
+    }
+    queue_.push_back(Pending{std::move(request), std::move(done)});
+  }
+  queue_cv_.notify_one();
+}
+
+void EventLog::CommitLoop() {
+  std::vector<Pending> group;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(queue_mu_);
+      queue_cv_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // closing, and everything queued is done
+      size_t events = 0;
+      while (!queue_.empty() && (group.empty() || events + queue_.front().request.events.size() <=
+                                                      options_.max_group_events)) {
+        events += queue_.front().request.events.size();
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    CommitGroup(group);
+    group.clear();
+  }
+}
+
+void EventLog::CommitGroup(std::vector<Pending>& group) {
+  Status refuse = !damage_.ok() ? damage_ : write_failure_;
+  if (!refuse.ok()) {
+    for (Pending& p : group) p.done(refuse);
+    return;
+  }
+  GroupState g;
+  g.position = committed_.position;
+  g.prev = committed_.hash;
+  g.now = std::max(clock_->Now(), committed_.recorded_at);
+
+  std::vector<Result<AppendResult>> results;
+  results.reserve(group.size());
+  for (Pending& p : group) results.push_back(Prepare(p.request, g));
+
+  if (g.position != committed_.position) {
+    Head head{g.position, g.prev, g.now};
+    g.batch.Put(default_, kHeadKey, EncodeHead(head));
+    rocksdb::WriteOptions wo;
+    wo.sync = options_.durability == Durability::kSync;
+    Status written = FromRocks(db_->Write(wo, &g.batch), "writing to the log");
+    if (!written.ok()) {
+      write_failure_ = written.Annotate("a write failed; reopen the ledger");
+      for (Result<AppendResult>& r : results)
+        if (r.ok()) r = write_failure_;
+    } else {
+      committed_ = head;
+      if (version_cache_.size() + g.versions.size() > (1u << 17)) version_cache_.clear();
+      for (auto& [stream, version] : g.versions) version_cache_[stream] = version;
+      Publish(std::move(g.events), head);
+    }
+  }
+  for (size_t i = 0; i < group.size(); ++i) group[i].done(std::move(results[i]));
+}
+
+Result<AppendResult> EventLog::Prepare(const AppendRequest& request, GroupState& g) {
+  if (!request.idempotency_key.empty()) {
+    LEDGER_ASSIGN_OR_RETURN(std::optional<AppendResult> seen, SeenKey(request.idempotency_key, g));
+    if (seen) {
+      seen->deduplicated = true;
+      return *seen;
+    }
+  }
+  LEDGER_ASSIGN_OR_RETURN(uint64_t current, CurrentVersion(request.stream, g));
+  if (!request.expected.Matches(current)) {
+    return Status::Aborted("version conflict on stream '" + request.stream + "': expected " +
+                           request.expected.ToString() + ", actual version " +
+                           std::to_string(current));
+  }
+  // All or nothing: on a failure half-way (a bug, not bad input) the batch rolls back.
+  const uint64_t position_before = g.position;
+  const Hash prev_before = g.prev;
+  const size_t events_before = g.events.size();
+  g.batch.SetSavePoint();
+  for (size_t i = 0; i < request.events.size(); ++i) {
+    Status s = AddEvent(request, request.events[i], current + 1 + i, g);
+    if (!s.ok()) {
+      (void)g.batch.RollbackToSavePoint();
+      g.position = position_before;
+      g.prev = prev_before;
+      g.events.resize(events_before);
+      return s;
+    }
+  }
+  (void)g.batch.PopSavePoint();
+  AppendResult result;
+  result.stream = request.stream;
+  result.first_version = current + 1;
+  result.last_version = current + request.events.size();
+  result.first_position = position_before + 1;
+  result.last_position = g.position;
+  result.recorded_at = g.now;
+  if (!request.idempotency_key.empty()) {
+    g.batch.Put(idempotency_, request.idempotency_key, EncodeOutcome(result));
+    g.keys[request.idempotency_key] = result;
+  }
+  g.versions[request.stream] = result.last_version;
+  return result;
+}
+
+Status EventLog::AddEvent(const AppendRequest& request, const NewEvent& event, uint64_t version,
+                          GroupState& g) {
+  const uint64_t position = g.position + 1;
+  std::string stored;
+  Status built;
+  KJ_IF_MAYBE(e, kj::runCatchingExceptions([&]() {
+    size_t payload_words = event.payload.size() / sizeof(capnp::word);
+    capnp::MallocMessageBuilder message(payload_words + 64);
+    auto env = message.initRoot<schema::Envelope>();
+    env.setPosition(position);
+    env.setStreamId(capnp::Text::Reader(request.stream.data(), request.stream.size()));
+    env.setStreamVersion(version);
+    env.setRecordedAt(ToMicros(g.now));
+    env.setOccurredAt(ToMicros(event.occurred_at == Time{} ? g.now : event.occurred_at));
+    auto actor = env.initActor();
+    actor.setId(capnp::Text::Reader(event.actor.id.data(), event.actor.id.size()));
+    actor.setRole(capnp::Text::Reader(event.actor.role.data(), event.actor.role.size()));
+    actor.setDepartment(
+        capnp::Text::Reader(event.actor.department.data(), event.actor.department.size()));
+    env.setType(capnp::Text::Reader(event.type.data(), event.type.size()));
+    if (!event.payload.empty()) {
+      kj::Array<capnp::word> copy;
+      kj::ArrayPtr<const capnp::word> words;
+      if (Aligned(event.payload.data())) {
+        words = kj::ArrayPtr<const capnp::word>(
+            reinterpret_cast<const capnp::word*>(event.payload.data()), payload_words);
+      } else {
+        copy = kj::heapArray<capnp::word>(payload_words);
+        std::memcpy(copy.begin(), event.payload.data(), event.payload.size());
+        words = copy.asPtr();
+      }
+      capnp::FlatArrayMessageReader payload(words);
+      env.getPayload().set(payload.getRoot<capnp::AnyPointer>());
+    }
+    env.setPolicyVersion(event.policy_version);
+    env.setCorrelationId(
+        capnp::Text::Reader(request.correlation_id.data(), request.correlation_id.size()));
+    env.setCausationId(capnp::Text::Reader(event.causation_id.data(), event.causation_id.size()));
+    env.setIdempotencyKey(
+        capnp::Text::Reader(request.idempotency_key.data(), request.idempotency_key.size()));
+    env.setImported(event.imported);
+    env.setPrevHash(capnp::Data::Reader(g.prev.data(), g.prev.size()));
+    kj::Array<capnp::word> canonical = capnp::canonicalize(env.asReader());
+    auto bytes = canonical.asBytes();
+    stored.assign(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+  })) {
+    return Status::Internal(std::string("building an envelope: ") + e->getDescription().cStr());
+  }
+  Hash hash = Sha256(AsBytes(g.prev), stored);
+  stored.append(AsBytes(hash));
+  // Decoding what we are about to write checks it, and gives subscribers the event.
+  LEDGER_ASSIGN_OR_RETURN(RecordedEvent recorded, RecordedEvent::Decode(stored));
+  g.batch.Put(events_, PositionKey(position), stored);
+  g.batch.Put(streams_, StreamKey(request.stream, version), PositionKey(position));
+  g.events.push_back(std::move(recorded));
+  g.position = position;
+  g.prev = hash;
+  return Status::Ok();
+}
+
+Result<uint64_t> EventLog::CurrentVersion(const std::string& stream, const GroupState& g) {
+  if (auto it = g.versions.find(stream); it != g.versions.end()) return it->second;
+  if (auto it = version_cache_.find(stream); it != version_cache_.end()) return it->second;
+  LEDGER_ASSIGN_OR_RETURN(uint64_t version, StreamVersion(stream));
+  return version;
+}
+
+Result<std::optional<AppendResult>> EventLog::SeenKey(const std::string& key, const GroupState& g) {
+  if (auto it = g.keys.find(key); it != g.keys.end()) return std::optional<AppendResult>(it->second);
+  return LookupIdempotencyKey(key);
+}
+
+Result<std::optional<AppendResult>> EventLog::LookupIdempotencyKey(std::string_view key) {
+  LEDGER_RETURN_IF_ERROR(Usable());
+  std::string bytes;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), idempotency_, key, &bytes);
+  if (s.IsNotFound()) return std::optional<AppendResult>();
+  LEDGER_RETURN_IF_ERROR(FromRocks(s, "reading an idempotency key"));
+  LEDGER_ASSIGN_OR_RETURN(AppendResult result, DecodeOutcome(bytes));
+  return std::optional<AppendResult>(std::move(result));
+}
+
+void EventLog::Publish(std::vector<RecordedEvent> events, const Head& head) {
+  {
+    std::lock_guard<std::mutex> lock(live_mu_);
+    for (RecordedEvent& e : events) live_.push_back(std::move(e));
+    while (live_.size() > options_.live_buffer_events) live_.pop_front();
+    head_ = head;
+  }
+  live_cv_.notify_all();
+  std::lock_guard<std::mutex> lock(listeners_mu_);
+  for (auto& [id, fn] : listeners_) fn(head.position);
+}
+
+uint64_t EventLog::AddCommitListener(std::function<void(uint64_t)> fn) {
+  std::lock_guard<std::mutex> lock(listeners_mu_);
+  uint64_t id = next_listener_id_++;
+  listeners_.emplace(id, std::move(fn));
+  return id;
+}
+
+void EventLog::RemoveCommitListener(uint64_t id) {
+  std::lock_guard<std::mutex> lock(listeners_mu_);
+  listeners_.erase(id);
+}
+
+}  // namespace ledger

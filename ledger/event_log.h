@@ -1,0 +1,242 @@
+// EventLog: the durable, tamper-evident, append-only log of events on RocksDB.
+//
+// The log is the single source of truth. Every event has a global position (1, 2, 3, ... with no
+// gaps, in commit order), belongs to one stream at a stream version, and is chained to the event
+// before it by SHA-256 (docs/event-format.md). Nothing in this interface rewrites or deletes an
+// event. docs/architecture.md explains how the stream index, the chain and the group commit fit.
+//
+// Durability: with Durability::kSync (the default) Append() returns success only after the
+// RocksDB write-ahead log holding the events has been synced to disk. Concurrent appenders share
+// one sync: a single commit thread takes every queued append, checks each, writes them in one
+// WriteBatch and syncs once ("group commit").
+//
+// Thread-safety: all methods may be called from any thread concurrently. Callbacks given to
+// AppendAsync() and AddCommitListener() run on the commit thread and must not block.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "ledger/append.h"
+#include "ledger/options.h"
+#include "ledger/recorded_event.h"
+#include "ledger/status.h"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+}  // namespace rocksdb
+
+namespace ledger {
+
+class Subscription;
+
+// What Verify() found. When !ok, `first_bad_position` is the first position whose event is
+// missing, damaged or out of chain, and `problem` says why in one line.
+struct VerifyReport {
+  bool ok = true;
+  uint64_t checked = 0;  // events whose hash was recomputed and matched
+  Head head;             // the head record (as stored)
+  uint64_t first_bad_position = 0;
+  std::string problem;
+};
+
+struct VerifyOptions {
+  // A head kept outside the machine: the log must contain an event at its position with its hash.
+  std::optional<Head> expected_head;
+  // Called now and then with (checked, total) for progress bars. May be empty.
+  std::function<void(uint64_t, uint64_t)> progress;
+};
+
+class EventLog {
+ public:
+  // Opens (or, with options.create_if_missing, creates) the ledger in directory `dir`.
+  // NotFound when there is no ledger and creating is off; FailedPrecondition for a ledger of
+  // another format; Unavailable when another process holds it open.
+  static Result<std::unique_ptr<EventLog>> Open(const std::string& dir, const Options& options);
+
+  EventLog(const EventLog&) = delete;
+  EventLog& operator=(const EventLog&) = delete;
+  ~EventLog();  // Close()
+
+  // Finishes queued appends, syncs (in bulk mode) and closes the database. Appends after Close()
+  // fail with Unavailable. Idempotent.
+  Status Close();
+
+  // --- Writing -------------------------------------------------------------------------------
+
+  // Appends `request.events` to `request.stream`, all or nothing, and returns once they are
+  // durable. Errors: InvalidArgument for bad input (nothing written; errors() names each field),
+  // Aborted for a version conflict (the message names the stream, expected and actual version),
+  // DataLoss when the ledger is damaged, Unavailable when closed or the disk failed.
+  // A request whose idempotency key was seen returns the first result with deduplicated = true.
+  Result<AppendResult> Append(AppendRequest request);
+
+  // As Append(), without waiting: `done` runs on the commit thread once the outcome is known
+  // (after the sync for a success). Bad input calls `done` before returning.
+  using AppendCallback = std::function<void(Result<AppendResult>)>;
+  void AppendAsync(AppendRequest request, AppendCallback done);
+
+  // The first result of the append that used `key`, or nullopt if none did.
+  Result<std::optional<AppendResult>> LookupIdempotencyKey(std::string_view key);
+
+  // In bulk mode: syncs everything written so far. In sync mode: nothing to do.
+  Status Sync();
+
+  // --- Reading -------------------------------------------------------------------------------
+
+  Head GetHead() const;
+
+  // The event at `position`: NotFound past the head, DataLoss if damaged.
+  Result<RecordedEvent> ReadAt(uint64_t position);
+
+  // Up to `max` events of the global log with positions >= `from`, in order.
+  Result<std::vector<RecordedEvent>> ReadAll(uint64_t from, size_t max);
+
+  // Calls `fn` for each event with position in [from, to] (to = 0: up to the head), in order,
+  // stopping at the first non-OK status, which it returns. The fast path for rebuilds.
+  Status ForEach(uint64_t from, uint64_t to, const std::function<Status(const RecordedEvent&)>& fn);
+
+  // Up to `max` events of `stream` with versions >= `from_version`, ascending.
+  Result<std::vector<RecordedEvent>> ReadStreamForward(std::string_view stream,
+                                                       uint64_t from_version, size_t max);
+  // Up to `max` events of `stream` with versions <= `from_version` (0: from the last), descending.
+  Result<std::vector<RecordedEvent>> ReadStreamBackward(std::string_view stream,
+                                                        uint64_t from_version, size_t max);
+
+  // The stream's version (0 when it does not exist).
+  Result<uint64_t> StreamVersion(std::string_view stream);
+  Result<bool> StreamExists(std::string_view stream);
+
+  // The greatest stream id starting with `prefix`, or "" if none.
+  Result<std::string> LastStreamWithPrefix(std::string_view prefix);
+
+  // Up to `max` stream ids > `after` (lexicographic) that start with `prefix`.
+  Result<std::vector<std::string>> ListStreams(std::string_view prefix, std::string_view after,
+                                               size_t max);
+
+  // The first position whose recorded_at >= t, or head + 1 when there is none.
+  Result<uint64_t> FirstPositionRecordedAtOrAfter(Time t);
+
+  // A reader of the global log from `from_position` on: catches up from disk, then follows new
+  // commits live.
+  std::unique_ptr<Subscription> Subscribe(uint64_t from_position);
+
+  // Registers `fn(head_position)` to run on the commit thread after each commit. Returns an id
+  // for RemoveCommitListener(). `fn` must not block and must not call back into the log's
+  // writing methods.
+  uint64_t AddCommitListener(std::function<void(uint64_t)> fn);
+  void RemoveCommitListener(uint64_t id);
+
+  // --- Integrity -----------------------------------------------------------------------------
+
+  // Walks the whole log: recomputes every hash, checks each position holds its own event, the
+  // chain links, the stream index, and the head record. See VerifyReport. A non-OK Status only
+  // for failures to read at all.
+  Result<VerifyReport> Verify(const VerifyOptions& options = {});
+
+  // Non-OK when Open() found the log inconsistent with its head record; appends are then refused.
+  Status damage() const;
+
+  const Options& options() const { return options_; }
+  const std::string& directory() const { return dir_; }
+
+  // For ProjectionStore only (same directory, same database).
+  rocksdb::DB* db() { return db_.get(); }
+  rocksdb::ColumnFamilyHandle* projections_family() { return projections_; }
+
+ private:
+  friend class Subscription;
+  struct Pending;
+  struct GroupState;
+
+  EventLog(std::string dir, const Options& options);
+  Status OpenDatabase();
+  Status LoadHead();
+  void CommitLoop();
+  void CommitGroup(std::vector<Pending>& group);
+  Result<AppendResult> Prepare(const AppendRequest& request, GroupState& g);
+  Status AddEvent(const AppendRequest& request, const NewEvent& event, uint64_t version,
+                  GroupState& g);
+  Status Usable() const;
+  Result<uint64_t> CurrentVersion(const std::string& stream, const GroupState& g);
+  Result<std::optional<AppendResult>> SeenKey(const std::string& key, const GroupState& g);
+  void Publish(std::vector<RecordedEvent> events, const Head& head);
+  Result<std::vector<RecordedEvent>> ReadFromLive(uint64_t from, size_t max);
+  Result<std::vector<RecordedEvent>> ReadPositions(const std::vector<uint64_t>& positions);
+
+  const std::string dir_;
+  Options options_;
+  Clock* clock_;
+  std::unique_ptr<Clock> own_clock_;
+
+  std::unique_ptr<rocksdb::DB> db_;
+  rocksdb::ColumnFamilyHandle* default_ = nullptr;
+  rocksdb::ColumnFamilyHandle* events_ = nullptr;
+  rocksdb::ColumnFamilyHandle* streams_ = nullptr;
+  rocksdb::ColumnFamilyHandle* idempotency_ = nullptr;
+  rocksdb::ColumnFamilyHandle* projections_ = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+
+  Status damage_;
+
+  // Append queue, drained by the commit thread.
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<Pending> queue_;
+  bool closing_ = false;
+  bool closed_ = false;
+  std::thread committer_;
+
+  // Commit-thread state (touched only by the commit thread after Open).
+  Head committed_;              // the last durable head
+  Status write_failure_;        // set once a write fails; later appends are refused
+  std::unordered_map<std::string, uint64_t> version_cache_;
+
+  // Published state: head and the live buffer of recent events, for readers and subscribers.
+  mutable std::mutex live_mu_;
+  std::condition_variable live_cv_;
+  Head head_;
+  std::deque<RecordedEvent> live_;  // consecutive positions ending at head_.position
+  bool stopping_ = false;           // Close() began: waiting subscribers return
+
+  std::mutex listeners_mu_;
+  std::map<uint64_t, std::function<void(uint64_t)>> listeners_;
+  uint64_t next_listener_id_ = 1;
+};
+
+// A reader of the global log (see EventLog::Subscribe). Not thread-safe: one consumer thread,
+// except Cancel(), which any thread may call. Must not outlive its EventLog.
+class Subscription {
+ public:
+  // Reads up to `max` events from next_position() on, in order, with no gap and no duplicate.
+  // When there is nothing new it waits up to `wait` for a commit; returns OK with `out` unchanged
+  // on timeout or after Cancel(). A consumer slower than the live buffer reads from disk.
+  Status Next(size_t max, std::chrono::milliseconds wait, std::vector<RecordedEvent>* out);
+
+  uint64_t next_position() const { return next_; }
+  void Cancel();
+
+ private:
+  friend class EventLog;
+  Subscription(EventLog* log, uint64_t from) : log_(log), next_(from == 0 ? 1 : from) {}
+
+  EventLog* const log_;
+  uint64_t next_;
+  std::atomic<bool> cancelled_{false};
+};
+
+}  // namespace ledger

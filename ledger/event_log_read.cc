@@ -1,0 +1,234 @@
+// EventLog: reads of the global log and of streams, and subscriptions.
+#include <rocksdb/db.h>
+
+#include <limits>
+
+#include "ledger/event_log.h"
+#include "ledger/record_format.h"
+#include "ledger/rocks_status.h"
+
+namespace ledger {
+namespace {
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
+}
+
+// The stream id of a key of the streams family (stream || 0x00 || BE64 version).
+std::string_view StreamOfKey(std::string_view key) {
+  return key.size() >= 9 ? key.substr(0, key.size() - 9) : std::string_view();
+}
+
+Status Mismatch(uint64_t key, uint64_t says) {
+  return Status::DataLoss("the event stored at position " + std::to_string(key) +
+                          " says it is position " + std::to_string(says));
+}
+
+}  // namespace
+
+Head EventLog::GetHead() const {
+  std::lock_guard<std::mutex> lock(live_mu_);
+  return head_;
+}
+
+Result<RecordedEvent> EventLog::ReadAt(uint64_t position) {
+  LEDGER_RETURN_IF_ERROR(Usable());
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), events_, PositionKey(position), &value);
+  if (s.IsNotFound())
+    return Status::NotFound("no event at position " + std::to_string(position));
+  LEDGER_RETURN_IF_ERROR(FromRocks(s, "reading position " + std::to_string(position)));
+  Result<RecordedEvent> event = RecordedEvent::Decode(value);
+  if (!event.ok()) return event.status().Annotate("position " + std::to_string(position));
+  if (event->position() != position) return Mismatch(position, event->position());
+  return event;
+}
+
+Result<std::vector<RecordedEvent>> EventLog::ReadFromLive(uint64_t from, size_t max) {
+  std::vector<RecordedEvent> out;
+  std::lock_guard<std::mutex> lock(live_mu_);
+  if (live_.empty() || from < live_.front().position()) return out;
+  for (size_t i = from - live_.front().position(); i < live_.size() && out.size() < max; ++i)
+    out.push_back(live_[i]);
+  return out;
+}
+
+Result<std::vector<RecordedEvent>> EventLog::ReadAll(uint64_t from, size_t max) {
+  LEDGER_RETURN_IF_ERROR(Usable());
+  if (from == 0) from = 1;
+  std::vector<RecordedEvent> out;
+  if (max == 0) return out;
+  {
+    std::lock_guard<std::mutex> lock(live_mu_);
+    if (from > head_.position) return out;
+  }
+  LEDGER_ASSIGN_OR_RETURN(out, ReadFromLive(from, max));
+  if (!out.empty()) return out;
+  uint64_t to = max > std::numeric_limits<uint64_t>::max() - from ? 0 : from + max - 1;
+  LEDGER_RETURN_IF_ERROR(ForEach(from, to, [&](const RecordedEvent& e) {
+    out.push_back(e);
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status EventLog::ForEach(uint64_t from, uint64_t to,
+                         const std::function<Status(const RecordedEvent&)>& fn) {
+  LEDGER_RETURN_IF_ERROR(Usable());
+  if (from == 0) from = 1;
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;
+  ro.readahead_size = 2 * 1024 * 1024;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, events_));
+  uint64_t expect = from;
+  for (it->Seek(PositionKey(from)); it->Valid(); it->Next()) {
+    LEDGER_ASSIGN_OR_RETURN(uint64_t key, DecodePositionKey(it->key().ToStringView()));
+    if (to != 0 && key > to) break;
+    if (key != expect)
+      return Status::DataLoss("the event at position " + std::to_string(expect) + " is missing");
+    Result<RecordedEvent> event = RecordedEvent::Decode(it->value().ToStringView());
+    if (!event.ok()) return event.status().Annotate("position " + std::to_string(key));
+    if (event->position() != key) return Mismatch(key, event->position());
+    LEDGER_RETURN_IF_ERROR(fn(*event));
+    ++expect;
+  }
+  return FromRocks(it->status(), "reading the log");
+}
+
+Result<std::vector<RecordedEvent>> EventLog::ReadPositions(const std::vector<uint64_t>& positions) {
+  std::vector<RecordedEvent> out;
+  out.reserve(positions.size());
+  for (uint64_t p : positions) {
+    LEDGER_ASSIGN_OR_RETURN(RecordedEvent e, ReadAt(p));
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Result<std::vector<RecordedEvent>> EventLog::ReadStreamForward(std::string_view stream,
+                                                               uint64_t from_version, size_t max) {
+  LEDGER_RETURN_IF_ERROR(Usable());
+  std::string prefix = StreamPrefix(stream);
+  std::vector<uint64_t> positions;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams_));
+  for (it->Seek(StreamKey(stream, std::max<uint64_t>(from_version, 1)));
+       it->Valid() && positions.size() < max && StartsWith(it->key().ToStringView(), prefix);
+       it->Next()) {
+    if (it->value().size() != 8) return Status::DataLoss("a stream index entry is damaged");
+    positions.push_back(GetBigEndian64(it->value().ToStringView()));
+  }
+  LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading a stream"));
+  LEDGER_ASSIGN_OR_RETURN(std::vector<RecordedEvent> events, ReadPositions(positions));
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (events[i].stream() != stream)
+      return Status::DataLoss("the stream index of '" + std::string(stream) +
+                              "' points at an event of another stream");
+  }
+  return events;
+}
+
+Result<std::vector<RecordedEvent>> EventLog::ReadStreamBackward(std::string_view stream,
+                                                                uint64_t from_version, size_t max) {
+  LEDGER_RETURN_IF_ERROR(Usable());
+  std::string prefix = StreamPrefix(stream);
+  uint64_t start = from_version == 0 ? std::numeric_limits<uint64_t>::max() : from_version;
+  std::vector<uint64_t> positions;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams_));
+  for (it->SeekForPrev(StreamKey(stream, start));
+       it->Valid() && positions.size() < max && StartsWith(it->key().ToStringView(), prefix);
+       it->Prev()) {
+    if (it->value().size() != 8) return Status::DataLoss("a stream index entry is damaged");
+    positions.push_back(GetBigEndian64(it->value().ToStringView()));
+  }
+  LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading a stream"));
+  return ReadPositions(positions);
+}
+
+Result<uint64_t> EventLog::StreamVersion(std::string_view stream) {
+  LEDGER_RETURN_IF_ERROR(Usable());
+  std::string prefix = StreamPrefix(stream);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams_));
+  it->SeekForPrev(StreamKey(stream, std::numeric_limits<uint64_t>::max()));
+  LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading a stream's version"));
+  if (!it->Valid() || !StartsWith(it->key().ToStringView(), prefix)) return uint64_t{0};
+  std::string_view key = it->key().ToStringView();
+  if (key.size() != prefix.size() + 8) return Status::DataLoss("a stream index key is damaged");
+  return GetBigEndian64(key.substr(prefix.size()));
+}
+
+Result<bool> EventLog::StreamExists(std::string_view stream) {
+  LEDGER_ASSIGN_OR_RETURN(uint64_t version, StreamVersion(stream));
+  return version > 0;
+}
+
+Result<std::string> EventLog::LastStreamWithPrefix(std::string_view prefix) {
+  LEDGER_RETURN_IF_ERROR(Usable());
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams_));
+  it->SeekForPrev(std::string(prefix) + "\xff");  // stream ids are UTF-8: never a 0xFF byte
+  LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "listing streams"));
+  if (!it->Valid() || !StartsWith(it->key().ToStringView(), prefix)) return std::string();
+  return std::string(StreamOfKey(it->key().ToStringView()));
+}
+
+Result<std::vector<std::string>> EventLog::ListStreams(std::string_view prefix,
+                                                       std::string_view after, size_t max) {
+  LEDGER_RETURN_IF_ERROR(Usable());
+  std::vector<std::string> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams_));
+  // A stream's keys are stream || 0x00 || version, so stream || 0x01 is past all of them.
+  if (after.empty() || after < prefix) it->Seek(prefix);
+  else it->Seek(std::string(after) + '\x01');
+  while (it->Valid() && out.size() < max) {
+    std::string_view stream = StreamOfKey(it->key().ToStringView());
+    if (!StartsWith(stream, prefix)) break;
+    out.emplace_back(stream);
+    it->Seek(std::string(stream) + '\x01');
+  }
+  LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "listing streams"));
+  return out;
+}
+
+Result<uint64_t> EventLog::FirstPositionRecordedAtOrAfter(Time t) {
+  uint64_t lo = 1, hi = GetHead().position + 1;  // the answer is in [lo, hi]
+  while (lo < hi) {
+    uint64_t mid = lo + (hi - lo) / 2;
+    LEDGER_ASSIGN_OR_RETURN(RecordedEvent e, ReadAt(mid));
+    if (e.recorded_at() < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+std::unique_ptr<Subscription> EventLog::Subscribe(uint64_t from_position) {
+  return std::unique_ptr<Subscription>(new Subscription(this, from_position));
+}
+
+Status Subscription::Next(size_t max, std::chrono::milliseconds wait,
+                          std::vector<RecordedEvent>* out) {
+  {
+    std::unique_lock<std::mutex> lock(log_->live_mu_);
+    auto ready = [&] {
+      return cancelled_.load() || log_->stopping_ || next_ <= log_->head_.position;
+    };
+    if (!ready()) log_->live_cv_.wait_for(lock, wait, ready);
+    if (log_->stopping_) return Status::Unavailable("the ledger is closed");
+    if (cancelled_.load() || next_ > log_->head_.position) return Status::Ok();
+  }
+  LEDGER_ASSIGN_OR_RETURN(std::vector<RecordedEvent> events, log_->ReadAll(next_, max));
+  for (RecordedEvent& e : events) {
+    if (e.position() != next_)
+      return Status::DataLoss("subscription expected position " + std::to_string(next_) +
+                              " but read " + std::to_string(e.position()));
+    ++next_;
+    out->push_back(std::move(e));
+  }
+  return Status::Ok();
+}
+
+void Subscription::Cancel() {
+  cancelled_.store(true);
+  std::lock_guard<std::mutex> lock(log_->live_mu_);
+  log_->live_cv_.notify_all();
+}
+
+}  // namespace ledger

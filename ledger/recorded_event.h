@@ -1,0 +1,67 @@
+// RecordedEvent: one event as stored in the log, decoded and validated.
+//
+// Decode() checks the stored bytes before anything reads them: the size, the Cap'n Proto
+// structure (every pointer in bounds) and that the bytes are in canonical form. A damaged record
+// is DataLoss, never a crash. After that every accessor is safe.
+//
+// Copies share the decoded bytes (reference-counted, immutable): cheap to copy and safe to read
+// from several threads at once.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "ledger/append.h"
+#include "ledger/envelope.capnp.h"
+#include "ledger/hash.h"
+#include "ledger/status.h"
+#include "ledger/time.h"
+
+namespace ledger {
+
+class RecordedEvent {
+ public:
+  RecordedEvent() = default;  // empty; valid() is false
+
+  // `stored` is a value of the events family: canonical envelope bytes followed by the hash.
+  static Result<RecordedEvent> Decode(std::string_view stored);
+
+  bool valid() const { return body_ != nullptr; }
+
+  uint64_t position() const { return envelope().getPosition(); }
+  std::string_view stream() const;
+  uint64_t version() const { return envelope().getStreamVersion(); }
+  Time recorded_at() const { return FromMicros(envelope().getRecordedAt()); }
+  Time occurred_at() const { return FromMicros(envelope().getOccurredAt()); }
+  std::string_view type() const;
+  uint32_t policy_version() const { return envelope().getPolicyVersion(); }
+  bool imported() const { return envelope().getImported(); }
+  Actor actor() const;
+
+  // The whole envelope (its `hash` field is null: see hash()).
+  schema::Envelope::Reader envelope() const;
+
+  // The payload read as struct T. A payload that is not a T reads as T's defaults or throws
+  // kj::Exception for incompatible layouts; domain decoders catch that at their edge.
+  template <typename T>
+  typename T::Reader payload() const {
+    return envelope().getPayload().template getAs<T>();
+  }
+  bool has_payload() const { return !envelope().getPayload().isNull(); }
+
+  // Exactly the bytes the chain hashes (after the previous hash).
+  std::string_view canonical_bytes() const;
+  const Hash& hash() const;
+  Hash prev_hash() const;  // zero hash when the stored field is malformed (Verify reports it)
+
+  // The bytes as stored: canonical_bytes() followed by hash().
+  std::string stored_bytes() const;
+
+ private:
+  struct Body;
+  std::shared_ptr<const Body> body_;
+};
+
+}  // namespace ledger

@@ -1,0 +1,25 @@
+// Input checks shared by the log and the layers above it.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "ledger/append.h"
+#include "ledger/options.h"
+#include "ledger/status.h"
+
+namespace ledger {
+
+// True when `s` is well-formed UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF).
+bool IsValidUtf8(std::string_view s);
+
+// Checks a text field: valid UTF-8, at most `max_bytes`; with `single_line`, no control
+// characters. Adds a FieldError under `field` for each problem; `required` rejects empty.
+void CheckText(std::string_view field, std::string_view value, size_t max_bytes, bool required,
+               bool single_line, std::vector<FieldError>* errors);
+
+// Checks everything about an append that does not depend on the log's state: stream id, sizes,
+// types, texts, payloads. Returns InvalidArgument listing every problem, or OK.
+Status ValidateAppend(const AppendRequest& request, const Options& options);
+
+}  // namespace ledger

@@ -1,0 +1,26 @@
+// ledgerctl: the ledger's command line. docs/cli.md lists every subcommand.
+#include <cstdio>
+#include <exception>
+
+#include "tools/ledgerctl/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"ledgerctl: the complaint ledger's command line"};
+  app.require_subcommand(1);
+  tools::Globals globals;
+  app.add_option("--data", globals.data_dir, "the ledger directory")
+      ->capture_default_str();
+  tools::Runner run;
+  tools::RegisterLogCommands(app, globals, run);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  try {
+    return run ? run() : 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ledgerctl: internal error: %s\n", e.what());
+    return 70;
+  }
+}
