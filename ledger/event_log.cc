@@ -288,6 +288,7 @@ void EventLog::CommitGroup(std::vector<Pending>& group) {
       for (Result<AppendResult>& r : results)
         if (r.ok()) r = write_failure_;
     } else {
+      RecordStats(results);
       committed_ = head;
       if (version_cache_.size() + g.versions.size() > (1u << 17)) version_cache_.clear();
       for (auto& [stream, version] : g.versions) version_cache_[stream] = version;
@@ -295,6 +296,31 @@ void EventLog::CommitGroup(std::vector<Pending>& group) {
     }
   }
   for (size_t i = 0; i < group.size(); ++i) group[i].done(std::move(results[i]));
+}
+
+void EventLog::RecordStats(const std::vector<Result<AppendResult>>& results) {
+  std::lock_guard<std::mutex> lock(stats_mu_);
+  uint64_t appends = 0;
+  for (const Result<AppendResult>& r : results) {
+    if (r.ok() && r->deduplicated) {
+      ++stats_.deduplicated;
+    } else if (r.ok()) {
+      ++appends;
+      stats_.events += r->last_position - r->first_position + 1;
+    } else if (r.status().code() == Code::kAborted) {
+      ++stats_.conflicts;
+    }
+  }
+  ++stats_.commits;
+  stats_.appends += appends;
+  size_t bucket = 0;
+  while (bucket + 1 < stats_.group_appends.size() && (uint64_t{1} << (bucket + 1)) <= appends) ++bucket;
+  ++stats_.group_appends[bucket];
+}
+
+LogStats EventLog::GetStats() const {
+  std::lock_guard<std::mutex> lock(stats_mu_);
+  return stats_;
 }
 
 Result<AppendResult> EventLog::Prepare(const AppendRequest& request, GroupState& g) {

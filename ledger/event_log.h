@@ -14,6 +14,7 @@
 // AppendAsync() and AddCommitListener() run on the commit thread and must not block.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -59,6 +60,17 @@ struct VerifyOptions {
   std::optional<Head> expected_head;
   // Called now and then with (checked, total) for progress bars. May be empty.
   std::function<void(uint64_t, uint64_t)> progress;
+};
+
+// Counters of the group commit, for /metrics. Monotonic since Open().
+struct LogStats {
+  uint64_t commits = 0;           // group commits written (one sync each in kSync mode)
+  uint64_t appends = 0;           // appends that wrote events
+  uint64_t deduplicated = 0;      // appends answered from an idempotency key
+  uint64_t conflicts = 0;         // appends refused for a version conflict
+  uint64_t events = 0;            // events written
+  // Appends per group commit: [1], [2-3], [4-7], ... [128+]: how much syncs are shared.
+  std::array<uint64_t, 8> group_appends{};
 };
 
 class EventLog {
@@ -151,6 +163,8 @@ class EventLog {
   // Non-OK when Open() found the log inconsistent with its head record; appends are then refused.
   Status damage() const;
 
+  LogStats GetStats() const;
+
   const Options& options() const { return options_; }
   const std::string& directory() const { return dir_; }
 
@@ -175,6 +189,7 @@ class EventLog {
   Result<uint64_t> CurrentVersion(const std::string& stream, const GroupState& g);
   Result<std::optional<AppendResult>> SeenKey(const std::string& key, const GroupState& g);
   void Publish(std::vector<RecordedEvent> events, const Head& head);
+  void RecordStats(const std::vector<Result<AppendResult>>& results);
   Result<std::vector<RecordedEvent>> ReadFromLive(uint64_t from, size_t max);
   Result<std::vector<RecordedEvent>> ReadPositions(const std::vector<uint64_t>& positions);
 
@@ -205,6 +220,8 @@ class EventLog {
   Head committed_;              // the last durable head
   Status write_failure_;        // set once a write fails; later appends are refused
   std::unordered_map<std::string, uint64_t> version_cache_;
+  mutable std::mutex stats_mu_;
+  LogStats stats_;
 
   // Published state: head and the live buffer of recent events, for readers and subscribers.
   mutable std::mutex live_mu_;
