@@ -48,6 +48,10 @@ struct Calendar {
   std::set<std::chrono::sys_days> makeup_workdays;  // weekend days that are working days
   int first_year = 0;  // the years the holiday list covers, inclusive
   int last_year = 0;
+  // For explanations: the name of each holiday and make-up day ("Spring Festival"), and the days
+  // taken from an arrangement not yet published when the policy was written (provisional).
+  std::map<std::chrono::sys_days, std::string> day_names;
+  std::set<std::chrono::sys_days> provisional_days;
 
   // A day is a working day when it is a make-up working day, or neither a weekend day nor a
   // holiday. `day` is a local civil date.
@@ -225,6 +229,13 @@ struct Policy {
   bool RoleMay(std::string_view role, std::string_view action) const;
   bool HasRole(std::string_view role) const { return permissions.count(std::string(role)) > 0; }
 };
+
+// The fixed vocabularies the policy refers to: roles (policy.md section 9) and action types
+// (interfaces.md "Actions"). The lists are comma-separated, for messages and documentation.
+bool IsKnownRole(std::string_view role);
+bool IsKnownActionType(std::string_view action);
+std::string_view RoleList();
+std::string_view ActionTypeList();
 
 // Parses and validates a policy document (JSON, docs/policy-format.md). On failure:
 // InvalidArgument whose errors() name every problem by its JSON Pointer path in the file
