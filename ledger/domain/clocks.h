@@ -9,6 +9,7 @@
 // Thread-safety: free functions over values.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,12 +30,16 @@ struct Stamp {
 struct LevelChange {
   Stamp when;
   Level level = Level::kGeneral;
+
+  bool operator==(const LevelChange&) const = default;
 };
 
 struct PauseFact {
   Stamp start;
   std::optional<Stamp> end;  // none: still paused
   std::string reason;        // awaiting_customer | litigation
+
+  bool operator==(const PauseFact&) const = default;
 };
 
 struct ExtensionFact {
@@ -44,6 +49,8 @@ struct ExtensionFact {
   std::optional<Stamp> decided;
   bool approved = false;     // meaningful when decided
   int closure_cycle = 0;     // for kClosure: the cycle it was requested in
+
+  bool operator==(const ExtensionFact&) const = default;
 };
 
 // One closure cycle: from intake (cycle 0) or a reopening (cycles 1, 2, ...) to its closing.
@@ -51,6 +58,8 @@ struct ClosureCycle {
   Stamp start;  // the intake, or the reopening
   std::optional<Stamp> closed;
   uint32_t policy_version = 0;  // the version the cycle is judged under
+
+  bool operator==(const ClosureCycle&) const = default;
 };
 
 // Everything the clocks of one complaint depend on.
@@ -89,6 +98,9 @@ struct SkippedInterval {
   Time to{};
   std::string reason;  // "weekend", "public holiday", "non-working day", "paused: awaiting_customer"
   std::vector<uint64_t> events;
+  // More about the reason, for people: the holiday's name ("Spring Festival (春节)"), with
+  // "(provisional)" when the day comes from a not yet published arrangement; empty otherwise.
+  std::string detail;
 };
 
 struct ExtensionNote {
@@ -125,6 +137,15 @@ struct ClockResult {
 // are ignored. Result order: transmission, assignment, response, plan, staff_decision, then one
 // closure clock per cycle.
 std::vector<ClockResult> EvaluateClocks(const ClockFacts& facts, const Policy& policy, Time as_of);
+
+// The policy of a version, or nullptr when the version is unknown.
+using PolicyForVersion = std::function<const Policy*(uint32_t version)>;
+
+// As above, but each closure cycle is judged under its own version (ClosureCycle::policy_version,
+// e.g. a reopening after a new policy was published), found with `policy_for`; `policy` (the
+// intake's) serves every other clock and any version `policy_for` does not know.
+std::vector<ClockResult> EvaluateClocks(const ClockFacts& facts, const Policy& policy, Time as_of,
+                                        const PolicyForVersion& policy_for);
 
 // --- Counting rules, exposed for tests and for the explanation texts. ---
 

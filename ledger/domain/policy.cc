@@ -8,16 +8,37 @@
 namespace ledger::domain {
 namespace {
 
-constexpr std::array<std::string_view, 10> kRoles = {
-    "intake", "cs_agent", "cs_head", "handler", "dept_head",
-    "deputy_gm", "gm", "auditor", "reader", "admin"};
+constexpr std::array<std::string_view, 10> kRoles = {"intake",    "cs_agent",  "cs_head", "handler",
+                                                     "dept_head", "deputy_gm", "gm",      "auditor",
+                                                     "reader",    "admin"};
 
-constexpr std::array<std::string_view, 27> kActionTypes = {
-    "receive", "transmit", "assess_validity", "classify", "set_level", "assign", "respond",
-    "propose_plan", "review_plan", "record_progress", "resolve", "confirm", "close", "reopen",
-    "pause_clock", "resume_clock", "add_flag", "link", "request_extension", "decide_extension",
-    "record_staff_decision", "record_callback", "record_fine", "waive_fine", "rate_department",
-    "correct", "attach_evidence"};
+constexpr std::array<std::string_view, 27> kActionTypes = {"receive",
+                                                           "transmit",
+                                                           "assess_validity",
+                                                           "classify",
+                                                           "set_level",
+                                                           "assign",
+                                                           "respond",
+                                                           "propose_plan",
+                                                           "review_plan",
+                                                           "record_progress",
+                                                           "resolve",
+                                                           "confirm",
+                                                           "close",
+                                                           "reopen",
+                                                           "pause_clock",
+                                                           "resume_clock",
+                                                           "add_flag",
+                                                           "link",
+                                                           "request_extension",
+                                                           "decide_extension",
+                                                           "record_staff_decision",
+                                                           "record_callback",
+                                                           "record_fine",
+                                                           "waive_fine",
+                                                           "rate_department",
+                                                           "correct",
+                                                           "attach_evidence"};
 
 template <size_t N>
 bool Contains(const std::array<std::string_view, N>& list, std::string_view s) {
@@ -100,9 +121,7 @@ Money Rewards::RewardFor(int64_t composite) const {
   return 0;
 }
 
-const Category* Policy::FindCategory(std::string_view id) const {
-  return FindById(categories, id);
-}
+const Category* Policy::FindCategory(std::string_view id) const { return FindById(categories, id); }
 
 bool Policy::RoleMay(std::string_view role, std::string_view action) const {
   auto it = permissions.find(std::string(role));

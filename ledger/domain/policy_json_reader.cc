@@ -1,3 +1,5 @@
+// Reader: typed access to the policy document that reports each problem at its JSON Pointer
+// (policy_json_reader.h), and the JSON Pointer helpers.
 #include "ledger/domain/policy_json_reader.h"
 
 #include <algorithm>
@@ -7,16 +9,24 @@
 namespace ledger::domain::policy_json {
 namespace {
 
+constexpr int64_t kMaxDays = 3650;  // allowances and durations: ten years is surely a typo
+
 std::string_view KindName(const json::value& v) {
   switch (v.kind()) {
-    case json::kind::null: return "null";
-    case json::kind::bool_: return "a boolean";
+    case json::kind::null:
+      return "null";
+    case json::kind::bool_:
+      return "a boolean";
     case json::kind::int64:
     case json::kind::uint64:
-    case json::kind::double_: return "a number";
-    case json::kind::string: return "a string";
-    case json::kind::array: return "an array";
-    case json::kind::object: return "an object";
+    case json::kind::double_:
+      return "a number";
+    case json::kind::string:
+      return "a string";
+    case json::kind::array:
+      return "an array";
+    case json::kind::object:
+      return "an object";
   }
   return "a value";
 }
@@ -37,8 +47,7 @@ size_t Distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-std::string UnknownKeyMessage(std::string_view key,
-                              const std::vector<std::string_view>& allowed) {
+std::string UnknownKeyMessage(std::string_view key, const std::vector<std::string_view>& allowed) {
   std::string message = "unknown key '" + std::string(key) + "'";
   std::string_view best;
   size_t best_distance = 3;  // suggest only close matches
@@ -58,9 +67,12 @@ std::string Child(std::string_view path, std::string_view key) {
   std::string out(path);
   out += '/';
   for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
@@ -104,7 +116,8 @@ const json::object* Reader::KeyedObject(const json::value& v, const std::string&
   }
   if (all_required) {
     for (std::string_view name : names)
-      if (!o->contains(name)) Error(Child(path, name), "required", "'" + std::string(name) + "' is required");
+      if (!o->contains(name))
+        Error(Child(path, name), "required", "'" + std::string(name) + "' is required");
   }
   return o;
 }
@@ -153,12 +166,18 @@ std::optional<Allowance> Reader::AsAllowance(const json::value& v, const std::st
   if (!text) return std::nullopt;
   std::optional<Allowance> a = Allowance::Parse(*text);
   if (!a) {
-    Error(path, "allowance",
-          "'" + *text + "' is not an allowance such as \"2 hours\", \"3 days\", \"15 working days\"");
+    Error(
+        path, "allowance",
+        "'" + *text + "' is not an allowance such as \"2 hours\", \"3 days\", \"15 working days\"");
     return std::nullopt;
   }
   if (a->amount <= 0) {
     Error(path, "not_positive", "'" + *text + "': an allowance must be positive");
+    return std::nullopt;
+  }
+  int64_t days = a->unit == Allowance::Unit::kHours ? a->amount / 24 : a->amount;
+  if (days > kMaxDays) {
+    Error(path, "too_long", "'" + *text + "' is longer than ten years");
     return std::nullopt;
   }
   return a;
@@ -169,8 +188,8 @@ std::optional<Money> Reader::AsMoney(const json::value& v, const std::string& pa
   if (!text) return std::nullopt;
   Result<Money> m = ParseMoney(*text, path, /*allow_negative=*/true);
   if (!m.ok()) {
-    Error(path, "money", m.status().errors().empty() ? m.status().message()
-                                                     : m.status().errors()[0].message);
+    Error(path, "money",
+          m.status().errors().empty() ? m.status().message() : m.status().errors()[0].message);
     return std::nullopt;
   }
   if (*m < 0 || (positive && *m == 0)) {
@@ -181,8 +200,7 @@ std::optional<Money> Reader::AsMoney(const json::value& v, const std::string& pa
   return *m;
 }
 
-std::optional<std::chrono::sys_days> Reader::AsDate(const json::value& v,
-                                                    const std::string& path) {
+std::optional<std::chrono::sys_days> Reader::AsDate(const json::value& v, const std::string& path) {
   std::optional<std::string> text = AsString(v, path);
   if (!text) return std::nullopt;
   Result<std::chrono::year_month_day> d = ParseDate(*text);
@@ -197,25 +215,29 @@ std::optional<Duration> Reader::AsElapsed(const json::value& v, const std::strin
   std::optional<std::string> text = AsString(v, path);
   if (!text) return std::nullopt;
   std::string_view s = *text;
-  size_t space = s.find(' ');
+  size_t space = std::min(s.find(' '), s.size());
+  std::string_view unit = space < s.size() ? s.substr(space + 1) : "";
   int64_t n = 0;
-  std::string_view unit = space == std::string_view::npos ? "" : s.substr(space + 1);
-  auto [end, ec] = std::from_chars(s.data(), s.data() + std::min(space, s.size()), n);
-  bool number_ok = ec == std::errc() && end == s.data() + space;
-  std::optional<Duration> d;
-  if (number_ok && (unit == "minute" || unit == "minutes")) d = std::chrono::minutes(n);
-  if (number_ok && (unit == "hour" || unit == "hours")) d = std::chrono::hours(n);
-  if (number_ok && (unit == "day" || unit == "days")) d = std::chrono::hours(24 * n);
-  if (!d) {
-    Error(path, "duration",
-          "'" + *text + "' is not an elapsed duration such as \"5 minutes\", \"8 hours\", \"1 day\"");
+  auto [end, ec] = std::from_chars(s.data(), s.data() + space, n);
+  int64_t minutes_per_unit = unit == "minute" || unit == "minutes" ? 1
+                             : unit == "hour" || unit == "hours"   ? 60
+                             : unit == "day" || unit == "days"     ? 24 * 60
+                                                                   : 0;
+  if (ec != std::errc() || end != s.data() + space || minutes_per_unit == 0) {
+    Error(
+        path, "duration",
+        "'" + *text + "' is not an elapsed duration such as \"5 minutes\", \"8 hours\", \"1 day\"");
     return std::nullopt;
   }
   if (n <= 0) {
     Error(path, "not_positive", "'" + *text + "': a duration must be positive");
     return std::nullopt;
   }
-  return d;
+  if (n > kMaxDays * 24 * 60 / minutes_per_unit) {  // checked before multiplying: no overflow
+    Error(path, "too_long", "'" + *text + "' is longer than ten years");
+    return std::nullopt;
+  }
+  return std::chrono::minutes(n * minutes_per_unit);
 }
 
 std::optional<int64_t> Reader::AsHundredths(const json::value& v, const std::string& path) {
@@ -253,8 +275,10 @@ std::optional<std::vector<std::string>> Reader::AsStringList(const json::value& 
   bool ok = true;
   for (size_t i = 0; i < a->size(); ++i) {
     std::optional<std::string> s = AsString((*a)[i], Child(path, i));
-    if (s) out.push_back(std::move(*s));
-    else ok = false;
+    if (s)
+      out.push_back(std::move(*s));
+    else
+      ok = false;
   }
   if (!ok) return std::nullopt;
   return out;

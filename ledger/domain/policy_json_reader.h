@@ -78,14 +78,14 @@ class Reader {
   // Members: Member() then the value accessor at the member's path.
   std::optional<std::string> StringAt(const json::object& o, const std::string& path,
                                       std::string_view key, bool required);
-  std::optional<int64_t> IntAt(const json::object& o, const std::string& path,
-                               std::string_view key, bool required);
+  std::optional<int64_t> IntAt(const json::object& o, const std::string& path, std::string_view key,
+                               bool required);
   std::optional<bool> BoolAt(const json::object& o, const std::string& path, std::string_view key,
                              bool required);
   std::optional<Allowance> AllowanceAt(const json::object& o, const std::string& path,
                                        std::string_view key, bool required);
-  std::optional<Money> MoneyAt(const json::object& o, const std::string& path,
-                               std::string_view key, bool required, bool positive = true);
+  std::optional<Money> MoneyAt(const json::object& o, const std::string& path, std::string_view key,
+                               bool required, bool positive = true);
   std::optional<Duration> ElapsedAt(const json::object& o, const std::string& path,
                                     std::string_view key, bool required);
   std::optional<std::vector<std::string>> StringListAt(const json::object& o,

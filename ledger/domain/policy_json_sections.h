@@ -26,8 +26,7 @@ inline constexpr std::string_view kCaseByCase = "case_by_case";
 void ReadCalendar(Reader& r, const json::value& v, const std::string& path, Calendar* out);
 
 // policy_json_organisation.cc
-void ReadOrganisation(Reader& r, const json::value& v, const std::string& path,
-                      Organisation* out);
+void ReadOrganisation(Reader& r, const json::value& v, const std::string& path, Organisation* out);
 void ReadCategories(Reader& r, const json::value& v, const std::string& path,
                     const Organisation& org, std::vector<Category>* out);
 
@@ -41,8 +40,8 @@ void ReadEscalation(Reader& r, const json::value& v, const std::string& path,
 
 // policy_json_fines.cc
 void ReadFines(Reader& r, const json::value& v, const std::string& path, Fines* out);
-void ReadRewards(Reader& r, const json::value& v, const std::string& path,
-                 const Organisation& org, Rewards* out);
+void ReadRewards(Reader& r, const json::value& v, const std::string& path, const Organisation& org,
+                 Rewards* out);
 void ReadSurvey(Reader& r, const json::value& v, const std::string& path, Survey* out);
 
 // policy_json_roles.cc

@@ -1,0 +1,41 @@
+// Action: what a client asks the ledger to do (interfaces.md "Actions"), as parsed from JSON.
+//
+// ParseAction reads the common fields and keeps the type's own fields for the decider, which
+// reads them with an ActionReader (action_reader.h) so that every problem is reported at once.
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ledger/append.h"
+#include "ledger/status.h"
+#include "ledger/time.h"
+
+namespace ledger::domain {
+
+struct Action {
+  std::string type;
+  std::optional<Time> occurred_at;
+  std::optional<ExpectedVersion> expected_version;
+  std::string idempotency_key;
+  std::string note;
+  // Import lines only: the complaint (an id, or "ref:<external_ref>") and the actor.
+  std::string complaint;
+  std::optional<Actor> actor;
+  boost::json::object fields;  // the type's own fields, unread
+};
+
+// True for the action types of interfaces.md.
+bool IsActionType(std::string_view type);
+
+// Parses one action object. With `import_line`, `actor` {id, role, department} is required and
+// `complaint` is required except for "receive". InvalidArgument lists every problem.
+Result<Action> ParseAction(const boost::json::value& json, bool import_line = false);
+
+// Parses JSON text (one object). Malformed JSON is InvalidArgument with field "" rule "json".
+Result<Action> ParseActionText(std::string_view text, bool import_line = false);
+
+}  // namespace ledger::domain

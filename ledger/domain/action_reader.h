@@ -1,0 +1,73 @@
+// ActionReader: reads the fields of one action's JSON object with their types and limits,
+// collecting every problem as a FieldError (field, rule, message) instead of stopping at the first.
+// Fields it never reads are reported by Finish() as unknown, so typos do not pass silently.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/domain/money.h"
+#include "ledger/status.h"
+#include "ledger/time.h"
+
+namespace ledger::domain {
+
+inline constexpr size_t kMaxShortText = 200;   // ids, names, codes
+inline constexpr size_t kMaxLongText = 4000;   // descriptions, reasons, summaries
+inline constexpr size_t kMaxListItems = 50;
+
+class ActionReader {
+ public:
+  // `prefix` is prepended to field names in errors ("complainant." for a nested object).
+  // `errors` collects the problems; it must outlive the reader.
+  ActionReader(const boost::json::object& fields, std::string prefix,
+               std::vector<FieldError>* errors);
+
+  enum Need { kOptional, kRequired };
+
+  // Text: a JSON string of valid UTF-8 up to `max` bytes; control characters only in long text.
+  std::string Text(std::string_view key, Need need, size_t max = kMaxShortText);
+  // A code that `valid` accepts; `list` names the accepted codes in the message.
+  std::string Code(std::string_view key, Need need, bool (*valid)(std::string_view),
+                   std::string_view list);
+  std::optional<bool> Bool(std::string_view key, Need need);
+  std::optional<int64_t> Int(std::string_view key, Need need, int64_t min, int64_t max);
+  // A decimal string with two places ("1300.00"), not negative.
+  std::optional<Money> MoneyAmount(std::string_view key, Need need);
+  // RFC 3339 with offset.
+  std::optional<Time> TimeValue(std::string_view key, Need need);
+  // A list of short texts, no duplicates.
+  std::vector<std::string> TextList(std::string_view key, Need need, size_t max_items = kMaxListItems);
+  // A nested object, or null when absent (then a required one is an error).
+  const boost::json::object* Object(std::string_view key, Need need);
+
+  // Marks `key` as read by the caller, who parses it by hand; returns it or null when absent.
+  const boost::json::value* Raw(std::string_view key) { return Find(key, kOptional); }
+
+  // Records a problem found by a caller's own check.
+  void Error(std::string_view key, std::string rule, std::string message);
+
+  // Reports the keys nobody read as "unknown_field".
+  void Finish();
+
+  std::string Field(std::string_view key) const { return prefix_ + std::string(key); }
+  bool ok() const { return errors_->empty(); }
+
+ private:
+  const boost::json::value* Find(std::string_view key, Need need);
+
+  const boost::json::object& fields_;
+  std::string prefix_;
+  std::vector<FieldError>* errors_;
+  std::set<std::string, std::less<>> read_;
+};
+
+// InvalidArgument carrying `errors`, or OK when there are none.
+Status InvalidFields(std::vector<FieldError> errors);
+
+}  // namespace ledger::domain

@@ -1,0 +1,193 @@
+// Decide: the dispatcher, the checks every action shares, and automatic escalation.
+#include "ledger/domain/decide.h"
+
+#include <map>
+
+#include "ledger/capnp_util.h"
+#include "ledger/domain/decide_internal.h"
+#include "ledger/domain/evolve.h"
+#include "ledger/domain/rules.h"
+
+namespace ledger::domain {
+namespace {
+
+using Handler = Status (*)(Call&);
+
+const std::map<std::string, Handler, std::less<>>& Handlers() {
+  static const auto* const kHandlers = new std::map<std::string, Handler, std::less<>>{
+      {"receive", DecideReceive},
+      {"transmit", DecideTransmit},
+      {"assess_validity", DecideAssessValidity},
+      {"classify", DecideClassify},
+      {"set_level", DecideSetLevel},
+      {"assign", DecideAssign},
+      {"respond", DecideRespond},
+      {"propose_plan", DecideProposePlan},
+      {"review_plan", DecideReviewPlan},
+      {"record_progress", DecideRecordProgress},
+      {"resolve", DecideResolve},
+      {"confirm", DecideConfirm},
+      {"close", DecideClose},
+      {"reopen", DecideReopen},
+      {"pause_clock", DecidePauseClock},
+      {"resume_clock", DecideResumeClock},
+      {"add_flag", DecideAddFlag},
+      {"link", DecideLink},
+      {"request_extension", DecideRequestExtension},
+      {"decide_extension", DecideDecideExtension},
+      {"record_staff_decision", DecideStaffDecision},
+      {"record_callback", DecideCallback},
+      {"record_fine", DecideRecordFine},
+      {"waive_fine", DecideWaiveFine},
+      {"rate_department", DecideRateDepartment},
+      {"correct", DecideCorrect},
+      {"attach_evidence", DecideAttachEvidence},
+  };
+  return *kHandlers;
+}
+
+// Actions a closed complaint still accepts.
+bool AllowedWhenClosed(std::string_view type) {
+  return type == "reopen" || type == "record_callback" || type == "record_fine" ||
+         type == "waive_fine" || type == "correct" || type == "attach_evidence" ||
+         type == "link" || type == "add_flag";
+}
+
+// Roles that act for a department holding the complaint.
+bool ActsForDepartment(std::string_view role) { return role == "handler" || role == "dept_head"; }
+
+Status CheckCommon(Call& c) {
+  const std::string& type = c.action.type;
+  if (!c.policy.RoleMay(c.input.actor.role, type))
+    return c.Deny("role '" + c.input.actor.role + "' may not " + type);
+  const bool on_complaint = type != "receive" && type != "rate_department";
+  if (on_complaint && !c.state.exists())
+    return Status::NotFound("complaint '" + c.state.id + "' does not exist");
+
+  std::vector<FieldError> time_errors;
+  if (c.at > c.input.now + c.policy.future_skew)
+    time_errors.push_back({"occurred_at", "future",
+                           "occurred_at " + FormatRfc3339(c.at, c.policy.calendar.utc_offset) +
+                               " is in the future"});
+  if (on_complaint && c.at < c.state.intake.at)
+    time_errors.push_back({"occurred_at", "before_intake",
+                           "occurred_at is before the complaint's intake (" +
+                               FormatRfc3339(c.state.intake.at, c.policy.calendar.utc_offset) + ")"});
+  LEDGER_RETURN_IF_ERROR(InvalidFields(std::move(time_errors)));
+
+  if (on_complaint && c.state.closed() && !AllowedWhenClosed(type)) {
+    c.Refuse("type", "closed", "the complaint is closed; " + type + " needs it open (reopen first)");
+    return c.RefusalsDone();
+  }
+  if (on_complaint && ActsForDepartment(c.input.actor.role) && type != "respond") {
+    const AssignmentRecord* a = c.state.assignment();
+    if (a == nullptr) {
+      c.Refuse("type", "not_assigned", "responsibility has not been assigned yet");
+      return c.RefusalsDone();
+    }
+    const std::string& dept = c.input.actor.department;
+    if (dept != a->department && !Contains(a->cooperating, dept))
+      return c.Deny("department '" + dept + "' does not hold complaint " + c.state.id +
+                    " (held by " + a->department + ")");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Decision> Decide(const Action& action, const DecideInput& input) {
+  if (input.state == nullptr || input.policy == nullptr)
+    return Status::Internal("Decide needs a state and a policy");
+  Call c(action, input);
+  auto handler = Handlers().find(action.type);
+  if (handler == Handlers().end())
+    return InvalidFields({{"type", "unknown_action", "type '" + action.type + "' is not an action"}});
+  LEDGER_RETURN_IF_ERROR(CheckCommon(c));
+  LEDGER_RETURN_IF_ERROR(handler->second(c));
+  if (action.type != "rate_department") c.Escalate();
+  return c.TakeDecision();
+}
+
+// When the decided facts raise the rule level above the level in force, the ledger escalates,
+// unless customer service deliberately set the current level with at least this rule level known.
+void Call::Escalate() {
+  ComplaintState next = Preview(state, decision_, input.policy_version, input.now);
+  RuleMatch after = EvaluateRules(next, rules, at);
+  const LevelRecord& last = next.levels.back();
+  bool deliberate = last.manual && last.rule_level >= after.level;
+  if (after.level <= next.level() || deliberate) return;
+  auto e = EmitSystem(decision_.events.front().type).initLevelEscalated();
+  e.setLevel(AsText(std::string(LevelName(after.level))));
+  e.setPreviousLevel(AsText(std::string(LevelName(next.level()))));
+  SetList(e.initRules(unsigned(after.codes.size())), after.codes);
+}
+
+EventView PendingEvent::View(uint64_t version, uint32_t policy_version, Time now) const {
+  EventView v;
+  v.version = version;
+  v.recorded_at = now;
+  v.occurred_at = occurred_at;
+  v.actor_id = actor.id;
+  v.actor_role = actor.role;
+  v.actor_department = actor.department;
+  v.policy_version = policy_version;
+  v.event = event();
+  return v;
+}
+
+ComplaintState Preview(const ComplaintState& state, const Decision& decision,
+                       uint32_t policy_version, Time now) {
+  ComplaintState next = state;
+  for (const PendingEvent& p : decision.events) {
+    if (p.event().which() == schema::DomainEvent::DEPARTMENT_RATED) continue;
+    Evolve(next, p.View(next.version + 1, policy_version, now));
+  }
+  return next;
+}
+
+std::vector<NewEvent> ToNewEvents(const Decision& decision, uint32_t policy_version,
+                                  bool imported) {
+  std::vector<NewEvent> out;
+  out.reserve(decision.events.size());
+  for (const PendingEvent& p : decision.events) {
+    NewEvent e;
+    e.type = p.type;
+    e.payload = ToFlatBytes(*p.message);
+    e.actor = p.actor;
+    e.occurred_at = p.occurred_at;
+    e.policy_version = policy_version;
+    e.causation_id = p.causation_id;
+    e.imported = imported;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Decision DecideCrossEscalation(const ComplaintState& state, const Policy& policy,
+                               int64_t target_complaints, int64_t same_issue_complainants,
+                               Time now, const std::string& causation) {
+  Decision decision;
+  if (!state.exists() || state.closed()) return decision;
+  ComplaintState next = state;
+  next.target_complaints = std::max(next.target_complaints, target_complaints);
+  next.same_issue_complainants = std::max(next.same_issue_complainants, same_issue_complainants);
+  RuleMatch before = EvaluateRules(state, policy, now);
+  RuleMatch after = EvaluateRules(next, policy, now);
+  if (after.level <= before.level || after.level <= state.level()) return decision;
+  PendingEvent p;
+  p.message = std::make_unique<capnp::MallocMessageBuilder>(64);
+  auto e = p.message->initRoot<schema::DomainEvent>().initLevelEscalated();
+  e.setLevel(AsText(std::string(LevelName(after.level))));
+  e.setPreviousLevel(AsText(std::string(LevelName(state.level()))));
+  SetList(e.initRules(unsigned(after.codes.size())), after.codes);
+  e.setTargetComplaints(uint32_t(target_complaints));
+  e.setSameIssueComplainants(uint32_t(same_issue_complainants));
+  p.type = std::string(EventTypeName(schema::DomainEvent::LEVEL_ESCALATED));
+  p.actor = {"system", "system", ""};
+  p.occurred_at = now;
+  p.causation_id = causation;
+  decision.events.push_back(std::move(p));
+  return decision;
+}
+
+}  // namespace ledger::domain

@@ -1,0 +1,93 @@
+// Internals of Decide shared by decide_*.cc: one Call per action being decided.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ledger/domain/action_reader.h"
+#include "ledger/domain/clocks.h"
+#include "ledger/domain/decide.h"
+
+namespace ledger::domain {
+
+class Call {
+ public:
+  Call(const Action& action, const DecideInput& input);
+
+  const Action& action;
+  const DecideInput& input;
+  const ComplaintState& state;
+  const Policy& policy;   // in force now: roles, codes, organisation
+  const Policy& rules;    // the complaint's own version: clocks, levels, fines
+  const Time at;          // the action's occurred_at (default: now)
+  ActionReader in;        // the action's own fields
+
+  // Ends reading input: unknown fields become errors; InvalidArgument if any problem.
+  Status InputDone();
+  // Records a policy refusal (422) naming the field and rule.
+  void Refuse(std::string field, std::string rule, std::string message);
+  // FailedPrecondition carrying every refusal, or OK.
+  Status RefusalsDone();
+  // PermissionDenied naming the actor's role.
+  Status Deny(const std::string& why) const;
+
+  // A new event by the actor at `at` (the note goes on the first one). Fill its union member.
+  schema::DomainEvent::Builder Emit();
+  // A new event by the ledger itself ("system").
+  schema::DomainEvent::Builder EmitSystem(const std::string& causation);
+
+  // The complaint's clocks evaluated at `at` under its own policy version.
+  std::vector<ClockResult> Clocks() const;
+
+  // Appends a LevelEscalated when the decided events raise the rule level (decide.cc).
+  void Escalate();
+
+  Decision TakeDecision();
+
+ private:
+  schema::DomainEvent::Builder NewEvent(Actor actor, const std::string& causation);
+
+  std::vector<FieldError> input_errors_;
+  std::vector<FieldError> refusals_;
+  Decision decision_;
+};
+
+// Per action type (decide_intake.cc, decide_handling.cc, decide_records.cc).
+Status DecideReceive(Call& c);
+Status DecideTransmit(Call& c);
+Status DecideAssessValidity(Call& c);
+Status DecideClassify(Call& c);
+Status DecideSetLevel(Call& c);
+Status DecideAssign(Call& c);
+Status DecideRespond(Call& c);
+Status DecideProposePlan(Call& c);
+Status DecideReviewPlan(Call& c);
+Status DecideRecordProgress(Call& c);
+Status DecideResolve(Call& c);
+Status DecideConfirm(Call& c);
+Status DecideClose(Call& c);
+Status DecideReopen(Call& c);
+Status DecidePauseClock(Call& c);
+Status DecideResumeClock(Call& c);
+Status DecideAddFlag(Call& c);
+Status DecideLink(Call& c);
+Status DecideRequestExtension(Call& c);
+Status DecideDecideExtension(Call& c);
+Status DecideStaffDecision(Call& c);
+Status DecideCallback(Call& c);
+Status DecideRecordFine(Call& c);
+Status DecideWaiveFine(Call& c);
+Status DecideRateDepartment(Call& c);
+Status DecideCorrect(Call& c);
+Status DecideAttachEvidence(Call& c);
+
+// Helpers.
+inline capnp::Text::Reader AsText(const std::string& s) { return {s.data(), s.size()}; }
+void SetList(capnp::List<capnp::Text>::Builder list, const std::vector<std::string>& items);
+// The people a level's report-to roles name (department head, CS head, deputy GM, GM).
+std::vector<std::string> PeopleForRoles(const Policy& policy, const std::vector<std::string>& roles,
+                                        const std::string& department);
+bool Contains(const std::vector<std::string>& list, const std::string& item);
+std::string Join(const std::vector<std::string>& items);
+
+}  // namespace ledger::domain

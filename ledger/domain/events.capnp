@@ -1,0 +1,319 @@
+# The complaint event catalogue: one struct per fact the actions can produce. docs/events.md lists
+# each event with what it means, who may cause it and what it carries.
+#
+# Every complaint event is an Envelope (ledger/envelope.capnp) whose payload is a DomainEvent and
+# whose `type` names the union member (e.g. type "ComplaintReceived" <-> received).
+#
+# Conventions:
+# - Codes (channels, levels, categories, reasons...) are Text holding the stable lower-case codes
+#   of interfaces.md and policy.md; the decider validates them against the policy in force.
+# - Int64 fields annotated $money hold integer fen (1/100 yuan); -1 means "not given". JSON shows
+#   them as decimal strings with two places ("1300.00") or null.
+# - Int64 fields annotated $time hold microseconds since the Unix epoch (UTC); 0 means "not
+#   given". JSON shows them as RFC 3339 in the policy's time zone.
+# - Positions (UInt64) refer to events of the global log.
+# - Field numbers are forever: add new fields at the end, rename retired ones obsoleteXxx.
+
+@0xd20955993ab5ac1c;
+
+using Cxx = import "/capnp/c++.capnp";
+$Cxx.namespace("ledger::domain::schema");
+
+annotation money @0xbf35d01e825fb1ab (field) :Void;     # Int64 fen, -1 = not given
+annotation time @0xbd902384e8aecbf1 (field) :Void;      # Int64 µs since the epoch, 0 = not given
+annotation personal @0xe9fd7b88da3c3e4e (field) :Void;  # personal data: redacted for `reader`
+
+# The person who complains. Personal data, kept in this one sub-record so that it can later be
+# encrypted per complainant and erased without rewriting history.
+struct Complainant {
+  name @0 :Text;      # as given
+  phone @1 :Text;     # as given; also the key that tells complainants apart (repeat_3)
+  unit @2 :Text;      # unit / property / room number
+  isOwner @3 :Bool;   # the complainant is the rights holder (owner)
+}
+
+# Who or what is complained about.
+struct Target {
+  kind @0 :Text;        # person | department | unit
+  id @1 :Text;          # the person id, department id or unit number
+  department @2 :Text;  # for a person: the department they belong to (may be empty)
+}
+
+# An action's event, with the action's free-text note.
+struct DomainEvent {
+  note @0 :Text;  # the action's `note`, if any
+
+  union {
+    received @1 :ComplaintReceived;
+    transmitted @2 :ComplaintTransmitted;
+    validityAssessed @3 :ValidityAssessed;
+    classified @4 :ComplaintClassified;
+    levelSet @5 :LevelSet;
+    levelEscalated @6 :LevelEscalated;
+    responsibilityAssigned @7 :ResponsibilityAssigned;
+    customerResponded @8 :CustomerResponded;
+    planProposed @9 :PlanProposed;
+    planReviewed @10 :PlanReviewed;
+    progressRecorded @11 :ProgressRecorded;
+    resolved @12 :ComplaintResolved;
+    resolutionConfirmed @13 :ResolutionConfirmed;
+    closed @14 :ComplaintClosed;
+    reopened @15 :ComplaintReopened;
+    clockPaused @16 :ClockPaused;
+    clockResumed @17 :ClockResumed;
+    flagAdded @18 :FlagAdded;
+    linked @19 :ComplaintLinked;
+    extensionRequested @20 :ExtensionRequested;
+    extensionDecided @21 :ExtensionDecided;
+    staffDecisionRecorded @22 :StaffDecisionRecorded;
+    callbackRecorded @23 :CallbackRecorded;
+    fineRecorded @24 :FineRecorded;
+    fineWaived @25 :FineWaived;
+    departmentRated @26 :DepartmentRated;
+    corrected @27 :EventCorrected;
+    evidenceAttached @28 :EvidenceAttached;
+    policyPublished @29 :PolicyPublished;
+    importRecorded @30 :ImportRecorded;
+  }
+}
+
+# A complaint was received (intake). The first event of every complaint stream.
+struct ComplaintReceived {
+  channel @0 :Text;              # hotline | wechat | visit | ... (interfaces.md)
+  complainant @1 :Complainant $personal;
+  project @2 :Text;              # the site/store/branch (a project id of the policy)
+  subject @3 :Text;              # one line
+  description @4 :Text;          # what happened
+  demands @5 :Text;              # what the customer asks for
+  target @6 :Target;             # null when nobody/nothing in particular is complained about
+  claimedCompensation @7 :Int64 = -1 $money;  # money claimed, -1 if none
+  headcount @8 :UInt32;          # number of complainants, >= 1
+  flags @9 :List(Text);          # flags known at intake
+  receivingDepartment @10 :Text; # the department that received it
+  receivingStaff @11 :Text;      # the staff member who received it (person id)
+  externalRef @12 :Text;         # e.g. the manufacturer's work order number; unique when given
+  targetComplaints @13 :UInt32;  # complaints on record against the same target at intake,
+                                 # this one included (0: no target); feeds same_target_3
+}
+
+# The receiving department passed the complaint on (normally to customer service).
+struct ComplaintTransmitted {
+  toDepartment @0 :Text;
+  toPerson @1 :Text;  # the staff member who took it over, if known
+}
+
+# Customer service decided whether the complaint is valid.
+struct ValidityAssessed {
+  valid @0 :Bool;
+  reason @1 :Text;  # required when invalid: suggestion | misunderstanding | ... (policy.md 2)
+}
+
+# Customer service set the category; the policy maps it to departments and a closure class.
+struct ComplaintClassified {
+  category @0 :Text;          # e.g. maintenance
+  closureClass @1 :Text;      # as the policy mapped it when classified (for the record)
+  firstResponsible @2 :Text;  # department the policy names (empty: case by case)
+}
+
+# Customer service set the level by hand.
+struct LevelSet {
+  level @0 :Text;             # general | important | major | crisis
+  previousLevel @1 :Text;
+  reason @2 :Text;            # required; below the rule level it becomes a compliance finding
+  ruleLevel @3 :Text;         # the level the rules gave at that moment
+  ruleCodes @4 :List(Text);   # the rules that matched at that moment
+}
+
+# The ledger raised the level because new facts match a higher rule (actor "system").
+struct LevelEscalated {
+  level @0 :Text;
+  previousLevel @1 :Text;
+  rules @2 :List(Text);  # the rule codes of the new level that matched (e.g. collective_10)
+  # Facts from other complaints that raised it (0: not involved). Recorded so that the rule level
+  # can be recomputed from this stream alone.
+  targetComplaints @3 :UInt32;       # complaints on record against the same target
+  sameIssueComplainants @4 :UInt32;  # distinct complainants of the same issue (linked)
+}
+
+# Customer service assigned responsibility; this notifies the department and the report-to role.
+struct ResponsibilityAssigned {
+  department @0 :Text;              # first-responsible department
+  cooperating @1 :List(Text);       # cooperating departments
+  handler @2 :Text;                 # person id of the handler
+  reason @3 :Text;
+  reportTo @4 :List(Text);          # roles told for the level at assignment (policy report_to)
+  notified @5 :List(Text);          # person ids told (department head, cs head, deputy GM, GM)
+  firstResponsiblePeople @6 :List(Text);  # people first responsible beyond the department (a
+                                          # group complaint after an individual one: CS head and
+                                          # the project's general manager)
+  level @7 :Text;                   # the level at assignment
+}
+
+# Somebody responded to the customer. The first one meets the first-response clock.
+struct CustomerResponded {
+  channel @0 :Text;   # how the customer was reached (phone, visit, wechat, ...)
+  summary @1 :Text;
+  first @2 :Bool;     # true for the first response of the complaint
+}
+
+# The handler proposed a handling plan.
+struct PlanProposed {
+  planType @0 :Text;       # repair | replace | owner_self_repair | communicate | other
+  description @1 :Text;
+  plannedStart @2 :Int64 $time;
+  plannedFinish @3 :Int64 $time;
+  estimatedCost @4 :Int64 = -1 $money;
+}
+
+# The plan was approved or sent back.
+struct PlanReviewed {
+  approved @0 :Bool;
+  comment @1 :Text;
+  plan @2 :UInt64;  # position of the PlanProposed reviewed
+}
+
+struct ProgressRecorded {
+  summary @0 :Text;
+}
+
+# The handler resolved the complaint, with root cause and corrective action.
+struct ComplaintResolved {
+  resolution @0 :Text;
+  rootCause @1 :Text;         # product_quality | service_quality | staff_attitude | customer_misuse | inspection_miss | other
+  correctiveAction @2 :Text;
+}
+
+# The customer (or, for engineering, the property company) confirmed the result.
+struct ResolutionConfirmed {
+  method @0 :Text;  # written | recorded_call | property_company
+}
+
+struct ComplaintClosed {
+  basis @0 :Text;  # customer_confirmed | plan_issued_no_agreement | litigation_concluded | invalid_explained
+  cycle @1 :UInt32;  # closure cycle closed: 0 first, then one per reopening
+}
+
+# The same problem recurred: the complaint is open again and its closure clock restarts.
+struct ComplaintReopened {
+  reason @0 :Text;
+  cycle @1 :UInt32;  # the new closure cycle (1 for the first reopening)
+}
+
+# The closure clock stopped (waiting on the customer, or litigation).
+struct ClockPaused {
+  reason @0 :Text;  # awaiting_customer | litigation
+}
+
+struct ClockResumed {
+  reason @0 :Text;  # the reason of the pause that ends
+}
+
+struct FlagAdded {
+  flag @0 :Text;
+  detail @1 :Text;
+}
+
+# This complaint is linked to another one.
+struct ComplaintLinked {
+  other @0 :Text;     # complaint id
+  relation @1 :Text;  # same_issue | second_complaint
+  otherLevel @2 :Text;  # the other complaint's highest level when it was handled (closed)
+  sameIssueComplainants @3 :UInt32;  # same_issue: distinct complainants of the linked group after
+                                     # this link, this complaint's included
+  otherReceivedAt @4 :Int64 $time;   # the other complaint's intake time
+  otherHeadcount @5 :UInt32;         # the other complaint's headcount
+}
+
+# A department asked for more time on a clock.
+struct ExtensionRequested {
+  clock @0 :Text;        # transmission | response | plan | closure
+  until @1 :Int64 $time; # the requested deadline
+  reason @2 :Text;
+  due @3 :Int64 $time;   # the deadline in force when asked (for the record)
+}
+
+# The role for the level approved or refused an extension.
+struct ExtensionDecided {
+  request @0 :UInt64;    # position of the ExtensionRequested
+  approved @1 :Bool;
+  comment @2 :Text;
+  clock @3 :Text;        # copied from the request
+  until @4 :Int64 $time; # copied from the request
+}
+
+# The complained-of staff member's department decided about the staff member.
+struct StaffDecisionRecorded {
+  person @0 :Text;
+  decision @1 :Text;
+}
+
+# Callback survey after handling (policy.md 7).
+struct CallbackRecorded {
+  acknowledged @0 :Bool;  # Q1 was receipt acknowledged
+  contacted @1 :Bool;     # Q2 did staff contact or visit
+  timeliness @2 :UInt8;   # Q3 0-10
+  plan @3 :UInt8;         # Q4 0-10
+  attitude @4 :UInt8;     # Q5 0-10
+  reasons @5 :Text;       # the customer's reasons; required when a score is below the policy's bar
+}
+
+# A manager recorded a fine (rules that are not derived from clocks).
+struct FineRecorded {
+  rule @0 :Text;               # closure_overdue_15 | deflection | misconduct | concealment | media_investigation
+  amount @1 :Int64 = -1 $money;  # -1: no fixed amount (media_investigation)
+  people @2 :List(Text);
+  departments @3 :List(Text);
+  reason @4 :Text;
+}
+
+# A deputy general manager or the general manager waived a fine line. The line stays visible.
+struct FineWaived {
+  fine @0 :Text;    # the fine line id (docs/events.md "Fine line ids")
+  reason @1 :Text;
+}
+
+# Customer service rated a department for a month (platform rating). Stream "ratings".
+struct DepartmentRated {
+  department @0 :Text;
+  month @1 :Text;           # YYYY-MM
+  scoreHundredths @2 :UInt32;  # 0..10000 (0.00-100.00)
+}
+
+# A correction: supersedes one field of an earlier event of the same complaint. The earlier event
+# stays; state and projections read the corrected value.
+struct EventCorrected {
+  event @0 :UInt64;        # position of the corrected event
+  field @1 :Text;          # e.g. occurred_at, headcount, claimed_compensation
+  value @2 :Text;          # the new value, as in an action's JSON (times RFC 3339, money "1.00")
+  reason @3 :Text;
+  previousValue @4 :Text;  # the value it supersedes (for the record)
+}
+
+# A file was attached as evidence; the ledger stores its digest, not the file.
+struct EvidenceAttached {
+  name @0 :Text;
+  mediaType @1 :Text;
+  size @2 :UInt64;
+  sha256 @3 :Text;  # lower-case hex
+}
+
+# An admin published a policy version. Stream "policy".
+struct PolicyPublished {
+  version @0 :UInt32;   # 1, 2, 3 ...
+  name @1 :Text;
+  document @2 :Text;    # the policy file (JSON) as published
+  sha256 @3 :Text;      # of the document
+  effectiveFrom @4 :Int64 $time;  # events decided after this use it (the append time)
+}
+
+# An import finished (or stopped at a refused line). Stream "imports".
+struct ImportRecorded {
+  fileName @0 :Text;
+  fileSha256 @1 :Text;
+  linesRead @2 :UInt64;
+  linesApplied @3 :UInt64;
+  firstPosition @4 :UInt64;  # first event the import appended (0: none)
+  lastPosition @5 :UInt64;
+  stoppedAt @6 :UInt64;      # the refused line (1-based), 0 if the whole file was applied
+  stopReason @7 :Text;
+}

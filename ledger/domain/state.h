@@ -1,0 +1,236 @@
+// ComplaintState: what the ledger knows about one complaint, folded from its events.
+//
+// The aggregate of the event-sourcing shape: `ComplaintState{}` is initial, Evolve(state, event)
+// applies one event, Fold() applies a stream. Every fact that a clock, a fine or a finding rests
+// on keeps its Stamp (time and event position), so corrections can find it and explanations can
+// cite it. Decide (decide.h) reads this state; projections read it too.
+//
+// Thread-safety: a value; no shared state.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/append.h"
+#include "ledger/domain/clocks.h"
+#include "ledger/domain/money.h"
+#include "ledger/domain/types.h"
+
+namespace ledger::domain {
+
+// Where the complaint is in its handling (policy.md section 2), derived from the facts.
+enum class Stage : uint8_t {
+  kReceived,
+  kTransmitted,
+  kAssessed,
+  kClassified,
+  kAssigned,
+  kPlanProposed,
+  kPlanSentBack,
+  kPlanApproved,
+  kResolved,
+  kConfirmed,
+  kClosed,
+};
+std::string_view StageName(Stage s);
+
+struct ComplainantInfo {
+  std::string name, phone, unit;
+  bool is_owner = false;
+
+  bool operator==(const ComplainantInfo&) const = default;
+};
+
+struct TargetInfo {
+  std::string kind;  // person | department | unit
+  std::string id;
+  std::string department;
+
+  bool operator==(const TargetInfo&) const = default;
+};
+
+struct FlagRecord {
+  std::string flag;
+  std::string detail;
+  Stamp at;
+
+  bool operator==(const FlagRecord&) const = default;
+};
+
+struct AssignmentRecord {
+  Stamp at;
+  std::string department;
+  std::vector<std::string> cooperating;
+  std::string handler;
+  Level level = Level::kGeneral;
+  std::vector<std::string> first_responsible_people;
+  std::vector<std::string> notified;
+  std::string assigned_by;  // actor id
+
+  bool operator==(const AssignmentRecord&) const = default;
+};
+
+struct PlanRecord {
+  Stamp proposed;
+  std::string plan_type, description;
+  Time planned_start{}, planned_finish{};
+  Money estimated_cost = -1;
+  std::string proposed_by;
+  std::optional<Stamp> reviewed;
+  bool approved = false;
+  std::string reviewed_by, reviewer_role, review_comment;
+
+  bool operator==(const PlanRecord&) const = default;
+};
+
+// One closure cycle with what happened in it: cycle 0 from intake, one more per reopening.
+struct CycleRecord {
+  ClosureCycle clock;  // start, closed, policy version
+  std::string reopen_reason;
+  std::optional<Stamp> resolved;
+  std::string resolution, root_cause, corrective_action, resolved_by;
+  std::vector<std::pair<std::string, Stamp>> confirmations;  // method, when
+  std::string basis;                                         // closing basis
+  Level level_at_close = Level::kGeneral;
+
+  bool operator==(const CycleRecord&) const = default;
+};
+
+struct LinkRecord {
+  std::string other, relation;
+  Stamp at;
+  Level other_level = Level::kGeneral;
+
+  bool operator==(const LinkRecord&) const = default;
+};
+
+struct ExtensionRecord {
+  ExtensionFact fact;
+  std::string reason, requested_by;
+  std::string decided_by, decided_role, comment;
+
+  bool operator==(const ExtensionRecord&) const = default;
+};
+
+struct CallbackRecord {
+  Stamp at;
+  bool acknowledged = false, contacted = false;
+  int64_t timeliness = 0, plan = 0, attitude = 0;
+  std::string reasons;
+
+  bool operator==(const CallbackRecord&) const = default;
+};
+
+struct RecordedFine {
+  Stamp at;
+  std::string rule;
+  Money amount = -1;
+  std::vector<std::string> people, departments;
+  std::string reason, recorded_by, recorded_role;
+
+  bool operator==(const RecordedFine&) const = default;
+};
+
+struct WaiverRecord {
+  std::string line_id;
+  std::string reason, by, role;
+  Stamp at;
+
+  bool operator==(const WaiverRecord&) const = default;
+};
+
+struct CorrectionRecord {
+  Stamp at;
+  Time recorded_at{};
+  uint64_t event = 0;
+  std::string field, value, previous, reason, by;
+
+  bool operator==(const CorrectionRecord&) const = default;
+};
+
+struct EvidenceRecord {
+  Stamp at;
+  std::string name, media_type, sha256;
+  uint64_t size = 0;
+
+  bool operator==(const EvidenceRecord&) const = default;
+};
+
+struct LevelRecord {
+  LevelChange change;
+  bool manual = false;   // LevelSet (customer service) rather than LevelEscalated (system)
+  std::string reason;
+  std::vector<std::string> rules;  // LevelEscalated: matched rules; LevelSet: rules at that time
+  Level rule_level = Level::kGeneral;  // LevelSet: the rule level when it was set
+
+  bool operator==(const LevelRecord&) const = default;
+};
+
+struct ComplaintState {
+  std::string id;
+  uint64_t version = 0;        // stream version folded so far (0: no complaint)
+  uint64_t last_position = 0;
+  Time last_recorded_at{};
+  uint32_t policy_version = 0;  // of the intake: the rules the complaint is judged under
+
+  // Intake.
+  Stamp intake;
+  Time intake_recorded_at{};
+  bool imported = false;
+  std::string channel, project, subject, description, demands;
+  ComplainantInfo complainant;
+  std::optional<TargetInfo> target;
+  Money claimed_compensation = -1;
+  int64_t headcount = 1;
+  std::vector<FlagRecord> flags;
+  std::string receiving_department, receiving_staff, external_ref;
+
+  // Cross-complaint facts recorded in this stream (see events.capnp).
+  int64_t target_complaints = 0;
+  int64_t same_issue_complainants = 0;
+
+  // Flow.
+  std::optional<Stamp> transmitted;
+  std::string transmitted_to_department, transmitted_to_person;
+  std::optional<Stamp> assessed;
+  std::optional<bool> valid;
+  std::string invalid_reason;
+  std::optional<Stamp> classified;
+  std::string category;
+  std::vector<LevelRecord> levels;  // levels[0]: the level at intake
+  std::vector<AssignmentRecord> assignments;
+  std::optional<Stamp> first_response;
+  int64_t responses = 0;
+  std::vector<PlanRecord> plans;
+  std::vector<CycleRecord> cycles;  // cycles.back() is the current one
+  std::vector<PauseFact> pauses;
+  std::vector<LinkRecord> links;
+  std::vector<ExtensionRecord> extensions;
+  std::optional<Stamp> staff_decision;
+  std::string staff_decision_person, staff_decision_text;
+  std::optional<CallbackRecord> callback;
+  std::vector<RecordedFine> fines;
+  std::vector<WaiverRecord> waivers;
+  std::vector<CorrectionRecord> corrections;
+  std::vector<EvidenceRecord> evidence;
+
+  bool exists() const { return version > 0; }
+  Level level() const { return levels.empty() ? Level::kGeneral : levels.back().change.level; }
+  bool closed() const { return !cycles.empty() && cycles.back().clock.closed.has_value(); }
+  bool paused() const { return !pauses.empty() && !pauses.back().end.has_value(); }
+  bool HasFlag(std::string_view flag) const;
+  const AssignmentRecord* assignment() const { return assignments.empty() ? nullptr : &assignments.back(); }
+  const PlanRecord* latest_plan() const { return plans.empty() ? nullptr : &plans.back(); }
+  bool has_approved_plan() const;
+  Stage stage() const;
+  // Complaints about a staff member: the 8-hour staff-decision clock applies.
+  bool about_staff() const;
+  // The department responsible now: the assignment's, else the category's first-responsible.
+  std::string responsible_department(const Policy& policy) const;
+
+  bool operator==(const ComplaintState&) const = default;
+};
+
+}  // namespace ledger::domain

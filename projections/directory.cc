@@ -1,0 +1,169 @@
+#include "projections/directory.h"
+
+#include <algorithm>
+#include <set>
+
+namespace projections {
+
+namespace domain = ledger::domain;
+using W = domain::schema::DomainEvent::Which;
+
+namespace {
+const std::vector<std::string>& NoIds() {
+  static const auto* const kNone = new std::vector<std::string>();
+  return *kNone;
+}
+std::string Str(capnp::Text::Reader t) { return std::string(t.begin(), t.size()); }
+}  // namespace
+
+std::string Directory::TargetKey(std::string_view kind, std::string_view target_id) {
+  if (target_id.empty()) return "";
+  return std::string(kind) + ":" + std::string(target_id);
+}
+
+std::string Directory::ComplainantKey(std::string_view phone, std::string_view name) {
+  std::string digits;
+  for (char c : phone)
+    if (c >= '0' && c <= '9') digits += c;
+  return digits.empty() ? "name:" + std::string(name) : digits;
+}
+
+ledger::Status Directory::Apply(const ledger::RecordedEvent& event) {
+  position_ = event.position();
+  if (!event.has_payload()) return ledger::Status::Ok();
+  ledger::Result<domain::EventView> view = domain::ViewOf(event);
+  if (!view.ok()) return view.status();
+  OnEvent(std::string(event.stream()), *view);
+  return ledger::Status::Ok();
+}
+
+void Directory::OnEvent(const std::string& stream, const domain::EventView& e) {
+  auto ev = e.event;
+  if (ev.which() == W::RECEIVED) {
+    auto r = ev.getReceived();
+    DirectoryEntry d;
+    d.id = stream;
+    d.intake_position = e.position;
+    d.received_at = e.occurred_at;
+    d.headcount = r.getHeadcount();
+    d.complainant_key = ComplainantKey(Str(r.getComplainant().getPhone()), Str(r.getComplainant().getName()));
+    if (r.hasTarget()) d.target_key = TargetKey(Str(r.getTarget().getKind()), Str(r.getTarget().getId()));
+    d.external_ref = Str(r.getExternalRef());
+    if (!d.external_ref.empty()) by_ref_.emplace(d.external_ref, stream);
+    if (!d.target_key.empty()) by_target_[d.target_key].push_back(stream);
+    entries_[stream] = std::move(d);
+    return;
+  }
+  auto it = entries_.find(stream);
+  if (it == entries_.end()) return;
+  DirectoryEntry& d = it->second;
+  auto level_of = [](capnp::Text::Reader t, Level fallback) {
+    auto l = domain::ParseLevel(std::string_view(t.begin(), t.size()));
+    return l ? *l : fallback;
+  };
+  switch (ev.which()) {
+    case W::LEVEL_SET: d.level = level_of(ev.getLevelSet().getLevel(), d.level); return;
+    case W::LEVEL_ESCALATED: d.level = level_of(ev.getLevelEscalated().getLevel(), d.level); return;
+    case W::CLOSED:
+      d.closed_at = e.occurred_at;
+      d.level_handled = std::max(d.level_handled, d.level);
+      return;
+    case W::REOPENED: d.closed_at.reset(); return;
+    case W::LINKED: {
+      auto l = ev.getLinked();
+      if (Str(l.getRelation()) != "same_issue") return;
+      std::string other = Str(l.getOther());
+      same_issue_[stream].push_back(other);
+      same_issue_[other].push_back(stream);
+      return;
+    }
+    case W::CORRECTED: {
+      auto c = ev.getCorrected();
+      if (c.getEvent() != d.intake_position) return;
+      std::string field = Str(c.getField()), value = Str(c.getValue());
+      if (field == "headcount") d.headcount = std::stoll(value);
+      if (field == "complainant.phone") d.complainant_key = ComplainantKey(value, "");
+      if (field == "occurred_at") {
+        auto t = ledger::ParseRfc3339(value);
+        if (t.ok()) d.received_at = *t;
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+const DirectoryEntry* Directory::Find(std::string_view id) const {
+  auto it = entries_.find(std::string(id));
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
+std::optional<std::string> Directory::FindByExternalRef(std::string_view ref) const {
+  auto it = by_ref_.find(std::string(ref));
+  if (it == by_ref_.end()) return std::nullopt;
+  return it->second;
+}
+
+const std::vector<std::string>& Directory::ByTarget(const std::string& target_key) const {
+  auto it = by_target_.find(target_key);
+  return it == by_target_.end() ? NoIds() : it->second;
+}
+
+std::vector<std::string> Directory::SameIssueGroup(std::string_view id) const {
+  std::vector<std::string> group{std::string(id)};
+  std::set<std::string> seen{std::string(id)};
+  for (size_t i = 0; i < group.size(); ++i) {
+    auto it = same_issue_.find(group[i]);
+    if (it == same_issue_.end()) continue;
+    for (const std::string& next : it->second)
+      if (seen.insert(next).second) group.push_back(next);
+  }
+  return group;
+}
+
+int64_t Directory::DistinctComplainants(std::string_view a, std::string_view b) const {
+  std::set<std::string> members, complainants;
+  for (const std::string& id : SameIssueGroup(a)) members.insert(id);
+  if (!b.empty())
+    for (const std::string& id : SameIssueGroup(b)) members.insert(id);
+  for (const std::string& id : members)
+    if (const DirectoryEntry* d = Find(id)) complainants.insert(d->complainant_key);
+  return int64_t(complainants.size());
+}
+
+domain::CrossFacts Directory::FactsFor(const domain::Action& action, std::string_view id) const {
+  domain::CrossFacts facts;
+  const boost::json::object& f = action.fields;
+  if (action.type == "receive") {
+    if (auto t = f.find("target"); t != f.end() && t->value().is_object()) {
+      const auto& obj = t->value().get_object();
+      auto kind = obj.find("kind"), tid = obj.find("id");
+      if (kind != obj.end() && tid != obj.end() && kind->value().is_string() && tid->value().is_string())
+        facts.target_complaints =
+            int64_t(ByTarget(TargetKey(kind->value().get_string(), tid->value().get_string())).size()) + 1;
+    }
+  } else if (action.type == "link") {
+    auto other = f.find("other");
+    if (other != f.end() && other->value().is_string()) {
+      std::string other_id(other->value().get_string());
+      if (const DirectoryEntry* o = Find(other_id)) {
+        facts.other = domain::OtherComplaint{o->id, o->received_at, o->closed_at, o->level_handled,
+                                             o->headcount, o->complainant_key};
+        facts.same_issue_complainants = DistinctComplainants(id, other_id);
+      }
+    }
+  } else if (action.type == "assign") {
+    const DirectoryEntry* self = Find(id);
+    if (self && self->headcount >= 3) {
+      for (const std::string& other : SameIssueGroup(id)) {
+        const DirectoryEntry* o = Find(other);
+        if (o && o->id != self->id && o->headcount < 3 && o->received_at < self->received_at)
+          facts.group_after_individual = true;
+      }
+    }
+  }
+  return facts;
+}
+
+}  // namespace projections
