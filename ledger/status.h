@@ -130,15 +130,17 @@ class [[nodiscard]] Result {
 #define LEDGER_CONCAT_(a, b) LEDGER_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function if `expr` (a Status) is not OK.
-#define LEDGER_RETURN_IF_ERROR(expr)                 \
-  do {                                               \
-    ::ledger::Status ledger_status_ = (expr);        \
-    if (!ledger_status_.ok()) return ledger_status_; \
+#define LEDGER_RETURN_IF_ERROR(expr) \
+  LEDGER_RETURN_IF_ERROR_IMPL_(LEDGER_CONCAT_(ledger_status_, __COUNTER__), expr)
+#define LEDGER_RETURN_IF_ERROR_IMPL_(tmp, expr) \
+  do {                                          \
+    ::ledger::Status tmp = (expr);              \
+    if (!tmp.ok()) return tmp;                  \
   } while (0)
 
 // `lhs = value of expr` (a Result<T>), or returns its Status from the enclosing function.
 #define LEDGER_ASSIGN_OR_RETURN(lhs, expr) \
-  LEDGER_ASSIGN_OR_RETURN_IMPL_(LEDGER_CONCAT_(ledger_result_, __LINE__), lhs, expr)
+  LEDGER_ASSIGN_OR_RETURN_IMPL_(LEDGER_CONCAT_(ledger_result_, __COUNTER__), lhs, expr)
 #define LEDGER_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                                  \
   if (!tmp.ok()) return tmp.status();                 \

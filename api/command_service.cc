@@ -1,0 +1,284 @@
+#include "api/command_service.h"
+
+#include <cstdio>
+
+#include "ledger/domain/decide.h"
+#include "ledger/domain/event_view.h"
+
+namespace api {
+
+using ledger::Result;
+using ledger::Status;
+namespace domain = ledger::domain;
+
+namespace {
+
+constexpr int kMaxAttempts = 8;  // retries after concurrent changes to the same complaint
+constexpr size_t kMaxStreamEvents = 100000;
+
+std::string FormatId(int year, uint64_t seq) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "CMP-%04d-%06llu", year, (unsigned long long)seq);
+  return buf;
+}
+
+std::string ExternalRefOf(const domain::Action& action) {
+  auto it = action.fields.find("external_ref");
+  if (it == action.fields.end() || !it->value().is_string()) return "";
+  return std::string(it->value().get_string());
+}
+
+}  // namespace
+
+CommandService::CommandService(ledger::EventLog* log, domain::PolicyStore* policies,
+                               ledger::Clock* clock)
+    : log_(log), policies_(policies), clock_(clock) {}
+
+Status CommandService::Start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return CatchUpLocked();
+}
+
+Status CommandService::CatchUpLocked() {
+  const uint64_t head = log_->GetHead().position;
+  while (directory_.position() < head) {
+    LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::RecordedEvent> events,
+                            log_->ReadAll(directory_.position() + 1, 4096));
+    if (events.empty()) break;
+    for (const ledger::RecordedEvent& e : events) LEDGER_RETURN_IF_ERROR(directory_.Apply(e));
+  }
+  return Status::Ok();
+}
+
+Result<domain::ComplaintState> CommandService::LoadState(const std::string& id,
+                                                          const domain::FoldOptions& options) {
+  LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::RecordedEvent> events,
+                          log_->ReadStreamForward(id, 1, kMaxStreamEvents));
+  if (events.empty()) return Status::NotFound("complaint '" + id + "' does not exist");
+  return domain::Fold(id, events, options);
+}
+
+std::optional<std::string> CommandService::FindByExternalRef(const std::string& external_ref) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!CatchUpLocked().ok()) return std::nullopt;
+  return directory_.FindByExternalRef(external_ref);
+}
+
+Result<ActionOutcome> CommandService::Execute(const domain::Action& action,
+                                              const ledger::Actor& actor,
+                                              const std::string& complaint, bool imported) {
+  if (!action.idempotency_key.empty()) {
+    LEDGER_ASSIGN_OR_RETURN(std::optional<ledger::AppendResult> seen,
+                            log_->LookupIdempotencyKey(action.idempotency_key));
+    if (seen) return FromIdempotencyKey(action.idempotency_key);
+  }
+  if (policies_->current() == nullptr)
+    return Status::Unavailable("no policy is published in this ledger");
+  Result<ActionOutcome> outcome =
+      action.type == "receive" ? ExecuteReceive(action, actor, imported)
+      : action.type == "rate_department"
+          ? ExecuteOnStream(action, actor, "ratings", imported)
+          : ExecuteOnStream(action, actor, complaint, imported);
+  if (outcome.ok() && !outcome->deduplicated && !outcome->existing) React(action, *outcome);
+  return outcome;
+}
+
+Result<ActionOutcome> CommandService::FromIdempotencyKey(const std::string& key) {
+  LEDGER_ASSIGN_OR_RETURN(std::optional<ledger::AppendResult> seen, log_->LookupIdempotencyKey(key));
+  if (!seen) return Status::Internal("idempotency key vanished");
+  LEDGER_ASSIGN_OR_RETURN(ActionOutcome outcome, Appended(*seen));
+  outcome.deduplicated = true;
+  return outcome;
+}
+
+Result<ActionOutcome> CommandService::Appended(const ledger::AppendResult& r) {
+  ActionOutcome outcome;
+  outcome.id = r.stream;
+  outcome.version = r.last_version;
+  outcome.position = r.last_position;
+  outcome.deduplicated = r.deduplicated;
+  LEDGER_ASSIGN_OR_RETURN(outcome.events,
+                          log_->ReadAll(r.first_position, r.last_position - r.first_position + 1));
+  return outcome;
+}
+
+domain::CrossFacts CommandService::Facts(const domain::Action& action, const std::string& id) {
+  domain::CrossFacts facts;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    (void)CatchUpLocked();
+    facts = directory_.FactsFor(action, id);
+  }
+  if (action.type == "correct") {
+    auto it = action.fields.find("event");
+    if (it != action.fields.end() && it->value().is_int64() && it->value().get_int64() > 0) {
+      Result<ledger::RecordedEvent> e = log_->ReadAt(uint64_t(it->value().get_int64()));
+      if (e.ok()) {
+        Result<domain::EventView> view = domain::ViewOf(*e);
+        if (view.ok())
+          facts.referenced = domain::CrossFacts::Referenced{e->position(), std::string(e->stream()),
+                                                            view->event.which()};
+      }
+    }
+  }
+  return facts;
+}
+
+Result<std::string> CommandService::AllocateId(ledger::Time at, const std::string& external_ref) {
+  const auto offset = policies_->current()->calendar.utc_offset;
+  const int year = int(ledger::CivilDate(at, offset).year());
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!external_ref.empty()) {
+    if (pending_refs_.count(external_ref))
+      return Status::Aborted("a complaint with external_ref '" + external_ref +
+                             "' is being received right now; retry");
+    pending_refs_.insert(external_ref);
+  }
+  auto it = next_seq_.find(year);
+  if (it == next_seq_.end()) {
+    char prefix[16];
+    std::snprintf(prefix, sizeof prefix, "CMP-%04d-", year);
+    Result<std::string> last = log_->LastStreamWithPrefix(prefix);
+    if (!last.ok()) {
+      if (!external_ref.empty()) pending_refs_.erase(external_ref);
+      return last.status();
+    }
+    uint64_t seq = last->empty() ? 0 : std::strtoull(last->c_str() + 9, nullptr, 10);
+    it = next_seq_.emplace(year, seq + 1).first;
+  }
+  if (it->second > 999999) return Status::ResourceExhausted("no complaint ids left for this year");
+  return FormatId(year, it->second++);
+}
+
+void CommandService::ReleaseRef(const std::string& external_ref) {
+  if (external_ref.empty()) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  pending_refs_.erase(external_ref);
+}
+
+Result<ActionOutcome> CommandService::ExecuteReceive(const domain::Action& action,
+                                                     const ledger::Actor& actor, bool imported) {
+  const std::string ref = ExternalRefOf(action);
+  if (!ref.empty()) {
+    if (std::optional<std::string> existing = FindByExternalRef(ref)) {
+      ActionOutcome outcome;
+      outcome.id = *existing;
+      outcome.existing = true;
+      LEDGER_ASSIGN_OR_RETURN(outcome.version, log_->StreamVersion(*existing));
+      return outcome;
+    }
+  }
+  std::shared_ptr<const domain::Policy> policy = policies_->current();
+  const uint32_t version = policies_->current_version();
+  domain::ComplaintState empty;
+  domain::DecideInput input{&empty, policy.get(), version, policy.get(), actor, clock_->Now(),
+                            Facts(action, ""), imported};
+  LEDGER_ASSIGN_OR_RETURN(domain::Decision decision, domain::Decide(action, input));
+  LEDGER_ASSIGN_OR_RETURN(std::string id, AllocateId(action.occurred_at.value_or(input.now), ref));
+  ledger::AppendRequest request;
+  request.stream = id;
+  request.expected = ledger::ExpectedVersion::NoStream();
+  request.idempotency_key = action.idempotency_key;
+  request.events = domain::ToNewEvents(decision, version, imported);
+  Result<ledger::AppendResult> appended = log_->Append(std::move(request));
+  if (appended.ok() && !ref.empty()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    (void)CatchUpLocked();  // the directory knows the ref before another receive may look
+  }
+  ReleaseRef(ref);
+  if (!appended.ok()) return appended.status();
+  if (appended->deduplicated) return FromIdempotencyKey(action.idempotency_key);
+  return Appended(*appended);
+}
+
+Result<ActionOutcome> CommandService::ExecuteOnStream(const domain::Action& action,
+                                                      const ledger::Actor& actor,
+                                                      const std::string& id, bool imported) {
+  if (id.empty()) return Status::InvalidArgument("no complaint named");
+  for (int attempt = 0;; ++attempt) {
+    domain::ComplaintState state;
+    state.id = id;
+    if (action.type != "rate_department") {
+      Result<domain::ComplaintState> loaded = LoadState(id);
+      if (!loaded.ok()) return loaded.status();
+      state = std::move(loaded).value();
+    }
+    uint64_t current = state.version;
+    if (action.type == "rate_department") {
+      LEDGER_ASSIGN_OR_RETURN(current, log_->StreamVersion(id));
+    }
+    if (action.expected_version && !action.expected_version->Matches(current))
+      return Status::Aborted("version conflict on complaint '" + id + "': expected " +
+                             action.expected_version->ToString() + ", actual version " +
+                             std::to_string(current));
+    std::shared_ptr<const domain::Policy> policy = policies_->current();
+    std::shared_ptr<const domain::Policy> own = policies_->Get(state.policy_version);
+    domain::DecideInput input{&state, policy.get(), policies_->current_version(),
+                              own ? own.get() : policy.get(), actor, clock_->Now(),
+                              Facts(action, id), imported};
+    LEDGER_ASSIGN_OR_RETURN(domain::Decision decision, domain::Decide(action, input));
+    ledger::AppendRequest request;
+    request.stream = id;
+    request.expected = current == 0 ? ledger::ExpectedVersion::NoStream()
+                                    : ledger::ExpectedVersion::Exactly(current);
+    request.idempotency_key = action.idempotency_key;
+    request.events = domain::ToNewEvents(decision, input.policy_version, imported);
+    Result<ledger::AppendResult> appended = log_->Append(std::move(request));
+    if (appended.ok()) {
+      if (appended->deduplicated) return FromIdempotencyKey(action.idempotency_key);
+      return Appended(*appended);
+    }
+    // Somebody else changed the complaint after we read it: decide again on the new state.
+    bool retry = appended.status().code() == ledger::Code::kAborted && !action.expected_version &&
+                 attempt + 1 < kMaxAttempts;
+    if (!retry) return appended.status();
+  }
+}
+
+void CommandService::React(const domain::Action& action, const ActionOutcome& outcome) {
+  if (outcome.events.empty()) return;
+  const std::string causation = "pos:" + std::to_string(outcome.events.front().position());
+  std::vector<std::pair<std::string, int64_t>> by_target, by_issue;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    (void)CatchUpLocked();
+    const projections::DirectoryEntry* self = directory_.Find(outcome.id);
+    if (self == nullptr) return;
+    if (action.type == "receive" && !self->target_key.empty()) {
+      const std::vector<std::string>& same = directory_.ByTarget(self->target_key);
+      for (const std::string& other : same)
+        if (other != outcome.id) by_target.emplace_back(other, int64_t(same.size()));
+    }
+    if (action.type == "link") {
+      int64_t complainants = directory_.DistinctComplainants(outcome.id, "");
+      for (const std::string& other : directory_.SameIssueGroup(outcome.id))
+        if (other != outcome.id) by_issue.emplace_back(other, complainants);
+    }
+  }
+  // Best effort after the fact: a failure here leaves the other complaint's rule level to the
+  // read side (and to its next action), never the acknowledged action undone.
+  for (const auto& [other, n] : by_target) (void)EscalateOther(other, n, 0, causation);
+  for (const auto& [other, n] : by_issue) (void)EscalateOther(other, 0, n, causation);
+}
+
+Status CommandService::EscalateOther(const std::string& id, int64_t target_complaints,
+                                     int64_t same_issue_complainants, const std::string& causation) {
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    LEDGER_ASSIGN_OR_RETURN(domain::ComplaintState state, LoadState(id));
+    std::shared_ptr<const domain::Policy> own = policies_->Get(state.policy_version);
+    if (!own) own = policies_->current();
+    domain::Decision d = domain::DecideCrossEscalation(state, *own, target_complaints,
+                                                       same_issue_complainants, clock_->Now(),
+                                                       causation);
+    if (d.events.empty()) return Status::Ok();
+    ledger::AppendRequest request;
+    request.stream = id;
+    request.expected = ledger::ExpectedVersion::Exactly(state.version);
+    request.events = domain::ToNewEvents(d, policies_->current_version(), false);
+    Result<ledger::AppendResult> r = log_->Append(std::move(request));
+    if (r.ok() || r.status().code() != ledger::Code::kAborted) return r.status();
+  }
+  return Status::Aborted("could not escalate " + id + " after repeated concurrent changes");
+}
+
+}  // namespace api

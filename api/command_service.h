@@ -1,0 +1,93 @@
+// CommandService: the write path. An action becomes events: the service loads the complaint,
+// decides against its state, the policy in force and the actor (ledger/domain/decide.h), and
+// appends the events atomically at the version it decided on. A concurrent change in between is
+// retried (or, when the client gave expected_version, reported as a conflict). Cross-complaint
+// facts come from a Directory kept current with the log; escalations that a change causes on
+// other complaints are appended to them afterwards by actor "system".
+//
+// Ids: a receive gets CMP-<year>-<6-digit sequence>, the year of its occurred_at in the policy's
+// time zone, the sequence the next after the highest id of that year in the log. A receive whose
+// external_ref is already on record returns that complaint (existing = true) and appends nothing.
+//
+// Thread-safety: all methods may be called from any thread.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ledger/clock.h"
+#include "ledger/domain/action.h"
+#include "ledger/domain/evolve.h"
+#include "ledger/domain/policy_store.h"
+#include "ledger/event_log.h"
+#include "projections/directory.h"
+
+namespace api {
+
+struct ActionOutcome {
+  std::string id;           // the complaint (or stream) the action applied to
+  uint64_t version = 0;     // its version afterwards
+  uint64_t position = 0;    // position of the last event appended (or found)
+  std::vector<ledger::RecordedEvent> events;  // the events appended (or of the first result)
+  bool deduplicated = false;  // the idempotency key was seen: the first result, nothing appended
+  bool existing = false;      // receive with a known external_ref: that complaint, nothing appended
+};
+
+class CommandService {
+ public:
+  // None owned; all must outlive the service.
+  CommandService(ledger::EventLog* log, ledger::domain::PolicyStore* policies, ledger::Clock* clock);
+
+  // Reads the log into the directory. Call once before Execute.
+  ledger::Status Start();
+
+  // Executes one action. `complaint` names the complaint (empty for receive and rate_department);
+  // `imported` marks events written by an import. Errors as Decide's, plus Aborted for a version
+  // conflict (expected_version given) and Unavailable/DataLoss from the log.
+  ledger::Result<ActionOutcome> Execute(const ledger::domain::Action& action,
+                                        const ledger::Actor& actor, const std::string& complaint,
+                                        bool imported = false);
+
+  // The state of a complaint (NotFound when there is none), optionally as of / as known at.
+  ledger::Result<ledger::domain::ComplaintState> LoadState(
+      const std::string& id, const ledger::domain::FoldOptions& options = {});
+
+  // The complaint that has `external_ref`, if any (for import lines "ref:<external_ref>").
+  std::optional<std::string> FindByExternalRef(const std::string& external_ref);
+
+  ledger::domain::PolicyStore& policies() { return *policies_; }
+  ledger::EventLog& log() { return *log_; }
+
+ private:
+  ledger::Result<ActionOutcome> ExecuteReceive(const ledger::domain::Action& action,
+                                               const ledger::Actor& actor, bool imported);
+  ledger::Result<ActionOutcome> ExecuteOnStream(const ledger::domain::Action& action,
+                                                const ledger::Actor& actor, const std::string& id,
+                                                bool imported);
+  ledger::Result<ActionOutcome> FromIdempotencyKey(const std::string& key);
+  ledger::Result<ActionOutcome> Appended(const ledger::AppendResult& result);
+  ledger::Status CatchUpLocked();
+  ledger::Result<std::string> AllocateId(ledger::Time at, const std::string& external_ref);
+  void ReleaseRef(const std::string& external_ref);
+  ledger::domain::CrossFacts Facts(const ledger::domain::Action& action, const std::string& id);
+  // Escalations on other complaints caused by `outcome` (same target, same-issue group).
+  void React(const ledger::domain::Action& action, const ActionOutcome& outcome);
+  ledger::Status EscalateOther(const std::string& id, int64_t target_complaints,
+                               int64_t same_issue_complainants, const std::string& causation);
+
+  ledger::EventLog* const log_;
+  ledger::domain::PolicyStore* const policies_;
+  ledger::Clock* const clock_;
+
+  std::mutex mu_;  // guards directory_, next_seq_, pending_refs_
+  projections::Directory directory_;
+  std::map<int, uint64_t> next_seq_;        // year -> next sequence number
+  std::set<std::string> pending_refs_;      // external refs of receives being appended
+};
+
+}  // namespace api

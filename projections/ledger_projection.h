@@ -1,0 +1,69 @@
+// LedgerProjection: the fold of the whole log that the persisted projections are made of — every
+// complaint (tracked: state and event findings) and the departments' platform ratings — with the
+// position it reached.
+//
+// Pure: Apply() folds one event with the policies it is given; queries (reports.h) are computed
+// from it at an evaluation time. Copyable; serializable with cereal (serialize.h) for snapshots.
+//
+// Thread-safety: not thread-safe; the runner guards it.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "ledger/recorded_event.h"
+#include "projections/reports.h"
+#include "projections/tracked.h"
+
+namespace projections {
+
+class LedgerProjection {
+ public:
+  // Folds the event at position() + 1. Events of other kinds than complaints and ratings are
+  // skipped; a position out of order is Internal, a damaged payload DataLoss.
+  // With `visible` false the event only advances the position (as-of / known-at folds).
+  ledger::Status Apply(const ledger::RecordedEvent& event, const PolicyLookup& policies,
+                       const domain::Policy& fallback, bool visible = true);
+
+  uint64_t position() const { return position_; }
+  ledger::Hash last_hash() const { return last_hash_; }
+
+  const std::map<std::string, TrackedComplaint>& complaints() const { return complaints_; }
+  const TrackedComplaint* Find(const std::string& id) const;
+  const Ratings& ratings() const { return ratings_; }
+
+  // SHA-256 (hex) over the canonical serialization of the whole state: equal digests, equal states.
+  std::string Digest() const;
+
+  // Replaces the whole state (loading persisted rows).
+  void Reset(uint64_t position, ledger::Hash last_hash,
+             std::map<std::string, TrackedComplaint> complaints, Ratings ratings) {
+    position_ = position;
+    last_hash_ = last_hash;
+    complaints_ = std::move(complaints);
+    ratings_ = std::move(ratings);
+    touched_.clear();
+  }
+
+  // The complaints touched since the last call (for persisting their rows), then forgotten.
+  std::vector<std::string> TakeTouched();
+
+  bool operator==(const LedgerProjection& o) const {
+    return position_ == o.position_ && last_hash_ == o.last_hash_ &&
+           complaints_ == o.complaints_ && ratings_ == o.ratings_;
+  }
+
+  template <class A>
+  void serialize(A& a) {
+    a(position_, last_hash_, complaints_, ratings_);
+  }
+
+ private:
+  uint64_t position_ = 0;
+  ledger::Hash last_hash_ = ledger::kZeroHash;
+  std::map<std::string, TrackedComplaint> complaints_;  // by id: deterministic order
+  Ratings ratings_;
+  std::vector<std::string> touched_;
+};
+
+}  // namespace projections

@@ -1,0 +1,55 @@
+// Queries over a LedgerProjection, evaluated at a time: the complaint list, fines, rewards,
+// metrics, responsibility records and findings (interfaces.md "HTTP API").
+//
+// Pure: the projection, the policies and `now` are given.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "projections/ledger_projection.h"
+#include "projections/reports.h"
+
+namespace projections {
+
+struct Scope {
+  const LedgerProjection& projection;
+  PolicyLookup policies;
+  const domain::Policy& fallback;  // the policy in force (time zone, organisation)
+  Time now{};
+};
+
+struct ListFilter {
+  std::string status;      // open | closed
+  std::string level, category, department, handler, project;
+  std::optional<bool> overdue;  // some clock missed and not met
+  std::optional<Time> from, to; // intake in [from, to)
+  size_t limit = 50;
+  std::string cursor;      // the last id of the previous page
+};
+
+struct ListItem {
+  std::string id, status, stage, level, category, department, handler, project, subject;
+  Time received{};
+  bool overdue = false;
+  std::optional<Time> next_due;  // the earliest pending deadline
+};
+
+struct ListPage {
+  std::vector<ListItem> items;
+  std::string next_cursor;  // empty: no more
+};
+
+ListPage ListComplaints(const Scope& scope, const ListFilter& filter);
+
+FinesReport FinesQuery(const Scope& scope, const Period& month, const std::string& department,
+                       const std::string& person);
+std::vector<RewardRow> RewardsQuery(const Scope& scope, const Period& month);
+MetricsReport MetricsQuery(const Scope& scope, const Period& period, const std::string& project);
+std::vector<Finding> FindingsQuery(const Scope& scope, std::optional<Time> from, std::optional<Time> to);
+std::vector<ResponsibilityRecord> ResponsibilityQuery(const Scope& scope, const std::string& department,
+                                                      const std::string& person,
+                                                      const std::optional<Period>& month);
+
+}  // namespace projections

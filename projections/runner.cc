@@ -1,0 +1,422 @@
+#include "projections/runner.h"
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "projections/serialize.h"
+
+namespace projections {
+
+using ledger::Hash;
+using ledger::Result;
+using ledger::Status;
+
+namespace {
+
+constexpr char kSnapshotMagic[8] = {'L', 'G', 'R', 'P', 'S', 'N', 'A', 'P'};
+
+template <typename T>
+std::string Serialize(const T& value) {
+  std::ostringstream out;
+  {
+    cereal::BinaryOutputArchive archive(out);
+    archive(value);
+  }
+  return out.str();
+}
+
+template <typename T>
+Status Deserialize(std::string_view bytes, T* value) {
+  try {
+    std::istringstream in{std::string(bytes)};
+    cereal::BinaryInputArchive archive(in);
+    archive(*value);
+  } catch (const std::exception& e) {  // the decoder's edge: a damaged row
+    return Status::DataLoss(std::string("a projection row does not decode: ") + e.what());
+  }
+  return Status::Ok();
+}
+
+Hash RowHash(const std::string& key, const std::string& value) { return ledger::Sha256(key, value); }
+
+void XorInto(Hash& into, const Hash& h) {
+  for (size_t i = 0; i < into.size(); ++i) into[i] ^= h[i];
+}
+
+}  // namespace
+
+std::string ComplaintRowKey(const std::string& id) { return "t/" + id; }
+std::string RatingRowKey(const std::string& department, const std::string& month) {
+  return "r/" + department + "/" + month;
+}
+
+ProjectionRunner::ProjectionRunner(ledger::EventLog* log, ledger::domain::PolicyStore* policies,
+                                   ledger::ProjectionStore* store, RunnerOptions options)
+    : log_(log), policies_(policies), store_(store), options_(std::move(options)) {}
+
+ProjectionRunner::~ProjectionRunner() { Stop(); }
+
+PolicyLookup ProjectionRunner::policies() const {
+  ledger::domain::PolicyStore* store = policies_;
+  return [store](uint32_t v) { return store->ForVersion(v); };
+}
+
+const ledger::domain::Policy& ProjectionRunner::fallback() const {
+  static const std::shared_ptr<const ledger::domain::Policy> kDefault = ledger::domain::DefaultPolicy();
+  std::shared_ptr<const ledger::domain::Policy> current = policies_->current();
+  // Published policies are never removed, so the pointer stays valid while the store lives.
+  return current ? *policies_->ForVersion(policies_->current_version()) : *kDefault;
+}
+
+std::string ProjectionRunner::digest() const {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  return ledger::ToHex(rows_digest_);
+}
+
+Status ProjectionRunner::Matches(uint64_t position, const Hash& hash, std::string* why) {
+  if (position == 0) return Status::Ok();
+  if (position > log_->GetHead().position) {
+    *why = "the stored projection is ahead of the log (position " + std::to_string(position) + ")";
+    return Status::FailedPrecondition(*why);
+  }
+  LEDGER_ASSIGN_OR_RETURN(ledger::RecordedEvent e, log_->ReadAt(position));
+  if (e.hash() != hash) {
+    *why = "the stored projection was made from another log (hash at position " +
+           std::to_string(position) + " differs)";
+    return Status::FailedPrecondition(*why);
+  }
+  return Status::Ok();
+}
+
+Status ProjectionRunner::Open(std::string* how, const Progress& progress) {
+  std::string why;
+  if (!options_.snapshot_path.empty() && LoadSnapshot(&why).ok()) {
+    *how = "loaded the snapshot at position " + std::to_string(position_.load());
+  } else {
+    std::string snapshot_why = why;
+    if (LoadRows(&why).ok()) {
+      *how = "loaded the stored rows at position " + std::to_string(position_.load());
+    } else {
+      LEDGER_RETURN_IF_ERROR(Rebuild(progress));
+      *how = "rebuilt from the log (" + (why.empty() ? snapshot_why : why) + ")";
+    }
+  }
+  return CatchUp();
+}
+
+Status ProjectionRunner::Rebuild(const Progress& progress) {
+  LedgerProjection fresh;
+  const uint64_t head = log_->GetHead().position;
+  PolicyLookup lookup = policies();
+  const ledger::domain::Policy& fb = fallback();
+  LEDGER_RETURN_IF_ERROR(log_->ForEach(1, head, [&](const ledger::RecordedEvent& e) {
+    LEDGER_RETURN_IF_ERROR(fresh.Apply(e, lookup, fb));
+    if (progress && (e.position() % 65536 == 0 || e.position() == head)) progress(e.position(), head);
+    return Status::Ok();
+  }));
+  (void)fresh.TakeTouched();
+  {
+    std::unique_lock<std::shared_mutex> lock(mu_);
+    projection_ = std::move(fresh);
+    position_ = projection_.position();
+    row_hashes_.clear();
+    rows_digest_ = ledger::kZeroHash;
+  }
+  LEDGER_RETURN_IF_ERROR(store_->Clear(kName));
+  return PersistAll();
+}
+
+Status ProjectionRunner::PersistAll() {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  ledger::ProjectionStore::Rows rows;
+  const ledger::ProjectionCheckpoint incomplete{};  // position 0: not a usable projection yet
+  auto flush = [&]() -> Status {
+    Status s = store_->Commit(kName, rows, incomplete);
+    rows.clear();
+    return s;
+  };
+  for (const auto& [id, tracked] : projection_.complaints()) {
+    std::string key = ComplaintRowKey(id), value = Serialize(tracked);
+    Hash h = RowHash(key, value);
+    row_hashes_[key] = h;
+    XorInto(rows_digest_, h);
+    rows.emplace_back(std::move(key), std::move(value));
+    if (rows.size() >= 8192) LEDGER_RETURN_IF_ERROR(flush());
+  }
+  for (const auto& [dm, rating] : projection_.ratings()) {
+    std::string key = RatingRowKey(dm.first, dm.second), value = Serialize(rating);
+    Hash h = RowHash(key, value);
+    row_hashes_[key] = h;
+    XorInto(rows_digest_, h);
+    rows.emplace_back(std::move(key), std::move(value));
+  }
+  return store_->Commit(kName, rows,
+                        {projection_.position(), projection_.last_hash(), ledger::ToHex(rows_digest_)});
+}
+
+Status ProjectionRunner::Persist(const std::vector<std::string>& touched, bool ratings) {
+  ledger::ProjectionStore::Rows rows;
+  auto put = [&](std::string key, std::string value) {
+    Hash h = RowHash(key, value);
+    auto [it, inserted] = row_hashes_.try_emplace(key, h);
+    if (!inserted) {
+      XorInto(rows_digest_, it->second);
+      it->second = h;
+    }
+    XorInto(rows_digest_, h);
+    rows.emplace_back(std::move(key), std::move(value));
+  };
+  for (const std::string& id : touched) {
+    if (const TrackedComplaint* t = projection_.Find(id)) put(ComplaintRowKey(id), Serialize(*t));
+  }
+  if (ratings)
+    for (const auto& [dm, rating] : projection_.ratings())
+      put(RatingRowKey(dm.first, dm.second), Serialize(rating));
+  return store_->Commit(kName, rows,
+                        {projection_.position(), projection_.last_hash(), ledger::ToHex(rows_digest_)});
+}
+
+Status ProjectionRunner::ApplyBatch(const std::vector<ledger::RecordedEvent>& events) {
+  if (events.empty()) return Status::Ok();
+  std::unique_lock<std::shared_mutex> lock(mu_);
+  PolicyLookup lookup = policies();
+  const ledger::domain::Policy& fb = fallback();
+  bool ratings = false;
+  for (const ledger::RecordedEvent& e : events) {
+    if (e.position() <= projection_.position()) continue;  // already applied
+    LEDGER_RETURN_IF_ERROR(projection_.Apply(e, lookup, fb));
+    ratings |= e.stream() == "ratings";
+  }
+  position_ = projection_.position();
+  since_snapshot_ += events.size();
+  return Persist(projection_.TakeTouched(), ratings);
+}
+
+Status ProjectionRunner::CatchUp() {
+  for (;;) {
+    const uint64_t next = position_.load() + 1;
+    LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::RecordedEvent> events,
+                            log_->ReadAll(next, options_.batch_events));
+    if (events.empty()) return Status::Ok();
+    LEDGER_RETURN_IF_ERROR(ApplyBatch(events));
+  }
+}
+
+void ProjectionRunner::Follow() {
+  if (follower_.joinable()) return;
+  stop_ = false;
+  subscription_ = log_->Subscribe(position_.load() + 1);
+  follower_ = std::thread([this] { FollowLoop(); });
+}
+
+void ProjectionRunner::FollowLoop() {
+  while (!stop_.load()) {
+    std::vector<ledger::RecordedEvent> events;
+    Status s = subscription_->Next(options_.batch_events, std::chrono::milliseconds(500), &events);
+    if (!s.ok()) {
+      std::fprintf(stderr, "projections: following the log stopped: %s\n", s.ToString().c_str());
+      return;
+    }
+    s = ApplyBatch(events);
+    if (!s.ok()) {
+      std::fprintf(stderr, "projections: applying failed: %s\n", s.ToString().c_str());
+      return;
+    }
+    if (!options_.snapshot_path.empty() && since_snapshot_ >= options_.snapshot_every)
+      (void)WriteSnapshot();
+  }
+}
+
+void ProjectionRunner::Stop() {
+  stop_ = true;
+  if (subscription_) subscription_->Cancel();
+  if (follower_.joinable()) {
+    follower_.join();
+    if (!options_.snapshot_path.empty()) (void)WriteSnapshot();
+  }
+  subscription_.reset();
+}
+
+Status ProjectionRunner::WriteSnapshot() {
+  std::string payload;
+  uint64_t position;
+  Hash last_hash;
+  {
+    std::shared_lock<std::shared_mutex> lock(mu_);
+    std::ostringstream out;
+    {
+      cereal::BinaryOutputArchive archive(out);
+      archive(projection_, row_hashes_, rows_digest_);
+    }
+    payload = out.str();
+    position = projection_.position();
+    last_hash = projection_.last_hash();
+  }
+  Hash sum = ledger::Sha256(payload);
+  std::string header(kSnapshotMagic, sizeof kSnapshotMagic);
+  uint32_t format = kSnapshotFormat;
+  uint64_t size = payload.size();
+  header.append(reinterpret_cast<const char*>(&format), sizeof format);
+  header.append(reinterpret_cast<const char*>(&position), sizeof position);
+  header.append(ledger::AsBytes(last_hash));
+  header.append(ledger::AsBytes(sum));
+  header.append(reinterpret_cast<const char*>(&size), sizeof size);
+  const std::string tmp = options_.snapshot_path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    f << header << payload;
+    f.flush();
+    if (!f) return Status::Unavailable("cannot write the projection snapshot " + tmp);
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, options_.snapshot_path, ec);
+  if (ec) return Status::Unavailable("cannot install the projection snapshot: " + ec.message());
+  since_snapshot_ = 0;
+  return Status::Ok();
+}
+
+Status ProjectionRunner::LoadSnapshot(std::string* why) {
+  std::ifstream f(options_.snapshot_path, std::ios::binary);
+  if (!f) {
+    *why = "no snapshot";
+    return Status::NotFound(*why);
+  }
+  std::string data((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  constexpr size_t kHeader = 8 + 4 + 8 + 32 + 32 + 8;
+  uint32_t format = 0;
+  uint64_t position = 0, size = 0;
+  Hash last_hash{}, sum{};
+  if (data.size() >= kHeader && std::memcmp(data.data(), kSnapshotMagic, 8) == 0) {
+    std::memcpy(&format, data.data() + 8, 4);
+    std::memcpy(&position, data.data() + 12, 8);
+    std::memcpy(last_hash.data(), data.data() + 20, 32);
+    std::memcpy(sum.data(), data.data() + 52, 32);
+    std::memcpy(&size, data.data() + 84, 8);
+  }
+  std::string_view payload = std::string_view(data).substr(std::min(data.size(), kHeader));
+  if (format != kSnapshotFormat || payload.size() != size || ledger::Sha256(payload) != sum) {
+    *why = "the snapshot is damaged or of another format";
+    return Status::DataLoss(*why);
+  }
+  LEDGER_RETURN_IF_ERROR(Matches(position, last_hash, why));
+  LedgerProjection loaded;
+  std::unordered_map<std::string, Hash> hashes;
+  Hash digest{};
+  try {
+    std::istringstream in{std::string(payload)};
+    cereal::BinaryInputArchive archive(in);
+    archive(loaded, hashes, digest);
+  } catch (const std::exception& e) {
+    *why = std::string("the snapshot does not decode: ") + e.what();
+    return Status::DataLoss(*why);
+  }
+  std::unique_lock<std::shared_mutex> lock(mu_);
+  projection_ = std::move(loaded);
+  row_hashes_ = std::move(hashes);
+  rows_digest_ = digest;
+  position_ = projection_.position();
+  return Status::Ok();
+}
+
+Status ProjectionRunner::LoadRows(std::string* why) {
+  LEDGER_ASSIGN_OR_RETURN(std::optional<ledger::ProjectionCheckpoint> checkpoint,
+                          store_->ReadCheckpoint(kName));
+  if (!checkpoint || checkpoint->position == 0) {
+    *why = checkpoint ? "the stored projection is incomplete" : "no stored projection";
+    return Status::NotFound(*why);
+  }
+  LEDGER_RETURN_IF_ERROR(Matches(checkpoint->position, checkpoint->log_hash, why));
+  std::map<std::string, TrackedComplaint> complaints;
+  Ratings ratings;
+  std::unordered_map<std::string, Hash> hashes;
+  Hash digest{};
+  Status decode;
+  LEDGER_RETURN_IF_ERROR(store_->Scan(kName, "", [&](std::string_view key, std::string_view value) {
+    Hash h = RowHash(std::string(key), std::string(value));
+    hashes[std::string(key)] = h;
+    XorInto(digest, h);
+    if (key.substr(0, 2) == "t/") {
+      TrackedComplaint t;
+      decode = Deserialize(value, &t);
+      complaints.emplace(std::string(key.substr(2)), std::move(t));
+    } else if (key.substr(0, 2) == "r/") {
+      std::string_view rest = key.substr(2);
+      size_t slash = rest.rfind('/');
+      Rating r;
+      decode = Deserialize(value, &r);
+      ratings[{std::string(rest.substr(0, slash)), std::string(rest.substr(slash + 1))}] = r;
+    }
+    return decode.ok();
+  }));
+  if (!decode.ok()) {
+    *why = decode.message();
+    return decode;
+  }
+  if (ledger::ToHex(digest) != checkpoint->digest) {
+    *why = "the stored rows do not match their checkpoint's digest";
+    return Status::DataLoss(*why);
+  }
+  std::unique_lock<std::shared_mutex> lock(mu_);
+  projection_.Reset(checkpoint->position, checkpoint->log_hash, std::move(complaints), std::move(ratings));
+  row_hashes_ = std::move(hashes);
+  rows_digest_ = digest;
+  position_ = checkpoint->position;
+  return Status::Ok();
+}
+
+Result<CheckReport> ProjectionRunner::Check(const Progress& progress) {
+  CheckReport report;
+  const uint64_t upto = position_.load();
+  LedgerProjection fresh;
+  PolicyLookup lookup = policies();
+  const ledger::domain::Policy& fb = fallback();
+  LEDGER_RETURN_IF_ERROR(log_->ForEach(1, upto, [&](const ledger::RecordedEvent& e) {
+    LEDGER_RETURN_IF_ERROR(fresh.Apply(e, lookup, fb));
+    if (progress && (e.position() % 65536 == 0 || e.position() == upto)) progress(e.position(), upto);
+    return Status::Ok();
+  }));
+  Hash rebuilt{};
+  for (const auto& [id, t] : fresh.complaints()) {
+    std::string key = ComplaintRowKey(id);
+    XorInto(rebuilt, RowHash(key, Serialize(t)));
+  }
+  for (const auto& [dm, r] : fresh.ratings()) {
+    std::string key = RatingRowKey(dm.first, dm.second);
+    XorInto(rebuilt, RowHash(key, Serialize(r)));
+  }
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  report.position = projection_.position();
+  report.current_digest = ledger::ToHex(rows_digest_);
+  report.rebuilt_digest = ledger::ToHex(rebuilt);
+  const bool same_state = fresh == projection_;
+  report.ok = same_state && report.current_digest == report.rebuilt_digest;
+  if (!report.ok)
+    report.detail = same_state ? "the stored rows differ from a fresh rebuild"
+                               : "the projection differs from a fresh fold of the log";
+  return report;
+}
+
+Result<LedgerProjection> ProjectionRunner::FoldAt(const ledger::domain::FoldOptions& options,
+                                                  const ledger::domain::Policy* what_if) {
+  uint64_t cut = log_->GetHead().position;
+  if (options.known_at) {
+    LEDGER_ASSIGN_OR_RETURN(uint64_t first_after,
+                            log_->FirstPositionRecordedAtOrAfter(*options.known_at + ledger::Duration(1)));
+    cut = first_after - 1;
+  }
+  LedgerProjection p;
+  PolicyLookup lookup = what_if ? PolicyLookup([what_if](uint32_t) { return what_if; }) : policies();
+  const ledger::domain::Policy& fb = what_if ? *what_if : fallback();
+  if (cut == 0) return p;
+  LEDGER_RETURN_IF_ERROR(log_->ForEach(1, cut, [&](const ledger::RecordedEvent& e) {
+    bool visible = !options.as_of || e.occurred_at() <= *options.as_of;
+    return p.Apply(e, lookup, fb, visible);
+  }));
+  (void)p.TakeTouched();
+  return p;
+}
+
+}  // namespace projections

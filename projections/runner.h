@@ -1,0 +1,129 @@
+// ProjectionRunner: keeps the persisted projections of one ledger current and serves them.
+//
+//   rebuild    folds the log from position 1 into a fresh LedgerProjection and stores it;
+//   follow     a thread follows the log's subscription and applies new events as they commit;
+//   persist    after each batch, the rows of the complaints it touched and the checkpoint
+//              {position, hash of that event, digest} go into RocksDB in one atomic write
+//              (ledger/projection_store.h);
+//   snapshot   now and then (and at Stop) a cereal snapshot file lets a restart resume without a
+//              full replay.
+//
+// A stored projection is trusted only if it matches its log: the checkpoint's event hash must be
+// the log's hash at that position, and the rows must hash to the checkpoint's digest (a multiset
+// hash: XOR of SHA-256 over each row). Otherwise it is not served: the runner rebuilds it.
+//
+// Thread-safety: Read() may be called from any thread at any time (shared lock); the other
+// methods from one controlling thread.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "ledger/domain/policy_store.h"
+#include "ledger/event_log.h"
+#include "ledger/projection_store.h"
+#include "projections/ledger_projection.h"
+
+namespace projections {
+
+struct RunnerOptions {
+  std::string snapshot_path;        // empty: no snapshots
+  uint64_t snapshot_every = 250000; // events between snapshots while following
+  size_t batch_events = 8192;       // events applied per persisted batch
+};
+
+// Progress of long work: (done, total) events.
+using Progress = std::function<void(uint64_t, uint64_t)>;
+
+struct CheckReport {
+  bool ok = false;
+  uint64_t position = 0;
+  std::string current_digest, rebuilt_digest;
+  std::string detail;
+};
+
+class ProjectionRunner {
+ public:
+  static constexpr char kName[] = "ledger";
+
+  // None owned; all must outlive the runner.
+  ProjectionRunner(ledger::EventLog* log, ledger::domain::PolicyStore* policies,
+                   ledger::ProjectionStore* store, RunnerOptions options);
+  ~ProjectionRunner();
+
+  // Loads the stored projection if it matches the log (snapshot first, then rows), else rebuilds;
+  // then catches up with the head. `how` says which happened and why.
+  ledger::Status Open(std::string* how, const Progress& progress = {});
+
+  // Folds the whole log again and replaces the stored projection.
+  ledger::Status Rebuild(const Progress& progress = {});
+
+  // Applies everything committed since the last batch.
+  ledger::Status CatchUp();
+
+  // Starts / stops the following thread. Stop writes a snapshot.
+  void Follow();
+  void Stop();
+
+  // Folds the log afresh in memory and compares its digest with the current projection's.
+  ledger::Result<CheckReport> Check(const Progress& progress = {});
+
+  // Runs fn(projection) under a shared lock.
+  template <typename F>
+  auto Read(F&& fn) const {
+    std::shared_lock<std::shared_mutex> lock(mu_);
+    return fn(projection_);
+  }
+
+  uint64_t position() const { return position_.load(); }
+  std::string digest() const;
+  ledger::Status WriteSnapshot();
+
+  // The policy lookup the projection folds with.
+  PolicyLookup policies() const;
+  const ledger::domain::Policy& fallback() const;
+
+  // A fresh fold of the log up to `known_at` (ledger time) with events that occurred by `as_of`,
+  // under `what_if` for every version when given. Nothing stored changes.
+  ledger::Result<LedgerProjection> FoldAt(const ledger::domain::FoldOptions& options,
+                                          const ledger::domain::Policy* what_if = nullptr);
+
+ private:
+  ledger::Status ApplyBatch(const std::vector<ledger::RecordedEvent>& events);
+  ledger::Status Persist(const std::vector<std::string>& touched, bool ratings);
+  ledger::Status PersistAll();
+  ledger::Status LoadSnapshot(std::string* why);
+  ledger::Status LoadRows(std::string* why);
+  ledger::Status Matches(uint64_t position, const ledger::Hash& hash, std::string* why);
+  void RecomputeRowHashes();
+  void FollowLoop();
+
+  ledger::EventLog* const log_;
+  ledger::domain::PolicyStore* const policies_;
+  ledger::ProjectionStore* const store_;
+  const RunnerOptions options_;
+
+  mutable std::shared_mutex mu_;
+  LedgerProjection projection_;
+  std::atomic<uint64_t> position_{0};
+
+  // The multiset digest of the persisted rows: XOR of each row's hash.
+  std::unordered_map<std::string, ledger::Hash> row_hashes_;
+  ledger::Hash rows_digest_ = ledger::kZeroHash;
+  uint64_t since_snapshot_ = 0;
+
+  std::atomic<bool> stop_{false};
+  std::thread follower_;
+  std::unique_ptr<ledger::Subscription> subscription_;
+};
+
+// The row of a tracked complaint / a rating (cereal binary) and their keys.
+std::string ComplaintRowKey(const std::string& id);
+std::string RatingRowKey(const std::string& department, const std::string& month);
+
+}  // namespace projections

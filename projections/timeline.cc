@@ -1,0 +1,183 @@
+#include "projections/timeline.h"
+
+#include <map>
+#include <set>
+
+namespace projections {
+
+using W = domain::schema::DomainEvent::Which;
+
+namespace {
+
+std::string S(capnp::Text::Reader t) { return std::string(t.begin(), t.size()); }
+
+std::string Money(int64_t fen) { return fen < 0 ? "none" : domain::FormatMoney(fen); }
+
+std::string Join(capnp::List<capnp::Text>::Reader list) {
+  std::string out;
+  for (auto t : list) out += (out.empty() ? "" : ", ") + S(t);
+  return out;
+}
+
+// The fields a manager follows, as text, to show what an event changed.
+std::map<std::string, std::string> Shape(const domain::ComplaintState& s) {
+  std::map<std::string, std::string> m;
+  if (!s.exists()) return m;
+  m["status"] = s.closed() ? "closed" : "open";
+  m["stage"] = std::string(domain::StageName(s.stage()));
+  m["level"] = std::string(domain::LevelName(s.level()));
+  m["validity"] = !s.valid ? "not assessed" : *s.valid ? "valid" : "invalid (" + s.invalid_reason + ")";
+  if (!s.category.empty()) m["category"] = s.category;
+  if (const domain::AssignmentRecord* a = s.assignment()) {
+    m["responsible department"] = a->department;
+    m["handler"] = a->handler;
+  }
+  std::string flags;
+  for (const domain::FlagRecord& f : s.flags) flags += (flags.empty() ? "" : ", ") + f.flag;
+  if (!flags.empty()) m["flags"] = flags;
+  m["closure clock"] = s.paused() ? "paused (" + s.pauses.back().reason + ")" : "running";
+  m["headcount"] = std::to_string(s.headcount);
+  if (s.claimed_compensation >= 0) m["claimed compensation"] = Money(s.claimed_compensation);
+  m["cycle"] = std::to_string(s.cycles.size());
+  return m;
+}
+
+std::vector<std::string> Diff(const std::map<std::string, std::string>& before,
+                              const std::map<std::string, std::string>& after) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : after) {
+    auto it = before.find(k);
+    if (it == before.end()) {
+      if (!before.empty()) out.push_back(k + ": " + v);
+    } else if (it->second != v) {
+      out.push_back(k + ": " + it->second + " -> " + v);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string Describe(const domain::EventView& v) {
+  auto e = v.event;
+  switch (e.which()) {
+    case W::RECEIVED: {
+      auto r = e.getReceived();
+      std::string s = "received via " + S(r.getChannel()) + " by " + S(r.getReceivingDepartment()) +
+                      ": " + S(r.getSubject());
+      if (r.getHeadcount() > 1) s += " (" + std::to_string(r.getHeadcount()) + " complainants)";
+      if (r.getClaimedCompensation() >= 0) s += ", claims " + Money(r.getClaimedCompensation());
+      return s;
+    }
+    case W::TRANSMITTED: return "transmitted to " + S(e.getTransmitted().getToDepartment());
+    case W::VALIDITY_ASSESSED:
+      return e.getValidityAssessed().getValid() ? "assessed valid"
+                                                : "assessed invalid: " + S(e.getValidityAssessed().getReason());
+    case W::CLASSIFIED: return "classified as " + S(e.getClassified().getCategory());
+    case W::LEVEL_SET:
+      return "level set to " + S(e.getLevelSet().getLevel()) + ": " + S(e.getLevelSet().getReason());
+    case W::LEVEL_ESCALATED:
+      return "escalated to " + S(e.getLevelEscalated().getLevel()) + " by rule " +
+             Join(e.getLevelEscalated().getRules());
+    case W::RESPONSIBILITY_ASSIGNED: {
+      auto a = e.getResponsibilityAssigned();
+      return "assigned to " + S(a.getDepartment()) + ", handler " + S(a.getHandler()) +
+             (a.getNotified().size() ? "; notified " + Join(a.getNotified()) : "");
+    }
+    case W::CUSTOMER_RESPONDED:
+      return std::string(e.getCustomerResponded().getFirst() ? "first response" : "response") +
+             " via " + S(e.getCustomerResponded().getChannel()) + ": " + S(e.getCustomerResponded().getSummary());
+    case W::PLAN_PROPOSED:
+      return "plan proposed (" + S(e.getPlanProposed().getPlanType()) + "): " +
+             S(e.getPlanProposed().getDescription());
+    case W::PLAN_REVIEWED:
+      return e.getPlanReviewed().getApproved() ? "plan approved"
+                                               : "plan sent back: " + S(e.getPlanReviewed().getComment());
+    case W::PROGRESS_RECORDED: return "progress: " + S(e.getProgressRecorded().getSummary());
+    case W::RESOLVED:
+      return "resolved (" + S(e.getResolved().getRootCause()) + "): " + S(e.getResolved().getResolution());
+    case W::RESOLUTION_CONFIRMED: return "confirmed (" + S(e.getResolutionConfirmed().getMethod()) + ")";
+    case W::CLOSED: return "closed: " + S(e.getClosed().getBasis());
+    case W::REOPENED: return "reopened: " + S(e.getReopened().getReason());
+    case W::CLOCK_PAUSED: return "closure clock paused: " + S(e.getClockPaused().getReason());
+    case W::CLOCK_RESUMED: return "closure clock resumed";
+    case W::FLAG_ADDED: return "flag " + S(e.getFlagAdded().getFlag()) + " added";
+    case W::LINKED: return "linked to " + S(e.getLinked().getOther()) + " (" + S(e.getLinked().getRelation()) + ")";
+    case W::EXTENSION_REQUESTED:
+      return "extension of the " + S(e.getExtensionRequested().getClock()) + " clock requested: " +
+             S(e.getExtensionRequested().getReason());
+    case W::EXTENSION_DECIDED:
+      return std::string("extension of the ") + S(e.getExtensionDecided().getClock()) + " clock " +
+             (e.getExtensionDecided().getApproved() ? "approved" : "refused");
+    case W::STAFF_DECISION_RECORDED:
+      return "decision about " + S(e.getStaffDecisionRecorded().getPerson()) + ": " +
+             S(e.getStaffDecisionRecorded().getDecision());
+    case W::CALLBACK_RECORDED: {
+      auto c = e.getCallbackRecorded();
+      return "callback survey: timeliness " + std::to_string(c.getTimeliness()) + ", plan " +
+             std::to_string(c.getPlan()) + ", attitude " + std::to_string(c.getAttitude());
+    }
+    case W::FINE_RECORDED:
+      return "fine recorded: " + S(e.getFineRecorded().getRule()) + " " + Money(e.getFineRecorded().getAmount());
+    case W::FINE_WAIVED: return "fine " + S(e.getFineWaived().getFine()) + " waived: " + S(e.getFineWaived().getReason());
+    case W::DEPARTMENT_RATED: return "department rated";
+    case W::CORRECTED: {
+      auto c = e.getCorrected();
+      return "correction of position " + std::to_string(c.getEvent()) + " " + S(c.getField()) + ": " +
+             S(c.getPreviousValue()) + " -> " + S(c.getValue()) + " (" + S(c.getReason()) + ")";
+    }
+    case W::EVIDENCE_ATTACHED: return "evidence attached: " + S(e.getEvidenceAttached().getName());
+    case W::POLICY_PUBLISHED: return "policy version published";
+    case W::IMPORT_RECORDED: return "import recorded";
+  }
+  return "";
+}
+
+ledger::Result<Timeline> BuildTimeline(const std::string& id,
+                                       const std::vector<ledger::RecordedEvent>& events,
+                                       const PolicyLookup& policies,
+                                       const domain::Policy& fallback, Time as_of,
+                                       const domain::FoldOptions& options) {
+  Timeline out;
+  TrackedComplaint t;
+  t.state.id = id;
+  std::set<std::string> seen_fines;
+  auto new_fines = [&](const std::vector<domain::FineLine>& lines) {
+    std::vector<domain::FineLine> fresh;
+    for (const domain::FineLine& l : lines)
+      if (seen_fines.insert(l.id + (l.waived ? "/w" : "")).second) fresh.push_back(l);
+    return fresh;
+  };
+  for (const ledger::RecordedEvent& recorded : events) {
+    LEDGER_ASSIGN_OR_RETURN(domain::EventView v, domain::ViewOf(recorded));
+    if (!domain::Visible(v, options)) continue;
+    if (!t.state.exists() && v.event.which() != W::RECEIVED)
+      return ledger::Status::DataLoss("stream '" + id + "' does not start with ComplaintReceived");
+    std::map<std::string, std::string> before = Shape(t.state);
+    Track(t, v, policies, fallback);
+    TimelineEntry entry;
+    entry.position = v.position;
+    entry.version = v.version;
+    entry.occurred_at = v.occurred_at;
+    entry.recorded_at = v.recorded_at;
+    entry.type = std::string(domain::EventTypeName(v.event.which()));
+    entry.actor_id = std::string(v.actor_id);
+    entry.actor_role = std::string(v.actor_role);
+    entry.actor_department = std::string(v.actor_department);
+    entry.imported = v.imported;
+    entry.summary = Describe(v);
+    entry.changes = Diff(before, Shape(t.state));
+    Derived d = Derive(t, policies, fallback, std::min(v.occurred_at, as_of));
+    entry.clocks = std::move(d.clocks);
+    entry.fines = new_fines(d.fines);
+    out.entries.push_back(std::move(entry));
+  }
+  if (t.state.exists()) {
+    Derived d = Derive(t, policies, fallback, as_of);
+    out.clocks = std::move(d.clocks);
+    out.since_last = new_fines(d.fines);
+  }
+  return out;
+}
+
+}  // namespace projections

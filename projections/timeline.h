@@ -1,0 +1,40 @@
+// Timeline: the replay of one complaint as a manager reads it — each event, who and when (both
+// times), what it changed, the clocks after it, and the fines that accrued by then.
+//
+// Pure: a function of the complaint's events and the policies.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "projections/derive.h"
+
+namespace projections {
+
+struct TimelineEntry {
+  uint64_t position = 0, version = 0;
+  Time occurred_at{}, recorded_at{};
+  std::string type, actor_id, actor_role, actor_department;
+  std::string summary;                   // what the event says, in one line
+  std::vector<std::string> changes;      // "stage: received -> transmitted", ...
+  std::vector<domain::ClockResult> clocks;   // after the event, evaluated at its occurred_at
+  std::vector<domain::FineLine> fines;       // lines that accrued since the previous entry
+  bool imported = false;
+};
+
+struct Timeline {
+  std::vector<TimelineEntry> entries;
+  std::vector<domain::FineLine> since_last;  // lines that accrued after the last event, by `as_of`
+  std::vector<domain::ClockResult> clocks;   // at `as_of`
+};
+
+ledger::Result<Timeline> BuildTimeline(const std::string& id,
+                                       const std::vector<ledger::RecordedEvent>& events,
+                                       const PolicyLookup& policies,
+                                       const domain::Policy& fallback, Time as_of,
+                                       const domain::FoldOptions& options = {});
+
+// One line describing an event ("assigned to property, handler u-h1").
+std::string Describe(const domain::EventView& event);
+
+}  // namespace projections

@@ -1,0 +1,183 @@
+// The projection runner: incremental == rebuild == snapshot + tail over random histories; a
+// stored projection that does not match its log is detected and rebuilt, never served; as-of and
+// known-at answers differ where a back-dated entry makes them differ.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "ledger/projection_store.h"
+#include "projection_util.h"
+#include "projections/runner.h"
+
+namespace projections {
+namespace {
+
+using namespace testing_util;
+
+// Random actions over a few complaints: plausible ones and ones that will be refused.
+class History {
+ public:
+  History(LedgerFixture& f, uint64_t seed) : f_(f), rng_(seed) {}
+
+  void Step() {
+    f_.Advance(std::chrono::minutes(10 + rng_() % 600));
+    if (ids_.empty() || rng_() % 6 == 0) {
+      std::string extra = rng_() % 4 == 0 ? R"(,"headcount":4)" : rng_() % 5 == 0 ? R"(,"flags":["government"])" : "";
+      auto r = f_.Try(ReceiveJson(rng_() % 2 ? "customer_service" : "property", extra),
+                      rng_() % 2 ? CsAgentActor() : IntakeActor());
+      if (r.ok()) ids_.push_back(r->id);
+      return;
+    }
+    const std::string& id = ids_[rng_() % ids_.size()];
+    static const std::vector<std::pair<std::string, int>> kActions = {
+        {R"({"type":"transmit","to_department":"customer_service"})", 0},
+        {R"({"type":"assess_validity","valid":true})", 1},
+        {R"({"type":"classify","category":"property_service"})", 1},
+        {R"({"type":"assign","department":"property","handler":"u-handler-1"})", 1},
+        {R"({"type":"respond","channel":"phone","summary":"called"})", 1},
+        {R"({"type":"propose_plan","plan_type":"repair","description":"fix"})", 2},
+        {R"({"type":"review_plan","approved":true})", 3},
+        {R"({"type":"resolve","resolution":"done","root_cause":"other","corrective_action":"x"})", 2},
+        {R"({"type":"confirm","method":"written"})", 1},
+        {R"({"type":"close","basis":"customer_confirmed"})", 1},
+        {R"({"type":"pause_clock","reason":"awaiting_customer"})", 1},
+        {R"({"type":"resume_clock","reason":"awaiting_customer"})", 1},
+        {R"({"type":"reopen","reason":"again"})", 1},
+        {R"({"type":"record_callback","acknowledged":true,"contacted":false,"timeliness":7,"plan":8,"attitude":9})", 1},
+        {R"({"type":"add_flag","flag":"media_threatened"})", 1},
+        {R"({"type":"rate_department","department":"property","month":"2026-03","score":91})", 1},
+        {R"({"type":"close","basis":"invalid_explained"})", 1},  // usually refused
+    };
+    const auto& [json, who] = kActions[rng_() % kActions.size()];
+    const ledger::Actor actors[] = {IntakeActor(), CsAgentActor(), HandlerActor(), DeptHeadActor()};
+    (void)f_.Try(json, actors[who], json.find("rate_department") != std::string::npos ? "" : id);
+  }
+
+ private:
+  LedgerFixture& f_;
+  std::mt19937_64 rng_;
+  std::vector<std::string> ids_;
+};
+
+uint64_t Seed() {
+  const char* s = std::getenv("LEDGER_PROPERTY_SEED");
+  return s ? std::strtoull(s, nullptr, 10) : 20261124;
+}
+
+TEST(Runner, IncrementalEqualsRebuildEqualsSnapshotPlusTail) {
+  for (uint64_t round = 0; round < 3; ++round) {
+    const uint64_t seed = Seed() + round;
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    LedgerFixture f;
+    ledger::ProjectionStore store(&f.log());
+    const std::string snapshot = f.dir().Sub("projections.snap");
+    History history(f, seed);
+    std::mt19937_64 rng(seed);
+    {
+      ProjectionRunner incremental(&f.log(), &f.policies(), &store, {snapshot, 1000, 7});
+      std::string how;
+      ASSERT_TRUE(incremental.Open(&how).ok());
+      for (int step = 0; step < 120; ++step) {
+        history.Step();
+        if (rng() % 3 == 0) {
+          ASSERT_TRUE(incremental.CatchUp().ok());  // batches of random sizes
+        }
+        if (step == 60) {
+          ASSERT_TRUE(incremental.WriteSnapshot().ok());
+        }
+      }
+      ASSERT_TRUE(incremental.CatchUp().ok());
+      auto check = incremental.Check();
+      ASSERT_TRUE(check.ok());
+      EXPECT_TRUE(check->ok) << check->detail;  // incremental == rebuild
+      EXPECT_EQ(check->current_digest, check->rebuilt_digest);
+    }
+    // The snapshot was taken mid-way: loading it and replaying the tail gives the same state.
+    ProjectionRunner restarted(&f.log(), &f.policies(), &store, {snapshot, 1000, 7});
+    std::string how;
+    ASSERT_TRUE(restarted.Open(&how).ok());
+    EXPECT_NE(how.find("snapshot"), std::string::npos) << how;
+    LedgerProjection rebuilt = FoldAll(f);
+    EXPECT_TRUE(restarted.Read([&](const LedgerProjection& p) { return p == rebuilt; }));
+    EXPECT_EQ(restarted.position(), f.log().GetHead().position);
+  }
+}
+
+TEST(Runner, RowsWithoutASnapshotReloadToTheSameState) {
+  LedgerFixture f;
+  ledger::ProjectionStore store(&f.log());
+  History history(f, Seed());
+  ProjectionRunner first(&f.log(), &f.policies(), &store, {});
+  std::string how;
+  ASSERT_TRUE(first.Open(&how).ok());
+  for (int i = 0; i < 60; ++i) history.Step();
+  ASSERT_TRUE(first.CatchUp().ok());
+  ProjectionRunner second(&f.log(), &f.policies(), &store, {});
+  ASSERT_TRUE(second.Open(&how).ok());
+  EXPECT_NE(how.find("stored rows"), std::string::npos) << how;
+  EXPECT_EQ(second.digest(), first.digest());
+}
+
+TEST(Runner, AStoredProjectionThatDoesNotMatchIsRebuiltNotServed) {
+  LedgerFixture f;
+  ledger::ProjectionStore store(&f.log());
+  History history(f, Seed());
+  for (int i = 0; i < 40; ++i) history.Step();
+  std::string how, digest;
+  {
+    ProjectionRunner runner(&f.log(), &f.policies(), &store, {});
+    ASSERT_TRUE(runner.Open(&how).ok());
+    digest = runner.digest();
+  }
+  // Change one stored row underneath (the checkpoint stays): the digest no longer matches.
+  std::string key;
+  ASSERT_TRUE(store.Scan(ProjectionRunner::kName, "t/", [&](std::string_view k, std::string_view) {
+                     key = std::string(k);
+                     return false;
+                   }).ok());
+  auto checkpoint = *store.ReadCheckpoint(ProjectionRunner::kName);
+  ASSERT_TRUE(store.Commit(ProjectionRunner::kName, {{key, std::string("\x01\x02\x03", 3)}}, *checkpoint).ok());
+  ProjectionRunner runner(&f.log(), &f.policies(), &store, {});
+  ASSERT_TRUE(runner.Open(&how).ok());
+  EXPECT_NE(how.find("rebuilt"), std::string::npos) << how;
+  EXPECT_EQ(runner.digest(), digest);
+  // A checkpoint naming another log's event is detected too.
+  checkpoint = *store.ReadCheckpoint(ProjectionRunner::kName);
+  checkpoint->log_hash[0] ^= 1;
+  ASSERT_TRUE(store.Commit(ProjectionRunner::kName, {}, *checkpoint).ok());
+  ProjectionRunner again(&f.log(), &f.policies(), &store, {});
+  ASSERT_TRUE(again.Open(&how).ok());
+  EXPECT_NE(how.find("another log"), std::string::npos) << how;
+}
+
+TEST(AsOfKnownAt, ABackDatedEntryMakesTheTwoAnswersDiffer) {
+  LedgerFixture f;
+  f.At("2026-03-02T09:30:00+08:00");
+  std::string id = f.Do(ReceiveJson(), CsAgentActor()).id;
+  // The response happened Monday 10:00 but was only entered Tuesday 18:00.
+  f.At("2026-03-03T18:00:00+08:00");
+  f.Do(R"({"type":"respond","channel":"phone","summary":"x","occurred_at":"2026-03-02T10:00:00+08:00"})",
+       CsAgentActor(), id);
+  ledger::ProjectionStore store(&f.log());
+  ProjectionRunner runner(&f.log(), &f.policies(), &store, {});
+  std::string how;
+  ASSERT_TRUE(runner.Open(&how).ok());
+  auto response = [&](const ledger::domain::FoldOptions& o) {
+    auto p = runner.FoldAt(o);
+    EXPECT_TRUE(p.ok());
+    Derived d = Derive(*p->Find(id), runner.policies(), runner.fallback(), *o.as_of);
+    for (const domain::ClockResult& c : d.clocks)
+      if (c.kind == domain::ClockKind::kResponse) return c.state;
+    return domain::ClockState::kNotApplicable;
+  };
+  ledger::Time monday_noon = T("2026-03-02T12:00:00+08:00");
+  // As the ledger knew it on Monday at noon: no response, the 10:30 deadline missed.
+  EXPECT_EQ(response({monday_noon, monday_noon}), domain::ClockState::kMissed);
+  // As of Monday noon, as known now: the response was given at 10:00, in time.
+  EXPECT_EQ(response({monday_noon, std::nullopt}), domain::ClockState::kMet);
+  // As of Monday 09:45 (business time), nothing had happened yet whatever we know now.
+  EXPECT_EQ(response({T("2026-03-02T09:45:00+08:00"), std::nullopt}), domain::ClockState::kPending);
+}
+
+}  // namespace
+}  // namespace projections

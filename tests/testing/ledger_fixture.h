@@ -1,0 +1,90 @@
+// A real ledger in a temporary directory — EventLog, PolicyStore with the default policy
+// published, CommandService — driven by actions as JSON at a manual clock. For tests of the
+// projections, the API and the tools.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "api/command_service.h"
+#include "ledger/clock.h"
+#include "ledger/domain/policy_store.h"
+#include "ledger/event_log.h"
+#include "testing/temp_dir.h"
+
+namespace testing_util {
+
+inline ledger::Actor Admin() { return {"u-admin", "admin", ""}; }
+
+class LedgerFixture {
+ public:
+  explicit LedgerFixture(ledger::Time start = *ledger::ParseRfc3339("2026-03-02T09:30:00+08:00"))
+      : clock_(start) {
+    Open();
+  }
+
+  void Open() {
+    ledger::Options o;
+    o.clock = &clock_;
+    auto log = ledger::EventLog::Open(dir_.Sub("ledger"), o);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    log_ = std::move(log).value();
+    policies_ = std::make_unique<ledger::domain::PolicyStore>(log_.get());
+    ASSERT_TRUE(policies_->Load().ok());
+    auto v = policies_->Publish(std::string(ledger::domain::DefaultPolicyText()), Admin());
+    ASSERT_TRUE(v.ok()) << v.status().ToString();
+    service_ = std::make_unique<api::CommandService>(log_.get(), policies_.get(), &clock_);
+    ASSERT_TRUE(service_->Start().ok());
+  }
+
+  void Close() {
+    service_.reset();
+    policies_.reset();
+    log_.reset();
+  }
+
+  // Executes an action (JSON); `complaint` empty for receive. Fails the test when refused.
+  api::ActionOutcome Do(const std::string& json, const ledger::Actor& actor,
+                        const std::string& complaint = "") {
+    auto r = Try(json, actor, complaint);
+    EXPECT_TRUE(r.ok()) << json << "\n -> " << r.status().ToString();
+    return r.ok() ? std::move(r).value() : api::ActionOutcome{};
+  }
+
+  ledger::Result<api::ActionOutcome> Try(const std::string& json, const ledger::Actor& actor,
+                                         const std::string& complaint = "") {
+    auto action = ledger::domain::ParseActionText(json);
+    if (!action.ok()) return action.status();
+    return service_->Execute(*action, actor, complaint);
+  }
+
+  // Moves the clock to `rfc3339`.
+  void At(const std::string& rfc3339) { clock_.Set(*ledger::ParseRfc3339(rfc3339)); }
+  void Advance(ledger::Duration d) { clock_.Advance(d); }
+
+  ledger::ManualClock& clock() { return clock_; }
+  ledger::EventLog& log() { return *log_; }
+  ledger::domain::PolicyStore& policies() { return *policies_; }
+  api::CommandService& service() { return *service_; }
+  const TempDir& dir() const { return dir_; }
+
+ private:
+  TempDir dir_;
+  ledger::ManualClock clock_;
+  std::unique_ptr<ledger::EventLog> log_;
+  std::unique_ptr<ledger::domain::PolicyStore> policies_;
+  std::unique_ptr<api::CommandService> service_;
+};
+
+// Actors of the default policy's organisation.
+inline ledger::Actor CsAgentActor() { return {"u-cs-1", "cs_agent", "customer_service"}; }
+inline ledger::Actor CsHeadActor() { return {"u-head-customer-service", "cs_head", "customer_service"}; }
+inline ledger::Actor IntakeActor(const std::string& dept = "property") { return {"u-intake-1", "intake", dept}; }
+inline ledger::Actor HandlerActor(const std::string& dept = "property") { return {"u-handler-1", "handler", dept}; }
+inline ledger::Actor DeptHeadActor(const std::string& dept = "property") { return {"u-head-" + dept, "dept_head", dept}; }
+inline ledger::Actor DeputyGmActor() { return {"u-deputy-gm", "deputy_gm", ""}; }
+inline ledger::Actor GmActor() { return {"u-gm", "gm", ""}; }
+
+}  // namespace testing_util
