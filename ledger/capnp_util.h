@@ -3,10 +3,14 @@
 
 #include <capnp/message.h>
 #include <capnp/serialize.h>
+#include <kj/exception.h>
 
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
+
+#include "ledger/status.h"
 
 namespace ledger {
 
@@ -23,6 +27,18 @@ inline kj::Array<capnp::word> AlignedCopy(std::string_view bytes) {
       kj::heapArray<capnp::word>((bytes.size() + sizeof(capnp::word) - 1) / sizeof(capnp::word));
   if (!bytes.empty()) std::memcpy(words.begin(), bytes.data(), bytes.size());
   return words;
+}
+
+// Runs `fn`, which reads Cap'n Proto data that may be damaged (an event's payload), and turns a
+// decoding failure (kj::Exception from a bounds check) into DataLoss naming `what`. The decoder's
+// edge: business code inside `fn` never catches. `fn` returns a Status.
+template <typename Fn>
+Status GuardDecode(std::string_view what, Fn&& fn) {
+  Status status;
+  KJ_IF_MAYBE(e, kj::runCatchingExceptions([&]() { status = std::forward<Fn>(fn)(); })) {
+    return Status::DataLoss(std::string(what) + ": damaged payload: " + e->getDescription().cStr());
+  }
+  return status;
 }
 
 }  // namespace ledger

@@ -19,9 +19,17 @@ struct RecordedEvent::Body {
   std::optional<capnp::SegmentArrayMessageReader> reader;
   schema::Envelope::Reader root;
   Hash hash{};
+  // The envelope's text fields, read once at decode (reading them is what checks their bounds).
+  std::string_view stream, type, actor_id, actor_role, actor_department;
 };
 
-Result<RecordedEvent> RecordedEvent::Decode(std::string_view stored) {
+namespace {
+
+std::string_view View(capnp::Text::Reader t) { return {t.begin(), t.size()}; }
+
+}  // namespace
+
+Result<RecordedEvent> RecordedEvent::Decode(std::string_view stored, Check check) {
   if (stored.size() < kHashBytes + sizeof(capnp::word) ||
       (stored.size() - kHashBytes) % sizeof(capnp::word) != 0) {
     return Status::DataLoss("stored event of " + std::to_string(stored.size()) +
@@ -33,11 +41,27 @@ Result<RecordedEvent> RecordedEvent::Decode(std::string_view stored) {
   std::memcpy(body->hash.data(), stored.data() + body_bytes, kHashBytes);
   body->segment = body->words.asPtr();
 
-  bool canonical = false;
+  bool canonical = true;
   KJ_IF_MAYBE(e, kj::runCatchingExceptions([&]() {
     body->reader.emplace(kj::arrayPtr(&body->segment, 1));
-    canonical = body->reader->isCanonical();  // walks every pointer: bounds and shape
     body->root = body->reader->getRoot<schema::Envelope>();
+    if (check == Check::kCanonical) canonical = body->reader->isCanonical();  // bounds and shape
+    // Reading every pointer field of the envelope checks it: an out-of-bounds pointer throws
+    // here, at the decoder. The payload is left to its readers (GuardDecode).
+    schema::Envelope::Reader env = body->root;
+    body->stream = View(env.getStreamId());
+    body->type = View(env.getType());
+    auto actor = env.getActor();
+    body->actor_id = View(actor.getId());
+    body->actor_role = View(actor.getRole());
+    body->actor_department = View(actor.getDepartment());
+    if (check != Check::kTrusted) {
+      (void)env.getCorrelationId();
+      (void)env.getCausationId();
+      (void)env.getIdempotencyKey();
+      (void)env.getPrevHash();
+      (void)env.getPayload().isNull();
+    }
   })) {
     return Status::DataLoss(std::string("stored event does not decode: ") +
                             e->getDescription().cStr());
@@ -50,19 +74,15 @@ Result<RecordedEvent> RecordedEvent::Decode(std::string_view stored) {
 
 schema::Envelope::Reader RecordedEvent::envelope() const { return body_->root; }
 
-std::string_view RecordedEvent::stream() const {
-  capnp::Text::Reader t = body_->root.getStreamId();
-  return {t.begin(), t.size()};
-}
-
-std::string_view RecordedEvent::type() const {
-  capnp::Text::Reader t = body_->root.getType();
-  return {t.begin(), t.size()};
-}
+std::string_view RecordedEvent::stream() const { return body_->stream; }
+std::string_view RecordedEvent::type() const { return body_->type; }
+std::string_view RecordedEvent::actor_id() const { return body_->actor_id; }
+std::string_view RecordedEvent::actor_role() const { return body_->actor_role; }
+std::string_view RecordedEvent::actor_department() const { return body_->actor_department; }
 
 Actor RecordedEvent::actor() const {
-  auto a = body_->root.getActor();
-  return Actor{a.getId().cStr(), a.getRole().cStr(), a.getDepartment().cStr()};
+  return Actor{std::string(body_->actor_id), std::string(body_->actor_role),
+               std::string(body_->actor_department)};
 }
 
 std::string_view RecordedEvent::canonical_bytes() const {

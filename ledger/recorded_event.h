@@ -25,8 +25,21 @@ class RecordedEvent {
  public:
   RecordedEvent() = default;  // empty; valid() is false
 
+  // How much Decode() checks before anything reads the bytes.
+  enum class Check {
+    // The envelope's own fields in bounds: enough for every accessor here. Reads use it. The
+    // payload is checked where it is read: its readers run under GuardDecode() (capnp_util.h),
+    // which turns a damaged payload into DataLoss. RocksDB's block checksums catch damage on
+    // disk; Verify() checks everything.
+    kStructure,
+    // kStructure, and the bytes are in canonical form: what Verify() requires.
+    kCanonical,
+    // Nothing: for bytes the ledger has just built itself (the commit thread's own envelopes).
+    kTrusted,
+  };
+
   // `stored` is a value of the events family: canonical envelope bytes followed by the hash.
-  static Result<RecordedEvent> Decode(std::string_view stored);
+  static Result<RecordedEvent> Decode(std::string_view stored, Check check = Check::kStructure);
 
   bool valid() const { return body_ != nullptr; }
 
@@ -39,12 +52,15 @@ class RecordedEvent {
   uint32_t policy_version() const { return envelope().getPolicyVersion(); }
   bool imported() const { return envelope().getImported(); }
   Actor actor() const;
+  std::string_view actor_id() const;
+  std::string_view actor_role() const;
+  std::string_view actor_department() const;
 
   // The whole envelope (its `hash` field is null: see hash()).
   schema::Envelope::Reader envelope() const;
 
-  // The payload read as struct T. A payload that is not a T reads as T's defaults or throws
-  // kj::Exception for incompatible layouts; domain decoders catch that at their edge.
+  // The payload read as struct T. Reading a damaged payload throws kj::Exception: read it under
+  // GuardDecode() (capnp_util.h).
   template <typename T>
   typename T::Reader payload() const {
     return envelope().getPayload().template getAs<T>();

@@ -73,7 +73,8 @@ Result<VerifyReport> EventLog::Verify(const VerifyOptions& options) {
                         " is missing (the next stored event is at position " + Pos(*key) + ")");
       return w.report;
     }
-    Result<RecordedEvent> e = RecordedEvent::Decode(it->value().ToStringView());
+    Result<RecordedEvent> e =
+        RecordedEvent::Decode(it->value().ToStringView(), RecordedEvent::Check::kCanonical);
     if (!e.ok()) return w.Bad(expect, "damaged: " + e.status().message()), w.report;
     if (e->position() != expect) {
       w.Bad(expect, "the event stored at position " + Pos(expect) + " says it is position " +

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "ledger/capnp_util.h"
+
 namespace projections {
 
 namespace domain = ledger::domain;
@@ -33,8 +35,10 @@ ledger::Status Directory::Apply(const ledger::RecordedEvent& event) {
   if (!event.has_payload()) return ledger::Status::Ok();
   ledger::Result<domain::EventView> view = domain::ViewOf(event);
   if (!view.ok()) return view.status();
-  OnEvent(std::string(event.stream()), *view);
-  return ledger::Status::Ok();
+  return ledger::GuardDecode("complaint event", [&] {
+           OnEvent(std::string(event.stream()), *view);
+           return ledger::Status::Ok();
+         }).Annotate("position " + std::to_string(event.position()));
 }
 
 void Directory::OnEvent(const std::string& stream, const domain::EventView& e) {

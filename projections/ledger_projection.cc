@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "ledger/capnp_util.h"
 #include "ledger/domain/event_view.h"
 #include "projections/serialize.h"
 
@@ -37,7 +38,10 @@ ledger::Status LedgerProjection::Apply(const ledger::RecordedEvent& event,
   if (!t.state.exists() && view.event.which() != W::RECEIVED)
     return ledger::Status::DataLoss("stream '" + std::string(stream) +
                                     "' does not start with ComplaintReceived");
-  Track(t, view, policies, fallback);
+  LEDGER_RETURN_IF_ERROR(ledger::GuardDecode("complaint event", [&] {
+    Track(t, view, policies, fallback);
+    return ledger::Status::Ok();
+  }).Annotate("position " + std::to_string(event.position())));
   touched_.push_back(it->first);
   return ledger::Status::Ok();
 }

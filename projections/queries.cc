@@ -32,7 +32,7 @@ ListPage ListComplaints(const Scope& scope, const ListFilter& f) {
   auto it = f.cursor.empty() ? all.begin() : all.upper_bound(f.cursor);
   for (; it != all.end(); ++it) {
     const domain::ComplaintState& s = it->second.state;
-    if (!s.exists()) continue;
+    if (!s.exists() || (f.visible && !f.visible(s))) continue;
     const domain::Policy& p = OwnPolicy(s, scope.policies, scope.fallback);
     std::string status = s.closed() ? "closed" : "open";
     std::string level(domain::LevelName(s.level()));

@@ -4,6 +4,7 @@
 // Pure: the projection, the policies and `now` are given.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,8 @@ struct ListFilter {
   std::optional<Time> from, to; // intake in [from, to)
   size_t limit = 50;
   std::string cursor;      // the last id of the previous page
+  // Which complaints the caller may see (object-level access); empty: all.
+  std::function<bool(const domain::ComplaintState&)> visible;
 };
 
 struct ListItem {

@@ -3,6 +3,8 @@
 #include <map>
 #include <set>
 
+#include "ledger/capnp_util.h"
+
 namespace projections {
 
 using W = domain::schema::DomainEvent::Which;
@@ -154,8 +156,12 @@ ledger::Result<Timeline> BuildTimeline(const std::string& id,
     if (!t.state.exists() && v.event.which() != W::RECEIVED)
       return ledger::Status::DataLoss("stream '" + id + "' does not start with ComplaintReceived");
     std::map<std::string, std::string> before = Shape(t.state);
-    Track(t, v, policies, fallback);
     TimelineEntry entry;
+    LEDGER_RETURN_IF_ERROR(ledger::GuardDecode("complaint event", [&] {
+      Track(t, v, policies, fallback);
+      entry.summary = Describe(v);
+      return ledger::Status::Ok();
+    }).Annotate("position " + std::to_string(v.position)));
     entry.position = v.position;
     entry.version = v.version;
     entry.occurred_at = v.occurred_at;
@@ -165,7 +171,6 @@ ledger::Result<Timeline> BuildTimeline(const std::string& id,
     entry.actor_role = std::string(v.actor_role);
     entry.actor_department = std::string(v.actor_department);
     entry.imported = v.imported;
-    entry.summary = Describe(v);
     entry.changes = Diff(before, Shape(t.state));
     Derived d = Derive(t, policies, fallback, std::min(v.occurred_at, as_of));
     entry.clocks = std::move(d.clocks);

@@ -1,5 +1,6 @@
 #include "projections/tracked.h"
 
+#include "ledger/capnp_util.h"
 #include "ledger/domain/rules.h"
 
 namespace projections {
@@ -79,7 +80,10 @@ ledger::Result<TrackedComplaint> FoldTracked(const std::string& id,
     if (!domain::Visible(view, options)) continue;
     if (!t.state.exists() && view.event.which() != W::RECEIVED)
       return ledger::Status::DataLoss("stream '" + id + "' does not start with ComplaintReceived");
-    Track(t, view, policies, fallback);
+    LEDGER_RETURN_IF_ERROR(ledger::GuardDecode("complaint event", [&] {
+      Track(t, view, policies, fallback);
+      return ledger::Status::Ok();
+    }).Annotate("position " + std::to_string(view.position)));
   }
   return t;
 }

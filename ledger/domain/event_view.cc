@@ -67,10 +67,9 @@ Result<EventView> ViewOf(const RecordedEvent& recorded) {
   v.version = recorded.version();
   v.recorded_at = recorded.recorded_at();
   v.occurred_at = recorded.occurred_at();
-  auto actor = recorded.envelope().getActor();
-  v.actor_id = {actor.getId().begin(), actor.getId().size()};
-  v.actor_role = {actor.getRole().begin(), actor.getRole().size()};
-  v.actor_department = {actor.getDepartment().begin(), actor.getDepartment().size()};
+  v.actor_id = recorded.actor_id();
+  v.actor_role = recorded.actor_role();
+  v.actor_department = recorded.actor_department();
   v.policy_version = recorded.policy_version();
   v.imported = recorded.imported();
   bool matches = false;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "ledger/capnp_util.h"
 #include "ledger/domain/corrections.h"
 
 namespace ledger::domain {
@@ -274,7 +275,10 @@ Result<ComplaintState> Fold(std::string id, const std::vector<RecordedEvent>& ev
     // A stream that does not start with its intake is not a complaint (or is damaged).
     if (!state.exists() && view.event.which() != W::RECEIVED)
       return Status::DataLoss("stream '" + state.id + "' does not start with ComplaintReceived");
-    Evolve(state, view);
+    LEDGER_RETURN_IF_ERROR(GuardDecode("complaint event", [&] {
+      Evolve(state, view);
+      return Status::Ok();
+    }).Annotate("position " + std::to_string(view.position)));
   }
   return state;
 }

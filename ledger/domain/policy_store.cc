@@ -13,11 +13,14 @@ Status PolicyStore::Load() {
   for (const RecordedEvent& e : events) {
     LEDGER_ASSIGN_OR_RETURN(EventView view, ViewOf(e));
     if (view.event.which() != schema::DomainEvent::POLICY_PUBLISHED) continue;
-    auto p = view.event.getPolicyPublished();
     PublishedPolicy published;
-    published.version = p.getVersion();
-    published.document = p.getDocument().cStr();
-    published.sha256 = p.getSha256().cStr();
+    LEDGER_RETURN_IF_ERROR(GuardDecode("policy event", [&] {
+      auto p = view.event.getPolicyPublished();
+      published.version = p.getVersion();
+      published.document = p.getDocument().cStr();
+      published.sha256 = p.getSha256().cStr();
+      return Status::Ok();
+    }));
     published.published_at = e.recorded_at();
     published.published_by = std::string(view.actor_id);
     published.position = e.position();
