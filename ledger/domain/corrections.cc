@@ -207,6 +207,22 @@ std::string CurrentValue(const ComplaintState& s, uint64_t position, std::string
   return "";
 }
 
+std::optional<Time> EarliestAfterIntake(const ComplaintState& s) {
+  // An escalation decided with the intake (same time, by the ledger) belongs to it: it applies
+  // from the clocks' start wherever the intake moves, so it does not hold the intake back.
+  std::vector<uint64_t> with_intake;
+  for (const LevelRecord& l : s.levels)
+    if (!l.manual && l.change.when.at == s.intake.at) with_intake.push_back(l.change.when.position);
+  std::optional<Time> earliest;
+  ForEachStamp(s, [&](const Stamp& st) {
+    if (st.position == s.intake.position ||
+        std::find(with_intake.begin(), with_intake.end(), st.position) != with_intake.end())
+      return;
+    if (!earliest || st.at < *earliest) earliest = st.at;
+  });
+  return earliest;
+}
+
 void ApplyCorrection(ComplaintState& s, uint64_t position, std::string_view field,
                      std::string_view value) {
   if (field == "occurred_at") {

@@ -28,6 +28,11 @@ Status CheckCorrectionValue(FieldKind kind, std::string_view value);
 // The current value of `field` of the event at `position`, as text ("" when unknown).
 std::string CurrentValue(const ComplaintState& state, uint64_t position, std::string_view field);
 
+// The earliest time of a fact on record after the intake (another event's stamp, not counting an
+// escalation decided with the intake), or nullopt: the latest time a correction may move the
+// intake to.
+std::optional<Time> EarliestAfterIntake(const ComplaintState& state);
+
 // Applies a (validated) correction to the state.
 void ApplyCorrection(ComplaintState& state, uint64_t position, std::string_view field,
                      std::string_view value);

@@ -79,7 +79,7 @@ Status CheckCommon(Call& c) {
     c.Refuse("type", "closed", "the complaint is closed; " + type + " needs it open (reopen first)");
     return c.RefusalsDone();
   }
-  if (on_complaint && ActsForDepartment(c.input.actor.role) && type != "respond") {
+  if (on_complaint && ActsForDepartment(c.input.actor.role)) {
     const AssignmentRecord* a = c.state.assignment();
     if (a == nullptr) {
       c.Refuse("type", "not_assigned", "responsibility has not been assigned yet");

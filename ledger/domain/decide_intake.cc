@@ -87,8 +87,9 @@ Status DecideTransmit(Call& c) {
   if (c.state.receiving_department == cs)
     c.Refuse("to_department", "not_needed",
              "customer service received this complaint: there is nothing to transmit");
-  if (c.state.transmitted)
-    c.Refuse("type", "already_transmitted", "the complaint was already transmitted");
+  if (c.state.transmitted && c.state.transmitted_to_department == cs)
+    c.Refuse("type", "already_transmitted",
+             "the complaint was already transmitted to customer service");
   if (!c.state.assignments.empty())
     c.Refuse("type", "already_assigned", "responsibility is already assigned");
   LEDGER_RETURN_IF_ERROR(c.RefusalsDone());
@@ -107,7 +108,7 @@ Status DecideAssessValidity(Call& c) {
     c.in.Error("reason", "not_allowed", "a valid complaint has no invalidity reason");
   LEDGER_RETURN_IF_ERROR(c.InputDone());
   const std::string& cs = c.policy.organisation.customer_service;
-  if (c.state.receiving_department != cs && !c.state.transmitted)
+  if (c.state.receiving_department != cs && c.state.transmitted_to_department != cs)
     c.Refuse("type", "not_transmitted",
              "the receiving department must transmit the complaint to customer service first");
   if (!c.state.assignments.empty())
@@ -176,11 +177,15 @@ Status DecideAssign(Call& c) {
     c.Refuse("type", "not_valid", "only a valid complaint is assigned");
   if (!c.state.classified)
     c.Refuse("type", "not_classified", "classify the complaint before assigning it");
+  // The category's first-responsible department; for service_attitude, the complained-of staff
+  // member's department when the target names it.
   const Category* cat = c.policy.FindCategory(c.state.category);
-  if (cat && !cat->first_responsible.empty() && cat->first_responsible != department &&
-      reason.empty())
+  std::string first = cat ? cat->first_responsible : "";
+  if (cat && first.empty() && cat->responsible_is_target_department && c.state.target)
+    first = c.state.target->department;
+  if (!first.empty() && first != department && reason.empty())
     c.Refuse("reason", "required_when_overriding",
-             "the policy names " + cat->first_responsible + " for " + c.state.category +
+             "the policy names " + first + " for " + c.state.category +
                  "; give a reason to assign " + department);
   if (!c.state.assignments.empty() && reason.empty())
     c.Refuse("reason", "required_when_reassigning", "a reassignment needs a reason");

@@ -323,12 +323,26 @@ Status DecideCorrect(Call& c) {
     return c.RefusalsDone();
   }
   LEDGER_RETURN_IF_ERROR(CheckCorrectionValue(*kind, value));
+  // The intake's departments and project must be the policy's, as at receive.
+  const Organisation& org = c.policy.organisation;
+  if (ref->type == schema::DomainEvent::RECEIVED) {
+    if ((field == "receiving_department" || field == "target.department") &&
+        org.FindDepartment(value) == nullptr)
+      c.Refuse("value", "unknown_department", "department '" + value + "' is not in the policy");
+    if (field == "project" && !org.projects.empty() && org.FindProject(value) == nullptr)
+      c.Refuse("value", "unknown_project", "project '" + value + "' is not in the policy");
+  }
   if (*kind == FieldKind::kTime) {
     Time t = *ParseRfc3339(value);
     if (t > c.input.now + c.policy.future_skew)
       c.Refuse("value", "future", "a corrected time cannot be in the future");
     if (ref->position != c.state.intake.position && t < c.state.intake.at)
       c.Refuse("value", "before_intake", "a corrected time cannot be before the intake");
+    std::optional<Time> next = EarliestAfterIntake(c.state);
+    if (ref->position == c.state.intake.position && next && t > *next)
+      c.Refuse("value", "after_later_events",
+               "the intake cannot move after the events that followed it (the first at " +
+                   FormatRfc3339(*next, c.policy.calendar.utc_offset) + ")");
   }
   LEDGER_RETURN_IF_ERROR(c.RefusalsDone());
   auto ev = c.Emit().initCorrected();

@@ -84,6 +84,21 @@ TEST(Roles, AHandlerOfAnotherDepartmentIsRefused) {
   auto r = k.Try(R"({"type":"record_progress","summary":"x"})", testing_util::Handler("marketing"));
   EXPECT_EQ(r.status().code(), Code::kPermissionDenied) << r.status().ToString();
   EXPECT_TRUE(k.Try(R"({"type":"record_progress","summary":"x"})", testing_util::Handler()).ok());
+  // Responding to the customer is no exception.
+  auto respond = k.Try(R"({"type":"respond","channel":"phone","summary":"x"})",
+                       testing_util::Handler("marketing"));
+  EXPECT_EQ(respond.status().code(), Code::kPermissionDenied) << respond.status().ToString();
+}
+
+TEST(Roles, BeforeAssignmentOnlyCustomerServiceResponds) {
+  Complaint k;
+  k.Do(R"({"type":"receive","channel":"hotline","complainant":{"name":"Li"},"project":"p-lakeside",
+          "subject":"s","description":"d","receiving_department":"customer_service"})",
+       testing_util::CsAgent());
+  auto handler = k.Try(R"({"type":"respond","channel":"phone","summary":"x"})", testing_util::Handler());
+  EXPECT_EQ(handler.status().code(), Code::kFailedPrecondition);
+  EXPECT_TRUE(testing_util::Names(handler.status(), "type", "not_assigned"));
+  EXPECT_TRUE(k.Try(R"({"type":"respond","channel":"phone","summary":"x"})", testing_util::CsAgent()).ok());
 }
 
 TEST(Roles, OnlyCustomerServiceSetsTheReputationFlag) {
