@@ -45,17 +45,54 @@ Status CommandService::CatchUpLocked() {
     LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::RecordedEvent> events,
                             log_->ReadAll(directory_.position() + 1, 4096));
     if (events.empty()) break;
-    for (const ledger::RecordedEvent& e : events) LEDGER_RETURN_IF_ERROR(directory_.Apply(e));
+    for (const ledger::RecordedEvent& e : events) {
+      LEDGER_RETURN_IF_ERROR(directory_.Apply(e));
+      if (cache_max_ > 0) stream_versions_[std::string(e.stream())] = e.version();
+    }
   }
   return Status::Ok();
 }
 
 Result<domain::ComplaintState> CommandService::LoadState(const std::string& id,
                                                           const domain::FoldOptions& options) {
+  const bool cacheable = cache_max_ > 0 && !options.as_of && !options.known_at;
+  if (cacheable) {
+    uint64_t version = 0;  // the stream's version in the log, as of the head now
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      LEDGER_RETURN_IF_ERROR(CatchUpLocked());
+      auto v = stream_versions_.find(id);
+      if (v != stream_versions_.end()) version = v->second;
+    }
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    auto it = cache_.find(id);
+    if (it != cache_.end() && it->second.version == version && version > 0) return it->second;
+  }
   LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::RecordedEvent> events,
                           log_->ReadStreamForward(id, 1, kMaxStreamEvents));
   if (events.empty()) return Status::NotFound("complaint '" + id + "' does not exist");
-  return domain::Fold(id, events, options);
+  LEDGER_ASSIGN_OR_RETURN(domain::ComplaintState state, domain::Fold(id, events, options));
+  if (cacheable) Remember(state, {});
+  return state;
+}
+
+void CommandService::EnableStateCache(size_t max_entries) { cache_max_ = max_entries; }
+
+void CommandService::Remember(domain::ComplaintState state,
+                              const std::vector<ledger::RecordedEvent>& events) {
+  if (cache_max_ == 0) return;
+  for (const ledger::RecordedEvent& e : events) {
+    Result<domain::EventView> view = domain::ViewOf(e);
+    if (!view.ok() || e.stream() != state.id || e.version() != state.version + 1) return;
+    domain::Evolve(state, *view);
+  }
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  auto [it, added] = cache_.insert_or_assign(state.id, std::move(state));
+  if (added) cache_order_.push_back(it->first);
+  while (cache_.size() > cache_max_ && !cache_order_.empty()) {
+    cache_.erase(cache_order_.front());
+    cache_order_.pop_front();
+  }
 }
 
 std::optional<std::string> CommandService::FindByExternalRef(const std::string& external_ref) {
@@ -110,9 +147,12 @@ domain::CrossFacts CommandService::Facts(const domain::Action& action, const std
     facts = directory_.FactsFor(action, id);
   }
   if (action.type == "correct") {
+    // Any whole JSON number, as the decider reads it (5, 5.0, 5e0).
     auto it = action.fields.find("event");
-    if (it != action.fields.end() && it->value().is_int64() && it->value().get_int64() > 0) {
-      Result<ledger::RecordedEvent> e = log_->ReadAt(uint64_t(it->value().get_int64()));
+    boost::system::error_code ec;
+    const int64_t event = it == action.fields.end() ? 0 : it->value().to_number<int64_t>(ec);
+    if (!ec && event > 0) {
+      Result<ledger::RecordedEvent> e = log_->ReadAt(uint64_t(event));
       if (e.ok()) {
         Result<domain::EventView> view = domain::ViewOf(*e);
         if (view.ok())
@@ -188,7 +228,10 @@ Result<ActionOutcome> CommandService::ExecuteReceive(const domain::Action& actio
   ReleaseRef(ref);
   if (!appended.ok()) return appended.status();
   if (appended->deduplicated) return FromIdempotencyKey(action.idempotency_key);
-  return Appended(*appended);
+  LEDGER_ASSIGN_OR_RETURN(ActionOutcome outcome, Appended(*appended));
+  empty.id = id;
+  Remember(std::move(empty), outcome.events);
+  return outcome;
 }
 
 Result<ActionOutcome> CommandService::ExecuteOnStream(const domain::Action& action,
@@ -226,7 +269,9 @@ Result<ActionOutcome> CommandService::ExecuteOnStream(const domain::Action& acti
     Result<ledger::AppendResult> appended = log_->Append(std::move(request));
     if (appended.ok()) {
       if (appended->deduplicated) return FromIdempotencyKey(action.idempotency_key);
-      return Appended(*appended);
+      LEDGER_ASSIGN_OR_RETURN(ActionOutcome outcome, Appended(*appended));
+      if (action.type != "rate_department") Remember(std::move(state), outcome.events);
+      return outcome;
     }
     // Somebody else changed the complaint after we read it: decide again on the new state.
     bool retry = appended.status().code() == ledger::Code::kAborted && !action.expected_version &&

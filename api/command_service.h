@@ -12,12 +12,15 @@
 // Thread-safety: all methods may be called from any thread.
 #pragma once
 
+#include <atomic>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ledger/clock.h"
@@ -60,6 +63,13 @@ class CommandService {
   // The complaint that has `external_ref`, if any (for import lines "ref:<external_ref>").
   std::optional<std::string> FindByExternalRef(const std::string& external_ref);
 
+  // Optional: keeps up to `max_entries` folded complaint states in memory (0: off, the default),
+  // so that an action need not re-read and re-fold its stream. A cached state is used only when
+  // its version equals the stream's version in the log (never a stale state); the service
+  // updates it with the events it appends itself. LoadState with as_of/known_at bypasses it.
+  // For bulk writers (ledgerctl demo); call before Start().
+  void EnableStateCache(size_t max_entries);
+
   ledger::domain::PolicyStore& policies() { return *policies_; }
   ledger::EventLog& log() { return *log_; }
 
@@ -74,6 +84,9 @@ class CommandService {
   ledger::Status CatchUpLocked();
   ledger::Result<std::string> AllocateId(ledger::Time at, const std::string& external_ref);
   void ReleaseRef(const std::string& external_ref);
+  // The state cache (EnableStateCache): remembers `state` after `events` were appended to it.
+  void Remember(ledger::domain::ComplaintState state,
+                const std::vector<ledger::RecordedEvent>& events);
   ledger::domain::CrossFacts Facts(const ledger::domain::Action& action, const std::string& id);
   // Escalations on other complaints caused by `outcome` (same target, same-issue group).
   void React(const ledger::domain::Action& action, const ActionOutcome& outcome);
@@ -88,6 +101,14 @@ class CommandService {
   projections::Directory directory_;
   std::map<int, uint64_t> next_seq_;        // year -> next sequence number
   std::set<std::string> pending_refs_;      // external refs of receives being appended
+
+  // The state cache (EnableStateCache). stream_versions_ (guarded by mu_) holds every stream's
+  // version as of directory_.position(), kept by the catch-up: what a cached state must match.
+  std::unordered_map<std::string, uint64_t> stream_versions_;
+  std::mutex cache_mu_;  // guards cache_ and cache_order_
+  std::atomic<size_t> cache_max_{0};
+  std::unordered_map<std::string, ledger::domain::ComplaintState> cache_;
+  std::deque<std::string> cache_order_;     // insertion order, for eviction
 };
 
 }  // namespace api

@@ -1,0 +1,460 @@
+#include "api/complaint_routes.h"
+
+#include <boost/json/serialize.hpp>
+
+#include "api/access.h"
+#include "api/json_body.h"
+#include "api/views_json.h"
+#include "projections/timeline.h"
+
+namespace api {
+
+namespace json = boost::json;
+namespace domain = ledger::domain;
+using ledger::Result;
+using ledger::Status;
+
+namespace {
+
+constexpr size_t kMaxStreamEvents = 100000;
+
+// Who may do what, at the route level (the domain checks each action's role again).
+constexpr RoleSet kActors = {Role::kIntake,   Role::kCsAgent,  Role::kCsHead, Role::kHandler,
+                             Role::kDeptHead, Role::kDeputyGm, Role::kGm};
+constexpr RoleSet kReceivers = {Role::kIntake, Role::kCsAgent, Role::kCsHead};
+constexpr RoleSet kRaters = {Role::kCsAgent, Role::kCsHead};
+constexpr RoleSet kComplaintReaders = {Role::kIntake,  Role::kCsAgent,  Role::kCsHead,
+                                       Role::kHandler, Role::kDeptHead, Role::kDeputyGm,
+                                       Role::kGm,      Role::kAuditor,  Role::kReader};
+constexpr RoleSet kReportReaders = {Role::kCsAgent,  Role::kCsHead, Role::kDeptHead,
+                                    Role::kDeputyGm, Role::kGm,     Role::kAuditor,
+                                    Role::kReader};
+
+Status BadQuery(std::string_view name, std::string rule, std::string message) {
+  return Status::WithErrors(ledger::Code::kInvalidArgument, message,
+                            {{std::string(name), std::move(rule), message}});
+}
+
+Result<std::optional<ledger::Time>> QueryTime(const RequestContext& ctx, std::string_view name) {
+  std::optional<std::string_view> v = ctx.Query(name);
+  if (!v || v->empty()) return std::optional<ledger::Time>();
+  Result<ledger::Time> t = ledger::ParseRfc3339(*v);
+  if (!t.ok())
+    return BadQuery(name, "rfc3339", std::string(name) + " must be an RFC 3339 time with offset");
+  return std::optional<ledger::Time>(*t);
+}
+
+std::string QueryText(const RequestContext& ctx, std::string_view name) {
+  std::optional<std::string_view> v = ctx.Query(name);
+  return v ? std::string(*v) : std::string();
+}
+
+class Routes : public std::enable_shared_from_this<Routes> {
+ public:
+  explicit Routes(ComplaintRoutesOptions o) : o_(std::move(o)) {}
+
+  Status Register(Router& r);
+
+ private:
+  // --- shared pieces -----------------------------------------------------------------------
+  const domain::Policy& Current() const { return *o_.policies->current(); }
+  ViewContext View(const RequestContext& ctx) const {
+    return ViewContext{Current().calendar.utc_offset, ctx.principal()};
+  }
+  projections::PolicyLookup Lookup() const {
+    domain::PolicyStore* store = o_.policies;
+    return [store](uint32_t v) { return store->ForVersion(v); };
+  }
+
+  // Evaluation options from as_of, known_at and policy (what-if).
+  struct Eval {
+    std::optional<ledger::Time> as_of, known_at;
+    std::shared_ptr<const domain::Policy> what_if;
+    uint32_t what_if_version = 0;
+    bool as_of_given = false;
+    ledger::Time at() const { return *as_of; }
+  };
+  Result<Eval> ReadEval(const RequestContext& ctx) const {
+    Eval e;
+    LEDGER_ASSIGN_OR_RETURN(e.as_of, QueryTime(ctx, "as_of"));
+    e.as_of_given = e.as_of.has_value();
+    LEDGER_ASSIGN_OR_RETURN(e.known_at, QueryTime(ctx, "known_at"));
+    if (!e.as_of) e.as_of = e.known_at ? *e.known_at : o_.clock->Now();
+    if (ctx.Query("policy")) {
+      LEDGER_ASSIGN_OR_RETURN(uint64_t v, ctx.QueryUint("policy", 0, 1, UINT32_MAX));
+      e.what_if = o_.policies->Get(uint32_t(v));
+      if (!e.what_if)
+        return BadQuery("policy", "unknown_version",
+                        "policy version " + std::to_string(v) + " is not published");
+      e.what_if_version = uint32_t(v);
+    }
+    return e;
+  }
+  projections::PolicyLookup LookupFor(const Eval& e) const {
+    if (!e.what_if) return Lookup();
+    const domain::Policy* p = e.what_if.get();
+    return [p](uint32_t) { return p; };
+  }
+
+  ComplaintHolders Holders(const domain::ComplaintState& s) const {
+    ComplaintHolders h;
+    h.id = s.id;
+    h.receiving_department = s.receiving_department;
+    if (const domain::AssignmentRecord* a = s.assignment()) {
+      h.responsible_department = a->department;
+      for (const std::string& c : a->cooperating) h.cooperating_departments.push_back(c);
+      h.handler = a->handler;
+    }
+    return h;
+  }
+
+  Result<projections::TrackedComplaint> LoadTracked(const std::string& id, const Eval& e) const {
+    LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::RecordedEvent> events,
+                            o_.log->ReadStreamForward(id, 1, kMaxStreamEvents));
+    if (events.empty() || id.substr(0, 4) != "CMP-")
+      return Status::NotFound("complaint '" + id + "' does not exist");
+    domain::FoldOptions options{e.as_of_given ? e.as_of : std::nullopt, e.known_at};
+    const domain::Policy& fb = e.what_if ? *e.what_if : Current();
+    LEDGER_ASSIGN_OR_RETURN(projections::TrackedComplaint t,
+                            projections::FoldTracked(id, events, LookupFor(e), fb, options));
+    if (!t.state.exists())
+      return Status::NotFound("complaint '" + id + "' did not exist as of the time asked");
+    return t;
+  }
+
+  Evaluation Evaluated(const Eval& e, const domain::ComplaintState* s) const {
+    Evaluation at;
+    at.as_of = e.at();
+    at.known_at = e.known_at;
+    at.what_if = e.what_if != nullptr;
+    at.policy_version = e.what_if ? e.what_if_version
+                        : s       ? s->policy_version
+                                  : o_.policies->current_version();
+    return at;
+  }
+
+  // The projection to answer from: the kept one, or a fresh fold for as_of/known_at/what-if.
+  template <typename F>
+  Result<Response> WithProjection(const Eval& e, F&& answer) const {
+    if (!e.known_at && !e.what_if && !e.as_of_given) {
+      return o_.projections->Read([&](const projections::LedgerProjection& p) {
+        return answer(projections::Scope{p, Lookup(), Current(), e.at()});
+      });
+    }
+    domain::FoldOptions options{e.as_of_given ? e.as_of : std::nullopt, e.known_at};
+    LEDGER_ASSIGN_OR_RETURN(projections::LedgerProjection p,
+                            o_.projections->FoldAt(options, e.what_if.get()));
+    const domain::Policy& fb = e.what_if ? *e.what_if : Current();
+    return answer(projections::Scope{p, LookupFor(e), fb, e.at()});
+  }
+
+  json::object Outcome(const ActionOutcome& out, const RequestContext& ctx) const {
+    json::object o;
+    o["id"] = out.id;
+    o["version"] = out.version;
+    o["position"] = out.position;
+    json::array events;
+    for (const ledger::RecordedEvent& e : out.events)
+      events.push_back(EventToJson(e, o_.render, ctx.principal()));
+    o["events"] = std::move(events);
+    if (out.deduplicated) o["deduplicated"] = true;
+    if (out.existing) o["existing"] = true;
+    return o;
+  }
+
+  Result<domain::Action> ReadAction(const RequestContext& ctx) const {
+    LEDGER_ASSIGN_OR_RETURN(json::object body, ParseJsonObject(ctx.request()));
+    return domain::ParseAction(json::value(std::move(body)));
+  }
+
+  // --- handlers ------------------------------------------------------------------------------
+  Result<Response> Receive(const RequestContext& ctx) const {
+    LEDGER_ASSIGN_OR_RETURN(domain::Action action, ReadAction(ctx));
+    if (action.type != "receive")
+      return BadQuery("type", "receive_only",
+                      "POST /v1/complaints takes a receive action; other actions go to "
+                      "/v1/complaints/{id}/actions");
+    LEDGER_ASSIGN_OR_RETURN(ActionOutcome out,
+                            o_.commands->Execute(action, ctx.principal()->actor, ""));
+    Response r = JsonResponse(out.existing ? 200 : 201, Outcome(out, ctx));
+    r.headers.Set("Location", "/v1/complaints/" + out.id);
+    return r;
+  }
+
+  Result<Response> Act(const RequestContext& ctx) const {
+    const std::string id(ctx.Param("id"));
+    LEDGER_ASSIGN_OR_RETURN(domain::Action action, ReadAction(ctx));
+    if (action.type == "receive" || action.type == "rate_department")
+      return BadQuery("type", "wrong_endpoint",
+                      action.type == "receive" ? "receive goes to POST /v1/complaints"
+                                               : "rate_department goes to POST /v1/ratings");
+    Result<domain::ComplaintState> state = o_.commands->LoadState(id);
+    if (!state.ok()) return state.status();
+    LEDGER_RETURN_IF_ERROR(CheckCanReadComplaint(*ctx.principal(), Holders(*state)));
+    LEDGER_ASSIGN_OR_RETURN(ActionOutcome out,
+                            o_.commands->Execute(action, ctx.principal()->actor, id));
+    return JsonResponse(200, Outcome(out, ctx));
+  }
+
+  Result<Response> RateDepartment(const RequestContext& ctx) const {
+    LEDGER_ASSIGN_OR_RETURN(domain::Action action, ReadAction(ctx));
+    if (action.type != "rate_department")
+      return BadQuery("type", "rate_department_only",
+                      "POST /v1/ratings takes a rate_department action");
+    LEDGER_ASSIGN_OR_RETURN(ActionOutcome out,
+                            o_.commands->Execute(action, ctx.principal()->actor, ""));
+    return JsonResponse(201, Outcome(out, ctx));
+  }
+
+  Result<Response> Ticket(const RequestContext& ctx) const {
+    LEDGER_ASSIGN_OR_RETURN(Eval e, ReadEval(ctx));
+    LEDGER_ASSIGN_OR_RETURN(projections::TrackedComplaint t,
+                            LoadTracked(std::string(ctx.Param("id")), e));
+    LEDGER_RETURN_IF_ERROR(CheckCanReadComplaint(*ctx.principal(), Holders(t.state)));
+    const domain::Policy& fb = e.what_if ? *e.what_if : Current();
+    projections::Derived d = projections::Derive(t, LookupFor(e), fb, e.at());
+    const domain::Policy& own = projections::OwnPolicy(t.state, LookupFor(e), fb);
+    return JsonResponse(200, TicketToJson(t, d, own, Evaluated(e, &t.state), View(ctx)));
+  }
+
+  Result<Response> Events(const RequestContext& ctx) const {
+    const std::string id(ctx.Param("id"));
+    Eval now;
+    now.as_of = o_.clock->Now();
+    LEDGER_ASSIGN_OR_RETURN(projections::TrackedComplaint t, LoadTracked(id, now));
+    LEDGER_RETURN_IF_ERROR(CheckCanReadComplaint(*ctx.principal(), Holders(t.state)));
+    LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::RecordedEvent> events,
+                            o_.log->ReadStreamForward(id, 1, kMaxStreamEvents));
+    json::object o;
+    o["id"] = id;
+    json::array list;
+    for (const ledger::RecordedEvent& ev : events)
+      list.push_back(EventToJson(ev, o_.render, ctx.principal()));
+    o["events"] = std::move(list);
+    return JsonResponse(200, o);
+  }
+
+  Result<Response> TimelineRoute(const RequestContext& ctx) const {
+    const std::string id(ctx.Param("id"));
+    LEDGER_ASSIGN_OR_RETURN(Eval e, ReadEval(ctx));
+    LEDGER_ASSIGN_OR_RETURN(projections::TrackedComplaint t, LoadTracked(id, e));
+    LEDGER_RETURN_IF_ERROR(CheckCanReadComplaint(*ctx.principal(), Holders(t.state)));
+    LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::RecordedEvent> events,
+                            o_.log->ReadStreamForward(id, 1, kMaxStreamEvents));
+    const domain::Policy& fb = e.what_if ? *e.what_if : Current();
+    domain::FoldOptions options{e.as_of_given ? e.as_of : std::nullopt, e.known_at};
+    LEDGER_ASSIGN_OR_RETURN(
+        projections::Timeline timeline,
+        projections::BuildTimeline(id, events, LookupFor(e), fb, e.at(), options));
+    json::value doc = TimelineToJson(id, timeline, Evaluated(e, &t.state), View(ctx));
+    RedactPersonalData(ctx.principal(), doc, std::array<std::string_view, 1>{"entries.*.summary"});
+    return JsonResponse(200, doc);
+  }
+
+  Result<Response> List(const RequestContext& ctx) const {
+    projections::ListFilter f;
+    f.status = QueryText(ctx, "status");
+    if (!f.status.empty() && f.status != "open" && f.status != "closed")
+      return BadQuery("status", "unknown_code", "status must be open or closed");
+    f.level = QueryText(ctx, "level");
+    if (!f.level.empty() && !domain::ParseLevel(f.level))
+      return BadQuery("level", "unknown_code", "level must be general, important, major or crisis");
+    f.category = QueryText(ctx, "category");
+    f.department = QueryText(ctx, "department");
+    f.handler = QueryText(ctx, "handler");
+    f.project = QueryText(ctx, "project");
+    std::string overdue = QueryText(ctx, "overdue");
+    if (overdue == "true")
+      f.overdue = true;
+    else if (overdue == "false")
+      f.overdue = false;
+    else if (!overdue.empty())
+      return BadQuery("overdue", "boolean", "overdue must be true or false");
+    LEDGER_ASSIGN_OR_RETURN(f.from, QueryTime(ctx, "from"));
+    LEDGER_ASSIGN_OR_RETURN(f.to, QueryTime(ctx, "to"));
+    LEDGER_ASSIGN_OR_RETURN(uint64_t limit, ctx.QueryUint("limit", 50, 1, 1000));
+    f.limit = limit;
+    f.cursor = QueryText(ctx, "cursor");
+    const Principal& who = *ctx.principal();
+    f.visible = [this, &who](const domain::ComplaintState& s) {
+      return CheckCanReadComplaint(who, Holders(s)).ok();
+    };
+    ViewContext v = View(ctx);
+    return o_.projections->Read([&](const projections::LedgerProjection& p) -> Result<Response> {
+      projections::Scope scope{p, Lookup(), Current(), o_.clock->Now()};
+      return JsonResponse(200, ListToJson(projections::ListComplaints(scope, f), v));
+    });
+  }
+
+  // dept_head reads the reports of their own department only.
+  std::string ScopedDepartment(const RequestContext& ctx) const {
+    const Principal& who = *ctx.principal();
+    if (who.role == Role::kDeptHead) return who.actor.department;
+    return QueryText(ctx, "department");
+  }
+
+  Result<projections::Period> MonthParam(const RequestContext& ctx, bool required) const {
+    std::string m = QueryText(ctx, "month");
+    if (m.empty()) {
+      if (required) return BadQuery("month", "required", "month (YYYY-MM) is required");
+      m = ledger::MonthKey(o_.clock->Now(), Current().calendar.utc_offset);
+    }
+    Result<projections::Period> p = projections::ParsePeriod(m, Current().calendar.utc_offset);
+    if (!p.ok())
+      return BadQuery("month", "yyyy_mm", "month must be YYYY-MM (or YYYY for /v1/metrics)");
+    return p;
+  }
+
+  Result<Response> Fines(const RequestContext& ctx) const {
+    LEDGER_ASSIGN_OR_RETURN(projections::Period month, MonthParam(ctx, true));
+    LEDGER_ASSIGN_OR_RETURN(Eval e, ReadEval(ctx));
+    std::string dept = ScopedDepartment(ctx), person = QueryText(ctx, "person");
+    ViewContext v = View(ctx);
+    return WithProjection(e, [&](const projections::Scope& s) -> Result<Response> {
+      return JsonResponse(200, FinesToJson(projections::FinesQuery(s, month, dept, person),
+                                           Evaluated(e, nullptr), v));
+    });
+  }
+
+  Result<Response> Rewards(const RequestContext& ctx) const {
+    LEDGER_ASSIGN_OR_RETURN(projections::Period month, MonthParam(ctx, true));
+    LEDGER_ASSIGN_OR_RETURN(Eval e, ReadEval(ctx));
+    return WithProjection(e, [&](const projections::Scope& s) -> Result<Response> {
+      return JsonResponse(200, RewardsToJson(month.key, projections::RewardsQuery(s, month)));
+    });
+  }
+
+  Result<Response> MetricsRoute(const RequestContext& ctx) const {
+    LEDGER_ASSIGN_OR_RETURN(projections::Period period, MonthParam(ctx, true));
+    LEDGER_ASSIGN_OR_RETURN(Eval e, ReadEval(ctx));
+    std::string project = QueryText(ctx, "project");
+    ViewContext v = View(ctx);
+    return WithProjection(e, [&](const projections::Scope& s) -> Result<Response> {
+      return JsonResponse(200, MetricsToJson(projections::MetricsQuery(s, period, project),
+                                             Evaluated(e, nullptr), v));
+    });
+  }
+
+  Result<Response> Findings(const RequestContext& ctx) const {
+    LEDGER_ASSIGN_OR_RETURN(std::optional<ledger::Time> from, QueryTime(ctx, "from"));
+    LEDGER_ASSIGN_OR_RETURN(std::optional<ledger::Time> to, QueryTime(ctx, "to"));
+    LEDGER_ASSIGN_OR_RETURN(Eval e, ReadEval(ctx));
+    ViewContext v = View(ctx);
+    return WithProjection(e, [&](const projections::Scope& s) -> Result<Response> {
+      return JsonResponse(200, FindingsToJson(projections::FindingsQuery(s, from, to), v));
+    });
+  }
+
+  Result<Response> Responsibility(const RequestContext& ctx) const {
+    std::optional<projections::Period> month;
+    if (!QueryText(ctx, "month").empty()) {
+      LEDGER_ASSIGN_OR_RETURN(projections::Period p, MonthParam(ctx, true));
+      month = p;
+    }
+    LEDGER_ASSIGN_OR_RETURN(Eval e, ReadEval(ctx));
+    std::string dept = ScopedDepartment(ctx), person = QueryText(ctx, "person");
+    ViewContext v = View(ctx);
+    return WithProjection(e, [&](const projections::Scope& s) -> Result<Response> {
+      json::object o;
+      json::array records;
+      for (const projections::ResponsibilityRecord& r :
+           projections::ResponsibilityQuery(s, dept, person, month))
+        records.push_back(ResponsibilityToJson(r, v));
+      o["records"] = std::move(records);
+      return JsonResponse(200, o);
+    });
+  }
+
+  Result<Response> Policies(const RequestContext& ctx) const {
+    std::optional<uint64_t> want;
+    if (ctx.Query("version")) {
+      LEDGER_ASSIGN_OR_RETURN(uint64_t v, ctx.QueryUint("version", 0, 1, UINT32_MAX));
+      want = v;
+    }
+    json::object o;
+    json::array list;
+    for (const domain::PublishedPolicy& p : o_.policies->List()) {
+      if (want && p.version != *want) continue;
+      json::object x;
+      x["version"] = p.version;
+      x["name"] = p.policy->name;
+      x["sha256"] = p.sha256;
+      x["published_at"] = ledger::FormatRfc3339(p.published_at, Current().calendar.utc_offset);
+      x["published_by"] = p.published_by;
+      x["event"] = p.position;
+      if (want) x["document"] = p.document;
+      list.push_back(std::move(x));
+    }
+    if (want && list.empty())
+      return Status::NotFound("policy version " + std::to_string(*want) + " is not published");
+    o["current"] = o_.policies->current_version();
+    o["policies"] = std::move(list);
+    return JsonResponse(200, o);
+  }
+
+  Result<Response> Publish(const RequestContext& ctx) const {
+    const uint32_t before = o_.policies->current_version();
+    LEDGER_ASSIGN_OR_RETURN(uint32_t version,
+                            o_.policies->Publish(ctx.request().body, ctx.principal()->actor));
+    json::object o;
+    o["version"] = version;
+    o["published"] = version != before;
+    return JsonResponse(version != before ? 201 : 200, o);
+  }
+
+  ComplaintRoutesOptions o_;
+};
+
+Status Routes::Register(Router& r) {
+  // Each handler holds the routes alive for as long as the router keeps it.
+  auto sync = [self = shared_from_this()](auto method) {
+    return [self, method](const RequestContext& ctx) { return (self.get()->*method)(ctx); };
+  };
+  LEDGER_RETURN_IF_ERROR(
+      r.Add("POST", "/v1/complaints", {.roles = kReceivers}, sync(&Routes::Receive)));
+  LEDGER_RETURN_IF_ERROR(
+      r.Add("POST", "/v1/complaints/{id}/actions", {.roles = kActors}, sync(&Routes::Act)));
+  LEDGER_RETURN_IF_ERROR(
+      r.Add("POST", "/v1/ratings", {.roles = kRaters}, sync(&Routes::RateDepartment)));
+  LEDGER_RETURN_IF_ERROR(
+      r.Add("GET", "/v1/complaints/{id}", {.roles = kComplaintReaders}, sync(&Routes::Ticket)));
+  LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/complaints/{id}/events", {.roles = kComplaintReaders},
+                               sync(&Routes::Events)));
+  LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/complaints/{id}/timeline", {.roles = kComplaintReaders},
+                               sync(&Routes::TimelineRoute)));
+  LEDGER_RETURN_IF_ERROR(
+      r.Add("GET", "/v1/complaints", {.roles = kComplaintReaders}, sync(&Routes::List)));
+  LEDGER_RETURN_IF_ERROR(
+      r.Add("GET", "/v1/responsibility", {.roles = kReportReaders}, sync(&Routes::Responsibility)));
+  LEDGER_RETURN_IF_ERROR(
+      r.Add("GET", "/v1/fines", {.roles = kReportReaders}, sync(&Routes::Fines)));
+  LEDGER_RETURN_IF_ERROR(
+      r.Add("GET", "/v1/rewards", {.roles = kReportReaders}, sync(&Routes::Rewards)));
+  LEDGER_RETURN_IF_ERROR(
+      r.Add("GET", "/v1/metrics", {.roles = kReportReaders}, sync(&Routes::MetricsRoute)));
+  LEDGER_RETURN_IF_ERROR(
+      r.Add("GET", "/v1/findings", {.roles = kReportReaders}, sync(&Routes::Findings)));
+  LEDGER_RETURN_IF_ERROR(
+      r.Add("GET", "/v1/policies", {.roles = RoleSet::All()}, sync(&Routes::Policies)));
+  LEDGER_RETURN_IF_ERROR(
+      r.Add("POST", "/v1/policies", {.roles = {Role::kAdmin}}, sync(&Routes::Publish)));
+  if (o_.metrics) {
+    ledger::EventLog* log = o_.log;
+    projections::ProjectionRunner* runner = o_.projections;  // both outlive the server's metrics
+    o_.metrics->AddGauge(
+        "ledger_projection_lag_events", "Events the projections are behind the log",
+        [log, runner] { return double(log->GetHead().position - runner->position()); });
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status RegisterComplaintRoutes(Router& router, ComplaintRoutesOptions options) {
+  if (!options.commands || !options.projections || !options.policies || !options.log ||
+      !options.clock)
+    return Status::Internal("RegisterComplaintRoutes needs every service");
+  return std::make_shared<Routes>(std::move(options))->Register(router);
+}
+
+}  // namespace api

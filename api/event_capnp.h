@@ -1,0 +1,35 @@
+// Cap'n Proto responses (Accept: application/x-capnp): helpers to put logged events into API
+// messages (api/api.capnp) and to send a message as a response body.
+//
+// Domain routes follow the same pattern: build a message whose root is their struct in
+// api.capnp, fill it, and return CapnpResponse(message, "ComplaintState").
+//
+// Thread-safety: free functions.
+#pragma once
+
+#include <capnp/message.h>
+
+#include <string_view>
+#include <vector>
+
+#include "api/api.capnp.h"
+#include "api/http_types.h"
+#include "ledger/append.h"
+#include "ledger/envelope.capnp.h"
+#include "ledger/recorded_event.h"
+
+namespace api {
+
+// Copies `events` into `list` (which must have events.size() elements): each envelope exactly
+// as stored, with `hash` set.
+void FillEnvelopes(capnp::List<ledger::schema::Envelope>::Builder list,
+                   const std::vector<ledger::RecordedEvent>& events);
+
+void FillHead(schema::ChainHead::Builder out, const ledger::Head& head);
+
+// `message` as the response body (stream framing), Content-Type
+// "application/x-capnp; type=<root_type>".
+Response CapnpResponse(capnp::MessageBuilder& message, std::string_view root_type,
+                       unsigned status = 200);
+
+}  // namespace api

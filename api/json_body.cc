@@ -1,0 +1,262 @@
+#include "api/json_body.h"
+
+#include <algorithm>
+#include <boost/json/parse_options.hpp>
+#include <boost/json/stream_parser.hpp>
+
+namespace api {
+namespace {
+
+using ledger::FieldError;
+using ledger::Status;
+
+Status Invalid(std::string_view field, std::string rule, std::string message) {
+  return Status::WithErrors(ledger::Code::kInvalidArgument, message,
+                            {FieldError{std::string(field), std::move(rule), message}});
+}
+
+// The offset of the first byte that is not part of well-formed UTF-8 (no overlong forms, no
+// surrogates, nothing above U+10FFFF), or npos.
+size_t Utf8ErrorOffset(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t n = 0;
+    uint32_t cp = 0, min = 0;
+    if ((c & 0xE0) == 0xC0)
+      n = 1, cp = c & 0x1F, min = 0x80;
+    else if ((c & 0xF0) == 0xE0)
+      n = 2, cp = c & 0x0F, min = 0x800;
+    else if ((c & 0xF8) == 0xF0)
+      n = 3, cp = c & 0x07, min = 0x10000;
+    else
+      return i;
+    if (s.size() - i <= n) return i;
+    for (size_t k = 1; k <= n; ++k) {
+      auto b = static_cast<unsigned char>(s[i + k]);
+      if ((b & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (b & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+    i += n + 1;
+  }
+  return std::string_view::npos;
+}
+
+std::string LineColumn(std::string_view text, size_t offset) {
+  offset = std::min(offset, text.size());
+  size_t line = 1, column = 1;
+  for (size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return "line " + std::to_string(line) + " column " + std::to_string(column);
+}
+
+bool IsJsonMediaType(std::string_view content_type) {
+  std::string_view type = content_type.substr(0, content_type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  return EqualsIgnoreCase(type, kJsonType);
+}
+
+std::string_view KindName(const boost::json::value& v) {
+  switch (v.kind()) {
+    case boost::json::kind::null:
+      return "null";
+    case boost::json::kind::bool_:
+      return "a boolean";
+    case boost::json::kind::int64:
+    case boost::json::kind::uint64:
+      return "an integer";
+    case boost::json::kind::double_:
+      return "a number";
+    case boost::json::kind::string:
+      return "a string";
+    case boost::json::kind::array:
+      return "an array";
+    case boost::json::kind::object:
+      return "an object";
+  }
+  return "a value";
+}
+
+}  // namespace
+
+ledger::Result<boost::json::value> ParseJson(std::string_view text, std::string_view field) {
+  if (size_t at = Utf8ErrorOffset(text); at != std::string_view::npos) {
+    return Invalid(
+        field, "utf8",
+        "the " + std::string(field) + " is not valid UTF-8 (at byte " + std::to_string(at) + ")");
+  }
+  boost::json::parse_options options;
+  options.max_depth = kMaxJsonDepth;
+  boost::json::stream_parser parser({}, options);
+  boost::system::error_code ec;
+  size_t used = parser.write_some(text.data(), text.size(), ec);
+  if (!ec) parser.finish(ec);
+  if (!ec && used < text.size()) {
+    return Invalid(field, "json",
+                   "the " + std::string(field) + " has text after the JSON value at " +
+                       LineColumn(text, used));
+  }
+  if (ec == boost::json::error::too_deep) {
+    return Invalid(field, "json_depth",
+                   "the " + std::string(field) + " nests deeper than " +
+                       std::to_string(kMaxJsonDepth) + " levels");
+  }
+  if (ec) {
+    return Invalid(field, "json",
+                   "the " + std::string(field) + " is not valid JSON: " + ec.message() + " at " +
+                       LineColumn(text, used));
+  }
+  return parser.release();
+}
+
+ledger::Result<boost::json::object> ParseJsonObject(const Request& request) {
+  if (auto type = request.headers.Get("Content-Type"); type && !IsJsonMediaType(*type)) {
+    return Invalid("Content-Type", "media_type",
+                   "the body must be application/json, not '" + std::string(*type) + "'");
+  }
+  if (request.body.empty())
+    return Invalid("body", "empty_body", "the body is empty; a JSON object is required");
+  LEDGER_ASSIGN_OR_RETURN(boost::json::value value, ParseJson(request.body));
+  if (!value.is_object()) {
+    return Invalid("body", "type",
+                   "the body must be a JSON object, not " + std::string(KindName(value)));
+  }
+  return std::move(value.as_object());
+}
+
+JsonFields::JsonFields(const boost::json::object& object, std::string prefix)
+    : object_(object), prefix_(std::move(prefix)) {}
+
+std::string JsonFields::Path(std::string_view name) const {
+  return prefix_.empty() ? std::string(name) : prefix_ + "." + std::string(name);
+}
+
+void JsonFields::AddError(std::string_view name, std::string rule, std::string message) {
+  errors_.push_back(FieldError{Path(name), std::move(rule), std::move(message)});
+}
+
+void JsonFields::TypeError(std::string_view name, std::string_view expected) {
+  const boost::json::value* v = object_.if_contains(name);
+  AddError(name, "type",
+           Path(name) + " must be " + std::string(expected) + ", not " +
+               std::string(v ? KindName(*v) : "missing"));
+}
+
+const boost::json::value* JsonFields::Find(std::string_view name, Need need) {
+  const boost::json::value* v = object_.if_contains(name);
+  if (v == nullptr || v->is_null()) {
+    if (need == Need::kRequired) AddError(name, "required", Path(name) + " is required");
+    return nullptr;
+  }
+  return v;
+}
+
+std::optional<std::string> JsonFields::String(std::string_view name, Need need, size_t max_bytes,
+                                              bool multi_line) {
+  const boost::json::value* v = Find(name, need);
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_string()) {
+    TypeError(name, "a string");
+    return std::nullopt;
+  }
+  std::string_view s = v->get_string();
+  if (need == Need::kRequired && s.empty()) {
+    AddError(name, "required", Path(name) + " must not be empty");
+    return std::nullopt;
+  }
+  if (s.size() > max_bytes) {
+    AddError(name, "max_length",
+             Path(name) + " is longer than " + std::to_string(max_bytes) + " bytes");
+    return std::nullopt;
+  }
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    bool allowed = multi_line && (c == '\n' || c == '\r' || c == '\t');
+    if ((u < 0x20 || u == 0x7f) && !allowed) {
+      AddError(name, "control_characters", Path(name) + " contains control characters");
+      return std::nullopt;
+    }
+  }
+  return std::string(s);
+}
+
+std::optional<int64_t> JsonFields::Int(std::string_view name, Need need, int64_t min, int64_t max) {
+  const boost::json::value* v = Find(name, need);
+  if (v == nullptr) return std::nullopt;
+  int64_t n = 0;
+  if (v->is_int64()) {
+    n = v->get_int64();
+  } else if (v->is_uint64() && v->get_uint64() <= static_cast<uint64_t>(INT64_MAX)) {
+    n = static_cast<int64_t>(v->get_uint64());
+  } else if (v->is_uint64()) {
+    AddError(name, "range", Path(name) + " is out of range");
+    return std::nullopt;
+  } else {
+    TypeError(name, "an integer");
+    return std::nullopt;
+  }
+  if (n < min || n > max) {
+    AddError(
+        name, "range",
+        Path(name) + " must be between " + std::to_string(min) + " and " + std::to_string(max));
+    return std::nullopt;
+  }
+  return n;
+}
+
+std::optional<bool> JsonFields::Bool(std::string_view name, Need need) {
+  const boost::json::value* v = Find(name, need);
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_bool()) {
+    TypeError(name, "a boolean");
+    return std::nullopt;
+  }
+  return v->get_bool();
+}
+
+const boost::json::object* JsonFields::Object(std::string_view name, Need need) {
+  const boost::json::value* v = Find(name, need);
+  if (v == nullptr) return nullptr;
+  if (!v->is_object()) {
+    TypeError(name, "an object");
+    return nullptr;
+  }
+  return &v->get_object();
+}
+
+const boost::json::array* JsonFields::Array(std::string_view name, Need need) {
+  const boost::json::value* v = Find(name, need);
+  if (v == nullptr) return nullptr;
+  if (!v->is_array()) {
+    TypeError(name, "an array");
+    return nullptr;
+  }
+  return &v->get_array();
+}
+
+void JsonFields::RejectUnknown(std::initializer_list<std::string_view> known) {
+  for (const auto& [key, value] : object_) {
+    if (std::find(known.begin(), known.end(), std::string_view(key)) == known.end())
+      AddError(key, "unknown_field", Path(key) + " is not a known field");
+  }
+}
+
+Status JsonFields::status() const {
+  if (errors_.empty()) return Status::Ok();
+  std::string message =
+      errors_.size() == 1 ? errors_[0].message : std::to_string(errors_.size()) + " invalid fields";
+  return Status::WithErrors(ledger::Code::kInvalidArgument, std::move(message), errors_);
+}
+
+}  // namespace api

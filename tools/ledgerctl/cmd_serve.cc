@@ -1,0 +1,172 @@
+// ledgerctl serve: the API server over a ledger, until SIGINT or SIGTERM.
+//
+// main-style wiring (no singletons): this file builds the clock, the token store, the metrics,
+// the router and the server, and passes them down. The domain routes (complaints, projections)
+// are registered in BuildRouter() next to the log routes; RegisterPlannedRoutes() comes last.
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "api/core_routes.h"
+#include "api/http_server.h"
+#include "api/log_routes.h"
+#include "api/token_store.h"
+#include "ledger/clock.h"
+#include "ledger/event_log.h"
+#include "tools/ledgerctl/commands.h"
+
+namespace tools {
+namespace {
+
+int Fail(const std::string& message, int code = 2) {
+  std::fprintf(stderr, "ledgerctl: %s\n", message.c_str());
+  return code;
+}
+
+// SIGINT/SIGTERM write a byte to a pipe that WaitForShutdownSignal() reads. A handler (rather
+// than a blocked mask) works whichever thread the signal lands on, including threads started
+// before this was installed (the ledger's commit thread).
+int g_signal_pipe[2] = {-1, -1};
+
+extern "C" void OnShutdownSignal(int) {
+  int saved = errno;
+  char byte = 1;
+  ssize_t n = ::write(g_signal_pipe[1], &byte, 1);
+  (void)n;
+  errno = saved;
+}
+
+bool InstallShutdownSignals() {
+  if (::pipe2(g_signal_pipe, O_CLOEXEC) != 0) return false;
+  struct sigaction sa {};
+  sa.sa_handler = OnShutdownSignal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  return ::sigaction(SIGINT, &sa, nullptr) == 0 && ::sigaction(SIGTERM, &sa, nullptr) == 0;
+}
+
+void WaitForShutdownSignal() {
+  char byte;
+  while (::read(g_signal_pipe[0], &byte, 1) < 0 && errno == EINTR) {
+  }
+}
+
+// "127.0.0.1:8080", "[::1]:8080", ":8080" (all interfaces) -> host and port.
+bool ParseListen(const std::string& listen, std::string* host, uint16_t* port) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) return false;
+  std::string h = listen.substr(0, colon);
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  *host = h.empty() ? "0.0.0.0" : h;
+  try {
+    size_t used = 0;
+    unsigned long p = std::stoul(listen.substr(colon + 1), &used);
+    if (used != listen.size() - colon - 1 || p > 65535) return false;
+    *port = static_cast<uint16_t>(p);
+  } catch (const std::exception&) {
+    return false;
+  }
+  return true;
+}
+
+ledger::Status BuildRouter(api::Router& router, ledger::EventLog& log, api::Metrics& metrics) {
+  LEDGER_RETURN_IF_ERROR(api::RegisterHealthRoutes(router, &metrics));
+  LEDGER_RETURN_IF_ERROR(
+      api::RegisterLogRoutes(router, {.log = &log, .metrics = &metrics, .render = {}}));
+  // Domain routes go here, before the stubs for what is not built yet.
+  return api::RegisterPlannedRoutes(router);
+}
+
+int Serve(const Globals& g, const ServeFlags& flags, bool create) {
+  std::string host;
+  uint16_t port = 0;
+  if (!ParseListen(flags.listen, &host, &port))
+    return Fail("--listen must be HOST:PORT, not '" + flags.listen + "'");
+  if (!InstallShutdownSignals()) return Fail("cannot install signal handlers");
+  ledger::Options options;
+  options.create_if_missing = create;
+  auto log = ledger::EventLog::Open(g.data_dir, options);
+  if (!log.ok()) {
+    if (log.status().code() == ledger::Code::kNotFound)
+      return Fail("no ledger in " + g.data_dir + " (use --create to start an empty one)");
+    return Fail(log.status().ToString());
+  }
+  int code = ServeLog(**log, g.data_dir, flags);
+  ledger::Status closed = (*log)->Close();
+  if (!closed.ok()) return Fail("closing the ledger: " + closed.ToString(), 1);
+  return code;
+}
+
+}  // namespace
+
+int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlags& flags) {
+  if (g_signal_pipe[0] < 0 && !InstallShutdownSignals())
+    return Fail("cannot install signal handlers");
+  api::ServerOptions options;
+  if (!ParseListen(flags.listen, &options.host, &options.port))
+    return Fail("--listen must be HOST:PORT, not '" + flags.listen + "'");
+  if (!flags.policy.empty() && ::access(flags.policy.c_str(), R_OK) != 0)
+    return Fail("cannot read the policy file " + flags.policy);
+  options.max_connections = flags.max_connections;
+  options.max_body_bytes = flags.max_body_bytes;
+  options.rate_limit_per_second = flags.rate_limit;
+  options.rate_limit_burst = flags.rate_burst;
+
+  ledger::SystemClock clock;
+  options.clock = &clock;
+  std::string token_path =
+      flags.tokens.empty() ? api::TokenStore::PathInDirectory(data_dir) : flags.tokens;
+  api::TokenStore tokens(token_path,
+                         {&clock, std::chrono::milliseconds(1000), [](std::string_view w) {
+                            std::fprintf(stderr, "ledgerctl: warning: %.*s\n",
+                                         static_cast<int>(w.size()), w.data());
+                          }});
+  if (ledger::Status s = tokens.Load(); !s.ok()) return Fail(s.ToString());
+  if (auto list = tokens.List(); list.ok() && list->empty())
+    std::fprintf(stderr,
+                 "ledgerctl: warning: no tokens in %s yet; add one with `ledgerctl token add`\n",
+                 token_path.c_str());
+
+  api::Metrics metrics;
+  api::Router router;
+  if (ledger::Status s = BuildRouter(router, log, metrics); !s.ok()) return Fail(s.ToString(), 70);
+  api::HttpServer server(options, &router, &tokens, &metrics);
+  if (ledger::Status s = server.Start(); !s.ok()) return Fail(s.ToString());
+  std::printf("listening on http://%s:%u\n", options.host.c_str(),
+              static_cast<unsigned>(server.port()));
+  std::fflush(stdout);
+
+  WaitForShutdownSignal();
+  std::fprintf(stderr, "ledgerctl: shutting down: finishing requests in flight\n");
+  server.Shutdown();
+  return 0;
+}
+
+void RegisterServeCommand(CLI::App& app, Globals& g, Runner& run) {
+  auto* cmd = app.add_subcommand("serve", "serve the API over HTTP until SIGINT or SIGTERM");
+  cmd->fallthrough();  // --data may follow the subcommand
+  auto flags = std::make_shared<ServeFlags>();
+  auto create = std::make_shared<bool>(false);
+  cmd->add_option("--listen", flags->listen, "HOST:PORT to listen on (port 0: any free port)")
+      ->capture_default_str();
+  cmd->add_option("--tokens", flags->tokens, "the token file (default: DIR/tokens.json)");
+  cmd->add_option("--policy", flags->policy, "a policy file (kept for the domain routes)");
+  cmd->add_option("--max-connections", flags->max_connections, "open connections at most")
+      ->capture_default_str();
+  cmd->add_option("--max-body-bytes", flags->max_body_bytes, "largest request body")
+      ->capture_default_str();
+  cmd->add_option("--rate-limit", flags->rate_limit, "requests per second per token (0: off)")
+      ->capture_default_str();
+  cmd->add_option("--rate-burst", flags->rate_burst, "burst per token")->capture_default_str();
+  cmd->add_flag("--create", *create, "create an empty ledger when DIR holds none");
+  cmd->callback([&g, &run, flags, create] {
+    run = [&g, flags, create] { return Serve(g, *flags, *create); };
+  });
+}
+
+}  // namespace tools
