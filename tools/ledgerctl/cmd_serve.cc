@@ -10,8 +10,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <optional>
 #include <memory>
 
+#include "api/application.h"
 #include "api/core_routes.h"
 #include "api/http_server.h"
 #include "api/log_routes.h"
@@ -74,12 +77,17 @@ bool ParseListen(const std::string& listen, std::string* host, uint16_t* port) {
   return true;
 }
 
-ledger::Status BuildRouter(api::Router& router, ledger::EventLog& log, api::Metrics& metrics) {
+ledger::Status BuildRouter(api::Router& router, api::Application& app, api::Metrics& metrics) {
   LEDGER_RETURN_IF_ERROR(api::RegisterHealthRoutes(router, &metrics));
-  LEDGER_RETURN_IF_ERROR(
-      api::RegisterLogRoutes(router, {.log = &log, .metrics = &metrics, .render = {}}));
-  // Domain routes go here, before the stubs for what is not built yet.
+  LEDGER_RETURN_IF_ERROR(app.RegisterRoutes(router, metrics));
+  // Stubs (501) for any contract route not built: none should remain; the OpenAPI test checks.
   return api::RegisterPlannedRoutes(router);
+}
+
+std::optional<std::string> ReadFile(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return std::nullopt;
+  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
 }
 
 int Serve(const Globals& g, const ServeFlags& flags, bool create) {
@@ -110,12 +118,17 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
   api::ServerOptions options;
   if (!ParseListen(flags.listen, &options.host, &options.port))
     return Fail("--listen must be HOST:PORT, not '" + flags.listen + "'");
-  if (!flags.policy.empty() && ::access(flags.policy.c_str(), R_OK) != 0)
-    return Fail("cannot read the policy file " + flags.policy);
+  std::string policy_text;
+  if (!flags.policy.empty()) {
+    std::optional<std::string> text = ReadFile(flags.policy);
+    if (!text) return Fail("cannot read the policy file " + flags.policy);
+    policy_text = std::move(*text);
+  }
   options.max_connections = flags.max_connections;
   options.max_body_bytes = flags.max_body_bytes;
   options.rate_limit_per_second = flags.rate_limit;
   options.rate_limit_burst = flags.rate_burst;
+  options.worker_threads = flags.workers;
 
   ledger::SystemClock clock;
   options.clock = &clock;
@@ -132,9 +145,16 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
                  "ledgerctl: warning: no tokens in %s yet; add one with `ledgerctl token add`\n",
                  token_path.c_str());
 
+  api::ApplicationOptions app_options;
+  app_options.policy_text = std::move(policy_text);
+  app_options.snapshot_path = (std::filesystem::path(data_dir) / "projections.snapshot").string();
+  auto app = api::Application::Start(&log, &clock, std::move(app_options));
+  if (!app.ok()) return Fail(app.status().ToString());
+  std::fprintf(stderr, "ledgerctl: projections: %s\n", (*app)->how_projections_started().c_str());
+
   api::Metrics metrics;
   api::Router router;
-  if (ledger::Status s = BuildRouter(router, log, metrics); !s.ok()) return Fail(s.ToString(), 70);
+  if (ledger::Status s = BuildRouter(router, **app, metrics); !s.ok()) return Fail(s.ToString(), 70);
   api::HttpServer server(options, &router, &tokens, &metrics);
   if (ledger::Status s = server.Start(); !s.ok()) return Fail(s.ToString());
   std::printf("listening on http://%s:%u\n", options.host.c_str(),
@@ -144,6 +164,7 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
   WaitForShutdownSignal();
   std::fprintf(stderr, "ledgerctl: shutting down: finishing requests in flight\n");
   server.Shutdown();
+  (*app)->Stop();  // the follower stops and a projection snapshot is written
   return 0;
 }
 
@@ -155,7 +176,10 @@ void RegisterServeCommand(CLI::App& app, Globals& g, Runner& run) {
   cmd->add_option("--listen", flags->listen, "HOST:PORT to listen on (port 0: any free port)")
       ->capture_default_str();
   cmd->add_option("--tokens", flags->tokens, "the token file (default: DIR/tokens.json)");
-  cmd->add_option("--policy", flags->policy, "a policy file (kept for the domain routes)");
+  cmd->add_option("--policy", flags->policy,
+                  "a policy file: published as the next version if it differs from the current one");
+  cmd->add_option("--workers", flags->workers, "handler threads (actions wait for durability on them)")
+      ->capture_default_str();
   cmd->add_option("--max-connections", flags->max_connections, "open connections at most")
       ->capture_default_str();
   cmd->add_option("--max-body-bytes", flags->max_body_bytes, "largest request body")

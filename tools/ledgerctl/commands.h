@@ -4,8 +4,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstddef>
 #include <functional>
 #include <string>
+
+namespace ledger {
+class EventLog;
+}  // namespace ledger
 
 namespace tools {
 
@@ -17,5 +22,25 @@ struct Globals {
 using Runner = std::function<int()>;
 
 void RegisterLogCommands(CLI::App& app, Globals& globals, Runner& run);
+void RegisterServeCommand(CLI::App& app, Globals& globals, Runner& run);
+void RegisterTokenCommands(CLI::App& app, Globals& globals, Runner& run);
+void RegisterDemoCommand(CLI::App& app, Globals& globals, Runner& run);
+
+// How to serve the API (ledgerctl serve's flags; also for `demo`).
+struct ServeFlags {
+  std::string listen = "127.0.0.1:8080";
+  std::string tokens;  // the token file; "" = DIR/tokens.json
+  std::string policy;  // a policy file, for the domain routes
+  size_t max_connections = 1024;
+  size_t max_body_bytes = 64 * 1024;
+  double rate_limit = 50;
+  double rate_burst = 100;
+  size_t workers = 64;  // handler threads: actions wait for durability on them
+};
+
+// Serves `log` (whose directory is `data_dir`) over HTTP until SIGINT or SIGTERM: starts the
+// application (policy, write path, projections: api/application.h), prints the bound address,
+// shuts down gracefully and returns the exit code. The caller closes the log.
+int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlags& flags);
 
 }  // namespace tools

@@ -12,6 +12,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   tools::Runner run;
   tools::RegisterLogCommands(app, globals, run);
+  tools::RegisterServeCommand(app, globals, run);
+  tools::RegisterTokenCommands(app, globals, run);
+  tools::RegisterDemoCommand(app, globals, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,58 @@
+#include "api/application.h"
+
+#include "api/complaint_routes.h"
+#include "api/log_routes.h"
+#include "api/payload_json.h"
+
+namespace api {
+
+using ledger::Result;
+using ledger::Status;
+
+Result<std::unique_ptr<Application>> Application::Start(ledger::EventLog* log, ledger::Clock* clock,
+                                                        ApplicationOptions options,
+                                                        const projections::Progress& progress) {
+  std::unique_ptr<Application> app(new Application());
+  app->log_ = log;
+  app->clock_ = clock;
+  app->policies_ = std::make_unique<ledger::domain::PolicyStore>(log);
+  LEDGER_RETURN_IF_ERROR(app->policies_->Load());
+  if (app->policies_->current_version() == 0 || !options.policy_text.empty()) {
+    std::string text = options.policy_text.empty()
+                           ? std::string(ledger::domain::DefaultPolicyText())
+                           : options.policy_text;
+    Result<uint32_t> v = app->policies_->Publish(text, options.operator_actor);
+    if (!v.ok()) return v.status().Annotate("publishing the policy");
+  }
+  app->commands_ = std::make_unique<CommandService>(log, app->policies_.get(), clock);
+  LEDGER_RETURN_IF_ERROR(app->commands_->Start());
+  app->store_ = std::make_unique<ledger::ProjectionStore>(log);
+  app->runner_ = std::make_unique<projections::ProjectionRunner>(
+      log, app->policies_.get(), app->store_.get(), projections::RunnerOptions{options.snapshot_path});
+  LEDGER_RETURN_IF_ERROR(app->runner_->Open(&app->how_, progress));
+  if (options.follow) app->runner_->Follow();
+  return app;
+}
+
+Application::~Application() { Stop(); }
+
+void Application::Stop() {
+  if (stopped_ || !runner_) return;
+  stopped_ = true;
+  runner_->Stop();
+}
+
+Status Application::RegisterRoutes(Router& router, Metrics& metrics) {
+  PayloadRenderer render =
+      DomainPayloadRenderer(policies_->current()->calendar.utc_offset);
+  LEDGER_RETURN_IF_ERROR(RegisterLogRoutes(router, {.log = log_, .metrics = &metrics, .render = render}));
+  return RegisterComplaintRoutes(router, {.commands = commands_.get(),
+                                          .projections = runner_.get(),
+                                          .policies = policies_.get(),
+                                          .log = log_,
+                                          .clock = clock_,
+                                          .metrics = &metrics,
+                                          .render = render});
+}
+
+}  // namespace api

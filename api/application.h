@@ -1,0 +1,64 @@
+// Application: the services of a running ledger, built once and passed down (no singletons) —
+// the policy store, the command service (the write path), the projection runner (kept current by
+// following the log) — and the registration of every domain route on a router.
+//
+// Policy at start: a ledger without a policy publishes `policy_text` (the built-in default when
+// empty) as version 1; a ledger with one publishes `policy_text` as the next version only when it
+// was given and differs from the current one.
+//
+// Thread-safety: Start/Stop from one thread; the services are thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "api/command_service.h"
+#include "api/metrics.h"
+#include "api/router.h"
+#include "ledger/clock.h"
+#include "ledger/domain/policy_store.h"
+#include "ledger/projection_store.h"
+#include "projections/runner.h"
+
+namespace api {
+
+struct ApplicationOptions {
+  std::string policy_text;       // a policy file's contents; empty: keep the ledger's (or default)
+  std::string snapshot_path;     // projection snapshots; empty: none
+  bool follow = true;            // keep the projections current with a follower thread
+  ledger::Actor operator_actor{"ledgerctl", "admin", ""};  // who publishes a policy at start
+};
+
+class Application {
+ public:
+  // `log` and `clock` must outlive the application. `progress` reports a projection rebuild.
+  static ledger::Result<std::unique_ptr<Application>> Start(ledger::EventLog* log, ledger::Clock* clock,
+                                                            ApplicationOptions options,
+                                                            const projections::Progress& progress = {});
+  ~Application();
+
+  // Every domain route (complaints, projections, policies) and the log routes.
+  ledger::Status RegisterRoutes(Router& router, Metrics& metrics);
+
+  // Stops following the log and writes a projection snapshot. Idempotent.
+  void Stop();
+
+  CommandService& commands() { return *commands_; }
+  projections::ProjectionRunner& projections() { return *runner_; }
+  ledger::domain::PolicyStore& policies() { return *policies_; }
+  const std::string& how_projections_started() const { return how_; }
+
+ private:
+  Application() = default;
+
+  ledger::EventLog* log_ = nullptr;
+  ledger::Clock* clock_ = nullptr;
+  std::unique_ptr<ledger::domain::PolicyStore> policies_;
+  std::unique_ptr<CommandService> commands_;
+  std::unique_ptr<ledger::ProjectionStore> store_;
+  std::unique_ptr<projections::ProjectionRunner> runner_;
+  std::string how_;
+  bool stopped_ = false;
+};
+
+}  // namespace api

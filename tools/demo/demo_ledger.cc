@@ -1,0 +1,52 @@
+#include "tools/demo/demo_ledger.h"
+
+namespace demo {
+
+using ledger::Status;
+
+// Complaints whose folded state the command service keeps: more than are open at once in a demo.
+constexpr size_t kStateCacheEntries = 16384;
+
+ledger::Result<bool> HoldsLedger(const std::string& dir) {
+  ledger::Options options;
+  options.read_only = true;
+  options.create_if_missing = false;
+  auto log = ledger::EventLog::Open(dir, options);
+  if (log.ok()) return true;
+  if (log.status().code() == ledger::Code::kNotFound) return false;
+  return log.status();
+}
+
+DemoLedger::DemoLedger(GeneratorOptions options)
+    : options_(std::move(options)), clock_(DemoStart(options_) - std::chrono::hours(24)) {}
+
+ledger::Result<std::unique_ptr<DemoLedger>> DemoLedger::Create(const std::string& dir,
+                                                               GeneratorOptions options) {
+  LEDGER_ASSIGN_OR_RETURN(bool holds, HoldsLedger(dir));
+  if (holds) return Status::FailedPrecondition("'" + dir + "' already holds a ledger");
+  std::unique_ptr<DemoLedger> d(new DemoLedger(std::move(options)));
+  ledger::Options log_options;
+  log_options.clock = &d->clock_;
+  log_options.durability = ledger::Durability::kBulk;
+  LEDGER_ASSIGN_OR_RETURN(d->log_, ledger::EventLog::Open(dir, log_options));
+  d->policies_ = std::make_unique<ledger::domain::PolicyStore>(d->log_.get());
+  LEDGER_RETURN_IF_ERROR(d->policies_->Load());
+  LEDGER_ASSIGN_OR_RETURN(uint32_t version,
+                          d->policies_->Publish(std::string(ledger::domain::DefaultPolicyText()),
+                                                {"u-admin", "admin", ""}));
+  (void)version;
+  d->service_ =
+      std::make_unique<api::CommandService>(d->log_.get(), d->policies_.get(), &d->clock_);
+  d->service_->EnableStateCache(kStateCacheEntries);
+  LEDGER_RETURN_IF_ERROR(d->service_->Start());
+  return d;
+}
+
+ledger::Result<GeneratorStats> DemoLedger::Generate() {
+  Generator generator(service_.get(), &clock_, options_);
+  LEDGER_ASSIGN_OR_RETURN(GeneratorStats stats, generator.Run());
+  LEDGER_RETURN_IF_ERROR(log_->Sync());
+  return stats;
+}
+
+}  // namespace demo

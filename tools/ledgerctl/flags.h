@@ -1,0 +1,62 @@
+// The option values of ledgerctl's own subcommands (docs/cli.md), in one struct that main() owns:
+// CLI11 binds each option to a member, so the storage must outlive parsing and the run, and
+// nothing is allocated per subcommand behind main's back.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace tools {
+
+// --as-of / --known-at / --policy: what a projection is evaluated at (as the API's query
+// parameters as_of, known_at and policy).
+struct EvaluationFlags {
+  std::string as_of;     // RFC 3339; empty: now (or known_at when given)
+  std::string known_at;  // RFC 3339; empty: everything recorded
+  uint32_t policy = 0;   // what-if policy version; 0: each complaint's own
+};
+
+struct VerifyFlags {
+  std::string expect_head;  // POSITION:HASH
+};
+
+struct ComplaintFlags {
+  std::string id;
+  EvaluationFlags at;
+  bool json = false;
+};
+
+struct ReportFlags {
+  std::string month;  // fines, rewards: YYYY-MM; metrics: YYYY-MM or YYYY
+  std::string department, person, project;
+  std::string from, to;  // findings
+  EvaluationFlags at;
+  bool json = false;
+};
+
+struct RebuildFlags {
+  bool check = false;
+};
+
+struct ImportFlags {
+  std::string file;   // "-" for stdin
+  std::string actor;  // who runs the import; empty: "cli:" + $USER
+};
+
+struct ExportFlags {
+  std::string complaint;
+  std::string month;
+  std::string format = "jsonl";
+  std::string out;  // empty or "-": stdout
+};
+
+struct CommandFlags {
+  VerifyFlags verify;
+  ComplaintFlags state, history, replay;
+  ReportFlags fines, rewards, metrics, findings;
+  RebuildFlags rebuild;
+  ImportFlags import;
+  ExportFlags export_;
+};
+
+}  // namespace tools
