@@ -60,6 +60,15 @@ class ProjectionRunner {
   // then catches up with the head. `how` says which happened and why.
   ledger::Status Open(std::string* how, const Progress& progress = {});
 
+  // Loads one stored form of the projection, as it is (no rebuild, no catch-up): NotFound when
+  // there is none, DataLoss when it is damaged, FailedPrecondition when it does not match the
+  // log; `why` says which. `ledgerctl rebuild --check` loads, then Check()s.
+  enum class Stored { kSnapshot, kRows };
+  ledger::Status Load(Stored which, std::string* why) {
+    return which == Stored::kSnapshot ? LoadSnapshot(why) : LoadRows(why);
+  }
+  bool has_snapshot_path() const { return !options_.snapshot_path.empty(); }
+
   // Folds the whole log again and replaces the stored projection.
   ledger::Status Rebuild(const Progress& progress = {});
 

@@ -245,6 +245,30 @@ std::vector<ClockResult> Closures(const Context& c, const PolicyForVersion& poli
   return out;
 }
 
+// A clock the complaint no longer needs: not met, and not yet due when the complaint was first
+// closed (every clock but closure) or found invalid (assignment and plan, `on_invalid`: an
+// invalid complaint is explained and closed, not handled). Missed before that, it stays missed.
+ClockResult Lapse(const Context& c, ClockResult r, bool on_invalid) {
+  if (r.met || r.state == ClockState::kMet || r.state == ClockState::kNotApplicable) return r;
+  std::optional<Stamp> end;
+  std::string what;
+  if (std::optional<Stamp> invalid = c.Seen(c.facts.found_invalid); on_invalid && invalid) {
+    end = invalid;
+    what = "the complaint was found invalid";
+  }
+  if (!c.facts.cycles.empty())
+    if (std::optional<Stamp> closed = c.Seen(c.facts.cycles.front().closed);
+        closed && (!end || closed->at < end->at)) {
+      end = closed;
+      what = "the complaint was closed";
+    }
+  if (!end || (r.due && *r.due <= end->at)) return r;
+  r.state = ClockState::kNotApplicable;
+  r.why.notes.push_back(what + " (" + Pos(end->position) + ") before this clock fell due: not needed");
+  r.why.events.push_back(end->position);
+  return r;
+}
+
 }  // namespace
 
 std::vector<ClockResult> EvaluateClocks(const ClockFacts& facts, const Policy& policy, Time as_of,
@@ -259,11 +283,11 @@ std::vector<ClockResult> EvaluateClocks(const ClockFacts& facts, const Policy& p
     return out;
   }
   Context c = MakeContext(facts, policy, as_of);
-  out.push_back(Transmission(c));
-  out.push_back(Assignment(c));
-  out.push_back(Response(c));
-  out.push_back(Plan(c));
-  out.push_back(StaffDecision(c));
+  out.push_back(Lapse(c, Transmission(c), false));
+  out.push_back(Lapse(c, Assignment(c), true));
+  out.push_back(Lapse(c, Response(c), false));
+  out.push_back(Lapse(c, Plan(c), true));
+  out.push_back(Lapse(c, StaffDecision(c), false));
   for (ClockResult& r : Closures(c, policy_for)) out.push_back(std::move(r));
   return out;
 }

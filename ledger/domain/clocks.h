@@ -76,6 +76,7 @@ struct ClockFacts {
   std::optional<Stamp> responded;       // first response to the customer
   std::optional<Stamp> plan_proposed;   // first handling plan
   std::optional<Stamp> valid_since;     // validity assessed as valid
+  std::optional<Stamp> found_invalid;   // validity assessed as invalid (the latest assessment)
   std::optional<Stamp> staff_decision;  // decision about the complained-of staff member
   std::vector<ClosureCycle> cycles;     // at least one (from intake) once received
   std::vector<PauseFact> pauses;        // closure-clock pauses, in time order

@@ -98,6 +98,7 @@ ClockFacts ClockFactsOf(const ComplaintState& s, const Policy& policy) {
   f.responded = s.first_response;
   if (!s.plans.empty()) f.plan_proposed = s.plans.front().proposed;
   if (s.valid.value_or(false)) f.valid_since = s.assessed;
+  if (s.valid && !*s.valid) f.found_invalid = s.assessed;
   f.staff_decision = s.staff_decision;
   for (const CycleRecord& c : s.cycles) f.cycles.push_back(c.clock);
   f.pauses = s.pauses;

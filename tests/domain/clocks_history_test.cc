@@ -454,3 +454,52 @@ TEST(ClocksHistory, AReopeningAfterTheEvaluationTimeIsNotACycleYet) {
 
 }  // namespace
 }  // namespace ledger::domain
+
+namespace ledger::domain {
+namespace {
+
+using namespace testing_util;
+
+// A clock the complaint no longer needs lapses (not applicable, with the event that ended it)
+// when the complaint is closed, or found invalid (assignment and plan only), before the clock
+// falls due; a clock already missed by then stays missed, and so fined.
+TEST(ClocksHistory, ClocksLapseWhenTheComplaintIsClosedOrFoundInvalidBeforeTheyFallDue) {
+  struct Row {
+    const char* why;
+    std::optional<const char*> invalid, closed;
+    ClockKind clock;
+    ClockState state;
+  };
+  // Received Tuesday 2026-03-10 10:00 by customer service, general: response due 11:00, plan
+  // and assignment 14:00 and 12:00.
+  const Row rows[] = {
+      {"found invalid before the plan was due: no plan needed", "2026-03-10T10:30", std::nullopt,
+       ClockKind::kPlan, ClockState::kNotApplicable},
+      {"found invalid before assignment was due: no assignment needed", "2026-03-10T10:30",
+       std::nullopt, ClockKind::kAssignment, ClockState::kNotApplicable},
+      {"found invalid after the plan was due: stays missed", "2026-03-10T15:00", std::nullopt,
+       ClockKind::kPlan, ClockState::kMissed},
+      {"found invalid: the customer still gets a response", "2026-03-10T10:30", std::nullopt,
+       ClockKind::kResponse, ClockState::kMissed},
+      {"closed before the response was due", std::nullopt, "2026-03-10T10:40", ClockKind::kResponse,
+       ClockState::kNotApplicable},
+      {"closed after the response was due: stays missed", std::nullopt, "2026-03-10T11:30",
+       ClockKind::kResponse, ClockState::kMissed},
+      {"neither: the plan is simply missed", std::nullopt, std::nullopt, ClockKind::kPlan,
+       ClockState::kMissed},
+  };
+  for (const Row& row : rows) {
+    ClockFacts f = Received("2026-03-10T10:00");
+    if (row.invalid) f.found_invalid = At(*row.invalid, 5);
+    if (row.closed) f.cycles[0].closed = At(*row.closed, 6);
+    ClockResult r = Eval(f, row.clock, "2026-03-12T10:00");
+    EXPECT_EQ(r.state, row.state) << row.why;
+    if (row.state == ClockState::kNotApplicable) {
+      EXPECT_TRUE(HasEvent(r.why, row.invalid ? 5 : 6)) << row.why;
+      EXPECT_TRUE(Mentions(r.why.notes, "before this clock fell due")) << row.why;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ledger::domain

@@ -1,17 +1,28 @@
-// ledgerctl demo: generates a realistic ledger (docs/demo.md), prints a summary and serves it.
-#include <unistd.h>
-
+// ledgerctl demo: generates a realistic ledger (docs/demo.md), stores its projections, prints a
+// summary from them (fines by department, closure rate, findings), issues API tokens for a few
+// roles and serves the ledger.
+//
+// The summary is evaluated as of the demo's fixed "now" (demo::DefaultDemoEnd()), so the same
+// seed and size print the same numbers on any day, and the report commands give the same numbers
+// with --as-of at that time (the summary says how).
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 
-#include "api/command_service.h"
-#include "ledger/event_log.h"
+#include "api/token_store.h"
+#include "ledger/projection_store.h"
+#include "projections/queries.h"
+#include "projections/runner.h"
 #include "tools/demo/demo_ledger.h"
 #include "tools/demo/summary.h"
 #include "tools/ledgerctl/commands.h"
+#include "tools/ledgerctl/output.h"
+#include "tools/ledgerctl/session.h"
 
 namespace tools {
 namespace {
+
+namespace domain = ledger::domain;
 
 struct DemoFlags {
   int64_t complaints = 3000;
@@ -20,63 +31,188 @@ struct DemoFlags {
   bool no_serve = false;
 };
 
-int Fail(const std::string& message, int code) {
-  std::fprintf(stderr, "ledgerctl: %s\n", message.c_str());
-  return code;
+// The actors the demo issues tokens for (ids of docs/demo.md's people).
+const ledger::Actor kTokenActors[] = {
+    {"u-auditor-01", "auditor", ""},
+    {"u-cs-01", "cs_agent", "customer_service"},
+    {"u-head-property", "dept_head", "property"},
+    {"u-reader-01", "reader", ""},
+    {"u-admin", "admin", ""},
+};
+
+// Months (YYYY-MM) from `start` to `end` in the ledger's time zone.
+std::vector<std::string> MonthsBetween(ledger::Time start, ledger::Time end, std::chrono::minutes tz) {
+  std::vector<std::string> months;
+  for (ledger::Time t = start; t <= end + std::chrono::days(31); t += std::chrono::days(27)) {
+    std::string m = ledger::MonthKey(std::min(t, end), tz);
+    if (months.empty() || months.back() != m) months.push_back(m);
+    if (t >= end) break;
+  }
+  return months;
 }
 
-// Progress on a terminal: complaints so far, the rate, the time left. Silent otherwise.
-std::function<void(int64_t, int64_t)> ProgressPrinter() {
-  if (!isatty(fileno(stderr))) return {};
-  auto start = std::chrono::steady_clock::now();
-  return [start](int64_t done, int64_t total) {
-    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    double rate = s > 0 ? double(done) / s : 0;
-    double left = rate > 0 ? double(total - done) / rate : 0;
-    std::fprintf(stderr, "\r  %lld / %lld complaints  %.0f/s  %.0f s left   ", (long long)done,
-                 (long long)total, rate, left);
-    if (done >= total) std::fprintf(stderr, "\n");
-  };
+// The summary from the projections. Also picks a complaint worth replaying into `example`.
+std::string ProjectionSummary(const projections::Scope& scope, ledger::Time start,
+                              const std::string& dir, std::string* example) {
+  const std::chrono::minutes tz = scope.fallback.calendar.utc_offset;
+  const std::string as_of = ledger::FormatRfc3339(scope.now, tz);
+  std::map<std::string, projections::Tally> by_department;
+  domain::Money total = 0, waived = 0;
+  std::vector<std::string> months = MonthsBetween(start, scope.now, tz);
+  for (const std::string& m : months) {
+    projections::FinesReport r =
+        projections::FinesQuery(scope, *projections::ParsePeriod(m, tz), "", "");
+    for (const auto& [dept, t] : r.by_department) {
+      projections::Tally& into = by_department[dept];
+      into.lines += t.lines;
+      into.total += t.total;
+      into.waived += t.waived;
+    }
+    total += r.total;
+    waived += r.waived;
+  }
+  std::string out = "\nfines by department, " + months.front() + " to " + months.back() +
+                    " (as of " + as_of + "):\n";
+  Table t({"DEPARTMENT", "LINES", "TOTAL", "WAIVED"}, {1, 2, 3});
+  int lines = 0;
+  for (const auto& [dept, tally] : by_department) {
+    t.Add({dept, std::to_string(tally.lines), domain::FormatMoney(tally.total),
+           domain::FormatMoney(tally.waived)});
+    lines += tally.lines;
+  }
+  t.Total({"total", std::to_string(lines), domain::FormatMoney(total), domain::FormatMoney(waived)});
+  out += t.Render();
+
+  const std::string year = months.back().substr(0, 4);
+  projections::MetricsReport metrics =
+      projections::MetricsQuery(scope, *projections::ParsePeriod(year, tz), "");
+  const projections::ProjectMetrics& all = metrics.total;
+  out += "\nclosure rate " + year + ": " +
+         (all.closure_rate ? domain::FormatMoney(*all.closure_rate) + " %" : std::string("-")) +
+         " (" + std::to_string(all.closed) + " of " + std::to_string(all.received) +
+         " valid complaints closed)\n";
+  std::map<std::string, int> kinds;
+  std::vector<projections::Finding> findings = projections::FindingsQuery(scope, {}, {});
+  for (const projections::Finding& f : findings) ++kinds[f.kind];
+  out += "findings: " + std::to_string(findings.size());
+  const char* sep = " (";
+  for (const auto& [kind, n] : kinds) {
+    out += sep + kind + " " + std::to_string(n);
+    sep = ", ";
+  }
+  out += kinds.empty() ? "\n" : ")\n";
+  out += "the same numbers: ledgerctl --data " + dir + " fines --month " + months.back() +
+         " --as-of " + as_of + " (and metrics --month " + year + ", findings)\n";
+
+  // A complaint worth replaying: the most kinds of fine, then the most events.
+  size_t best = 0;
+  for (const auto& [id, tracked] : scope.projection.complaints()) {
+    if (id.rfind("CMP-", 0) != 0) continue;
+    projections::Derived d = projections::Derive(tracked, scope.policies, scope.fallback, scope.now);
+    std::set<std::string> rules;
+    for (const domain::FineLine& l : d.fines) rules.insert(l.rule);
+    size_t score = rules.size() * 1000 + tracked.state.version;
+    if (score > best) {
+      best = score;
+      *example = id;
+    }
+    if (example->size() && best >= 4000) break;
+  }
+  return out;
 }
 
-// === Plug-in point: summary from the projections, and serving ===============================
-// Called with the generated ledger still open. A later step adds here the projections' summary
-// (fines by department, closure rate, findings) and starts the API server on `flags.listen`
-// unless `flags.no_serve`. Returns the process exit code.
-int SummarizeAndServe(ledger::EventLog& log, api::CommandService& service, const DemoFlags& flags) {
-  (void)log;
-  (void)service;
-  if (flags.no_serve) return 0;
-  std::printf("serving is not available yet (would listen on %s); use --no-serve\n",
-              flags.listen.c_str());
-  return 0;
+// Issues the demo's tokens and returns their lines for the screen.
+std::string IssueTokens(const std::string& dir, std::string* auditor_token) {
+  ledger::SystemClock clock;
+  api::TokenStore store(api::TokenStore::PathInDirectory(dir), {&clock, std::chrono::milliseconds(1000), {}});
+  std::string out = "\nAPI tokens (shown once; only their hashes are kept, in " + store.path() + "):\n";
+  Table t({"ROLE", "ACTOR", "TOKEN"});
+  for (const ledger::Actor& a : kTokenActors) {
+    ledger::Result<api::IssuedToken> issued = store.Add(a);
+    if (!issued.ok()) return out + "  (cannot issue tokens: " + issued.status().message() + ")\n";
+    t.Add({a.role, a.id, issued->token});
+    if (a.role == "auditor") *auditor_token = issued->token;
+  }
+  return out + t.Render();
 }
-// =============================================================================================
+
+std::string WhereToLook(const std::string& dir, const std::string& url, const std::string& token,
+                        const std::string& example) {
+  std::error_code ec;
+  std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  const std::string ctl = ec ? "ledgerctl" : self;
+  std::string out = "\nTry:\n";
+  out += "  export TOKEN=" + token + "\n";
+  out += "  curl -s -H \"Authorization: Bearer $TOKEN\" " + url + "/v1/complaints/" + example + "\n";
+  out += "  curl -s -H \"Authorization: Bearer $TOKEN\" '" + url + "/v1/fines?month=2026-10'\n";
+  out += "  curl -s -H \"Authorization: Bearer $TOKEN\" " + url + "/v1/ledger/verify\n";
+  out += "  " + ctl + " --data " + dir + " replay " + example + "\n";
+  out += "  " + ctl + " --data " + dir + " fines --month 2026-10\n";
+  out += "  " + ctl + " --data " + dir + " export --complaint " + example + " --format html --out report.html\n";
+  out += "Press Ctrl-C to stop the server.\n";
+  return out;
+}
 
 int Demo(const Globals& g, const DemoFlags& flags) {
   if (flags.complaints < 1 || flags.complaints > demo::kMaxComplaints)
-    return Fail("--complaints must be from 1 to " + std::to_string(demo::kMaxComplaints), 2);
+    return Fail(kExitUsage, "--complaints must be from 1 to " + std::to_string(demo::kMaxComplaints));
   ledger::Result<bool> holds = demo::HoldsLedger(g.data_dir);
-  if (!holds.ok()) return Fail(holds.status().ToString(), 2);
+  if (!holds.ok()) return Fail(kExitUsage, holds.status().ToString());
   if (*holds)
-    return Fail("'" + g.data_dir + "' already holds a ledger; choose another --data directory", 2);
+    return Fail(kExitUsage, "'" + g.data_dir +
+                                "' already holds a ledger; choose another --data directory "
+                                "(or serve it: ledgerctl --data " + g.data_dir + " serve)");
 
   demo::GeneratorOptions options;
   options.complaints = flags.complaints;
   options.seed = flags.seed;
-  options.progress = ProgressPrinter();
-  auto ledger = demo::DemoLedger::Create(g.data_dir, options);
-  if (!ledger.ok()) return Fail(ledger.status().ToString(), 2);
-  auto t0 = std::chrono::steady_clock::now();
-  ledger::Result<demo::GeneratorStats> stats = (*ledger)->Generate();
-  if (!stats.ok()) return Fail("generating: " + stats.status().ToString(), 1);
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ProgressFn bar = ProgressBar("generating", "complaints");
+  if (bar) options.progress = [bar](int64_t done, int64_t total) { bar(uint64_t(done), uint64_t(total)); };
+  const ledger::Time start = demo::DemoStart(options), now = options.end;
+  {
+    auto ledger = demo::DemoLedger::Create(g.data_dir, options);
+    if (!ledger.ok()) return Fail(kExitUsage, ledger.status().ToString());
+    auto t0 = std::chrono::steady_clock::now();
+    ledger::Result<demo::GeneratorStats> stats = (*ledger)->Generate();
+    if (!stats.ok()) return FailWith(stats.status().Annotate("generating"));
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::fputs(demo::FormatSummary(*stats, seconds).c_str(), stdout);
+    if (ledger::Status s = (*ledger)->log().Close(); !s.ok()) return FailWith(s);
+  }
 
-  std::fputs(demo::FormatSummary(*stats, seconds).c_str(), stdout);
-  ledger::Head h = (*ledger)->log().GetHead();
-  std::printf("head %llu:%s\n", (unsigned long long)h.position, ledger::ToHex(h.hash).c_str());
+  // Reopened as any ledger is: store the projections, summarize from them, then serve.
+  auto session = Session::Open(g.data_dir, Access::kWrite);
+  if (!session.ok()) return FailWith(session.status());
+  Session& s = **session;
+  ledger::ProjectionStore store(&s.log());
+  projections::ProjectionRunner runner(
+      &s.log(), &s.policies(), &store,
+      projections::RunnerOptions{(std::filesystem::path(g.data_dir) / "projections.snapshot").string()});
+  if (ledger::Status st = runner.Rebuild(ProgressBar("projections", "events")); !st.ok()) return FailWith(st);
+  if (ledger::Status st = runner.WriteSnapshot(); !st.ok()) return FailWith(st);
+  std::string example;
+  std::string summary = runner.Read([&](const projections::LedgerProjection& p) {
+    return ProjectionSummary(projections::Scope{p, s.lookup(), s.current(), now}, start, g.data_dir,
+                             &example);
+  });
+  ledger::Head h = s.log().GetHead();
+  summary += "head " + std::to_string(h.position) + ":" + ledger::ToHex(h.hash) +
+             " (keep it elsewhere; `ledgerctl verify --expect-head` checks it later)\n";
+  std::fputs(summary.c_str(), stdout);
   std::fflush(stdout);
-  return SummarizeAndServe((*ledger)->log(), (*ledger)->service(), flags);
+  if (flags.no_serve) {
+    if (ledger::Status st = s.Close(); !st.ok()) return FailWith(st);
+    return kExitOk;
+  }
+  std::string token;
+  std::fputs(IssueTokens(g.data_dir, &token).c_str(), stdout);
+  ServeFlags serve;
+  serve.listen = flags.listen;
+  int code = ServeLog(s.log(), g.data_dir, serve, [&](const std::string& url) {
+    std::fputs(WhereToLook(g.data_dir, url, token, example).c_str(), stdout);
+  });
+  if (ledger::Status st = s.Close(); !st.ok()) return FailWith(st);
+  return code;
 }
 
 }  // namespace

@@ -22,14 +22,10 @@
 #include "ledger/clock.h"
 #include "ledger/event_log.h"
 #include "tools/ledgerctl/commands.h"
+#include "tools/ledgerctl/session.h"
 
 namespace tools {
 namespace {
-
-int Fail(const std::string& message, int code = 2) {
-  std::fprintf(stderr, "ledgerctl: %s\n", message.c_str());
-  return code;
-}
 
 // SIGINT/SIGTERM write a byte to a pipe that WaitForShutdownSignal() reads. A handler (rather
 // than a blocked mask) works whichever thread the signal lands on, including threads started
@@ -94,34 +90,33 @@ int Serve(const Globals& g, const ServeFlags& flags, bool create) {
   std::string host;
   uint16_t port = 0;
   if (!ParseListen(flags.listen, &host, &port))
-    return Fail("--listen must be HOST:PORT, not '" + flags.listen + "'");
-  if (!InstallShutdownSignals()) return Fail("cannot install signal handlers");
-  ledger::Options options;
-  options.create_if_missing = create;
-  auto log = ledger::EventLog::Open(g.data_dir, options);
-  if (!log.ok()) {
-    if (log.status().code() == ledger::Code::kNotFound)
-      return Fail("no ledger in " + g.data_dir + " (use --create to start an empty one)");
-    return Fail(log.status().ToString());
+    return Fail(kExitUsage, "--listen must be HOST:PORT, not '" + flags.listen + "'");
+  if (!InstallShutdownSignals()) return Fail(kExitUsage, "cannot install signal handlers");
+  auto session = Session::Open(g.data_dir, create ? Access::kCreate : Access::kWrite);
+  if (!session.ok()) {
+    if (!create && session.status().message().rfind("no ledger", 0) == 0)
+      return Fail(kExitUnavailable, "no ledger in '" + g.data_dir + "' (use --create to start an empty one)");
+    return FailWith(session.status());
   }
-  int code = ServeLog(**log, g.data_dir, flags);
-  ledger::Status closed = (*log)->Close();
-  if (!closed.ok()) return Fail("closing the ledger: " + closed.ToString(), 1);
+  int code = ServeLog((*session)->log(), g.data_dir, flags);
+  if (ledger::Status closed = (*session)->Close(); !closed.ok())
+    return Fail(kExitFailed, "closing the ledger: " + OneLine(closed));
   return code;
 }
 
 }  // namespace
 
-int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlags& flags) {
+int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlags& flags,
+             const std::function<void(const std::string&)>& on_listening) {
   if (g_signal_pipe[0] < 0 && !InstallShutdownSignals())
-    return Fail("cannot install signal handlers");
+    return Fail(kExitUsage, "cannot install signal handlers");
   api::ServerOptions options;
   if (!ParseListen(flags.listen, &options.host, &options.port))
-    return Fail("--listen must be HOST:PORT, not '" + flags.listen + "'");
+    return Fail(kExitUsage, "--listen must be HOST:PORT, not '" + flags.listen + "'");
   std::string policy_text;
   if (!flags.policy.empty()) {
     std::optional<std::string> text = ReadFile(flags.policy);
-    if (!text) return Fail("cannot read the policy file " + flags.policy);
+    if (!text) return Fail(kExitUsage, "cannot read the policy file " + flags.policy);
     policy_text = std::move(*text);
   }
   options.max_connections = flags.max_connections;
@@ -139,7 +134,7 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
                             std::fprintf(stderr, "ledgerctl: warning: %.*s\n",
                                          static_cast<int>(w.size()), w.data());
                           }});
-  if (ledger::Status s = tokens.Load(); !s.ok()) return Fail(s.ToString());
+  if (ledger::Status s = tokens.Load(); !s.ok()) return FailWith(s);
   if (auto list = tokens.List(); list.ok() && list->empty())
     std::fprintf(stderr,
                  "ledgerctl: warning: no tokens in %s yet; add one with `ledgerctl token add`\n",
@@ -149,16 +144,18 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
   app_options.policy_text = std::move(policy_text);
   app_options.snapshot_path = (std::filesystem::path(data_dir) / "projections.snapshot").string();
   auto app = api::Application::Start(&log, &clock, std::move(app_options));
-  if (!app.ok()) return Fail(app.status().ToString());
+  if (!app.ok()) return FailWith(app.status());
   std::fprintf(stderr, "ledgerctl: projections: %s\n", (*app)->how_projections_started().c_str());
 
   api::Metrics metrics;
   api::Router router;
-  if (ledger::Status s = BuildRouter(router, **app, metrics); !s.ok()) return Fail(s.ToString(), 70);
+  if (ledger::Status s = BuildRouter(router, **app, metrics); !s.ok()) return Fail(kExitInternal, s.ToString());
   api::HttpServer server(options, &router, &tokens, &metrics);
-  if (ledger::Status s = server.Start(); !s.ok()) return Fail(s.ToString());
-  std::printf("listening on http://%s:%u\n", options.host.c_str(),
-              static_cast<unsigned>(server.port()));
+  if (ledger::Status s = server.Start(); !s.ok()) return Fail(kExitUnavailable, OneLine(s));
+  const std::string url =
+      "http://" + options.host + ":" + std::to_string(static_cast<unsigned>(server.port()));
+  std::printf("listening on %s\n", url.c_str());
+  if (on_listening) on_listening(url);
   std::fflush(stdout);
 
   WaitForShutdownSignal();

@@ -7,6 +7,7 @@
 #include "ledger/clock.h"
 #include "ledger/time.h"
 #include "tools/ledgerctl/commands.h"
+#include "tools/ledgerctl/session.h"
 
 namespace tools {
 namespace {
@@ -16,17 +17,6 @@ struct TokenFlags {
   ledger::Actor actor;
   std::string id;  // revoke: token id or actor id
 };
-
-int Fail(const ledger::Status& s) {
-  std::fprintf(stderr, "ledgerctl: %s\n", s.message().c_str());
-  switch (s.code()) {
-    case ledger::Code::kInvalidArgument:
-    case ledger::Code::kNotFound:
-      return 1;
-    default:
-      return 2;
-  }
-}
 
 std::string Seconds(ledger::Time t) {
   return ledger::FormatRfc3339(std::chrono::floor<std::chrono::seconds>(t));
@@ -43,7 +33,7 @@ int Add(const Globals& g, const TokenFlags& f) {
   ledger::SystemClock clock;
   api::TokenStore store(path, {&clock, std::chrono::milliseconds(1000), {}});
   auto issued = store.Add(f.actor);
-  if (!issued.ok()) return Fail(issued.status());
+  if (!issued.ok()) return FailWith(issued.status());
   // The token alone on stdout (for TOKEN=$(ledgerctl token add ...)); the note on stderr.
   std::printf("%s\n", issued->token.c_str());
   std::fprintf(stderr, "ledgerctl: issued %s for %s (%s%s%s); it is not shown again\n",
@@ -56,7 +46,7 @@ int List(const Globals& g, const TokenFlags& f) {
   ledger::SystemClock clock;
   api::TokenStore store(PathOf(g, f), {&clock, std::chrono::milliseconds(1000), {}});
   auto records = store.List();
-  if (!records.ok()) return Fail(records.status());
+  if (!records.ok()) return FailWith(records.status());
   std::printf("%-12s %-20s %-10s %-20s %-20s %s\n", "ID", "ACTOR", "ROLE", "DEPARTMENT", "CREATED",
               "STATUS");
   for (const api::TokenRecord& r : *records) {
@@ -72,7 +62,7 @@ int Revoke(const Globals& g, const TokenFlags& f) {
   ledger::SystemClock clock;
   api::TokenStore store(PathOf(g, f), {&clock, std::chrono::milliseconds(1000), {}});
   auto revoked = store.Revoke(f.id);
-  if (!revoked.ok()) return Fail(revoked.status());
+  if (!revoked.ok()) return FailWith(revoked.status());
   if (revoked->empty()) std::printf("%s was already revoked\n", f.id.c_str());
   for (const api::TokenRecord& r : *revoked)
     std::printf("revoked %s (%s)\n", r.id.c_str(), r.actor.id.c_str());

@@ -8,6 +8,8 @@
 #include <functional>
 #include <string>
 
+#include "tools/ledgerctl/flags.h"
+
 namespace ledger {
 class EventLog;
 }  // namespace ledger
@@ -21,10 +23,19 @@ struct Globals {
 // Set by a subcommand's callback: the exit code main() returns.
 using Runner = std::function<int()>;
 
-void RegisterLogCommands(CLI::App& app, Globals& globals, Runner& run);
 void RegisterServeCommand(CLI::App& app, Globals& globals, Runner& run);
 void RegisterTokenCommands(CLI::App& app, Globals& globals, Runner& run);
 void RegisterDemoCommand(CLI::App& app, Globals& globals, Runner& run);
+// The commands whose option values live in main()'s CommandFlags (flags.h).
+void RegisterLogCommands(CLI::App& app, Globals& globals, CommandFlags& flags, Runner& run);
+void RegisterComplaintCommands(CLI::App& app, Globals& globals, CommandFlags& flags, Runner& run);
+void RegisterReportCommands(CLI::App& app, Globals& globals, CommandFlags& flags, Runner& run);
+void RegisterRebuildCommand(CLI::App& app, Globals& globals, CommandFlags& flags, Runner& run);
+void RegisterImportCommand(CLI::App& app, Globals& globals, CommandFlags& flags, Runner& run);
+void RegisterExportCommand(CLI::App& app, Globals& globals, CommandFlags& flags, Runner& run);
+
+// Adds --as-of, --known-at and --policy (what a projection is evaluated at) to `cmd`.
+void AddEvaluationOptions(CLI::App* cmd, EvaluationFlags& at);
 
 // How to serve the API (ledgerctl serve's flags; also for `demo`).
 struct ServeFlags {
@@ -41,6 +52,8 @@ struct ServeFlags {
 // Serves `log` (whose directory is `data_dir`) over HTTP until SIGINT or SIGTERM: starts the
 // application (policy, write path, projections: api/application.h), prints the bound address,
 // shuts down gracefully and returns the exit code. The caller closes the log.
-int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlags& flags);
+// `on_listening(url)` runs once the server listens ("http://127.0.0.1:8080").
+int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlags& flags,
+             const std::function<void(const std::string&)>& on_listening = {});
 
 }  // namespace tools

@@ -53,7 +53,7 @@ struct ExportFlags {
 struct CommandFlags {
   VerifyFlags verify;
   ComplaintFlags state, history, replay;
-  ReportFlags fines, rewards, metrics, findings;
+  ReportFlags fines, rewards, metrics, findings, responsibility;
   RebuildFlags rebuild;
   ImportFlags import;
   ExportFlags export_;

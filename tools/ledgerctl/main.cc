@@ -11,10 +11,16 @@ int main(int argc, char** argv) {
   app.add_option("--data", globals.data_dir, "the ledger directory")
       ->capture_default_str();
   tools::Runner run;
-  tools::RegisterLogCommands(app, globals, run);
+  tools::CommandFlags flags;
+  tools::RegisterLogCommands(app, globals, flags, run);
   tools::RegisterServeCommand(app, globals, run);
   tools::RegisterTokenCommands(app, globals, run);
   tools::RegisterDemoCommand(app, globals, run);
+  tools::RegisterComplaintCommands(app, globals, flags, run);
+  tools::RegisterReportCommands(app, globals, flags, run);
+  tools::RegisterRebuildCommand(app, globals, flags, run);
+  tools::RegisterImportCommand(app, globals, flags, run);
+  tools::RegisterExportCommand(app, globals, flags, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -32,6 +32,10 @@ int ExitCodeFor(const Status& status) {
 std::string OneLine(const Status& status) {
   std::string line = status.message();
   for (const ledger::FieldError& e : status.errors()) {
+    if (e.message == status.message() && status.errors().size() == 1 && !e.field.empty()) {
+      line = e.field + ": " + e.message;  // the one problem, said once
+      continue;
+    }
     line += line.empty() ? "" : "; ";
     line += e.field.empty() ? e.message : e.field + ": " + e.message;
   }

@@ -57,6 +57,7 @@ class Session {
 
   ledger::EventLog& log() { return *log_; }
   ledger::domain::PolicyStore& policies() { return *policies_; }
+  const ledger::domain::PolicyStore& policies() const { return *policies_; }
 
   // The policy in force; the built-in default when the ledger has none published yet.
   const ledger::domain::Policy& current() const;

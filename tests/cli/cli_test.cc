@@ -1,0 +1,386 @@
+// ledgerctl as users run it: the real binary, on a small fixed ledger made by `ledgerctl demo`
+// (deterministic for a seed and size). Outputs are compared with golden files in
+// tests/cli/golden/ (LEDGER_UPDATE_GOLDEN=1 rewrites them; review the diff before committing).
+// Every report is evaluated --as-of the demo's fixed "now", so the goldens do not age.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <regex>
+
+#include "ledger/record_format.h"
+#include "testing/process.h"
+#include "testing/raw_db.h"
+#include "testing/temp_dir.h"
+
+namespace {
+
+namespace json = boost::json;
+using testing_util::ProcessResult;
+using testing_util::ReadWholeFile;
+using testing_util::RunProcess;
+using testing_util::TempDir;
+
+const std::string kLedgerctl = std::string(LEDGER_BINARY_DIR) + "/tools/ledgerctl/ledgerctl";
+const std::string kChecker =
+    std::string(LEDGER_BINARY_DIR) + "/tools/export_check/ledger-export-check";
+const std::string kGolden = std::string(LEDGER_SOURCE_DIR) + "/tests/cli/golden/";
+const std::string kNow = "2026-11-20T18:00:00+08:00";  // the demo's fixed "now"
+const std::string kComplaint = "CMP-2026-000040";  // closed 12 days late: fined by the day
+
+class CliTest : public ::testing::Test {
+ protected:
+  // One demo ledger for the whole suite (each test that changes a ledger copies it first).
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    ProcessResult r = RunProcess({kLedgerctl, "--data", Ledger(), "demo", "--no-serve",
+                                  "--complaints", "60", "--seed", "5"},
+                                 dir_->path());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    demo_out_ = new std::string(r.out);
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    delete demo_out_;
+  }
+  static std::string Ledger() { return dir_->Sub("ledger"); }
+
+  ProcessResult Ctl(std::vector<std::string> args, const std::string& input = "") {
+    args.insert(args.begin(), {kLedgerctl, "--data", Ledger()});
+    return RunProcess(args, scratch_.path(), input);
+  }
+  ProcessResult CtlOn(const std::string& ledger, std::vector<std::string> args) {
+    args.insert(args.begin(), {kLedgerctl, "--data", ledger});
+    return RunProcess(args, scratch_.path());
+  }
+  // A copy of the demo ledger this test may change.
+  std::string CopyOfLedger() {
+    std::string copy = scratch_.Sub("copy");
+    std::filesystem::copy(Ledger(), copy, std::filesystem::copy_options::recursive);
+    return copy;
+  }
+
+  // Compares `actual` with the golden file `name` (or rewrites it under LEDGER_UPDATE_GOLDEN).
+  static void ExpectGolden(const std::string& name, const std::string& actual) {
+    const std::string path = kGolden + name;
+    if (std::getenv("LEDGER_UPDATE_GOLDEN")) {
+      std::ofstream(path, std::ios::binary) << actual;
+      return;
+    }
+    ASSERT_TRUE(std::filesystem::exists(path)) << path << " is missing; run with LEDGER_UPDATE_GOLDEN=1";
+    EXPECT_EQ(ReadWholeFile(path), actual) << "differs from " << path;
+  }
+
+  // Exit code `code` and exactly one line on stderr, which contains `says`.
+  static void ExpectFailure(const ProcessResult& r, int code, const std::string& says) {
+    EXPECT_EQ(r.exit_code, code) << r.err;
+    EXPECT_NE(r.err.find(says), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_EQ(r.err.rfind("ledgerctl: ", 0), 0u) << r.err;
+  }
+
+  static TempDir* dir_;
+  static std::string* demo_out_;
+  TempDir scratch_;
+};
+
+TempDir* CliTest::dir_ = nullptr;
+std::string* CliTest::demo_out_ = nullptr;
+
+// --- each subcommand's output on the fixed ledger ---------------------------------------------
+
+TEST_F(CliTest, ComplaintCommandsMatchTheirGoldenFiles) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string golden;
+  } cases[] = {
+      {{"state", kComplaint, "--as-of", kNow}, "state.txt"},
+      {{"state", kComplaint, "--as-of", kNow, "--json"}, "state.json"},
+      {{"history", kComplaint}, "history.txt"},
+      {{"replay", kComplaint, "--as-of", kNow}, "replay.txt"},
+  };
+  for (const Case& c : cases) {
+    ProcessResult r = Ctl(c.args);
+    ASSERT_EQ(r.exit_code, 0) << c.golden << ": " << r.err;
+    EXPECT_EQ(r.err, "") << c.golden;
+    ExpectGolden(c.golden, r.out);
+  }
+}
+
+TEST_F(CliTest, ReportCommandsMatchTheirGoldenFiles) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string golden;
+  } cases[] = {
+      {{"fines", "--month", "2026-09", "--as-of", kNow}, "fines.txt"},
+      {{"fines", "--month", "2026-09", "--as-of", kNow, "--json"}, "fines.json"},
+      {{"rewards", "--month", "2026-09", "--as-of", kNow}, "rewards.txt"},
+      {{"metrics", "--month", "2026", "--as-of", kNow}, "metrics.txt"},
+      {{"findings", "--as-of", kNow}, "findings.txt"},
+      {{"responsibility", "--month", "2026-09", "--as-of", kNow}, "responsibility.txt"},
+      {{"verify"}, "verify.txt"},
+      {{"head"}, "head.txt"},
+      {{"rebuild", "--check"}, "rebuild-check.txt"},
+  };
+  for (const Case& c : cases) {
+    ProcessResult r = Ctl(c.args);
+    ASSERT_EQ(r.exit_code, 0) << c.golden << ": " << r.err;
+    ExpectGolden(c.golden, r.out);
+  }
+}
+
+TEST_F(CliTest, ExportsMatchTheirGoldenFiles) {
+  // The export's own time is the only thing that changes from run to run.
+  const std::regex exported_at("\"exported_at\":\"[^\"]*\"");
+  ProcessResult jsonl = Ctl({"export", "--complaint", kComplaint});
+  ASSERT_EQ(jsonl.exit_code, 0) << jsonl.err;
+  ExpectGolden("export-complaint.jsonl",
+               std::regex_replace(jsonl.out, exported_at, "\"exported_at\":\"(masked)\""));
+  ProcessResult html = Ctl({"export", "--complaint", kComplaint, "--format", "html"});
+  ASSERT_EQ(html.exit_code, 0) << html.err;
+  EXPECT_NE(html.out.find("The hash chain verified"), std::string::npos);
+  EXPECT_EQ(html.out.find("<script"), std::string::npos);  // self-contained, no scripts
+  EXPECT_EQ(html.out.find("http"), std::string::npos);     // and nothing fetched
+  EXPECT_NE(html.out.find(kComplaint), std::string::npos);
+}
+
+TEST_F(CliTest, EverySubcommandHasHelp) {
+  for (const char* cmd : {"demo", "serve", "token", "import", "state", "history", "replay", "fines",
+                          "rewards", "metrics", "findings", "responsibility", "rebuild", "verify",
+                          "head", "export"}) {
+    ProcessResult r = Ctl({cmd, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << cmd;
+    EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd << ": " << r.out;
+  }
+}
+
+// --- failures: a clear line on stderr and the documented exit code ----------------------------
+
+TEST_F(CliTest, MissingLedgerIsExitThree) {
+  ProcessResult r = CtlOn(scratch_.Sub("nothing-here"), {"state", kComplaint});
+  ExpectFailure(r, 3, "no ledger in");
+  ExpectFailure(CtlOn(scratch_.Sub("nothing-here"), {"verify"}), 3, "no ledger in");
+  ExpectFailure(CtlOn(scratch_.Sub("nothing-here"), {"fines", "--month", "2026-09"}), 3,
+                "no ledger in");
+}
+
+TEST_F(CliTest, BadIdIsAUsageError) {
+  ExpectFailure(Ctl({"state", "CMP-26-1"}), 2, "is not a complaint id");
+  ExpectFailure(Ctl({"replay", "../../etc/passwd"}), 2, "is not a complaint id");
+  ExpectFailure(Ctl({"state", "CMP-2026-999999"}), 1, "no complaint CMP-2026-999999");
+}
+
+TEST_F(CliTest, BadMonthAndTimesAreUsageErrors) {
+  ExpectFailure(Ctl({"fines", "--month", "2026-13"}), 2, "--month must be YYYY-MM");
+  ExpectFailure(Ctl({"fines", "--month", "September"}), 2, "--month must be YYYY-MM");
+  ExpectFailure(Ctl({"export", "--month", "2026-9"}), 2, "--month must be YYYY-MM");
+  ExpectFailure(Ctl({"state", kComplaint, "--as-of", "yesterday"}), 2, "--as-of must be an RFC 3339");
+  ExpectFailure(Ctl({"state", kComplaint, "--policy", "9"}), 2, "version 9 is not published");
+  ExpectFailure(Ctl({"export", "--format", "pdf"}), 2, "--format must be jsonl or html");
+}
+
+TEST_F(CliTest, VerifyOfADamagedLedgerNamesTheFirstBadPosition) {
+  std::string copy = CopyOfLedger();
+  {
+    testing_util::RawDb raw(copy);
+    std::string key = ledger::PositionKey(17);
+    std::string value = raw.Get(ledger::kEventsFamily, key);
+    ASSERT_FALSE(value.empty());
+    value[value.size() / 2] ^= 0x01;  // one flipped bit
+    raw.Put(ledger::kEventsFamily, key, value);
+  }
+  ExpectFailure(CtlOn(copy, {"verify"}), 1, "verify failed at position 17");
+  // An export of the damaged ledger still says so, and exits non-zero.
+  ProcessResult e = CtlOn(copy, {"export", "--month", "2026-06"});
+  EXPECT_EQ(e.exit_code, 1);
+  EXPECT_NE(e.err.find("does not verify: position 17"), std::string::npos) << e.err;
+}
+
+TEST_F(CliTest, VerifyAgainstAHeadKeptElsewhere) {
+  ProcessResult head = Ctl({"head"});
+  ASSERT_EQ(head.exit_code, 0);
+  std::string kept = head.out.substr(0, head.out.size() - 1);
+  EXPECT_EQ(Ctl({"verify", "--expect-head", kept}).exit_code, 0);
+  std::string other = kept;
+  other.back() = other.back() == '0' ? '1' : '0';
+  EXPECT_EQ(Ctl({"verify", "--expect-head", other}).exit_code, 1);
+  ExpectFailure(Ctl({"verify", "--expect-head", "nonsense"}), 2, "--expect-head must be");
+}
+
+// --- import ----------------------------------------------------------------------------------
+
+std::string ImportLine(const std::string& type, const std::string& complaint,
+                       const std::string& actor_role, const std::string& fields) {
+  std::string actor = actor_role == "cs_agent"
+                          ? R"({"id":"u-cs-01","role":"cs_agent","department":"customer_service"})"
+                          : R"({"id":"u-handler-property-1","role":"handler","department":"property"})";
+  std::string line = R"({"type":")" + type + R"(","actor":)" + actor +
+                     R"(,"occurred_at":"2025-03-03T10:00:00+08:00")";
+  if (!complaint.empty()) line += R"(,"complaint":")" + complaint + "\"";
+  return line + fields + "}\n";
+}
+
+TEST_F(CliTest, ImportStopsAtTheFirstRefusedLineAndKeepsWhatCameBefore) {
+  const std::string ledger = scratch_.Sub("imported");
+  const std::string file = scratch_.Sub("old-system.jsonl");
+  std::ofstream(file) << ImportLine("receive", "", "cs_agent",
+                                    R"(,"channel":"hotline","complainant":{"name":"Li","phone":"1"},)"
+                                    R"("project":"p-lakeside","subject":"Leak","description":"Water",)"
+                                    R"("receiving_department":"customer_service","external_ref":"OLD-7")")
+                      << "\n"  // a blank line is skipped
+                      << ImportLine("assess_validity", "ref:OLD-7", "cs_agent", R"(,"valid":true)")
+                      << ImportLine("classify", "ref:OLD-7", "handler",  // a handler may not classify
+                                    R"(,"category":"property_service")")
+                      << ImportLine("classify", "ref:OLD-7", "cs_agent",
+                                    R"(,"category":"property_service")");
+  ProcessResult r = CtlOn(ledger, {"import", file});
+  ExpectFailure(r, 1, "line 4 refused, nothing after it applied");
+  EXPECT_NE(r.err.find("may not classify"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("imported 2 lines"), std::string::npos) << r.out;
+
+  // The two lines before it are there, marked imported; nothing after it is.
+  ProcessResult h = CtlOn(ledger, {"history", "CMP-2025-000001", "--json"});
+  ASSERT_EQ(h.exit_code, 0) << h.err;
+  json::array events = json::parse(h.out).as_object().at("events").as_array();
+  ASSERT_EQ(events.size(), 2u);
+  for (const json::value& e : events) EXPECT_TRUE(e.at("imported").as_bool());
+  EXPECT_EQ(events[1].at("type").as_string(), "ValidityAssessed");
+  // The import is recorded: the policy (1), two events (2, 3), the record (4) and nothing more.
+  ProcessResult head = CtlOn(ledger, {"head"});
+  EXPECT_EQ(head.out.substr(0, 2), "4:");
+  ProcessResult all = CtlOn(ledger, {"export"});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_NE(all.out.find(R"("type":"ImportRecorded")"), std::string::npos);
+  EXPECT_NE(all.out.find(R"("stopped_at":4)"), std::string::npos) << all.out;
+  EXPECT_EQ(CtlOn(ledger, {"verify"}).exit_code, 0);
+}
+
+TEST_F(CliTest, ImportFromStandardInputAndAMalformedLine) {
+  const std::string ledger = scratch_.Sub("stdin");
+  std::string input = ImportLine("receive", "", "cs_agent",
+                                 R"(,"channel":"hotline","complainant":{"name":"Li","phone":"1"},)"
+                                 R"("project":"p-lakeside","subject":"Leak","description":"W",)"
+                                 R"("receiving_department":"customer_service")") +
+                      "{not json\n";
+  ProcessResult r = RunProcess({kLedgerctl, "--data", ledger, "import", "-"}, scratch_.path(), input);
+  ExpectFailure(r, 1, "line 2 refused");
+  EXPECT_EQ(CtlOn(ledger, {"head"}).out.substr(0, 2), "3:");  // policy, receive, the record
+}
+
+// --- export, re-verified elsewhere -------------------------------------------------------------
+
+TEST_F(CliTest, AnExportIsReverifiedFromTheExportAlone) {
+  const std::string file = scratch_.Sub("export.jsonl");
+  ASSERT_EQ(Ctl({"export", "--out", file}).exit_code, 0);
+  ProcessResult ok = RunProcess({kChecker, file}, scratch_.path());
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("the chain unbroken"), std::string::npos) << ok.out;
+
+  std::vector<std::string> lines;
+  std::istringstream in(ReadWholeFile(file));
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  ASSERT_GT(lines.size(), 10u);
+  auto check = [&](std::vector<std::string> changed) {
+    std::string text;
+    for (const std::string& l : changed) text += l + "\n";
+    return RunProcess({kChecker, "-"}, scratch_.path(), text);
+  };
+  {  // a changed field the hash does not cover in the line: caught against the hashed bytes
+    auto changed = lines;
+    changed[5] = std::regex_replace(changed[5], std::regex("\"version\":[0-9]+"), "\"version\":77");
+    ProcessResult r = check(changed);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("line 6"), std::string::npos) << r.err;
+  }
+  {  // a removed event
+    auto changed = lines;
+    changed.erase(changed.begin() + 8);
+    EXPECT_EQ(check(changed).exit_code, 1);
+  }
+  {  // two events swapped
+    auto changed = lines;
+    std::swap(changed[3], changed[4]);
+    EXPECT_EQ(check(changed).exit_code, 1);
+  }
+  {  // the tail cut off
+    auto changed = lines;
+    changed.resize(changed.size() - 3);
+    EXPECT_EQ(check(changed).exit_code, 1);
+  }
+}
+
+// --- the demo ----------------------------------------------------------------------------------
+
+// The number after `label` in the demo's summary ("closure rate 2026: 91.77 %").
+std::string After(const std::string& text, const std::string& label) {
+  size_t at = text.find(label);
+  if (at == std::string::npos) return "";
+  at += label.size();
+  return text.substr(at, text.find_first_of(" \n", at) - at);
+}
+
+TEST_F(CliTest, DemoLedgerVerifiesAndItsSummaryEqualsTheProjections) {
+  const std::string& summary = *demo_out_;
+  EXPECT_EQ(Ctl({"verify"}).exit_code, 0);
+  EXPECT_EQ(Ctl({"rebuild", "--check"}).exit_code, 0);
+
+  ProcessResult metrics = Ctl({"metrics", "--month", "2026", "--as-of", kNow, "--json"});
+  ASSERT_EQ(metrics.exit_code, 0);
+  json::object total = json::parse(metrics.out).as_object().at("total").as_object();
+  EXPECT_EQ(After(summary, "closure rate 2026: "), std::string(total.at("closure_rate").as_string()));
+  EXPECT_EQ(After(summary, "% ("), std::to_string(total.at("closed").as_int64()));
+
+  ProcessResult findings = Ctl({"findings", "--as-of", kNow, "--json"});
+  ASSERT_EQ(findings.exit_code, 0);
+  EXPECT_EQ(After(summary, "findings: "),
+            std::to_string(json::parse(findings.out).as_object().at("count").as_int64()));
+
+  // Fines by department: the summary's table against the sum of the monthly reports.
+  std::map<std::string, int64_t> fen;
+  for (const char* month : {"2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"}) {
+    ProcessResult f = Ctl({"fines", "--month", month, "--as-of", kNow, "--json"});
+    ASSERT_EQ(f.exit_code, 0) << f.err;
+    json::value doc = json::parse(f.out);
+    for (const json::value& d : doc.at("by_department").as_array()) {
+      std::string amount(d.at("total").as_string());
+      fen[std::string(d.at("name").as_string())] +=
+          std::stoll(amount.substr(0, amount.find('.'))) * 100 + std::stoll(amount.substr(amount.find('.') + 1));
+    }
+  }
+  ASSERT_FALSE(fen.empty());
+  for (const auto& [dept, amount] : fen) {
+    std::regex row(dept + " +[0-9]+ +([0-9]+)\\.([0-9]{2})");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(summary, m, row)) << dept << " missing from\n" << summary;
+    EXPECT_EQ(std::stoll(m[1]) * 100 + std::stoll(m[2]), amount) << dept;
+  }
+}
+
+TEST_F(CliTest, DemoNeverWritesIntoAnExistingLedger) {
+  ProcessResult r = Ctl({"demo", "--no-serve", "--complaints", "5"});
+  ExpectFailure(r, 2, "already holds a ledger");
+  EXPECT_EQ(Ctl({"verify"}).exit_code, 0);
+}
+
+TEST_F(CliTest, RebuildCheckFailsOnAStoredProjectionThatDiffers) {
+  std::string copy = CopyOfLedger();
+  std::filesystem::remove(copy + "/projections.snapshot");
+  {
+    testing_util::RawDb raw(copy);
+    // One stored row changed underneath: "ledger\0r" + "t/<id>" in the projections family.
+    std::string key = std::string("ledger") + '\0' + "rt/" + kComplaint;
+    std::string value = raw.Get("projections", key);
+    ASSERT_FALSE(value.empty());
+    value[value.size() - 1] ^= 0x01;
+    raw.Put("projections", key, value);
+  }
+  ProcessResult r = CtlOn(copy, {"rebuild", "--check"});
+  ExpectFailure(r, 1, "the stored projections differ from the log");
+  EXPECT_NE(r.out.find("DIFFERENT"), std::string::npos) << r.out;
+  // A rebuild mends it.
+  ProcessResult rebuilt = CtlOn(copy, {"rebuild"});
+  EXPECT_EQ(rebuilt.exit_code, 0) << rebuilt.err;
+  EXPECT_EQ(CtlOn(copy, {"rebuild", "--check"}).exit_code, 0);
+}
+
+}  // namespace

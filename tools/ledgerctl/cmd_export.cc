@@ -1,0 +1,205 @@
+// ledgerctl export [--complaint ID] [--month YYYY-MM] [--format jsonl|html] [--out FILE]:
+// an audit export (docs/cli.md "export").
+//
+// jsonl  one JSON object per line: an "export" header (scope, positions, time), then every
+//        event in the scope as the API renders it plus "canonical" — the base64 of exactly the
+//        bytes the chain hashes — and last the chain head and the verification result. From that
+//        alone a reviewer recomputes each hash (SHA-256 of the previous hash and the canonical
+//        bytes) and the links between consecutive positions (tools/export_check does).
+// html   a self-contained report (export_html.h): the verification result, and for a
+//        complaint its state, clocks with their explanations, fines with their evidence and the
+//        timeline; for a month its fine tallies, line items and findings.
+//
+// Scopes: the whole log; --month: the events recorded in that month (a contiguous range of
+// positions); --complaint: that complaint's events; both: the complaint's events of the month.
+#include <boost/json/serialize.hpp>
+
+#include <cstdio>
+#include <memory>
+
+#include "api/payload_json.h"
+#include "projections/reports.h"
+#include "tools/ledgerctl/commands.h"
+#include "tools/ledgerctl/export_html.h"
+#include "tools/ledgerctl/output.h"
+#include "tools/ledgerctl/views.h"
+
+namespace tools {
+namespace {
+
+namespace json = boost::json;
+using ledger::Result;
+using ledger::Status;
+
+std::string Base64(std::string_view bytes) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    uint32_t n = uint32_t(uint8_t(bytes[i])) << 16 | uint32_t(uint8_t(bytes[i + 1])) << 8 |
+                 uint8_t(bytes[i + 2]);
+    for (int s = 18; s >= 0; s -= 6) out += kAlphabet[(n >> s) & 63];
+  }
+  if (i < bytes.size()) {
+    uint32_t n = uint32_t(uint8_t(bytes[i])) << 16;
+    if (i + 1 < bytes.size()) n |= uint32_t(uint8_t(bytes[i + 1])) << 8;
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += i + 1 < bytes.size() ? kAlphabet[(n >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+// The positions [first, last] of the scope's range (the whole log, or a month's).
+struct Range {
+  uint64_t first = 1, last = 0;
+};
+
+Result<Range> RangeOf(Session& s, const ExportFlags& f) {
+  Range r{1, s.log().GetHead().position};
+  if (f.month.empty()) return r;
+  Result<projections::Period> p = projections::ParsePeriod(f.month, s.utc_offset());
+  if (!p.ok() || f.month.size() != 7)
+    return Status::InvalidArgument("--month must be YYYY-MM, not '" + f.month + "'");
+  LEDGER_ASSIGN_OR_RETURN(r.first, s.log().FirstPositionRecordedAtOrAfter(p->start));
+  LEDGER_ASSIGN_OR_RETURN(uint64_t after, s.log().FirstPositionRecordedAtOrAfter(p->end));
+  r.last = after - 1;
+  return r;
+}
+
+json::object VerifyJson(const ledger::VerifyReport& v) {
+  json::object o{{"ok", v.ok},
+                 {"checked", v.checked},
+                 {"head", json::object{{"position", v.head.position},
+                                       {"hash", ledger::ToHex(v.head.hash)}}}};
+  if (!v.ok) {
+    o["first_bad_position"] = v.first_bad_position;
+    o["problem"] = v.problem;
+  }
+  return o;
+}
+
+// Calls fn for each event in scope, in position order.
+Status ForEachInScope(Session& s, const ExportFlags& f, const Range& r,
+                      const std::function<Status(const ledger::RecordedEvent&)>& fn) {
+  if (f.complaint.empty()) return r.last >= r.first ? s.log().ForEach(r.first, r.last, fn) : Status::Ok();
+  LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::RecordedEvent> events,
+                          s.log().ReadStreamForward(f.complaint, 1, 1000000));
+  if (events.empty()) return Status::NotFound("no complaint " + f.complaint + " in this ledger");
+  for (const ledger::RecordedEvent& e : events)
+    if (e.position() >= r.first && e.position() <= r.last) LEDGER_RETURN_IF_ERROR(fn(e));
+  return Status::Ok();
+}
+
+Status Jsonl(Session& s, const ExportFlags& f, const ledger::VerifyReport& verified, std::FILE* out) {
+  LEDGER_ASSIGN_OR_RETURN(Range r, RangeOf(s, f));
+  json::object header{{"kind", "export"},
+                      {"format", 1},
+                      {"scope", f.complaint.empty() ? (f.month.empty() ? "all" : "month") : "complaint"},
+                      {"complaint", f.complaint.empty() ? json::value(nullptr) : json::value(f.complaint)},
+                      {"month", f.month.empty() ? json::value(nullptr) : json::value(f.month)},
+                      {"first_position", r.first},
+                      {"last_position", r.last},
+                      {"contiguous", f.complaint.empty()},
+                      {"hash", "sha256(prev_hash || canonical)"},
+                      {"exported_at", ledger::FormatRfc3339(ledger::SystemClock().Now())}};
+  if (!WriteAll(out, json::serialize(header) + "\n")) return Status::Unavailable("cannot write the export");
+  api::PayloadRenderer render = api::DomainPayloadRenderer(s.utc_offset());
+  uint64_t count = 0;
+  ProgressFn progress = ProgressBar("exporting", "events");
+  LEDGER_RETURN_IF_ERROR(ForEachInScope(s, f, r, [&](const ledger::RecordedEvent& e) {
+    json::object o{{"kind", "event"}};
+    for (auto& field : api::EventToJson(e, render, CliViewer())) o.insert(std::move(field));
+    o["canonical"] = Base64(e.canonical_bytes());
+    ++count;
+    if (progress && count % 4096 == 0) progress(e.position() - r.first + 1, r.last - r.first + 1);
+    if (!WriteAll(out, json::serialize(o) + "\n")) return Status::Unavailable("cannot write the export");
+    return Status::Ok();
+  }));
+  if (progress) progress(r.last - r.first + 1, r.last - r.first + 1);
+  json::object tail{{"kind", "head"},
+                    {"events", count},
+                    {"position", verified.head.position},
+                    {"hash", ledger::ToHex(verified.head.hash)},
+                    {"verify", VerifyJson(verified)}};
+  if (!WriteAll(out, json::serialize(tail) + "\n")) return Status::Unavailable("cannot write the export");
+  return Status::Ok();
+}
+
+Status Html(Session& s, const Globals& g, const ExportFlags& f, const ledger::VerifyReport& verified,
+            std::FILE* out) {
+  if (f.complaint.empty() == f.month.empty())
+    return Status::InvalidArgument("--format html needs exactly one of --complaint ID or --month YYYY-MM");
+  ledger::SystemClock clock;
+  LEDGER_ASSIGN_OR_RETURN(Eval e, ReadEval(EvaluationFlags{}, s, clock));
+  HtmlReport report;
+  report.ledger = g.data_dir;
+  report.verify = VerifyJson(verified);
+  report.generated_at = ledger::FormatRfc3339(std::chrono::floor<std::chrono::seconds>(e.at),
+                                              s.utc_offset());
+  if (!f.complaint.empty()) {
+    report.title = "Complaint " + f.complaint;
+    LEDGER_ASSIGN_OR_RETURN(report.ticket, TicketView(s, f.complaint, e));
+    LEDGER_ASSIGN_OR_RETURN(report.timeline, TimelineView(s, f.complaint, e));
+  } else {
+    report.title = "Month " + f.month;
+    LEDGER_ASSIGN_OR_RETURN(projections::LedgerProjection p,
+                            FoldLedger(s, e, ProgressBar("reading", "events")));
+    LEDGER_ASSIGN_OR_RETURN(projections::Period month,
+                            projections::ParsePeriod(f.month, s.utc_offset()));
+    ReportQuery q;
+    q.month = f.month;
+    q.from = month.start;
+    q.to = month.end;
+    LEDGER_ASSIGN_OR_RETURN(report.fines, FinesView(s, p, e, q));
+    report.findings = FindingsView(s, p, e, q);
+  }
+  if (!WriteAll(out, RenderHtml(report))) return Status::Unavailable("cannot write the export");
+  return Status::Ok();
+}
+
+int Export(const Globals& g, const ExportFlags& f) {
+  if (f.format != "jsonl" && f.format != "html")
+    return Fail(kExitUsage, "--format must be jsonl or html, not '" + f.format + "'");
+  if (!f.complaint.empty())
+    if (Status st = CheckComplaintId(f.complaint); !st.ok()) return FailWith(st);
+  auto session = Session::Open(g.data_dir, Access::kReadOnly);
+  if (!session.ok()) return FailWith(session.status());
+  ledger::VerifyOptions options;
+  options.progress = ProgressBar("verifying", "events");
+  Result<ledger::VerifyReport> verified = (*session)->log().Verify(options);
+  if (!verified.ok()) return FailWith(verified.status());
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, std::fclose);
+  std::FILE* out = stdout;
+  if (!f.out.empty() && f.out != "-") {
+    file.reset(std::fopen(f.out.c_str(), "wb"));
+    if (!file) return Fail(kExitUsage, "cannot write '" + f.out + "'");
+    out = file.get();
+  }
+  Status st = f.format == "jsonl" ? Jsonl(**session, f, *verified, out)
+                                  : Html(**session, g, f, *verified, out);
+  if (!st.ok()) return FailWith(st);
+  if (!verified->ok)
+    return Fail(kExitFailed, "exported, but the ledger does not verify: position " +
+                                 std::to_string(verified->first_bad_position) + ": " +
+                                 verified->problem);
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterExportCommand(CLI::App& app, Globals& g, CommandFlags& flags, Runner& run) {
+  CLI::App* cmd = app.add_subcommand(
+      "export", "an audit export: events with hashes (jsonl) or a self-contained report (html)");
+  ExportFlags* f = &flags.export_;
+  cmd->add_option("--complaint", f->complaint, "only this complaint's events");
+  cmd->add_option("--month", f->month, "only events recorded in this month (YYYY-MM)");
+  cmd->add_option("--format", f->format, "jsonl or html")->capture_default_str();
+  cmd->add_option("--out", f->out, "write to this file instead of standard output");
+  cmd->callback([&g, &run, f] { run = [&g, f] { return Export(g, *f); }; });
+}
+
+}  // namespace tools

@@ -1,0 +1,118 @@
+// ledgerctl fines | rewards | metrics | findings | responsibility: the reports over the whole
+// ledger, as tables with totals (or --json, the API's JSON). Each folds the log in memory at the
+// evaluation time asked (--as-of, --known-at, --policy), with a progress bar on a terminal.
+#include <boost/json/serialize.hpp>
+
+#include "tools/ledgerctl/commands.h"
+#include "tools/ledgerctl/output.h"
+#include "tools/ledgerctl/render_text.h"
+#include "tools/ledgerctl/views.h"
+
+namespace tools {
+namespace {
+
+namespace json = boost::json;
+
+enum class Report { kFines, kRewards, kMetrics, kFindings, kResponsibility };
+
+ledger::Result<json::object> Compute(Report r, Session& s, const projections::LedgerProjection& p,
+                                     const Eval& e, const ReportQuery& q) {
+  switch (r) {
+    case Report::kFines:
+      return FinesView(s, p, e, q);
+    case Report::kRewards:
+      return RewardsView(s, p, e, q);
+    case Report::kMetrics:
+      return MetricsView(s, p, e, q);
+    case Report::kFindings:
+      return FindingsView(s, p, e, q);
+    case Report::kResponsibility:
+      return ResponsibilityView(s, p, e, q);
+  }
+  return ledger::Status::Internal("unknown report");
+}
+
+std::string (*TextOf(Report r))(const json::object&) {
+  switch (r) {
+    case Report::kFines:
+      return FinesText;
+    case Report::kRewards:
+      return RewardsText;
+    case Report::kMetrics:
+      return MetricsText;
+    case Report::kFindings:
+      return FindingsText;
+    case Report::kResponsibility:
+      return ResponsibilityText;
+  }
+  return FindingsText;
+}
+
+int Run(const Globals& g, const ReportFlags& f, Report report) {
+  auto session = Session::Open(g.data_dir, Access::kReadOnly);
+  if (!session.ok()) return FailWith(session.status());
+  ledger::SystemClock clock;
+  ledger::Result<Eval> e = ReadEval(f.at, **session, clock);
+  if (!e.ok()) return FailWith(e.status());
+  ReportQuery q{f.month, f.department, f.person, f.project, {}, {}};
+  if (q.month.empty() && report != Report::kFindings && report != Report::kResponsibility)
+    q.month = MonthOf(**session, e->at);  // this month (or the month of --as-of)
+  auto from = OptionTime(f.from, "--from");
+  auto to = OptionTime(f.to, "--to");
+  if (!from.ok()) return FailWith(from.status());
+  if (!to.ok()) return FailWith(to.status());
+  q.from = *from;
+  q.to = *to;
+  auto projection = FoldLedger(**session, *e, ProgressBar("reading", "events"));
+  if (!projection.ok()) return FailWith(projection.status());
+  ledger::Result<json::object> doc = Compute(report, **session, *projection, *e, q);
+  if (!doc.ok()) return FailWith(doc.status());
+  std::string out = f.json ? json::serialize(*doc) + "\n" : TextOf(report)(*doc);
+  if (!WriteAll(stdout, out)) return Fail(kExitFailed, "cannot write the output");
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterReportCommands(CLI::App& app, Globals& g, CommandFlags& flags, Runner& run) {
+  struct Spec {
+    const char* name;
+    const char* help;
+    Report report;
+    ReportFlags* f;
+  };
+  for (Spec s :
+       {Spec{"fines", "fine tallies per department and person, with every line and its evidence",
+             Report::kFines, &flags.fines},
+        Spec{"rewards", "per-department composite scores and rewards for a month", Report::kRewards,
+             &flags.rewards},
+        Spec{"metrics", "closure and on-time rates, mean times, survey means, project ranking",
+             Report::kMetrics, &flags.metrics},
+        Spec{"findings", "compliance findings (late entries, levels below the rule, ...)",
+             Report::kFindings, &flags.findings},
+        Spec{"responsibility", "who held which complaint, in which role, when, and how it ended",
+             Report::kResponsibility, &flags.responsibility}}) {
+    CLI::App* cmd = app.add_subcommand(s.name, s.help);
+    ReportFlags* f = s.f;
+    Report report = s.report;
+    if (report == Report::kFindings) {
+      cmd->add_option("--from", f->from, "findings at or after this time (RFC 3339)");
+      cmd->add_option("--to", f->to, "findings before this time (RFC 3339)");
+    } else {
+      cmd->add_option("--month", f->month,
+                      report == Report::kMetrics ? "YYYY-MM or YYYY (default: this month)"
+                      : report == Report::kResponsibility ? "YYYY-MM (default: all)"
+                                                          : "YYYY-MM (default: this month)");
+    }
+    if (report == Report::kFines || report == Report::kResponsibility) {
+      cmd->add_option("--department", f->department, "only this department");
+      cmd->add_option("--person", f->person, "only this person");
+    }
+    if (report == Report::kMetrics) cmd->add_option("--project", f->project, "only this project");
+    AddEvaluationOptions(cmd, f->at);
+    cmd->add_flag("--json", f->json, "print the JSON the API returns instead of a table");
+    cmd->callback([&g, &run, f, report] { run = [&g, f, report] { return Run(g, *f, report); }; });
+  }
+}
+
+}  // namespace tools

@@ -1,0 +1,49 @@
+// The JSON views ledgerctl prints, computed from the log as the API computes them
+// (api/views_json.h): one complaint's ticket state, raw events and timeline, and the reports
+// (fines, rewards, metrics, findings, responsibility) over a fold of the whole log.
+// Text output (render_text.h), the HTML export and the demo's summary are made from them.
+//
+// Thread-safety: one command, one thread.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <optional>
+#include <string>
+
+#include "ledger/status.h"
+#include "projections/ledger_projection.h"
+#include "tools/ledgerctl/evaluation.h"
+#include "tools/ledgerctl/session.h"
+
+namespace tools {
+
+// InvalidArgument unless `id` looks like a complaint id (CMP-<year>-<6 digits>).
+ledger::Status CheckComplaintId(const std::string& id);
+
+// NotFound when the complaint has no events (or none visible at `e`).
+ledger::Result<boost::json::object> TicketView(Session& session, const std::string& id, const Eval& e);
+ledger::Result<boost::json::object> HistoryView(Session& session, const std::string& id);
+ledger::Result<boost::json::object> TimelineView(Session& session, const std::string& id,
+                                                 const Eval& e);
+
+// Reports over `p` (a FoldLedger() of the log at `e`). `month`: YYYY-MM (metrics: or YYYY).
+struct ReportQuery {
+  std::string month, department, person, project;
+  std::optional<ledger::Time> from, to;  // findings
+};
+ledger::Result<boost::json::object> FinesView(Session& session, const projections::LedgerProjection& p,
+                                              const Eval& e, const ReportQuery& q);
+ledger::Result<boost::json::object> RewardsView(Session& session, const projections::LedgerProjection& p,
+                                                const Eval& e, const ReportQuery& q);
+ledger::Result<boost::json::object> MetricsView(Session& session, const projections::LedgerProjection& p,
+                                                const Eval& e, const ReportQuery& q);
+boost::json::object FindingsView(Session& session, const projections::LedgerProjection& p,
+                                 const Eval& e, const ReportQuery& q);
+ledger::Result<boost::json::object> ResponsibilityView(Session& session,
+                                                       const projections::LedgerProjection& p,
+                                                       const Eval& e, const ReportQuery& q);
+
+// The month key (YYYY-MM) of `t` in the ledger's time zone.
+std::string MonthOf(const Session& session, ledger::Time t);
+
+}  // namespace tools
