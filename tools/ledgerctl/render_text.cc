@@ -72,8 +72,8 @@ std::string Why(const json::object& clock) {
     out += "; skips " + S(O(s), "reason") + " " + ShortTime(O(s).at("from")) + " to " +
            ShortTime(O(s).at("to"));
   for (const json::value& x : A(w, "extensions"))
-    out += std::string("; extension to ") + ShortTime(O(x).at("until")) +
-           (O(x).at("applied").as_bool() ? " applied" : " not applied");
+    out += std::string("; extension to ") + ShortTime(O(x).at("until")) + " " +
+           (O(x).at("applied").as_bool() ? "applied" : S(O(x), "note"));
   for (const json::value& n : A(w, "notes")) out += "; " + S(n);
   return out;
 }
