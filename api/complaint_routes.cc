@@ -3,6 +3,9 @@
 #include <boost/json/serialize.hpp>
 
 #include "api/access.h"
+#include "api/api.capnp.h"
+#include "api/capnp_views.h"
+#include "api/event_capnp.h"
 #include "api/json_body.h"
 #include "api/views_json.h"
 #include "projections/timeline.h"
@@ -148,6 +151,30 @@ class Routes : public std::enable_shared_from_this<Routes> {
     return answer(projections::Scope{p, LookupFor(e), fb, e.at()});
   }
 
+  // The JSON view `doc`, or its Cap'n Proto rendering (struct T) for Accept: application/x-capnp.
+  template <typename T>
+  Result<Response> Reply(const RequestContext& ctx, unsigned status, const json::value& doc,
+                         std::string_view type) const {
+    if (ctx.format() == Format::kCapnp) return CapnpFromJson<T>(doc, type, status);
+    return JsonResponse(status, doc);
+  }
+
+  // What an action did, as JSON or as an ActionResult message.
+  Response OutcomeResponse(const ActionOutcome& out, const RequestContext& ctx,
+                           unsigned status) const {
+    if (ctx.format() != Format::kCapnp) return JsonResponse(status, Outcome(out, ctx));
+    capnp::MallocMessageBuilder message;
+    schema::ActionResult::Builder r = message.initRoot<schema::ActionResult>();
+    r.setId(out.id);
+    r.setVersion(out.version);
+    r.setPosition(out.position);
+    FillEnvelopes(r.initEvents(unsigned(out.events.size())), out.events,
+                  SeesPersonalData(*ctx.principal()));
+    r.setDeduplicated(out.deduplicated);
+    r.setExisting(out.existing);
+    return CapnpResponse(message, "ActionResult", status);
+  }
+
   json::object Outcome(const ActionOutcome& out, const RequestContext& ctx) const {
     json::object o;
     o["id"] = out.id;
@@ -176,7 +203,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
                       "/v1/complaints/{id}/actions");
     LEDGER_ASSIGN_OR_RETURN(ActionOutcome out,
                             o_.commands->Execute(action, ctx.principal()->actor, ""));
-    Response r = JsonResponse(out.existing ? 200 : 201, Outcome(out, ctx));
+    Response r = OutcomeResponse(out, ctx, out.existing ? 200 : 201);
     r.headers.Set("Location", "/v1/complaints/" + out.id);
     return r;
   }
@@ -193,7 +220,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
     LEDGER_RETURN_IF_ERROR(CheckCanReadComplaint(*ctx.principal(), Holders(*state)));
     LEDGER_ASSIGN_OR_RETURN(ActionOutcome out,
                             o_.commands->Execute(action, ctx.principal()->actor, id));
-    return JsonResponse(200, Outcome(out, ctx));
+    return OutcomeResponse(out, ctx, 200);
   }
 
   Result<Response> RateDepartment(const RequestContext& ctx) const {
@@ -203,7 +230,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
                       "POST /v1/ratings takes a rate_department action");
     LEDGER_ASSIGN_OR_RETURN(ActionOutcome out,
                             o_.commands->Execute(action, ctx.principal()->actor, ""));
-    return JsonResponse(201, Outcome(out, ctx));
+    return OutcomeResponse(out, ctx, 201);
   }
 
   Result<Response> Ticket(const RequestContext& ctx) const {
@@ -214,7 +241,8 @@ class Routes : public std::enable_shared_from_this<Routes> {
     const domain::Policy& fb = e.what_if ? *e.what_if : Current();
     projections::Derived d = projections::Derive(t, LookupFor(e), fb, e.at());
     const domain::Policy& own = projections::OwnPolicy(t.state, LookupFor(e), fb);
-    return JsonResponse(200, TicketToJson(t, d, own, Evaluated(e, &t.state), View(ctx)));
+    return Reply<schema::ComplaintState>(
+        ctx, 200, TicketToJson(t, d, own, Evaluated(e, &t.state), View(ctx)), "ComplaintState");
   }
 
   Result<Response> Events(const RequestContext& ctx) const {
@@ -225,6 +253,14 @@ class Routes : public std::enable_shared_from_this<Routes> {
     LEDGER_RETURN_IF_ERROR(CheckCanReadComplaint(*ctx.principal(), Holders(t.state)));
     LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::RecordedEvent> events,
                             o_.log->ReadStreamForward(id, 1, kMaxStreamEvents));
+    if (ctx.format() == Format::kCapnp) {
+      capnp::MallocMessageBuilder message;
+      schema::ComplaintEvents::Builder r = message.initRoot<schema::ComplaintEvents>();
+      r.setId(id);
+      FillEnvelopes(r.initEvents(unsigned(events.size())), events,
+                    SeesPersonalData(*ctx.principal()));
+      return CapnpResponse(message, "ComplaintEvents");
+    }
     json::object o;
     o["id"] = id;
     json::array list;
@@ -248,7 +284,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
         projections::BuildTimeline(id, events, LookupFor(e), fb, e.at(), options));
     json::value doc = TimelineToJson(id, timeline, Evaluated(e, &t.state), View(ctx));
     RedactPersonalData(ctx.principal(), doc, std::array<std::string_view, 1>{"entries.*.summary"});
-    return JsonResponse(200, doc);
+    return Reply<schema::Timeline>(ctx, 200, doc, "Timeline");
   }
 
   Result<Response> List(const RequestContext& ctx) const {
@@ -282,7 +318,8 @@ class Routes : public std::enable_shared_from_this<Routes> {
     ViewContext v = View(ctx);
     return o_.projections->Read([&](const projections::LedgerProjection& p) -> Result<Response> {
       projections::Scope scope{p, Lookup(), Current(), o_.clock->Now()};
-      return JsonResponse(200, ListToJson(projections::ListComplaints(scope, f), v));
+      return Reply<schema::ComplaintPage>(ctx, 200, ListToJson(projections::ListComplaints(scope, f), v),
+                                          "ComplaintPage");
     });
   }
 
@@ -311,8 +348,10 @@ class Routes : public std::enable_shared_from_this<Routes> {
     std::string dept = ScopedDepartment(ctx), person = QueryText(ctx, "person");
     ViewContext v = View(ctx);
     return WithProjection(e, [&](const projections::Scope& s) -> Result<Response> {
-      return JsonResponse(200, FinesToJson(projections::FinesQuery(s, month, dept, person),
-                                           Evaluated(e, nullptr), v));
+      return Reply<schema::FinesReport>(
+          ctx, 200,
+          FinesToJson(projections::FinesQuery(s, month, dept, person), Evaluated(e, nullptr), v),
+          "FinesReport");
     });
   }
 
@@ -320,7 +359,8 @@ class Routes : public std::enable_shared_from_this<Routes> {
     LEDGER_ASSIGN_OR_RETURN(projections::Period month, MonthParam(ctx, true));
     LEDGER_ASSIGN_OR_RETURN(Eval e, ReadEval(ctx));
     return WithProjection(e, [&](const projections::Scope& s) -> Result<Response> {
-      return JsonResponse(200, RewardsToJson(month.key, projections::RewardsQuery(s, month)));
+      return Reply<schema::Rewards>(ctx, 200, RewardsToJson(month.key, projections::RewardsQuery(s, month)),
+                                    "Rewards");
     });
   }
 
@@ -330,8 +370,10 @@ class Routes : public std::enable_shared_from_this<Routes> {
     std::string project = QueryText(ctx, "project");
     ViewContext v = View(ctx);
     return WithProjection(e, [&](const projections::Scope& s) -> Result<Response> {
-      return JsonResponse(200, MetricsToJson(projections::MetricsQuery(s, period, project),
-                                             Evaluated(e, nullptr), v));
+      return Reply<schema::Metrics>(
+          ctx, 200,
+          MetricsToJson(projections::MetricsQuery(s, period, project), Evaluated(e, nullptr), v),
+          "Metrics");
     });
   }
 
@@ -341,7 +383,8 @@ class Routes : public std::enable_shared_from_this<Routes> {
     LEDGER_ASSIGN_OR_RETURN(Eval e, ReadEval(ctx));
     ViewContext v = View(ctx);
     return WithProjection(e, [&](const projections::Scope& s) -> Result<Response> {
-      return JsonResponse(200, FindingsToJson(projections::FindingsQuery(s, from, to), v));
+      return Reply<schema::Findings>(ctx, 200, FindingsToJson(projections::FindingsQuery(s, from, to), v),
+                                     "Findings");
     });
   }
 
@@ -361,7 +404,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
            projections::ResponsibilityQuery(s, dept, person, month))
         records.push_back(ResponsibilityToJson(r, v));
       o["records"] = std::move(records);
-      return JsonResponse(200, o);
+      return Reply<schema::ResponsibilityRecords>(ctx, 200, o, "ResponsibilityRecords");
     });
   }
 
@@ -389,7 +432,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
       return Status::NotFound("policy version " + std::to_string(*want) + " is not published");
     o["current"] = o_.policies->current_version();
     o["policies"] = std::move(list);
-    return JsonResponse(200, o);
+    return Reply<schema::Policies>(ctx, 200, o, "Policies");
   }
 
   Result<Response> Publish(const RequestContext& ctx) const {
@@ -411,31 +454,31 @@ Status Routes::Register(Router& r) {
     return [self, method](const RequestContext& ctx) { return (self.get()->*method)(ctx); };
   };
   LEDGER_RETURN_IF_ERROR(
-      r.Add("POST", "/v1/complaints", {.roles = kReceivers}, sync(&Routes::Receive)));
+      r.Add("POST", "/v1/complaints", {.roles = kReceivers, .capnp = true}, sync(&Routes::Receive)));
   LEDGER_RETURN_IF_ERROR(
-      r.Add("POST", "/v1/complaints/{id}/actions", {.roles = kActors}, sync(&Routes::Act)));
+      r.Add("POST", "/v1/complaints/{id}/actions", {.roles = kActors, .capnp = true}, sync(&Routes::Act)));
   LEDGER_RETURN_IF_ERROR(
-      r.Add("POST", "/v1/ratings", {.roles = kRaters}, sync(&Routes::RateDepartment)));
+      r.Add("POST", "/v1/ratings", {.roles = kRaters, .capnp = true}, sync(&Routes::RateDepartment)));
   LEDGER_RETURN_IF_ERROR(
-      r.Add("GET", "/v1/complaints/{id}", {.roles = kComplaintReaders}, sync(&Routes::Ticket)));
-  LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/complaints/{id}/events", {.roles = kComplaintReaders},
+      r.Add("GET", "/v1/complaints/{id}", {.roles = kComplaintReaders, .capnp = true}, sync(&Routes::Ticket)));
+  LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/complaints/{id}/events", {.roles = kComplaintReaders, .capnp = true},
                                sync(&Routes::Events)));
-  LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/complaints/{id}/timeline", {.roles = kComplaintReaders},
+  LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/complaints/{id}/timeline", {.roles = kComplaintReaders, .capnp = true},
                                sync(&Routes::TimelineRoute)));
   LEDGER_RETURN_IF_ERROR(
-      r.Add("GET", "/v1/complaints", {.roles = kComplaintReaders}, sync(&Routes::List)));
+      r.Add("GET", "/v1/complaints", {.roles = kComplaintReaders, .capnp = true}, sync(&Routes::List)));
   LEDGER_RETURN_IF_ERROR(
-      r.Add("GET", "/v1/responsibility", {.roles = kReportReaders}, sync(&Routes::Responsibility)));
+      r.Add("GET", "/v1/responsibility", {.roles = kReportReaders, .capnp = true}, sync(&Routes::Responsibility)));
   LEDGER_RETURN_IF_ERROR(
-      r.Add("GET", "/v1/fines", {.roles = kReportReaders}, sync(&Routes::Fines)));
+      r.Add("GET", "/v1/fines", {.roles = kReportReaders, .capnp = true}, sync(&Routes::Fines)));
   LEDGER_RETURN_IF_ERROR(
-      r.Add("GET", "/v1/rewards", {.roles = kReportReaders}, sync(&Routes::Rewards)));
+      r.Add("GET", "/v1/rewards", {.roles = kReportReaders, .capnp = true}, sync(&Routes::Rewards)));
   LEDGER_RETURN_IF_ERROR(
-      r.Add("GET", "/v1/metrics", {.roles = kReportReaders}, sync(&Routes::MetricsRoute)));
+      r.Add("GET", "/v1/metrics", {.roles = kReportReaders, .capnp = true}, sync(&Routes::MetricsRoute)));
   LEDGER_RETURN_IF_ERROR(
-      r.Add("GET", "/v1/findings", {.roles = kReportReaders}, sync(&Routes::Findings)));
+      r.Add("GET", "/v1/findings", {.roles = kReportReaders, .capnp = true}, sync(&Routes::Findings)));
   LEDGER_RETURN_IF_ERROR(
-      r.Add("GET", "/v1/policies", {.roles = RoleSet::All()}, sync(&Routes::Policies)));
+      r.Add("GET", "/v1/policies", {.roles = RoleSet::All(), .capnp = true}, sync(&Routes::Policies)));
   LEDGER_RETURN_IF_ERROR(
       r.Add("POST", "/v1/policies", {.roles = {Role::kAdmin}}, sync(&Routes::Publish)));
   if (o_.metrics) {

@@ -5,9 +5,10 @@
 namespace api {
 
 void FillEnvelopes(capnp::List<ledger::schema::Envelope>::Builder list,
-                   const std::vector<ledger::RecordedEvent>& events) {
+                   const std::vector<ledger::RecordedEvent>& events, bool payloads) {
   for (unsigned i = 0; i < events.size(); ++i) {
     list.setWithCaveats(i, events[i].envelope());
+    if (!payloads) list[i].getPayload().clear();
     const ledger::Hash& h = events[i].hash();
     list[i].setHash(capnp::Data::Reader(h.data(), h.size()));
   }

@@ -29,7 +29,7 @@ std::string PathFor(const std::string& pattern) {
 }
 
 TEST(Auth, EveryRouteAnswers401WithoutAValidTokenAnd403ToRolesItDoesNotAdmit) {
-  TestServer server;
+  TestServer server(api_testing::ProductConfig());
   std::string revoked;
   {
     auto issued = server.tokens().Add({"u-gone", "auditor", ""});

@@ -49,7 +49,17 @@ TestServer::TestServer(TestServerConfig config) {
     }
   };
   check(api::RegisterHealthRoutes(router_, &metrics_));
-  if (config.log_routes) {
+  if (config.application) {
+    api::ApplicationOptions app_options;
+    app_options.snapshot_path = dir_.Sub("projections.snapshot");
+    auto app = api::Application::Start(log_.get(), &clock_, std::move(app_options));
+    if (!app.ok()) {
+      ADD_FAILURE() << app.status().ToString();
+      std::abort();
+    }
+    app_ = std::move(app).value();
+    check(app_->RegisterRoutes(router_, metrics_));
+  } else if (config.log_routes) {
     check(api::RegisterLogRoutes(
         router_, {.log = log_.get(), .metrics = &metrics_, .render = config.render}));
   }
@@ -72,6 +82,7 @@ TestServer::~TestServer() { Stop(); }
 
 void TestServer::Stop() {
   if (server_) server_->Shutdown();
+  if (app_) app_->Stop();
   if (log_) {
     ledger::Status s = log_->Close();
     if (!s.ok()) ADD_FAILURE() << s.ToString();
@@ -82,6 +93,23 @@ testing_util::HttpClient TestServer::Client(std::optional<api::Role> role) const
   testing_util::HttpClient c("127.0.0.1", server_->port());
   if (role) c.SetBearer(token(*role));
   return c;
+}
+
+testing_util::HttpClient TestServer::ClientAs(const ledger::Actor& actor) {
+  std::string key = actor.id + "|" + actor.role + "|" + actor.department;
+  auto it = tokens_by_actor_.find(key);
+  if (it == tokens_by_actor_.end()) {
+    auto issued = tokens_->Add(actor);
+    EXPECT_TRUE(issued.ok()) << issued.status().ToString();
+    it = tokens_by_actor_.emplace(key, issued.ok() ? issued->token : "").first;
+  }
+  testing_util::HttpClient c("127.0.0.1", server_->port());
+  c.SetBearer(it->second);
+  return c;
+}
+
+bool TestServer::WaitForProjections() {
+  return WaitFor([this] { return app_->projections().position() >= Head(); });
 }
 
 uint64_t TestServer::Append(int n, const std::string& stream) {

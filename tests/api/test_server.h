@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "api/application.h"
 #include "api/event_json.h"
 #include "api/http_server.h"
 #include "api/metrics.h"
@@ -47,7 +48,18 @@ struct TestServerConfig {
   bool planned_routes = true;
   // An existing ledger directory to serve (default: a fresh one in the temporary directory).
   std::string ledger_dir;
+  // Serve the whole product: api::Application (the default policy, the write path, projections
+  // kept current by a follower) and every domain route, as `ledgerctl serve` does. The log routes
+  // come with it (log_routes is then ignored).
+  bool application = false;
 };
+
+// A config serving the whole product (application = true).
+inline TestServerConfig ProductConfig() {
+  TestServerConfig c;
+  c.application = true;
+  return c;
+}
 
 class TestServer {
  public:
@@ -60,6 +72,12 @@ class TestServer {
   api::Metrics& metrics() { return metrics_; }
   api::Router& router() { return router_; }
   api::TokenStore& tokens() { return *tokens_; }
+  // With config.application: the application (its command service, projections, policies).
+  api::Application& app() { return *app_; }
+  // A client whose token stands for `actor` (issued on first use).
+  testing_util::HttpClient ClientAs(const ledger::Actor& actor);
+  // Waits until the projections have applied everything in the log (config.application).
+  bool WaitForProjections();
   ledger::ManualClock& clock() { return clock_; }
   const std::string& dir() const { return dir_.path(); }
 
@@ -82,6 +100,8 @@ class TestServer {
   ledger::ManualClock clock_{ledger::FromMicros(1'767'225'600'000'000)};  // 2026-01-01T00:00:00Z
   std::unique_ptr<ledger::EventLog> log_;
   std::unique_ptr<api::TokenStore> tokens_;
+  std::unique_ptr<api::Application> app_;
+  std::map<std::string, std::string> tokens_by_actor_;
   api::Metrics metrics_;
   api::Router router_;
   std::unique_ptr<api::HttpServer> server_;

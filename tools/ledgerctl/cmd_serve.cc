@@ -124,6 +124,13 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
   options.rate_limit_per_second = flags.rate_limit;
   options.rate_limit_burst = flags.rate_burst;
   options.worker_threads = flags.workers;
+  options.max_header_bytes = flags.max_header_bytes;
+  auto ms = [](double seconds) { return std::chrono::milliseconds(int64_t(seconds * 1000)); };
+  options.idle_timeout = ms(flags.idle_timeout_s);
+  options.header_timeout = ms(flags.header_timeout_s);
+  options.body_timeout = ms(flags.body_timeout_s);
+  options.write_timeout = ms(flags.write_timeout_s);
+  options.sse_heartbeat = ms(flags.sse_heartbeat_s);
 
   ledger::SystemClock clock;
   options.clock = &clock;
@@ -184,6 +191,22 @@ void RegisterServeCommand(CLI::App& app, Globals& g, Runner& run) {
   cmd->add_option("--rate-limit", flags->rate_limit, "requests per second per token (0: off)")
       ->capture_default_str();
   cmd->add_option("--rate-burst", flags->rate_burst, "burst per token")->capture_default_str();
+  cmd->add_option("--max-header-bytes", flags->max_header_bytes, "request line and headers at most")
+      ->capture_default_str();
+  cmd->add_option("--idle-timeout", flags->idle_timeout_s,
+                  "seconds a keep-alive connection may wait for its next request")
+      ->capture_default_str();
+  cmd->add_option("--header-timeout", flags->header_timeout_s,
+                  "seconds to receive a whole request header (slow clients are cut)")
+      ->capture_default_str();
+  cmd->add_option("--body-timeout", flags->body_timeout_s, "seconds to receive a whole body")
+      ->capture_default_str();
+  cmd->add_option("--write-timeout", flags->write_timeout_s,
+                  "seconds for each write to a client (one that stops reading is cut)")
+      ->capture_default_str();
+  cmd->add_option("--sse-heartbeat", flags->sse_heartbeat_s,
+                  "seconds of silence before an event stream sends a heartbeat")
+      ->capture_default_str();
   cmd->add_flag("--create", *create, "create an empty ledger when DIR holds none");
   cmd->callback([&g, &run, flags, create] {
     run = [&g, flags, create] { return Serve(g, *flags, *create); };

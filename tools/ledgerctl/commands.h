@@ -47,6 +47,9 @@ struct ServeFlags {
   double rate_limit = 50;
   double rate_burst = 100;
   size_t workers = 64;  // handler threads: actions wait for durability on them
+  size_t max_header_bytes = 16 * 1024;
+  double idle_timeout_s = 60, header_timeout_s = 10, body_timeout_s = 30, write_timeout_s = 30;
+  double sse_heartbeat_s = 15;
 };
 
 // Serves `log` (whose directory is `data_dir`) over HTTP until SIGINT or SIGTERM: starts the
