@@ -28,6 +28,9 @@ struct Context {
   const ClockFacts& facts;
   const Policy& policy;
   Time as_of;
+  // The version the clocks are judged under, as explanations name it: the policy's own (a
+  // what-if evaluation passes another version's policy), else the intake's.
+  uint32_t version = 0;
   std::vector<LevelChange> levels;  // up to as_of; [0] is the level at intake
   Time start{};                     // the clock start of the intake
   std::string start_rule;
@@ -39,7 +42,7 @@ struct Context {
 };
 
 Context MakeContext(const ClockFacts& f, const Policy& p, Time as_of) {
-  Context c{f, p, as_of, {}, {}, {}, {}};
+  Context c{f, p, as_of, p.version != 0 ? p.version : f.policy_version, {}, {}, {}, {}};
   for (const LevelChange& l : f.levels)
     if (c.levels.empty() || l.when.at <= as_of) c.levels.push_back(l);
   if (c.levels.empty()) c.levels.push_back({f.intake, Level::kGeneral});
@@ -87,7 +90,7 @@ ClockSpec BaseSpec(const Context& c, ClockKind kind, Time start, std::string rul
 
 // A clock counted from the intake's clock start with the level's allowance `field`.
 ClockSpec LevelClock(const Context& c, ClockKind kind, Allowance LevelClocks::*field) {
-  ClockSpec s = BaseSpec(c, kind, c.start, c.start_rule, c.facts.policy_version, c.policy.calendar);
+  ClockSpec s = BaseSpec(c, kind, c.start, c.start_rule, c.version, c.policy.calendar);
   s.skipped = c.skipped;
   const Policy& p = c.policy;
   Time start = c.start;
@@ -102,7 +105,7 @@ ClockResult Transmission(const Context& c) {
   if (c.facts.received_by_customer_service)
     return IdleClock(ClockKind::kTransmission, ClockState::kNotApplicable,
                      "received by customer service: nothing to transmit", c.levels[0].level,
-                     c.facts.policy_version);
+                     c.version);
   ClockSpec s = LevelClock(c, ClockKind::kTransmission, &LevelClocks::transmission);
   s.met = c.Seen(c.facts.transmitted);
   return RunClock(s, c.as_of);
@@ -116,7 +119,7 @@ ClockResult Assignment(const Context& c) {
     if (t->at > c.start) {
       s = BaseSpec(c, ClockKind::kAssignment, t->at,
                    "transmission to customer service (" + Pos(t->position) + ")",
-                   c.facts.policy_version, c.policy.calendar);
+                   c.version, c.policy.calendar);
       const Policy& p = c.policy;
       Time start = t->at;
       s.due_for = [&p, start](Level l) {
@@ -130,7 +133,7 @@ ClockResult Assignment(const Context& c) {
   } else {
     return IdleClock(ClockKind::kAssignment, ClockState::kNotStarted,
                      "starts when the complaint is transmitted to customer service",
-                     c.levels[0].level, c.facts.policy_version);
+                     c.levels[0].level, c.version);
   }
   s.met = c.Seen(c.facts.assigned);
   return RunClock(s, c.as_of);
@@ -148,7 +151,7 @@ ClockResult Response(const Context& c) {
   ClockSpec s = BaseSpec(c, ClockKind::kResponse, intake,
                          "intake (" + Pos(c.facts.intake.position) +
                              "); safety risk: counted from the intake whatever the calendar",
-                         c.facts.policy_version, c.policy.calendar);
+                         c.version, c.policy.calendar);
   const Policy& p = c.policy;
   s.due_for = [&p, intake](Level l) {
     return std::min(intake + p.safety_response_cap,
@@ -175,15 +178,15 @@ ClockResult StaffDecision(const Context& c) {
   const Level level = c.levels[0].level;
   if (!c.facts.about_staff)
     return IdleClock(ClockKind::kStaffDecision, ClockState::kNotApplicable,
-                     "not a complaint about a staff member", level, c.facts.policy_version);
+                     "not a complaint about a staff member", level, c.version);
   std::optional<Stamp> valid = c.Seen(c.facts.valid_since);
   if (!valid)
     return IdleClock(ClockKind::kStaffDecision, ClockState::kNotStarted,
                      "starts when the complaint is assessed as valid", level,
-                     c.facts.policy_version);
+                     c.version);
   ClockSpec s = BaseSpec(c, ClockKind::kStaffDecision, valid->at,
                          "validity assessed as valid (" + Pos(valid->position) + ")",
-                         c.facts.policy_version, c.policy.calendar);
+                         c.version, c.policy.calendar);
   s.changes.clear();  // the same time at every level
   s.events.push_back(valid->position);
   Time start = valid->at;
@@ -206,6 +209,7 @@ ClockResult Closure(const Context& c, int cycle, const ClosureCycle& cy,
   const Policy* p = &c.policy;
   if (version != c.facts.policy_version && policy_for)
     if (const Policy* found = policy_for(version)) p = found;
+  if (p->version != 0) version = p->version;  // the version actually used (what-if: another)
   std::vector<SkippedInterval> skipped;
   Time start = ClockStart(cy.start.at, p->calendar, &skipped);
   for (SkippedInterval& s : skipped) s.events.push_back(cy.start.position);

@@ -193,6 +193,9 @@ struct Survey {
 };
 
 struct Policy {
+  // The published version this is (PolicyStore sets it); 0 for a policy not published, e.g. the
+  // built-in default before a ledger publishes it. Clock explanations name it.
+  uint32_t version = 0;
   std::string name;  // e.g. "default"
   std::string description;
 

@@ -5,6 +5,15 @@
 #include "ledger/domain/events.capnp.h"
 
 namespace ledger::domain {
+namespace {
+
+std::shared_ptr<const Policy> Versioned(const Policy& parsed, uint32_t version) {
+  auto p = std::make_shared<Policy>(parsed);
+  p->version = version;
+  return p;
+}
+
+}  // namespace
 
 Status PolicyStore::Load() {
   LEDGER_ASSIGN_OR_RETURN(std::vector<RecordedEvent> events,
@@ -28,7 +37,7 @@ Status PolicyStore::Load() {
     if (!parsed.ok())
       return Status::DataLoss("published policy version " + std::to_string(published.version) +
                               " no longer parses: " + parsed.status().ToString());
-    published.policy = *parsed;
+    published.policy = Versioned(**parsed, published.version);
     versions[published.version] = std::move(published);
   }
   std::lock_guard<std::mutex> lock(mu_);
@@ -62,8 +71,8 @@ Result<uint32_t> PolicyStore::Publish(const std::string& document, const Actor& 
   if (current == 0) request.expected = ExpectedVersion::NoStream();
   request.events.push_back(std::move(event));
   LEDGER_ASSIGN_OR_RETURN(AppendResult appended, log_->Append(std::move(request)));
-  PublishedPolicy published{version, policy, document, sha, appended.recorded_at, actor.id,
-                            appended.last_position};
+  PublishedPolicy published{version, Versioned(*policy, version), document, sha,
+                            appended.recorded_at, actor.id, appended.last_position};
   std::lock_guard<std::mutex> lock(mu_);
   versions_[version] = std::move(published);
   return version;

@@ -179,5 +179,49 @@ TEST(AsOfKnownAt, ABackDatedEntryMakesTheTwoAnswersDiffer) {
   EXPECT_EQ(response({T("2026-03-02T09:45:00+08:00"), std::nullopt}), domain::ClockState::kPending);
 }
 
+// What-if: the same history under another published policy version (here one that allows two
+// hours for a general complaint's first response) gives another answer, and changes nothing
+// stored: the kept projection and each complaint's own version stay as decided.
+TEST(WhatIf, AnotherPolicyVersionGivesASeparateAnswerWithoutChangingTheStoredOne) {
+  LedgerFixture f;
+  f.At("2026-03-02T09:30:00+08:00");
+  std::string id = f.Do(ReceiveJson(), CsAgentActor()).id;
+  f.At("2026-03-02T11:00:00+08:00");  // 90 minutes: late under v1 (1 hour), in time under v2
+  f.Do(R"({"type":"respond","channel":"phone","summary":"x"})", CsAgentActor(), id);
+  std::string lenient(ledger::domain::DefaultPolicyText());
+  const std::string general = R"("general": {"transmission": "2 hours", "response": "1 hour")";
+  ASSERT_NE(lenient.find(general), std::string::npos);
+  lenient.replace(lenient.find(general), general.size(),
+                  R"("general": {"transmission": "2 hours", "response": "2 hours")");
+  auto v2 = f.policies().Publish(lenient, Admin());
+  ASSERT_TRUE(v2.ok()) << v2.status().ToString();
+  ASSERT_EQ(*v2, 2u);
+
+  ledger::ProjectionStore store(&f.log());
+  ProjectionRunner runner(&f.log(), &f.policies(), &store, {});
+  std::string how;
+  ASSERT_TRUE(runner.Open(&how).ok());
+  const std::string before = runner.digest();
+  ledger::Time at = T("2026-03-02T12:00:00+08:00");
+  auto response = [&](const LedgerProjection& p, const domain::Policy* what_if) {
+    PolicyLookup lookup = what_if ? PolicyLookup([what_if](uint32_t) { return what_if; }) : runner.policies();
+    Derived d = Derive(*p.Find(id), lookup, what_if ? *what_if : runner.fallback(), at);
+    for (const domain::ClockResult& c : d.clocks)
+      if (c.kind == domain::ClockKind::kResponse) return std::make_pair(c.state, c.why.policy_version);
+    return std::make_pair(domain::ClockState::kNotApplicable, 0u);
+  };
+  // As decided: under the version in force at intake (1), the response was late and fined.
+  auto kept = runner.Read([&](const LedgerProjection& p) { return response(p, nullptr); });
+  EXPECT_EQ(kept, std::make_pair(domain::ClockState::kMissed, 1u));
+  // What-if under version 2: in time.
+  const domain::Policy* v2_policy = f.policies().ForVersion(2);
+  auto what_if = runner.FoldAt({}, v2_policy);
+  ASSERT_TRUE(what_if.ok());
+  EXPECT_EQ(response(*what_if, v2_policy), std::make_pair(domain::ClockState::kMet, 2u));
+  // Nothing stored changed, and the complaint still records the version it was decided under.
+  EXPECT_EQ(runner.digest(), before);
+  EXPECT_EQ(runner.Read([&](const LedgerProjection& p) { return p.Find(id)->state.policy_version; }), 1u);
+}
+
 }  // namespace
 }  // namespace projections

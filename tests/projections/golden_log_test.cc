@@ -1,0 +1,205 @@
+// The golden log: a checked-in ledger of realistic events (golden/log.jsonl, an audit export of
+// `ledgerctl --data g demo --no-serve --complaints 40 --seed 11`) that must replay to the same
+// chain, hash for hash, and whose projections must equal the checked-in expected outputs
+// (golden/*.json) — every ticket state, the timelines of complaints with a reopening, a
+// correction, a waiver and a pause, and every report of every month. LEDGER_UPDATE_GOLDEN=1
+// rewrites the expected outputs (review the diff: a change there is a change in what the ledger
+// says about its history).
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "api/views_json.h"
+#include "ledger/domain/policy_store.h"
+#include "ledger/projection_store.h"
+#include "projections/runner.h"
+#include "projections/timeline.h"
+#include "testing/export_replay.h"
+#include "testing/temp_dir.h"
+
+namespace projections {
+namespace {
+
+namespace json = boost::json;
+namespace domain = ledger::domain;
+
+const std::string kGolden = std::string(LEDGER_SOURCE_DIR) + "/tests/projections/golden/";
+const ledger::Time kNow = *ledger::ParseRfc3339("2026-11-20T18:00:00+08:00");  // the demo's "now"
+const api::Principal kAuditor{{"u-auditor", "auditor", ""}, api::Role::kAuditor, ""};
+
+// Pretty-printed JSON, two spaces, keys in the order they were built: reviewable diffs.
+void Pretty(const json::value& v, std::string& out, int indent = 0) {
+  const std::string pad(size_t(indent + 2), ' '), end(size_t(indent), ' ');
+  if (v.is_object() && !v.as_object().empty()) {
+    out += "{\n";
+    bool first = true;
+    for (const auto& [k, member] : v.as_object()) {
+      out += (first ? "" : ",\n") + pad + json::serialize(json::value(k)) + ": ";
+      Pretty(member, out, indent + 2);
+      first = false;
+    }
+    out += "\n" + end + "}";
+  } else if (v.is_array() && !v.as_array().empty()) {
+    out += "[\n";
+    bool first = true;
+    for (const json::value& item : v.as_array()) {
+      out += (first ? "" : ",\n") + pad;
+      Pretty(item, out, indent + 2);
+      first = false;
+    }
+    out += "\n" + end + "]";
+  } else {
+    out += json::serialize(v);
+  }
+}
+
+void ExpectGolden(const std::string& name, const json::value& actual) {
+  std::string text;
+  Pretty(actual, text);
+  text += "\n";
+  const std::string path = kGolden + name;
+  if (std::getenv("LEDGER_UPDATE_GOLDEN")) {
+    std::ofstream(path, std::ios::binary) << text;
+    return;
+  }
+  std::ifstream in(path, std::ios::binary);
+  ASSERT_TRUE(in.good()) << path << " is missing; run with LEDGER_UPDATE_GOLDEN=1";
+  std::stringstream expected;
+  expected << in.rdbuf();
+  EXPECT_TRUE(expected.str() == text) << name << " differs from the golden output; to see how: "
+                                       << "LEDGER_UPDATE_GOLDEN=1 and git diff " << path;
+}
+
+class GoldenLog : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ledger::Options options;
+    options.clock = &clock_;
+    options.durability = ledger::Durability::kBulk;
+    auto log = ledger::EventLog::Open(dir_.Sub("ledger"), options);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    log_ = std::move(log).value();
+    replay_ = testing_util::ReplayExport(kGolden + "log.jsonl", *log_, clock_);
+    ASSERT_TRUE(replay_.status.ok()) << replay_.status.ToString();
+    ASSERT_TRUE(log_->Sync().ok());
+    policies_ = std::make_unique<domain::PolicyStore>(log_.get());
+    ASSERT_TRUE(policies_->Load().ok());
+    store_ = std::make_unique<ledger::ProjectionStore>(log_.get());
+    runner_ = std::make_unique<ProjectionRunner>(log_.get(), policies_.get(), store_.get(),
+                                                 RunnerOptions{dir_.Sub("snapshot")});
+    std::string how;
+    ASSERT_TRUE(runner_->Open(&how).ok());
+  }
+
+  PolicyLookup Lookup() {
+    return [this](uint32_t v) { return policies_->ForVersion(v); };
+  }
+  const domain::Policy& Current() { return *policies_->current(); }
+  api::ViewContext View() { return {std::chrono::minutes(480), &kAuditor}; }
+  api::Evaluation At(ledger::Time t) { return {t, std::nullopt, 1, false}; }
+
+  testing_util::TempDir dir_;
+  ledger::ManualClock clock_{ledger::FromMicros(0)};
+  std::unique_ptr<ledger::EventLog> log_;
+  testing_util::ReplayResult replay_;
+  std::unique_ptr<domain::PolicyStore> policies_;
+  std::unique_ptr<ledger::ProjectionStore> store_;
+  std::unique_ptr<ProjectionRunner> runner_;
+};
+
+TEST_F(GoldenLog, ReplaysToTheSameChainHashForHash) {
+  EXPECT_EQ(replay_.events, 632u);
+  ledger::Head head = log_->GetHead();
+  EXPECT_EQ(head.position, replay_.events);
+  EXPECT_EQ(ledger::ToHex(head.hash), replay_.last_hash);
+  EXPECT_EQ(ledger::ToHex(head.hash), replay_.head_hash);
+  auto verified = log_->Verify();
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->ok) << verified->problem;
+}
+
+TEST_F(GoldenLog, EveryTicketStateIsAsRecorded) {
+  json::object tickets;
+  runner_->Read([&](const LedgerProjection& p) {
+    for (const auto& [id, tracked] : p.complaints()) {
+      Derived d = Derive(tracked, Lookup(), Current(), kNow);
+      const domain::Policy& own = OwnPolicy(tracked.state, Lookup(), Current());
+      tickets[id] = api::TicketToJson(tracked, d, own, At(kNow), View());
+    }
+    return 0;
+  });
+  EXPECT_EQ(tickets.size(), 40u);
+  ExpectGolden("tickets.json", tickets);
+}
+
+TEST_F(GoldenLog, TimelinesReplayAsRecorded) {
+  // A reopening, a correction, waivers, a pause, a second complaint.
+  std::set<std::string> chosen;
+  runner_->Read([&](const LedgerProjection& p) {
+    for (const auto& [id, tracked] : p.complaints()) {
+      const domain::ComplaintState& s = tracked.state;
+      if (s.cycles.size() > 1 || !s.pauses.empty() || !s.links.empty() ||
+          !tracked.event_findings.empty())
+        chosen.insert(id);
+    }
+    return 0;
+  });
+  ASSERT_GE(chosen.size(), 4u);
+  json::object timelines;
+  for (const std::string& id : chosen) {
+    auto events = log_->ReadStreamForward(id, 1, 10000);
+    ASSERT_TRUE(events.ok());
+    auto timeline = BuildTimeline(id, *events, Lookup(), Current(), kNow);
+    ASSERT_TRUE(timeline.ok()) << timeline.status().ToString();
+    timelines[id] = api::TimelineToJson(id, *timeline, At(kNow), View());
+  }
+  ExpectGolden("timelines.json", timelines);
+}
+
+TEST_F(GoldenLog, EveryReportOfEveryMonthIsAsRecorded) {
+  json::object fines, rewards, metrics, responsibility;
+  json::value findings;
+  runner_->Read([&](const LedgerProjection& p) {
+    Scope scope{p, Lookup(), Current(), kNow};
+    for (const char* m : {"2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"}) {
+      Period month = *ParsePeriod(m, std::chrono::minutes(480));
+      fines[m] = api::FinesToJson(FinesQuery(scope, month, "", ""), At(kNow), View());
+      rewards[m] = api::RewardsToJson(m, RewardsQuery(scope, month));
+      metrics[m] = api::MetricsToJson(MetricsQuery(scope, month, ""), At(kNow), View());
+      json::array records;
+      for (const ResponsibilityRecord& r : ResponsibilityQuery(scope, "", "", month))
+        records.push_back(api::ResponsibilityToJson(r, View()));
+      responsibility[m] = std::move(records);
+    }
+    metrics["2026"] = api::MetricsToJson(
+        MetricsQuery(scope, *ParsePeriod("2026", std::chrono::minutes(480)), ""), At(kNow), View());
+    findings = api::FindingsToJson(FindingsQuery(scope, {}, {}), View());
+    return 0;
+  });
+  ExpectGolden("fines.json", fines);
+  ExpectGolden("rewards.json", rewards);
+  ExpectGolden("metrics.json", metrics);
+  ExpectGolden("responsibility.json", responsibility);
+  ExpectGolden("findings.json", findings);
+}
+
+TEST_F(GoldenLog, TheKeptProjectionEqualsAFreshFoldAndItsSnapshot) {
+  auto check = runner_->Check();
+  ASSERT_TRUE(check.ok());
+  EXPECT_TRUE(check->ok) << check->detail;
+  auto fresh = runner_->FoldAt({});
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ(fresh->Digest(), runner_->Read([](const LedgerProjection& p) { return p.Digest(); }));
+  ASSERT_TRUE(runner_->WriteSnapshot().ok());
+  ProjectionRunner again(log_.get(), policies_.get(), store_.get(), RunnerOptions{dir_.Sub("snapshot")});
+  std::string how;
+  ASSERT_TRUE(again.Open(&how).ok());
+  EXPECT_NE(how.find("snapshot"), std::string::npos) << how;
+  EXPECT_EQ(again.digest(), runner_->digest());
+}
+
+}  // namespace
+}  // namespace projections
