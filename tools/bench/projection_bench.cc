@@ -1,0 +1,215 @@
+// projection_bench: the projections over a big generated ledger (docs/performance.md,
+// "Projections"). Two steps, so that the second's peak memory is the projections' alone:
+//
+//   projection_bench generate --data DIR --complaints 1000000   # the demo generator, real rules
+//   projection_bench measure --data DIR [--out FILE]            # what the issue asks, one table
+//
+// `measure` opens the ledger read-only and reports, on one thread:
+//   - a full rebuild of every projection (fold of the whole log), events/s, against the plain scan
+//     of the same log in the same run (EventLog::ForEach doing nothing: the floor);
+//   - the as-of state of one complaint (read its stream, fold it, derive clocks and fines at a
+//     random business time in its life), latency p50/p99 over many random complaints;
+//   - a month's fine tally with its line items (FinesQuery), median of several runs;
+//   - the process's peak resident memory after all of it (getrusage), and the resident memory
+//     before the rebuild, so the difference is the projections' own.
+#include <sys/resource.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <random>
+
+#include "ledger/domain/policy_store.h"
+#include "ledger/event_log.h"
+#include "projections/ledger_projection.h"
+#include "projections/queries.h"
+#include "projections/tracked.h"
+#include "tools/demo/demo_ledger.h"
+
+namespace bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace domain = ledger::domain;
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+double PeakRssMiB() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return double(u.ru_maxrss) / 1024.0;
+}
+
+double CurrentRssMiB() {
+  std::ifstream statm("/proc/self/statm");
+  long pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return double(resident) * double(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
+}
+
+void Fail(const std::string& what) {
+  std::fprintf(stderr, "projection_bench: %s\n", what.c_str());
+  std::exit(1);
+}
+
+int Generate(const std::string& dir, int64_t complaints, uint64_t seed) {
+  demo::GeneratorOptions options;
+  options.complaints = complaints;
+  options.seed = seed;
+  auto start = Clock::now();
+  options.progress = [start](int64_t done, int64_t total) {
+    if (done % 50000 == 0 || done == total)
+      std::fprintf(stderr, "  %lld / %lld complaints, %.0f s\n", (long long)done, (long long)total,
+                   Seconds(start));
+  };
+  auto ledger = demo::DemoLedger::Create(dir, options);
+  if (!ledger.ok()) Fail(ledger.status().ToString());
+  auto stats = (*ledger)->Generate();
+  if (!stats.ok()) Fail(stats.status().ToString());
+  std::printf("generated %lld complaints, %llu events in %.1f s\n", (long long)stats->complaints,
+              (unsigned long long)stats->events, Seconds(start));
+  return (*ledger)->log().Close().ok() ? 0 : 1;
+}
+
+struct Percentiles {
+  double p50 = 0, p99 = 0, max = 0;
+};
+Percentiles Of(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  auto at = [&](double q) { return v[std::min(v.size() - 1, size_t(q * double(v.size())))]; };
+  return {at(0.50), at(0.99), v.back()};
+}
+
+int Measure(const std::string& dir, const std::string& out_path, int samples) {
+  ledger::Options options;
+  options.read_only = true;
+  options.create_if_missing = false;
+  auto log = ledger::EventLog::Open(dir, options);
+  if (!log.ok()) Fail(log.status().ToString());
+  domain::PolicyStore policies(log->get());
+  if (!policies.Load().ok()) Fail("cannot load the policies");
+  projections::PolicyLookup lookup = [&](uint32_t v) { return policies.ForVersion(v); };
+  const domain::Policy& current = *policies.current();
+  const uint64_t head = (*log)->GetHead().position;
+  const ledger::Time now = demo::DefaultDemoEnd();
+  std::string report;
+  auto line = [&](const std::string& s) {
+    std::printf("%s\n", s.c_str());
+    std::fflush(stdout);
+    report += s + "\n";
+  };
+  char buf[512];
+
+  // 1. The floor: scan the log, decode each event, do nothing.
+  auto t0 = Clock::now();
+  uint64_t scanned = 0;
+  if (!(*log)->ForEach(1, head, [&](const ledger::RecordedEvent& e) {
+        scanned += e.position() != 0;
+        return ledger::Status::Ok();
+      }).ok())
+    Fail("scan failed");
+  const double scan_s = Seconds(t0);
+  const double rss_before = CurrentRssMiB();
+
+  // 2. Full rebuild: fold every event into the ledger projection.
+  t0 = Clock::now();
+  projections::LedgerProjection p;
+  if (!(*log)->ForEach(1, head, [&](const ledger::RecordedEvent& e) {
+        return p.Apply(e, lookup, current);
+      }).ok())
+    Fail("rebuild failed");
+  (void)p.TakeTouched();
+  const double rebuild_s = Seconds(t0);
+  const double rss_after_rebuild = CurrentRssMiB();
+  std::snprintf(buf, sizeof buf, "| ledger | %llu events, %zu complaints |", (unsigned long long)head,
+                p.complaints().size());
+  line(buf);
+  std::snprintf(buf, sizeof buf,
+                "| full rebuild of all projections, one core | %.0f events/s (%.1f s) | scan alone: %.0f events/s (%.1f s); rebuild / scan = %.2fx |",
+                double(head) / rebuild_s, rebuild_s, double(scanned) / scan_s, scan_s,
+                (double(head) / rebuild_s) / (double(scanned) / scan_s));
+  line(buf);
+
+  // 3. The as-of state of one complaint at a random business time of its life.
+  std::vector<const std::string*> ids;
+  for (const auto& [id, t] : p.complaints())
+    if (id.rfind("CMP-", 0) == 0) ids.push_back(&id);
+  std::mt19937_64 rng(7);
+  std::vector<double> latencies;
+  for (int i = 0; i < samples; ++i) {
+    const std::string& id = *ids[rng() % ids.size()];
+    const domain::ComplaintState& s = p.Find(id)->state;
+    ledger::Time from = s.intake.at, to = std::max(s.last_recorded_at, from + std::chrono::hours(1));
+    ledger::Time as_of = from + ledger::Duration(int64_t(rng() % uint64_t((to - from).count())));
+    auto q0 = Clock::now();
+    auto events = (*log)->ReadStreamForward(id, 1, 100000);
+    if (!events.ok()) Fail("read failed");
+    auto tracked = projections::FoldTracked(id, *events, lookup, current, {as_of, std::nullopt});
+    if (!tracked.ok()) Fail("fold failed");
+    projections::Derived d = projections::Derive(*tracked, lookup, current, as_of);
+    latencies.push_back(Seconds(q0) * 1e3);
+    if (d.clocks.empty()) Fail("no clocks");
+  }
+  Percentiles asof = Of(latencies);
+  std::snprintf(buf, sizeof buf, "| as-of state of one complaint (%d random) | p50 %.3f ms, p99 %.3f ms, max %.3f ms | |",
+                samples, asof.p50, asof.p99, asof.max);
+  line(buf);
+
+  // 4. A month's fine tally with its line items, evaluated at the demo's "now".
+  projections::Scope scope{p, lookup, current, now};
+  for (const char* month : {"2026-09", "2026-11"}) {
+    projections::Period m = *projections::ParsePeriod(month, current.calendar.utc_offset);
+    std::vector<double> runs;
+    size_t lines = 0;
+    for (int i = 0; i < 5; ++i) {
+      auto q0 = Clock::now();
+      projections::FinesReport r = projections::FinesQuery(scope, m, "", "");
+      runs.push_back(Seconds(q0) * 1e3);
+      lines = r.lines.size();
+    }
+    std::sort(runs.begin(), runs.end());
+    std::snprintf(buf, sizeof buf, "| fine tally of %s with line items | %.1f ms median of 5 (%zu lines) | |",
+                  month, runs[2], lines);
+    line(buf);
+  }
+
+  std::snprintf(buf, sizeof buf,
+                "| memory | peak RSS %.0f MiB; RSS before the rebuild %.0f MiB, after %.0f MiB (projections ~%.0f MiB) | |",
+                PeakRssMiB(), rss_before, rss_after_rebuild, rss_after_rebuild - rss_before);
+  line(buf);
+  if (!out_path.empty()) std::ofstream(out_path) << report;
+  return 0;
+}
+
+}  // namespace
+}  // namespace bench
+
+int main(int argc, char** argv) {
+  CLI::App app{"projection_bench: the projections over a big generated ledger"};
+  app.require_subcommand(1);
+  std::string dir;
+  int64_t complaints = 1000000;
+  uint64_t seed = 1;
+  std::string out;
+  int samples = 2000;
+  auto* gen = app.add_subcommand("generate", "generate a demo ledger of --complaints complaints");
+  gen->add_option("--data", dir, "the ledger directory (must not hold one)")->required();
+  gen->add_option("--complaints", complaints, "complaints to generate")->capture_default_str();
+  gen->add_option("--seed", seed, "the demo seed")->capture_default_str();
+  auto* measure = app.add_subcommand("measure", "measure rebuild, as-of reads, fine tallies, memory");
+  measure->add_option("--data", dir, "the ledger directory")->required();
+  measure->add_option("--out", out, "also write the table rows here");
+  measure->add_option("--samples", samples, "as-of reads to time")->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (gen->parsed()) return bench::Generate(dir, complaints, seed);
+    return bench::Measure(dir, out, samples);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "projection_bench: %s\n", e.what());
+    return 70;
+  }
+}
