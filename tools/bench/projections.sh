@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The projection benchmark (docs/performance.md, "Projections"). Run as root on Debian 12 from a
+# fresh clone:
+#
+#   tools/bench/projections.sh
+#
+# It installs what is missing (tools/setup.sh), builds projection_bench (Release) into
+# build-bench/, generates a demo ledger of $LEDGER_BENCH_COMPLAINTS complaints (default 1,000,000:
+# about 13 million events and 5 GB of disk, through the real write path) in
+# $LEDGER_BENCH_LEDGER (default build-bench/ledger-<N>; kept, so a second run measures at once),
+# then measures in a separate process: a full rebuild against a plain scan, the as-of state of one
+# complaint, a month's fine tally, and peak memory. Results: stdout and
+# $LEDGER_BENCH_OUT/projections-results.md (default build-bench/bench-results).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+build="${LEDGER_BENCH_BUILD:-$root/build-bench}"
+out="${LEDGER_BENCH_OUT:-$build/bench-results}"
+complaints="${LEDGER_BENCH_COMPLAINTS:-1000000}"
+ledger="${LEDGER_BENCH_LEDGER:-$build/ledger-$complaints}"
+
+"$root/tools/setup.sh"
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DLEDGER_BUILD_TESTS=OFF >/dev/null
+cmake --build "$build" -j "${LEDGER_JOBS:-2}" --target projection_bench
+bench="$build/tools/bench/projection_bench"
+mkdir -p "$out"
+
+if [ ! -e "$ledger/CURRENT" ]; then
+  echo "projections.sh: generating $complaints complaints into $ledger"
+  /usr/bin/time -v "$bench" generate --data "$ledger" --complaints "$complaints" 2> >(grep -E 'complaints|Elapsed|Maximum resident' >&2)
+fi
+{
+  echo "# projection_bench, $(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), ledger $(du -sh "$ledger" | cut -f1)"
+  echo
+  echo "| measure | result | baseline in the same run |"
+  echo "|---|---|---|"
+  "$bench" measure --data "$ledger"
+} | tee "$out/projections-results.md"
