@@ -1,6 +1,7 @@
 #include "api/command_service.h"
 
 #include <cstdio>
+#include <utility>
 
 #include "ledger/domain/decide.h"
 #include "ledger/domain/event_view.h"
@@ -55,25 +56,44 @@ Status CommandService::CatchUpLocked() {
 
 Result<domain::ComplaintState> CommandService::LoadState(const std::string& id,
                                                           const domain::FoldOptions& options) {
-  const bool cacheable = cache_max_ > 0 && !options.as_of && !options.known_at;
-  if (cacheable) {
-    uint64_t version = 0;  // the stream's version in the log, as of the head now
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      LEDGER_RETURN_IF_ERROR(CatchUpLocked());
-      auto v = stream_versions_.find(id);
-      if (v != stream_versions_.end()) version = v->second;
-    }
-    std::lock_guard<std::mutex> lock(cache_mu_);
-    auto it = cache_.find(id);
-    if (it != cache_.end() && it->second.version == version && version > 0) return it->second;
-  }
+  if (cache_max_ == 0 || options.as_of || options.known_at) return ReadState(id, options);
+  domain::ComplaintState state;
+  LEDGER_RETURN_IF_ERROR(LoadForDecision(id, &state));
+  Remember(state, {});  // a copy stays cached
+  return state;
+}
+
+Result<domain::ComplaintState> CommandService::ReadState(const std::string& id,
+                                                          const domain::FoldOptions& options) {
   LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::RecordedEvent> events,
                           log_->ReadStreamForward(id, 1, kMaxStreamEvents));
   if (events.empty()) return Status::NotFound("complaint '" + id + "' does not exist");
-  LEDGER_ASSIGN_OR_RETURN(domain::ComplaintState state, domain::Fold(id, events, options));
-  if (cacheable) Remember(state, {});
-  return state;
+  return domain::Fold(id, events, options);
+}
+
+Status CommandService::LoadForDecision(const std::string& id, domain::ComplaintState* state) {
+  LEDGER_ASSIGN_OR_RETURN(bool cached, TakeCached(id, state));
+  if (cached) return Status::Ok();
+  LEDGER_ASSIGN_OR_RETURN(*state, ReadState(id, {}));
+  return Status::Ok();
+}
+
+Result<bool> CommandService::TakeCached(const std::string& id, domain::ComplaintState* state) {
+  if (cache_max_ == 0) return false;
+  uint64_t version = 0;  // the stream's version in the log, as of the head now
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    LEDGER_RETURN_IF_ERROR(CatchUpLocked());
+    auto v = stream_versions_.find(id);
+    if (v != stream_versions_.end()) version = v->second;
+  }
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  auto it = cache_.find(id);
+  if (it == cache_.end() || version == 0 || it->second.state.version != version) return false;
+  // The entry stays, empty (version 0: never current) until Remember fills it again.
+  *state = std::exchange(it->second.state, {});
+  cache_use_.splice(cache_use_.end(), cache_use_, it->second.use);
+  return true;
 }
 
 void CommandService::EnableStateCache(size_t max_entries) { cache_max_ = max_entries; }
@@ -87,11 +107,17 @@ void CommandService::Remember(domain::ComplaintState state,
     domain::Evolve(state, *view);
   }
   std::lock_guard<std::mutex> lock(cache_mu_);
-  auto [it, added] = cache_.insert_or_assign(state.id, std::move(state));
-  if (added) cache_order_.push_back(it->first);
-  while (cache_.size() > cache_max_ && !cache_order_.empty()) {
-    cache_.erase(cache_order_.front());
-    cache_order_.pop_front();
+  auto it = cache_.find(state.id);
+  if (it != cache_.end()) {
+    it->second.state = std::move(state);
+    cache_use_.splice(cache_use_.end(), cache_use_, it->second.use);
+  } else {
+    cache_use_.push_back(state.id);
+    cache_.emplace(cache_use_.back(), CachedState{std::move(state), std::prev(cache_use_.end())});
+  }
+  while (cache_.size() > cache_max_) {
+    cache_.erase(cache_use_.front());
+    cache_use_.pop_front();
   }
 }
 
@@ -241,25 +267,29 @@ Result<ActionOutcome> CommandService::ExecuteOnStream(const domain::Action& acti
   for (int attempt = 0;; ++attempt) {
     domain::ComplaintState state;
     state.id = id;
-    if (action.type != "rate_department") {
-      Result<domain::ComplaintState> loaded = LoadState(id);
-      if (!loaded.ok()) return loaded.status();
-      state = std::move(loaded).value();
-    }
+    const bool complaint = action.type != "rate_department";
+    if (complaint) LEDGER_RETURN_IF_ERROR(LoadForDecision(id, &state));
+    // The state goes back to the cache (Remember) on every way out but a retry.
+    auto give_back = [&](Status status) {
+      if (complaint) Remember(std::move(state), {});
+      return status;
+    };
     uint64_t current = state.version;
-    if (action.type == "rate_department") {
+    if (!complaint) {
       LEDGER_ASSIGN_OR_RETURN(current, log_->StreamVersion(id));
     }
     if (action.expected_version && !action.expected_version->Matches(current))
-      return Status::Aborted("version conflict on complaint '" + id + "': expected " +
-                             action.expected_version->ToString() + ", actual version " +
-                             std::to_string(current));
+      return give_back(Status::Aborted("version conflict on complaint '" + id + "': expected " +
+                                       action.expected_version->ToString() + ", actual version " +
+                                       std::to_string(current)));
     std::shared_ptr<const domain::Policy> policy = policies_->current();
     std::shared_ptr<const domain::Policy> own = policies_->Get(state.policy_version);
     domain::DecideInput input{&state, policy.get(), policies_->current_version(),
                               own ? own.get() : policy.get(), actor, clock_->Now(),
                               Facts(action, id), imported};
-    LEDGER_ASSIGN_OR_RETURN(domain::Decision decision, domain::Decide(action, input));
+    Result<domain::Decision> decided = domain::Decide(action, input);
+    if (!decided.ok()) return give_back(decided.status());
+    domain::Decision decision = std::move(decided).value();
     ledger::AppendRequest request;
     request.stream = id;
     request.expected = current == 0 ? ledger::ExpectedVersion::NoStream()
@@ -268,15 +298,18 @@ Result<ActionOutcome> CommandService::ExecuteOnStream(const domain::Action& acti
     request.events = domain::ToNewEvents(decision, input.policy_version, imported);
     Result<ledger::AppendResult> appended = log_->Append(std::move(request));
     if (appended.ok()) {
-      if (appended->deduplicated) return FromIdempotencyKey(action.idempotency_key);
-      LEDGER_ASSIGN_OR_RETURN(ActionOutcome outcome, Appended(*appended));
-      if (action.type != "rate_department") Remember(std::move(state), outcome.events);
+      if (appended->deduplicated) {
+        (void)give_back(Status::Ok());
+        return FromIdempotencyKey(action.idempotency_key);
+      }
+      Result<ActionOutcome> outcome = Appended(*appended);
+      if (outcome.ok() && complaint) Remember(std::move(state), outcome->events);
       return outcome;
     }
     // Somebody else changed the complaint after we read it: decide again on the new state.
     bool retry = appended.status().code() == ledger::Code::kAborted && !action.expected_version &&
                  attempt + 1 < kMaxAttempts;
-    if (!retry) return appended.status();
+    if (!retry) return give_back(appended.status());
   }
 }
 
@@ -289,15 +322,21 @@ void CommandService::React(const domain::Action& action, const ActionOutcome& ou
     (void)CatchUpLocked();
     const projections::DirectoryEntry* self = directory_.Find(outcome.id);
     if (self == nullptr) return;
+    // A closed complaint is not escalated (DecideCrossEscalation): the directory knows which
+    // are closed, so those are not even loaded.
+    auto open = [this](const std::string& id) {
+      const projections::DirectoryEntry* d = directory_.Find(id);
+      return d == nullptr || !d->closed_at;
+    };
     if (action.type == "receive" && !self->target_key.empty()) {
       const std::vector<std::string>& same = directory_.ByTarget(self->target_key);
       for (const std::string& other : same)
-        if (other != outcome.id) by_target.emplace_back(other, int64_t(same.size()));
+        if (other != outcome.id && open(other)) by_target.emplace_back(other, int64_t(same.size()));
     }
     if (action.type == "link") {
       int64_t complainants = directory_.DistinctComplainants(outcome.id, "");
       for (const std::string& other : directory_.SameIssueGroup(outcome.id))
-        if (other != outcome.id) by_issue.emplace_back(other, complainants);
+        if (other != outcome.id && open(other)) by_issue.emplace_back(other, complainants);
     }
   }
   // Best effort after the fact: a failure here leaves the other complaint's rule level to the
@@ -309,19 +348,28 @@ void CommandService::React(const domain::Action& action, const ActionOutcome& ou
 Status CommandService::EscalateOther(const std::string& id, int64_t target_complaints,
                                      int64_t same_issue_complainants, const std::string& causation) {
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    LEDGER_ASSIGN_OR_RETURN(domain::ComplaintState state, LoadState(id));
+    domain::ComplaintState state;
+    LEDGER_RETURN_IF_ERROR(LoadForDecision(id, &state));
     std::shared_ptr<const domain::Policy> own = policies_->Get(state.policy_version);
     if (!own) own = policies_->current();
     domain::Decision d = domain::DecideCrossEscalation(state, *own, target_complaints,
                                                        same_issue_complainants, clock_->Now(),
                                                        causation);
-    if (d.events.empty()) return Status::Ok();
+    if (d.events.empty()) {
+      Remember(std::move(state), {});
+      return Status::Ok();
+    }
     ledger::AppendRequest request;
     request.stream = id;
     request.expected = ledger::ExpectedVersion::Exactly(state.version);
     request.events = domain::ToNewEvents(d, policies_->current_version(), false);
     Result<ledger::AppendResult> r = log_->Append(std::move(request));
-    if (r.ok() || r.status().code() != ledger::Code::kAborted) return r.status();
+    if (r.ok()) {
+      Result<ActionOutcome> outcome = Appended(*r);
+      if (outcome.ok()) Remember(std::move(state), outcome->events);
+      return Status::Ok();
+    }
+    if (r.status().code() != ledger::Code::kAborted) return r.status();
   }
   return Status::Aborted("could not escalate " + id + " after repeated concurrent changes");
 }

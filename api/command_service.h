@@ -13,11 +13,12 @@
 #pragma once
 
 #include <atomic>
-#include <deque>
 #include <functional>
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -66,7 +67,8 @@ class CommandService {
   // Optional: keeps up to `max_entries` folded complaint states in memory (0: off, the default),
   // so that an action need not re-read and re-fold its stream. A cached state is used only when
   // its version equals the stream's version in the log (never a stale state); the service
-  // updates it with the events it appends itself. LoadState with as_of/known_at bypasses it.
+  // updates it with the events it appends itself (escalations of other complaints included) and
+  // evicts the least recently used. LoadState with as_of/known_at bypasses it.
   // For bulk writers (ledgerctl demo); call before Start().
   void EnableStateCache(size_t max_entries);
 
@@ -84,7 +86,18 @@ class CommandService {
   ledger::Status CatchUpLocked();
   ledger::Result<std::string> AllocateId(ledger::Time at, const std::string& external_ref);
   void ReleaseRef(const std::string& external_ref);
-  // The state cache (EnableStateCache): remembers `state` after `events` were appended to it.
+  // Reads `id`'s stream and folds it (NotFound when there is none); no cache.
+  ledger::Result<ledger::domain::ComplaintState> ReadState(
+      const std::string& id, const ledger::domain::FoldOptions& options);
+  // Sets *state to the state of `id` to decide on: taken out of the state cache when it holds
+  // the current one (no copy; the caller gives it back with Remember), else read and folded
+  // from the log.
+  ledger::Status LoadForDecision(const std::string& id, ledger::domain::ComplaintState* state);
+  // Moves the cached state of `id` into *state and returns true if it is current (its version is
+  // the stream's in the log); false otherwise (and always without a cache).
+  ledger::Result<bool> TakeCached(const std::string& id, ledger::domain::ComplaintState* state);
+  // The state cache (EnableStateCache): remembers `state` after `events` were appended to it,
+  // as the most recently used entry.
   void Remember(ledger::domain::ComplaintState state,
                 const std::vector<ledger::RecordedEvent>& events);
   ledger::domain::CrossFacts Facts(const ledger::domain::Action& action, const std::string& id);
@@ -105,10 +118,16 @@ class CommandService {
   // The state cache (EnableStateCache). stream_versions_ (guarded by mu_) holds every stream's
   // version as of directory_.position(), kept by the catch-up: what a cached state must match.
   std::unordered_map<std::string, uint64_t> stream_versions_;
-  std::mutex cache_mu_;  // guards cache_ and cache_order_
+  // Entries are evicted least recently used first: an action takes its complaint's state out
+  // and puts it back, so complaints still being handled stay cached however long ago they came.
+  struct CachedState {
+    ledger::domain::ComplaintState state;
+    std::list<std::string>::iterator use;  // its place in cache_use_
+  };
+  std::mutex cache_mu_;  // guards cache_ and cache_use_
   std::atomic<size_t> cache_max_{0};
-  std::unordered_map<std::string, ledger::domain::ComplaintState> cache_;
-  std::deque<std::string> cache_order_;     // insertion order, for eviction
+  std::unordered_map<std::string, CachedState> cache_;
+  std::list<std::string> cache_use_;  // cached ids, least recently used first
 };
 
 }  // namespace api

@@ -8,11 +8,13 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
 #include <cstring>
 #include <filesystem>
+#include <optional>
 
 #include "ledger/clock.h"
 #include "ledger/record_format.h"
@@ -53,6 +55,30 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>
   return cf;
 }
 
+// Durability::kBulk on a writable log: appends skip the write-ahead log and are made durable by
+// flushing the memtables (Sync(), Close()).
+bool Bulk(const Options& options) {
+  return options.durability == Durability::kBulk && !options.read_only;
+}
+
+// For bulk mode's memtables: the part of a key that the next insertion near it shares, so that
+// RocksDB keeps a hint where the last one went (memtable_insert_with_hint_prefix_extractor) instead
+// of searching the skip list from the top. A stream index key is stream || 0x00 || BE64 version
+// and a stream's versions come in ascending order: the prefix is all but the version. The head
+// record is overwritten by every commit: with suffix 0 the prefix is the whole key.
+class InsertHintPrefix : public rocksdb::SliceTransform {
+ public:
+  explicit InsertHintPrefix(size_t suffix) : suffix_(suffix) {}
+  const char* Name() const override { return "ledger.InsertHintPrefix"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    return rocksdb::Slice(key.data(), key.size() - suffix_);
+  }
+  bool InDomain(const rocksdb::Slice& key) const override { return key.size() > suffix_; }
+
+ private:
+  const size_t suffix_;
+};
+
 bool Aligned(const void* p) { return reinterpret_cast<uintptr_t>(p) % sizeof(capnp::word) == 0; }
 
 }  // namespace
@@ -71,7 +97,10 @@ Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir, const O
   std::unique_ptr<EventLog> log(new EventLog(dir, options));
   LEDGER_RETURN_IF_ERROR(log->OpenDatabase());
   LEDGER_RETURN_IF_ERROR(log->LoadHead());
-  if (!options.read_only) log->committer_ = std::thread([p = log.get()] { p->CommitLoop(); });
+  // In bulk mode the commit thread starts with the first AppendAsync(): until then Append()
+  // commits in the caller's thread (see Append).
+  if (!options.read_only && options.durability == Durability::kSync)
+    log->committer_ = std::thread([p = log.get()] { p->CommitLoop(); });
   return log;
 }
 
@@ -90,15 +119,28 @@ Status EventLog::OpenDatabase() {
   db.keep_log_file_num = 3;
   db.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   db.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  // Bulk mode writes no write-ahead log (see CommitGroup); flushing every column family at once
+  // keeps what reaches the disk a consistent prefix of the log.
+  if (Bulk(options_)) db.atomic_flush = true;
   auto cache = rocksdb::NewLRUCache(options_.block_cache_bytes);
 
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, FamilyOptions(cache, true)},
       {kEventsFamily, FamilyOptions(cache, false)},
-      {kStreamsFamily, FamilyOptions(cache, false)},
+      // Bulk mode: a filter, for the point lookup that tells a new stream (CurrentVersion).
+      {kStreamsFamily, FamilyOptions(cache, Bulk(options_))},
       {kIdempotencyFamily, FamilyOptions(cache, true)},
       {kProjectionsFamily, FamilyOptions(cache, true)},
   };
+  if (Bulk(options_)) {
+    // One writer: insertion hints (which concurrent memtable writes would ignore) for the two
+    // families whose keys do not arrive in order.
+    db.allow_concurrent_memtable_write = false;
+    families[0].options.memtable_insert_with_hint_prefix_extractor =
+        std::make_shared<InsertHintPrefix>(0);
+    families[2].options.memtable_insert_with_hint_prefix_extractor =
+        std::make_shared<InsertHintPrefix>(8);
+  }
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s =
       options_.read_only ? rocksdb::DB::OpenForReadOnly(db, dir_, families, &handles_, &raw)
@@ -215,11 +257,31 @@ Status EventLog::damage() const { return damage_; }
 
 Status EventLog::Sync() {
   LEDGER_RETURN_IF_ERROR(Usable());
-  if (options_.read_only || options_.durability == Durability::kSync) return Status::Ok();
-  return FromRocks(db_->SyncWAL(), "syncing the log");
+  if (!Bulk(options_)) return Status::Ok();
+  // Bulk appends are only in the memtables: write them to table files (synced), all column
+  // families at once.
+  return FromRocks(db_->Flush(rocksdb::FlushOptions(), handles_), "syncing the log");
 }
 
 Result<AppendResult> EventLog::Append(AppendRequest request) {
+  // Bulk mode: nobody waits for a sync, so there is nothing for a group to share, and handing the
+  // append to the commit thread would only cost two thread switches. Until an AppendAsync() has
+  // started the commit thread, the caller commits its append itself, holding queue_mu_ (which
+  // orders it with every other append and with Close()). Commit listeners then run on the
+  // appending thread.
+  if (Bulk(options_)) {
+    std::unique_lock<std::mutex> lock(queue_mu_);
+    if (!closing_ && !committer_.joinable()) {
+      Status valid = ValidateAppend(request, options_);
+      if (!valid.ok()) return valid;
+      std::optional<Result<AppendResult>> result;
+      std::vector<Pending> group;
+      group.push_back(Pending{std::move(request),
+                              [&result](Result<AppendResult> r) { result.emplace(std::move(r)); }});
+      CommitGroup(group);
+      return std::move(*result);
+    }
+  }
   // The caller sleeps on an atomic in its own stack frame: one futex wake per append, no
   // allocation (a std::promise costs a shared state, a mutex and a condition variable).
   // `done` goes 0 -> 1 (result ready, wake the caller) -> 2 (the commit thread no longer touches
@@ -254,6 +316,7 @@ void EventLog::AppendAsync(AppendRequest request, AppendCallback done) {
       done(Status::Unavailable("the ledger is closed"));
       return;
     }
+    if (!committer_.joinable()) committer_ = std::thread([this] { CommitLoop(); });  // bulk mode
     queue_.push_back(Pending{std::move(request), std::move(done)});
   }
   queue_cv_.notify_one();
@@ -299,6 +362,7 @@ void EventLog::CommitGroup(std::vector<Pending>& group) {
     g.batch.Put(default_, kHeadKey, EncodeHead(head));
     rocksdb::WriteOptions wo;
     wo.sync = options_.durability == Durability::kSync;
+    wo.disableWAL = Bulk(options_);
     Status written = FromRocks(db_->Write(wo, &g.batch), "writing to the log");
     if (!written.ok()) {
       write_failure_ = written.Annotate("a write failed; reopen the ledger");
@@ -388,8 +452,7 @@ Result<AppendResult> EventLog::Prepare(const AppendRequest& request, GroupState&
 Status EventLog::AddEvent(const AppendRequest& request, const NewEvent& event, uint64_t version,
                           GroupState& g) {
   const uint64_t position = g.position + 1;
-  std::string stored;
-  Status built;
+  kj::Array<capnp::word> canonical;
   KJ_IF_MAYBE(e, kj::runCatchingExceptions([&]() {
     size_t payload_words = event.payload.size() / sizeof(capnp::word);
     capnp::MallocMessageBuilder message(payload_words + 64);
@@ -427,18 +490,23 @@ Status EventLog::AddEvent(const AppendRequest& request, const NewEvent& event, u
         capnp::Text::Reader(request.idempotency_key.data(), request.idempotency_key.size()));
     env.setImported(event.imported);
     env.setPrevHash(capnp::Data::Reader(g.prev.data(), g.prev.size()));
-    kj::Array<capnp::word> canonical = capnp::canonicalize(env.asReader());
-    auto bytes = canonical.asBytes();
-    stored.assign(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+    canonical = capnp::canonicalize(env.asReader());
   })) {
     return Status::Internal(std::string("building an envelope: ") + e->getDescription().cStr());
   }
-  Hash hash = Sha256(AsBytes(g.prev), stored);
-  stored.append(AsBytes(hash));
-  // canonicalize() made these bytes: no need to check them again to hand them to subscribers.
+  auto bytes = canonical.asBytes();
+  const Hash hash =
+      Sha256(AsBytes(g.prev), {reinterpret_cast<const char*>(bytes.begin()), bytes.size()});
+  // canonicalize() made these bytes: they need no check (nor copy) to go to subscribers.
   LEDGER_ASSIGN_OR_RETURN(RecordedEvent recorded,
-                          RecordedEvent::Decode(stored, RecordedEvent::Check::kTrusted));
-  g.batch.Put(events_, PositionKey(position), stored);
+                          RecordedEvent::FromCanonical(kj::mv(canonical), hash));
+  // Stored: the canonical bytes followed by the hash (docs/event-format.md), put in two parts.
+  const std::string key = PositionKey(position);
+  const std::string_view body = recorded.canonical_bytes();
+  const rocksdb::Slice key_part(key);
+  const rocksdb::Slice value_parts[2] = {rocksdb::Slice(body.data(), body.size()),
+                                         rocksdb::Slice(AsBytes(hash).data(), hash.size())};
+  g.batch.Put(events_, rocksdb::SliceParts(&key_part, 1), rocksdb::SliceParts(value_parts, 2));
   g.batch.Put(streams_, StreamKey(request.stream, version), PositionKey(position));
   g.events.push_back(std::move(recorded));
   g.position = position;
@@ -449,6 +517,13 @@ Status EventLog::AddEvent(const AppendRequest& request, const NewEvent& event, u
 Result<uint64_t> EventLog::CurrentVersion(const std::string& stream, const GroupState& g) {
   if (auto it = g.versions.find(stream); it != g.versions.end()) return it->second;
   if (auto it = version_cache_.find(stream); it != version_cache_.end()) return it->second;
+  // A stream this process has not written to is usually a new one (a receive). Every stream
+  // that exists has an index entry for version 1: one point lookup tells a new stream without
+  // building an iterator.
+  std::string first;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), streams_, StreamKey(stream, 1), &first);
+  if (s.IsNotFound()) return uint64_t{0};
+  LEDGER_RETURN_IF_ERROR(FromRocks(s, "reading a stream's version"));
   LEDGER_ASSIGN_OR_RETURN(uint64_t version, StreamVersion(stream));
   return version;
 }

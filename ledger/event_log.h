@@ -11,7 +11,9 @@
 // WriteBatch and syncs once ("group commit").
 //
 // Thread-safety: all methods may be called from any thread concurrently. Callbacks given to
-// AppendAsync() and AddCommitListener() run on the commit thread and must not block.
+// AppendAsync() and AddCommitListener() run on the thread that commits and must not block: the
+// commit thread, or — in Durability::kBulk before any AppendAsync() — the appending thread, which
+// then commits its own append (nobody waits for a sync, so there is nothing to share).
 #pragma once
 
 #include <array>

@@ -13,6 +13,7 @@ namespace ledger {
 
 struct RecordedEvent::Body {
   explicit Body(size_t words) : words(kj::heapArray<capnp::word>(words)) {}
+  explicit Body(kj::Array<capnp::word> canonical) : words(kj::mv(canonical)) {}
 
   kj::Array<capnp::word> words;  // the canonical bytes, word-aligned
   kj::ArrayPtr<const capnp::word> segment;
@@ -39,6 +40,17 @@ Result<RecordedEvent> RecordedEvent::Decode(std::string_view stored, Check check
   auto body = std::make_shared<Body>(body_bytes / sizeof(capnp::word));
   std::memcpy(body->words.begin(), stored.data(), body_bytes);
   std::memcpy(body->hash.data(), stored.data() + body_bytes, kHashBytes);
+  return Read(std::move(body), check);
+}
+
+Result<RecordedEvent> RecordedEvent::FromCanonical(kj::Array<capnp::word> canonical,
+                                                   const Hash& hash) {
+  auto body = std::make_shared<Body>(kj::mv(canonical));
+  body->hash = hash;
+  return Read(std::move(body), Check::kTrusted);
+}
+
+Result<RecordedEvent> RecordedEvent::Read(std::shared_ptr<Body> body, Check check) {
   body->segment = body->words.asPtr();
 
   bool canonical = true;

@@ -41,6 +41,10 @@ class RecordedEvent {
   // `stored` is a value of the events family: canonical envelope bytes followed by the hash.
   static Result<RecordedEvent> Decode(std::string_view stored, Check check = Check::kStructure);
 
+  // An event the log has just built: `canonical` as capnp::canonicalize() made it and its hash.
+  // Takes the words over without copying or checking them (as Check::kTrusted).
+  static Result<RecordedEvent> FromCanonical(kj::Array<capnp::word> canonical, const Hash& hash);
+
   bool valid() const { return body_ != nullptr; }
 
   uint64_t position() const { return envelope().getPosition(); }
@@ -77,6 +81,9 @@ class RecordedEvent {
 
  private:
   struct Body;
+  // Reads the envelope of `body` (its words and hash set), checking as much as `check` says.
+  static Result<RecordedEvent> Read(std::shared_ptr<Body> body, Check check);
+
   std::shared_ptr<const Body> body_;
 };
 

@@ -273,6 +273,13 @@ ClockResult Lapse(const Context& c, ClockResult r, bool on_invalid) {
   return r;
 }
 
+// What every clock but closure is before the intake.
+ClockResult BeforeIntake(ClockKind kind, const ClockFacts& facts) {
+  return IdleClock(kind, ClockState::kNotStarted,
+                   "the complaint was received after the evaluation time", Level::kGeneral,
+                   facts.policy_version);
+}
+
 }  // namespace
 
 std::vector<ClockResult> EvaluateClocks(const ClockFacts& facts, const Policy& policy, Time as_of,
@@ -281,9 +288,7 @@ std::vector<ClockResult> EvaluateClocks(const ClockFacts& facts, const Policy& p
   if (facts.intake.at > as_of) {
     for (ClockKind k : {ClockKind::kTransmission, ClockKind::kAssignment, ClockKind::kResponse,
                         ClockKind::kPlan, ClockKind::kStaffDecision})
-      out.push_back(IdleClock(k, ClockState::kNotStarted,
-                              "the complaint was received after the evaluation time",
-                              Level::kGeneral, facts.policy_version));
+      out.push_back(BeforeIntake(k, facts));
     return out;
   }
   Context c = MakeContext(facts, policy, as_of);
@@ -298,6 +303,37 @@ std::vector<ClockResult> EvaluateClocks(const ClockFacts& facts, const Policy& p
 
 std::vector<ClockResult> EvaluateClocks(const ClockFacts& facts, const Policy& policy, Time as_of) {
   return EvaluateClocks(facts, policy, as_of, PolicyForVersion());
+}
+
+// The same steps as EvaluateClocks() above, for one clock.
+std::optional<ClockResult> EvaluateClock(const ClockFacts& facts, const Policy& policy, Time as_of,
+                                         ClockKind kind, int cycle) {
+  if (facts.intake.at > as_of) {
+    if (kind == ClockKind::kClosure) return std::nullopt;
+    return BeforeIntake(kind, facts);
+  }
+  Context c = MakeContext(facts, policy, as_of);
+  switch (kind) {
+    case ClockKind::kTransmission:
+      return Lapse(c, Transmission(c), false);
+    case ClockKind::kAssignment:
+      return Lapse(c, Assignment(c), true);
+    case ClockKind::kResponse:
+      return Lapse(c, Response(c), false);
+    case ClockKind::kPlan:
+      return Lapse(c, Plan(c), true);
+    case ClockKind::kStaffDecision:
+      return Lapse(c, StaffDecision(c), false);
+    case ClockKind::kClosure: {
+      ClosureCycle intake{facts.intake, std::nullopt, facts.policy_version};
+      const size_t cycles = facts.cycles.empty() ? 1 : facts.cycles.size();
+      if (cycle < 0 || size_t(cycle) >= cycles) return std::nullopt;
+      const ClosureCycle& cy = facts.cycles.empty() ? intake : facts.cycles[size_t(cycle)];
+      if (cy.start.at > as_of) return std::nullopt;
+      return Closure(c, cycle, cy, PolicyForVersion());
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace ledger::domain

@@ -139,6 +139,12 @@ struct ClockResult {
 // closure clock per cycle.
 std::vector<ClockResult> EvaluateClocks(const ClockFacts& facts, const Policy& policy, Time as_of);
 
+// The one clock of `kind` (for kClosure: of closure cycle `cycle`) exactly as EvaluateClocks()
+// gives it, without working out the others; nullopt when EvaluateClocks() gives no such clock.
+// For callers that need one deadline (the demo generator's timing).
+std::optional<ClockResult> EvaluateClock(const ClockFacts& facts, const Policy& policy, Time as_of,
+                                         ClockKind kind, int cycle = 0);
+
 // The policy of a version, or nullptr when the version is unknown.
 using PolicyForVersion = std::function<const Policy*(uint32_t version)>;
 

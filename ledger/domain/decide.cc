@@ -2,6 +2,7 @@
 #include "ledger/domain/decide.h"
 
 #include <map>
+#include <optional>
 
 #include "ledger/capnp_util.h"
 #include "ledger/domain/decide_internal.h"
@@ -51,6 +52,35 @@ bool AllowedWhenClosed(std::string_view type) {
   return type == "reopen" || type == "record_callback" || type == "record_fine" ||
          type == "waive_fine" || type == "correct" || type == "attach_evidence" ||
          type == "link" || type == "add_flag";
+}
+
+// Whether evolving an event of this kind can change what EvaluateRules() reads (headcount, flags,
+// claimed compensation, the cross-complaint counts, links, the cycles' resolutions and closings,
+// pauses, the intake) or the levels. The handling records listed cannot (evolve.cc); every other
+// kind, including any added later, is assumed to.
+bool MayMoveRuleLevel(schema::DomainEvent::Which which) {
+  using W = schema::DomainEvent::Which;
+  switch (which) {
+    case W::TRANSMITTED:
+    case W::VALIDITY_ASSESSED:
+    case W::CLASSIFIED:
+    case W::RESPONSIBILITY_ASSIGNED:
+    case W::CUSTOMER_RESPONDED:
+    case W::PLAN_PROPOSED:
+    case W::PLAN_REVIEWED:
+    case W::PROGRESS_RECORDED:
+    case W::RESOLUTION_CONFIRMED:
+    case W::EXTENSION_REQUESTED:
+    case W::EXTENSION_DECIDED:
+    case W::STAFF_DECISION_RECORDED:
+    case W::CALLBACK_RECORDED:
+    case W::FINE_RECORDED:
+    case W::FINE_WAIVED:
+    case W::EVIDENCE_ATTACHED:
+      return false;
+    default:
+      return true;
+  }
 }
 
 // Roles that act for a department holding the complaint.
@@ -111,7 +141,15 @@ Result<Decision> Decide(const Action& action, const DecideInput& input) {
 // When the decided facts raise the rule level above the level in force, the ledger escalates,
 // unless customer service deliberately set the current level with at least this rule level known.
 void Call::Escalate() {
-  ComplaintState next = Preview(state, decision_, input.policy_version, input.now);
+  // The facts after the decided events. When none of them can move the rule level, the state as
+  // it is gives the same rule match and levels: no need to copy it for a preview.
+  std::optional<ComplaintState> preview;
+  for (const PendingEvent& p : decision_.events) {
+    if (!MayMoveRuleLevel(p.event().which())) continue;
+    preview = Preview(state, decision_, input.policy_version, input.now);
+    break;
+  }
+  const ComplaintState& next = preview ? *preview : state;
   RuleMatch after = EvaluateRules(next, rules, at);
   const LevelRecord& last = next.levels.back();
   bool deliberate = last.manual && last.rule_level >= after.level;

@@ -4,8 +4,9 @@ namespace demo {
 
 using ledger::Status;
 
-// Complaints whose folded state the command service keeps: more than are open at once in a demo.
-constexpr size_t kStateCacheEntries = 16384;
+// Complaints whose folded state the command service keeps (least recently used evicted): more
+// than a demo handles within a few months, so that nearly every action finds its state.
+constexpr size_t kStateCacheEntries = 65536;
 
 ledger::Result<bool> HoldsLedger(const std::string& dir) {
   ledger::Options options;

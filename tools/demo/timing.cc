@@ -97,13 +97,11 @@ Time Resolution(Sim& sim, const World& w) {
 
 std::optional<Time> DueOf(const Sim& sim, const ledger::domain::Policy& policy, ClockKind kind,
                           Time at) {
-  using ledger::domain::ClockResult;
-  std::vector<ClockResult> clocks =
-      ledger::domain::EvaluateClocks(ledger::domain::ClockFactsOf(sim.state, policy), policy, at);
-  const int cycle = int(sim.state.cycles.size()) - 1;
-  for (const ClockResult& c : clocks)
-    if (c.kind == kind && (kind != ClockKind::kClosure || c.cycle == cycle)) return c.due;
-  return std::nullopt;
+  // Only the clock asked for: the generator asks for a deadline before nearly every step.
+  const int cycle = kind == ClockKind::kClosure ? int(sim.state.cycles.size()) - 1 : 0;
+  std::optional<ledger::domain::ClockResult> clock = ledger::domain::EvaluateClock(
+      ledger::domain::ClockFactsOf(sim.state, policy), policy, at, kind, cycle);
+  return clock ? clock->due : std::nullopt;
 }
 
 std::optional<Time> NextTime(Sim& sim, const World& w) {

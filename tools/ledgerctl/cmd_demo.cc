@@ -58,6 +58,7 @@ std::string ProjectionSummary(const projections::Scope& scope, ledger::Time star
   const std::string as_of = ledger::FormatRfc3339(scope.now, tz);
   std::map<std::string, projections::Tally> by_department;
   domain::Money total = 0, waived = 0;
+  int lines = 0;
   std::vector<std::string> months = MonthsBetween(start, scope.now, tz);
   for (const std::string& m : months) {
     projections::FinesReport r =
@@ -70,17 +71,16 @@ std::string ProjectionSummary(const projections::Scope& scope, ledger::Time star
     }
     total += r.total;
     waived += r.waived;
+    lines += int(r.lines.size());
   }
   std::string out = "\nfines by department, " + months.front() + " to " + months.back() +
                     " (as of " + as_of + "):\n";
   Table t({"DEPARTMENT", "LINES", "TOTAL", "WAIVED"}, {1, 2, 3});
-  int lines = 0;
-  for (const auto& [dept, tally] : by_department) {
+  for (const auto& [dept, tally] : by_department)
     t.Add({dept, std::to_string(tally.lines), domain::FormatMoney(tally.total),
            domain::FormatMoney(tally.waived)});
-    lines += tally.lines;
-  }
-  t.Total({"total", std::to_string(lines), domain::FormatMoney(total), domain::FormatMoney(waived)});
+  // A line charged to several departments counts for each; the last row counts it once.
+  t.Total({"all lines", std::to_string(lines), domain::FormatMoney(total), domain::FormatMoney(waived)});
   out += t.Render();
 
   const std::string year = months.back().substr(0, 4);

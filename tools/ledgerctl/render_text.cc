@@ -224,19 +224,20 @@ std::string TimelineText(const json::object& doc) {
 std::string FinesText(const json::object& doc) {
   std::string out = "fines for " + S(doc, "month") + "\n\n";
   const std::string waived = S(doc, "waived");
-  auto tallies = [&waived](const json::array& rows, const char* name, const std::string& total) {
+  // Each row tallies the lines charged to that department or person; a line charged to several
+  // counts for each, so the last row is the report's own: every line once.
+  const std::string all = std::to_string(A(doc, "lines").size());
+  auto tallies = [&](const json::array& rows, const char* name) {
     Table t({name, "LINES", "TOTAL", "WAIVED"}, {1, 2, 3});
-    int64_t lines = 0;
     for (const json::value& v : rows) {
       const json::object& r = O(v);
       t.Add({S(r, "name"), S(r, "lines"), S(r, "total"), S(r, "waived")});
-      lines += r.at("lines").to_number<int64_t>();
     }
-    t.Total({"total", std::to_string(lines), total, waived});
+    t.Total({"all lines", all, S(doc, "total"), waived});
     return t.Render();
   };
-  out += tallies(A(doc, "by_department"), "DEPARTMENT", S(doc, "total")) + "\n";
-  out += tallies(A(doc, "by_person"), "PERSON", S(doc, "total")) + "\n";
+  out += tallies(A(doc, "by_department"), "DEPARTMENT") + "\n";
+  out += tallies(A(doc, "by_person"), "PERSON") + "\n";
   out += FineLinesTable(A(doc, "lines"), true);
   out += "total " + S(doc, "total") + ", waived " + S(doc, "waived") + "\n";
   return out;
