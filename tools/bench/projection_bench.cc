@@ -95,6 +95,7 @@ int Measure(const std::string& dir, const std::string& out_path, int samples) {
   projections::PolicyLookup lookup = [&](uint32_t v) { return policies.ForVersion(v); };
   const domain::Policy& current = *policies.current();
   const uint64_t head = (*log)->GetHead().position;
+  if (head == 0) Fail("the ledger in " + dir + " is empty: generate it first");
   const ledger::Time now = demo::DefaultDemoEnd();
   std::string report;
   auto line = [&](const std::string& s) {
@@ -192,7 +193,7 @@ int main(int argc, char** argv) {
   CLI::App app{"projection_bench: the projections over a big generated ledger"};
   app.require_subcommand(1);
   std::string dir;
-  int64_t complaints = 1000000;
+  int64_t complaints = 999999;
   uint64_t seed = 1;
   std::string out;
   int samples = 2000;

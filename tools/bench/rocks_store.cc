@@ -34,8 +34,9 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;
   cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  // As the ledger's families (ledger/event_log.cc): LZ4 at every level.
   cf.compression = rocksdb::kLZ4Compression;
-  cf.bottommost_compression = rocksdb::kZSTD;
+  cf.bottommost_compression = rocksdb::kLZ4Compression;
   return cf;
 }
 
