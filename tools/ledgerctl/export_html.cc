@@ -3,6 +3,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "tools/ledgerctl/json_read.h"
 #include "tools/ledgerctl/render_text.h"
 
 namespace tools {
@@ -22,28 +23,15 @@ dl{display:grid;grid-template-columns:12em 1fr;gap:.2em 1em}dt{color:#556}dd{mar
 .entry{border-left:3px solid #9ab;padding:.2em .8em;margin:.8em 0}
 </style>)";
 
-std::string S(const json::value& v) {
-  if (v.is_string()) return EscapeHtml(v.as_string());
-  if (v.is_null()) return "–";
-  return EscapeHtml(json::serialize(v));
-}
-std::string S(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v ? S(*v) : "–";
-}
+// The readers of json_read.h, escaped for HTML; null shows as an en dash.
+std::string S(const json::value& v) { return EscapeHtml(json_read::Text(v, "–")); }
+std::string S(const json::object& o, std::string_view key) { return S(json_read::Member(o, key)); }
 const json::array& A(const json::object& o, std::string_view key) {
-  static const json::array kEmpty;
-  const json::value* v = o.if_contains(key);
-  return v && v->is_array() ? v->as_array() : kEmpty;
+  return json_read::Array(json_read::Member(o, key));
 }
-const json::object& O(const json::value& v) {
-  static const json::object kEmpty;
-  return v.is_object() ? v.as_object() : kEmpty;
-}
+const json::object& O(const json::value& v) { return json_read::Object(v); }
 const json::object& O(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  static const json::object kEmpty;
-  return v ? O(*v) : kEmpty;
+  return O(json_read::Member(o, key));
 }
 std::string T(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(key);

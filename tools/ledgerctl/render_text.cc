@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "ledger/domain/money.h"
+#include "tools/ledgerctl/json_read.h"
 #include "tools/ledgerctl/output.h"
 
 namespace tools {
@@ -13,34 +14,14 @@ namespace json = boost::json;
 
 namespace {
 
-// The text of a JSON scalar: strings as they are, null as "-", others serialized.
-std::string S(const json::value& v) {
-  if (v.is_string()) return std::string(v.as_string());
-  if (v.is_null()) return "-";
-  if (v.is_double()) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.2f", v.as_double());
-    return buf;
-  }
-  return json::serialize(v);
-}
-std::string S(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v ? S(*v) : "-";
-}
+std::string S(const json::value& v) { return json_read::Text(v); }
+std::string S(const json::object& o, std::string_view key) { return S(json_read::Member(o, key)); }
 const json::array& A(const json::object& o, std::string_view key) {
-  static const json::array kEmpty;
-  const json::value* v = o.if_contains(key);
-  return v && v->is_array() ? v->as_array() : kEmpty;
+  return json_read::Array(json_read::Member(o, key));
 }
+const json::object& O(const json::value& v) { return json_read::Object(v); }
 const json::object& O(const json::object& o, std::string_view key) {
-  static const json::object kEmpty;
-  const json::value* v = o.if_contains(key);
-  return v && v->is_object() ? v->as_object() : kEmpty;
-}
-const json::object& O(const json::value& v) {
-  static const json::object kEmpty;
-  return v.is_object() ? v.as_object() : kEmpty;
+  return O(json_read::Member(o, key));
 }
 std::string Join(const json::array& items, std::string_view sep = ", ") {
   std::string out;
