@@ -87,33 +87,56 @@ Result<Time> ParseRfc3339(std::string_view s) {
   return t;
 }
 
+namespace {
+
+// Writes `v` as exactly `width` decimal digits (v >= 0, fits in width) at `out`; returns the end.
+char* Digits(char* out, int64_t v, int width) {
+  for (int i = width - 1; i >= 0; --i, v /= 10) out[i] = char('0' + v % 10);
+  return out + width;
+}
+
+// "YYYY-MM-DD" at `out` for years 0..9999 (snprintf otherwise); returns the end. Formatting by
+// hand: these run for every deadline of every report, and snprintf was a tenth of a fine tally.
+char* Date(char* out, std::chrono::year_month_day ymd) {
+  int y = int(ymd.year());
+  if (y < 0 || y > 9999)
+    return out + std::snprintf(out, 16, "%04d-%02u-%02u", y, unsigned(ymd.month()),
+                               unsigned(ymd.day()));
+  out = Digits(out, y, 4);
+  *out++ = '-';
+  out = Digits(out, unsigned(ymd.month()), 2);
+  *out++ = '-';
+  return Digits(out, unsigned(ymd.day()), 2);
+}
+
+}  // namespace
+
 std::string FormatRfc3339(Time t, minutes utc_offset) {
   Time local = t + utc_offset;
   sys_days day = std::chrono::floor<days>(local);
-  std::chrono::year_month_day ymd(day);
-  Duration tod = local - day;
-  int64_t us = tod.count();
-  int64_t h = us / 3600000000LL, mi = us / 60000000LL % 60, sec = us / 1000000LL % 60,
-          frac = us % 1000000LL;
+  int64_t us = (local - day).count();
   char buf[64];
-  int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lld", int(ymd.year()),
-                        unsigned(ymd.month()), unsigned(ymd.day()), (long long)h, (long long)mi,
-                        (long long)sec);
-  std::string out(buf, size_t(n));
-  if (frac != 0) {
-    std::snprintf(buf, sizeof buf, ".%06lld", (long long)frac);
-    out += buf;
+  char* p = Date(buf, std::chrono::year_month_day(day));
+  *p++ = 'T';
+  p = Digits(p, us / 3600000000LL, 2);
+  *p++ = ':';
+  p = Digits(p, us / 60000000LL % 60, 2);
+  *p++ = ':';
+  p = Digits(p, us / 1000000LL % 60, 2);
+  if (int64_t frac = us % 1000000LL; frac != 0) {
+    *p++ = '.';
+    p = Digits(p, frac, 6);
   }
-  if (utc_offset.count() == 0) {
-    out += 'Z';
+  if (int64_t off = utc_offset.count(); off == 0) {
+    *p++ = 'Z';
   } else {
-    long long off = utc_offset.count();
-    char sign = off < 0 ? '-' : '+';
+    *p++ = off < 0 ? '-' : '+';
     if (off < 0) off = -off;
-    std::snprintf(buf, sizeof buf, "%c%02lld:%02lld", sign, off / 60, off % 60);
-    out += buf;
+    p = Digits(p, off / 60 % 100, 2);
+    *p++ = ':';
+    p = Digits(p, off % 60, 2);
   }
-  return out;
+  return std::string(buf, p);
 }
 
 std::chrono::year_month_day CivilDate(Time t, minutes utc_offset) {
@@ -160,9 +183,7 @@ Result<std::chrono::year_month_day> ParseDate(std::string_view s) {
 
 std::string FormatDate(std::chrono::year_month_day date) {
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", int(date.year()), unsigned(date.month()),
-                unsigned(date.day()));
-  return buf;
+  return std::string(buf, Date(buf, date));
 }
 
 }  // namespace ledger

@@ -1,5 +1,6 @@
 #include "projections/ledger_projection.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "ledger/capnp_util.h"
@@ -12,7 +13,33 @@ using W = domain::schema::DomainEvent::Which;
 
 namespace {
 bool IsComplaintStream(std::string_view stream) { return stream.substr(0, 4) == "CMP-"; }
+
+void Compact(std::vector<std::string>& ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+}
 }  // namespace
+
+LedgerProjection::LedgerProjection(const LedgerProjection& o)
+    : position_(o.position_),
+      last_hash_(o.last_hash_),
+      complaints_(o.complaints_),
+      ratings_(o.ratings_),
+      track_touched_(o.track_touched_),
+      touched_(o.touched_) {
+  Reindex();
+}
+
+LedgerProjection& LedgerProjection::operator=(const LedgerProjection& o) {
+  if (this != &o) *this = LedgerProjection(o);
+  return *this;
+}
+
+void LedgerProjection::Reindex() {
+  index_.clear();
+  index_.reserve(complaints_.size());
+  for (auto& [id, t] : complaints_) index_.emplace(id, &t);
+}
 
 ledger::Status LedgerProjection::Apply(const ledger::RecordedEvent& event,
                                        const PolicyLookup& policies,
@@ -32,9 +59,13 @@ ledger::Status LedgerProjection::Apply(const ledger::RecordedEvent& event,
         Rating{int64_t(r.getScoreHundredths()), event.position()};
     return ledger::Status::Ok();
   }
-  auto [it, inserted] = complaints_.try_emplace(std::string(stream));
-  TrackedComplaint& t = it->second;
-  if (inserted) t.state.id = std::string(stream);
+  auto found = index_.find(stream);
+  if (found == index_.end()) {
+    auto it = complaints_.try_emplace(std::string(stream)).first;
+    it->second.state.id = it->first;
+    found = index_.emplace(it->first, &it->second).first;
+  }
+  TrackedComplaint& t = *found->second;
   if (!t.state.exists() && view.event.which() != W::RECEIVED)
     return ledger::Status::DataLoss("stream '" + std::string(stream) +
                                     "' does not start with ComplaintReceived");
@@ -42,13 +73,16 @@ ledger::Status LedgerProjection::Apply(const ledger::RecordedEvent& event,
     Track(t, view, policies, fallback);
     return ledger::Status::Ok();
   }).Annotate("position " + std::to_string(event.position())));
-  touched_.push_back(it->first);
+  if (track_touched_ && (touched_.empty() || touched_.back() != stream)) {
+    touched_.emplace_back(stream);
+    if (touched_.size() > 2 * complaints_.size() + 1024) Compact(touched_);
+  }
   return ledger::Status::Ok();
 }
 
 const TrackedComplaint* LedgerProjection::Find(const std::string& id) const {
-  auto it = complaints_.find(id);
-  return it == complaints_.end() ? nullptr : &it->second;
+  auto it = index_.find(id);
+  return it == index_.end() ? nullptr : it->second;
 }
 
 std::string LedgerProjection::Digest() const {
@@ -63,8 +97,7 @@ std::string LedgerProjection::Digest() const {
 std::vector<std::string> LedgerProjection::TakeTouched() {
   std::vector<std::string> out;
   out.swap(touched_);
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
+  Compact(out);
   return out;
 }
 

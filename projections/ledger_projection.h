@@ -10,6 +10,8 @@
 
 #include <map>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 #include "ledger/recorded_event.h"
 #include "projections/reports.h"
@@ -19,6 +21,12 @@ namespace projections {
 
 class LedgerProjection {
  public:
+  LedgerProjection() = default;
+  LedgerProjection(const LedgerProjection& o);
+  LedgerProjection& operator=(const LedgerProjection& o);
+  LedgerProjection(LedgerProjection&&) noexcept = default;  // map nodes keep their addresses
+  LedgerProjection& operator=(LedgerProjection&&) noexcept = default;
+
   // Folds the event at position() + 1. Events of other kinds than complaints and ratings are
   // skipped; a position out of order is Internal, a damaged payload DataLoss.
   // With `visible` false the event only advances the position (as-of / known-at folds).
@@ -43,9 +51,19 @@ class LedgerProjection {
     complaints_ = std::move(complaints);
     ratings_ = std::move(ratings);
     touched_.clear();
+    Reindex();
   }
 
-  // The complaints touched since the last call (for persisting their rows), then forgotten.
+  // Whether Apply() remembers the complaints it touched, for TakeTouched(). Off by default: a fold
+  // that only wants its result (a rebuild, an as-of or what-if fold) need not pay for it.
+  void set_track_touched(bool on) {
+    track_touched_ = on;
+    if (!on) touched_.clear();
+  }
+
+  // The complaints touched since the last call (for persisting their rows), sorted, then
+  // forgotten. Repeats are dropped as they pile up, so the list stays within about two entries
+  // per complaint however many events are applied between calls.
   std::vector<std::string> TakeTouched();
 
   bool operator==(const LedgerProjection& o) const {
@@ -56,14 +74,21 @@ class LedgerProjection {
   template <class A>
   void serialize(A& a) {
     a(position_, last_hash_, complaints_, ratings_);
+    if constexpr (A::is_loading::value) Reindex();
   }
 
  private:
+  void Reindex();
+
   uint64_t position_ = 0;
   ledger::Hash last_hash_ = ledger::kZeroHash;
   std::map<std::string, TrackedComplaint> complaints_;  // by id: deterministic order
+  // complaints_ by id again, hashed: a fold looks a complaint up for every event, and a tree of a
+  // million string keys costs a cache miss per level. Views into complaints_' keys.
+  std::unordered_map<std::string_view, TrackedComplaint*> index_;
   Ratings ratings_;
-  std::vector<std::string> touched_;
+  bool track_touched_ = false;
+  std::vector<std::string> touched_;  // may repeat; at most about two entries per complaint
 };
 
 }  // namespace projections

@@ -12,10 +12,16 @@ bool Relevant(const domain::ComplaintState& s, Time start, Time end) {
   return !s.closed() || s.last_recorded_at >= start;
 }
 
-template <typename Fn>
-void ForRelevant(const Scope& scope, Time start, Time end, Fn&& fn) {
-  for (const auto& [id, t] : scope.projection.complaints())
-    if (t.state.exists() && Relevant(t.state, start, end)) fn(t);
+// Could the complaint have a fine line accrued in [start, end)? Lines accrue from intake on. A
+// closed complaint's clocks were met by its last closure, missed before it, or lapsed
+// (docs/clocks.md), so its derived lines accrue by then; recorded fines accrue when they occurred.
+// Tighter than Relevant(): surveys and ratings recorded after closure do not make a month relevant.
+bool MayAccrueIn(const domain::ComplaintState& s, Time start, Time end) {
+  if (s.intake.at >= end) return false;
+  if (!s.closed()) return true;
+  Time last = s.cycles.back().clock.closed->at;
+  for (const domain::RecordedFine& f : s.fines) last = std::max(last, f.at.at);
+  return last >= start;
 }
 
 bool Overdue(const std::vector<domain::ClockResult>& clocks) {
@@ -64,12 +70,13 @@ ListPage ListComplaints(const Scope& scope, const ListFilter& f) {
 FinesReport FinesQuery(const Scope& scope, const Period& month, const std::string& department,
                        const std::string& person) {
   std::vector<domain::FineLine> lines;
-  ForRelevant(scope, month.start, month.end, [&](const TrackedComplaint& t) {
+  for (const auto& [id, t] : scope.projection.complaints()) {
+    if (!t.state.exists() || !MayAccrueIn(t.state, month.start, month.end)) continue;
     const domain::Policy& p = OwnPolicy(t.state, scope.policies, scope.fallback);
     std::vector<domain::ClockResult> clocks = ClocksOf(t.state, scope.policies, scope.fallback, scope.now);
     for (domain::FineLine& l : domain::FineLines(t.state, p, clocks, scope.now))
       if (month.Contains(l.accrued)) lines.push_back(std::move(l));
-  });
+  }
   return FinesFor(month, std::move(lines), department, person);
 }
 

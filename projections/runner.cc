@@ -55,7 +55,9 @@ std::string RatingRowKey(const std::string& department, const std::string& month
 
 ProjectionRunner::ProjectionRunner(ledger::EventLog* log, ledger::domain::PolicyStore* policies,
                                    ledger::ProjectionStore* store, RunnerOptions options)
-    : log_(log), policies_(policies), store_(store), options_(std::move(options)) {}
+    : log_(log), policies_(policies), store_(store), options_(std::move(options)) {
+  projection_.set_track_touched(true);  // ApplyBatch persists the rows it touched
+}
 
 ProjectionRunner::~ProjectionRunner() { Stop(); }
 
@@ -117,10 +119,10 @@ Status ProjectionRunner::Rebuild(const Progress& progress) {
     if (progress && (e.position() % 65536 == 0 || e.position() == head)) progress(e.position(), head);
     return Status::Ok();
   }));
-  (void)fresh.TakeTouched();
   {
     std::unique_lock<std::shared_mutex> lock(mu_);
     projection_ = std::move(fresh);
+    projection_.set_track_touched(true);
     position_ = projection_.position();
     row_hashes_.clear();
     rows_digest_ = ledger::kZeroHash;
@@ -315,6 +317,7 @@ Status ProjectionRunner::LoadSnapshot(std::string* why) {
   }
   std::unique_lock<std::shared_mutex> lock(mu_);
   projection_ = std::move(loaded);
+  projection_.set_track_touched(true);
   row_hashes_ = std::move(hashes);
   rows_digest_ = digest;
   position_ = projection_.position();
@@ -415,7 +418,6 @@ Result<LedgerProjection> ProjectionRunner::FoldAt(const ledger::domain::FoldOpti
     bool visible = !options.as_of || e.occurred_at() <= *options.as_of;
     return p.Apply(e, lookup, fb, visible);
   }));
-  (void)p.TakeTouched();
   return p;
 }
 

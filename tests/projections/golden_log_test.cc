@@ -15,6 +15,8 @@
 #include "api/views_json.h"
 #include "ledger/domain/policy_store.h"
 #include "ledger/projection_store.h"
+#include "projections/derive.h"
+#include "projections/queries.h"
 #include "projections/runner.h"
 #include "projections/timeline.h"
 #include "testing/export_replay.h"
@@ -184,6 +186,67 @@ TEST_F(GoldenLog, EveryReportOfEveryMonthIsAsRecorded) {
   ExpectGolden("metrics.json", metrics);
   ExpectGolden("responsibility.json", responsibility);
   ExpectGolden("findings.json", findings);
+}
+
+// FinesQuery only evaluates complaints that can have a line in the month (a closed complaint's
+// lines accrue by its last closure). The pruning must lose nothing: every month, evaluated at
+// several times (as of mid-history too), equals the tally over every complaint.
+TEST_F(GoldenLog, AMonthsFineTallyEqualsTheTallyOverEveryComplaint) {
+  const std::vector<std::string> months = {"2026-04", "2026-05", "2026-06", "2026-07", "2026-08",
+                                           "2026-09", "2026-10", "2026-11", "2026-12"};
+  size_t compared_lines = 0;
+  runner_->Read([&](const LedgerProjection& p) {
+    for (const char* at : {"2026-06-15T12:00:00+08:00", "2026-09-01T00:00:00+08:00",
+                           "2026-11-20T18:00:00+08:00", "2027-03-01T00:00:00+08:00"}) {
+      const ledger::Time now = *ledger::ParseRfc3339(at);
+      Scope scope{p, Lookup(), Current(), now};
+      for (const std::string& m : months) {
+        Period month = *ParsePeriod(m, std::chrono::minutes(480));
+        std::vector<domain::FineLine> all;
+        for (const auto& [id, t] : p.complaints()) {
+          const domain::Policy& own = OwnPolicy(t.state, Lookup(), Current());
+          for (domain::FineLine& l :
+               domain::FineLines(t.state, own, ClocksOf(t.state, Lookup(), Current(), now), now))
+            all.push_back(std::move(l));
+        }
+        FinesReport expected = FinesFor(month, std::move(all), "", "");
+        FinesReport actual = FinesQuery(scope, month, "", "");
+        ASSERT_EQ(actual.lines.size(), expected.lines.size()) << m << " as of " << at;
+        for (size_t i = 0; i < actual.lines.size(); ++i)
+          EXPECT_EQ(actual.lines[i].id, expected.lines[i].id) << m << " as of " << at;
+        EXPECT_EQ(actual.total, expected.total) << m << " as of " << at;
+        EXPECT_EQ(actual.waived, expected.waived) << m << " as of " << at;
+        compared_lines += actual.lines.size();
+      }
+    }
+  });
+  EXPECT_GT(compared_lines, 100u);  // the log has fines to compare
+}
+
+// The projection's hashed index follows it through copies, moves, snapshots and resets: a copy
+// is independent of its original and finds its own complaints.
+TEST_F(GoldenLog, ACopiedOrMovedProjectionFindsItsOwnComplaints) {
+  auto fresh = runner_->FoldAt({});
+  ASSERT_TRUE(fresh.ok());
+  LedgerProjection original = std::move(fresh).value();
+  ASSERT_FALSE(original.complaints().empty());
+  const std::string id = original.complaints().begin()->first;
+  LedgerProjection copy = original;
+  ASSERT_NE(copy.Find(id), nullptr);
+  EXPECT_NE(copy.Find(id), original.Find(id));  // its own storage
+  EXPECT_EQ(&copy.complaints().begin()->second, copy.Find(id));
+  EXPECT_EQ(copy.Digest(), original.Digest());
+  LedgerProjection assigned;
+  assigned = copy;
+  EXPECT_EQ(&assigned.complaints().begin()->second, assigned.Find(id));
+  LedgerProjection moved = std::move(copy);
+  EXPECT_EQ(&moved.complaints().begin()->second, moved.Find(id));
+  EXPECT_EQ(moved.Find("CMP-2099-000001"), nullptr);
+  LedgerProjection reset;
+  reset.Reset(original.position(), original.last_hash(),
+              std::map<std::string, TrackedComplaint>(original.complaints()), original.ratings());
+  EXPECT_EQ(&reset.complaints().begin()->second, reset.Find(id));
+  EXPECT_EQ(reset.Digest(), original.Digest());
 }
 
 TEST_F(GoldenLog, TheKeptProjectionEqualsAFreshFoldAndItsSnapshot) {

@@ -38,7 +38,11 @@ std::string FormatSummary(const GeneratorStats& s, double seconds) {
   out += Line("flags", s.flags);
   out += Line("handling", s.scenarios);
   out += Line("fines", s.fines);
-  out += Line("SKIPPED", s.skipped);
+  if (!s.skipped.empty()) {
+    out += Line("skipped", s.skipped);
+    out += "             (planned steps left out because the complaint no longer fitted them,\n"
+           "              e.g. a waiver planned where no fine was left to waive)\n";
+  }
   if (s.refused > 0) {
     out +=
         Format("  refused    %lld actions (a generator bug); first kinds:\n", (long long)s.refused);

@@ -80,7 +80,6 @@ Result<projections::LedgerProjection> FoldLedger(Session& session, const Eval& e
     return p.Apply(ev, lookup, fallback, visible);
   }));
   if (progress) progress(cut, cut);
-  (void)p.TakeTouched();
   return p;
 }
 
