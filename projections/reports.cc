@@ -35,14 +35,16 @@ FinesReport FinesFor(const Period& month, std::vector<domain::FineLine> lines,
   auto named = [](const std::vector<std::string>& list, const std::string& x) {
     return x.empty() || std::find(list.begin(), list.end(), x) != list.end();
   };
-  for (domain::FineLine& l : lines) {
-    if (!month.Contains(l.accrued) || !named(l.departments, department) || !named(l.people, person))
-      continue;
-    r.lines.push_back(std::move(l));
-  }
-  std::sort(r.lines.begin(), r.lines.end(), [](const domain::FineLine& a, const domain::FineLine& b) {
-    return a.accrued != b.accrued ? a.accrued < b.accrued : a.id < b.id;
+  // Sort pointers, then move each line once: a line is a dozen strings and vectors.
+  std::vector<domain::FineLine*> kept;
+  for (domain::FineLine& l : lines)
+    if (month.Contains(l.accrued) && named(l.departments, department) && named(l.people, person))
+      kept.push_back(&l);
+  std::sort(kept.begin(), kept.end(), [](const domain::FineLine* a, const domain::FineLine* b) {
+    return a->accrued != b->accrued ? a->accrued < b->accrued : a->id < b->id;
   });
+  r.lines.reserve(kept.size());
+  for (domain::FineLine* l : kept) r.lines.push_back(std::move(*l));
   for (const domain::FineLine& l : r.lines) {
     domain::Money amount = std::max<domain::Money>(l.amount, 0);
     auto add = [&](Tally& t) {
