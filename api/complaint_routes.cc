@@ -1,5 +1,6 @@
 #include "api/complaint_routes.h"
 
+#include <atomic>
 #include <boost/json/serialize.hpp>
 
 #include "api/access.h"
@@ -111,7 +112,32 @@ class Routes : public std::enable_shared_from_this<Routes> {
     return h;
   }
 
+  // The complaint as the kept projection holds it, when that is its latest version. The
+  // projection follows the log asynchronously, so a complaint acted on a moment ago may not be
+  // there yet: then nullopt, and the caller folds the stream (a client always reads its writes).
+  std::optional<projections::TrackedComplaint> KeptCurrent(const std::string& id) const {
+    if (!o_.projections) return std::nullopt;
+    Result<uint64_t> version = o_.log->StreamVersion(id);
+    if (!version.ok() || *version == 0) return std::nullopt;
+    return o_.projections->Read(
+        [&](const projections::LedgerProjection& p) -> std::optional<projections::TrackedComplaint> {
+          const projections::TrackedComplaint* t = p.Find(id);
+          if (t == nullptr || t->state.version != *version) return std::nullopt;
+          return *t;
+        });
+  }
+
+  // The complaint folded as `e` asks. At "now" under the policies in force it is the kept
+  // projection's copy when current (no stream read, no fold); otherwise its stream, folded.
   Result<projections::TrackedComplaint> LoadTracked(const std::string& id, const Eval& e) const {
+    const bool plain = !e.as_of_given && !e.known_at && e.what_if == nullptr;
+    if (plain && id.substr(0, 4) == "CMP-") {
+      if (std::optional<projections::TrackedComplaint> kept = KeptCurrent(id)) {
+        tickets_kept_.fetch_add(1, std::memory_order_relaxed);
+        return std::move(*kept);
+      }
+    }
+    tickets_folded_.fetch_add(1, std::memory_order_relaxed);
     LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::RecordedEvent> events,
                             o_.log->ReadStreamForward(id, 1, kMaxStreamEvents));
     if (events.empty() || id.substr(0, 4) != "CMP-")
@@ -446,6 +472,8 @@ class Routes : public std::enable_shared_from_this<Routes> {
   }
 
   ComplaintRoutesOptions o_;
+  // Complaint loads served from the kept projection, and folded from the log.
+  mutable std::atomic<uint64_t> tickets_kept_{0}, tickets_folded_{0};
 };
 
 Status Routes::Register(Router& r) {
@@ -487,6 +515,15 @@ Status Routes::Register(Router& r) {
     o_.metrics->AddGauge(
         "ledger_projection_lag_events", "Events the projections are behind the log",
         [log, runner] { return double(log->GetHead().position - runner->position()); });
+    o_.metrics->AddCounterFamily(
+        "ledger_complaint_loads_total",
+        "Complaints loaded for a request: from the kept projection (current at now), or folded "
+        "from the log (as of / known at / what-if, or the projection not caught up yet)",
+        [self = shared_from_this()] {
+          return std::vector<Metrics::Sample>{
+              {{{"source", "projection"}}, double(self->tickets_kept_.load())},
+              {{{"source", "log"}}, double(self->tickets_folded_.load())}};
+        });
   }
   return Status::Ok();
 }

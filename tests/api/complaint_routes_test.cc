@@ -215,6 +215,50 @@ TEST_F(ComplaintRoutes, AsOfAndKnownAtGiveDifferentAnswersForABackDatedEntry) {
   EXPECT_EQ(As(kAuditor).Get("/v1/complaints/" + id + "?as_of=2025-12-31T00:00:00%2B08:00").status, 404u);
 }
 
+// A ticket at "now" comes from the kept projection once it has caught up (no stream read, no
+// fold) and says exactly what folding the stream says; right after an action, before the
+// projection has it, the stream is folded instead: a client always reads its own writes.
+TEST_F(ComplaintRoutes, ATicketAtNowComesFromTheKeptProjectionAndEqualsTheFold) {
+  std::string id = Assigned();
+  Act(kHandler, id, R"({"type":"respond","channel":"phone","summary":"called"})");
+  server_.clock().Advance(std::chrono::hours(30));  // the plan clock has run out since
+  ASSERT_TRUE(server_.WaitForProjections());
+  auto loads = [&](const std::string& source) {
+    std::string text = server_.Client().Get("/metrics").body;
+    std::string key = "ledger_complaint_loads_total{source=\"" + source + "\"} ";
+    size_t at = text.find(key);
+    return at == std::string::npos ? -1.0 : std::stod(text.substr(at + key.size()));
+  };
+  const double kept_before = loads("projection"), folded_before = loads("log");
+  ASSERT_GE(kept_before, 0.0);
+  HttpReply kept = As(kAuditor).Get("/v1/complaints/" + id);
+  ASSERT_EQ(kept.status, 200u) << kept.body;
+  EXPECT_EQ(loads("projection"), kept_before + 1);
+  // Known at now: the same events, folded from the stream, evaluated at the same time.
+  std::string now = ledger::FormatRfc3339(server_.clock().Now());  // "...Z": nothing to escape
+  HttpReply folded = As(kAuditor).Get("/v1/complaints/" + id + "?known_at=" + now);
+  ASSERT_EQ(folded.status, 200u) << folded.body;
+  EXPECT_EQ(loads("log"), folded_before + 1);
+  json::object a = kept.Json().as_object(), b = folded.Json().as_object();
+  a.erase("evaluated");
+  b.erase("evaluated");
+  EXPECT_EQ(json::serialize(a), json::serialize(b));
+  bool missed = false;
+  for (const json::value& c : a.at("clocks").as_array()) missed |= c.at("state") == "missed";
+  EXPECT_TRUE(missed) << "the ticket should show a clock evaluated at now";
+
+  // The projection stops following the log: every later version is only in the stream.
+  server_.app().projections().Stop();
+  const double folded_after = loads("log");
+  for (int i = 0; i < 3; ++i) {
+    HttpReply r = Act(kHandler, id, R"({"type":"respond","channel":"phone","summary":"called again"})");
+    HttpReply read = As(kAuditor).Get("/v1/complaints/" + id);
+    ASSERT_EQ(read.status, 200u);
+    EXPECT_EQ(read.Json().at("version"), r.Json().at("version"));
+  }
+  EXPECT_EQ(loads("log"), folded_after + 3);
+}
+
 TEST_F(ComplaintRoutes, PoliciesArePublishedByAdminsAndListed) {
   HttpReply list = As(kReader).Get("/v1/policies");
   ASSERT_EQ(list.status, 200u);
