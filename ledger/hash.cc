@@ -6,9 +6,23 @@
 
 namespace ledger {
 
+namespace {
+
+// One digest context per thread, reused for every hash and freed when the thread ends.
+struct DigestContext {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  DigestContext() = default;
+  DigestContext(const DigestContext&) = delete;
+  DigestContext& operator=(const DigestContext&) = delete;
+  ~DigestContext() { EVP_MD_CTX_free(ctx); }
+};
+
+}  // namespace
+
 Hash Sha256(std::string_view a, std::string_view b) {
   // EVP is the OpenSSL 3 interface; it uses the CPU's SHA extensions when present.
-  static thread_local EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  static thread_local DigestContext context;
+  EVP_MD_CTX* ctx = context.ctx;
   Hash out;
   unsigned int len = 0;
   if (ctx == nullptr || EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) != 1 ||

@@ -36,13 +36,20 @@ class CliTest : public ::testing::Test {
     ProcessResult r = RunProcess({kLedgerctl, "--data", Ledger(), "demo", "--no-serve",
                                   "--complaints", "60", "--seed", "5"},
                                  dir_->path());
-    ASSERT_EQ(r.exit_code, 0) << r.err;
     demo_out_ = new std::string(r.out);
+    // Not an ASSERT here: a failure in SetUpTestSuite makes GoogleTest report every test of the
+    // suite as skipped, which CTest counts as passing. Each test fails in SetUp() instead.
+    if (r.exit_code != 0)
+      setup_error_ = new std::string("the demo ledger was not made (exit " +
+                                     std::to_string(r.exit_code) + "): " + r.err);
   }
   static void TearDownTestSuite() {
     delete dir_;
     delete demo_out_;
+    delete setup_error_;
+    setup_error_ = nullptr;
   }
+  void SetUp() override { ASSERT_EQ(setup_error_, nullptr) << *setup_error_; }
   static std::string Ledger() { return dir_->Sub("ledger"); }
 
   ProcessResult Ctl(std::vector<std::string> args, const std::string& input = "") {
@@ -81,11 +88,13 @@ class CliTest : public ::testing::Test {
 
   static TempDir* dir_;
   static std::string* demo_out_;
+  static std::string* setup_error_;  // why the suite's ledger could not be made; null: it was
   TempDir scratch_;
 };
 
 TempDir* CliTest::dir_ = nullptr;
 std::string* CliTest::demo_out_ = nullptr;
+std::string* CliTest::setup_error_ = nullptr;
 
 // --- each subcommand's output on the fixed ledger ---------------------------------------------
 

@@ -218,7 +218,7 @@ int Demo(const Globals& g, const DemoFlags& flags) {
 }  // namespace
 
 void RegisterDemoCommand(CLI::App& app, Globals& g, Runner& run) {
-  auto* flags = new DemoFlags();  // lives as long as the app (like the other subcommands' flags)
+  auto flags = std::make_shared<DemoFlags>();  // held by the callbacks, as long as the app
   auto* demo = app.add_subcommand(
       "demo", "generate a realistic ledger of complaints, print a summary and serve it");
   demo->add_option("--complaints", flags->complaints, "how many complaints to generate")
