@@ -330,8 +330,10 @@ struct FinesReport {
   waived @2 :Text;
   byPerson @3 :List(Tally) $Json.name("by_person");
   byDepartment @4 :List(Tally) $Json.name("by_department");
-  lines @5 :List(FineLine);
+  lines @5 :List(FineLine);  # One page of them (limit, cursor); the tallies count every line.
   evaluated @6 :Evaluation;
+  lineCount @7 :UInt64 $Json.name("line_count");    # Lines in the report, on every page.
+  nextCursor @8 :Text $Json.name("next_cursor");    # Empty: the last page.
 }
 
 struct RewardRow {

@@ -21,6 +21,9 @@ using ledger::Status;
 namespace {
 
 constexpr size_t kMaxStreamEvents = 100000;
+// Fine line items per page of GET /v1/fines (the tallies are always whole): default and most.
+constexpr uint64_t kFineLinesPage = 1000;
+constexpr uint64_t kFineLinesMax = 10000;
 
 // Who may do what, at the route level (the domain checks each action's role again).
 constexpr RoleSet kActors = {Role::kIntake,   Role::kCsAgent,  Role::kCsHead, Role::kHandler,
@@ -372,12 +375,18 @@ class Routes : public std::enable_shared_from_this<Routes> {
     LEDGER_ASSIGN_OR_RETURN(projections::Period month, MonthParam(ctx, true));
     LEDGER_ASSIGN_OR_RETURN(Eval e, ReadEval(ctx));
     std::string dept = ScopedDepartment(ctx), person = QueryText(ctx, "person");
+    LEDGER_ASSIGN_OR_RETURN(uint64_t limit, ctx.QueryUint("limit", kFineLinesPage, 1, kFineLinesMax));
+    const std::string cursor = QueryText(ctx, "cursor");
     ViewContext v = View(ctx);
     return WithProjection(e, [&](const projections::Scope& s) -> Result<Response> {
-      return Reply<schema::FinesReport>(
-          ctx, 200,
-          FinesToJson(projections::FinesQuery(s, month, dept, person), Evaluated(e, nullptr), v),
-          "FinesReport");
+      projections::FinesReport report = projections::FinesQuery(s, month, dept, person);
+      const size_t line_count = report.lines.size();
+      Result<std::string> next = projections::KeepLinePage(report, cursor, limit);
+      if (!next.ok()) return BadQuery("cursor", "cursor", next.status().message());
+      json::object doc = FinesToJson(report, Evaluated(e, nullptr), v);
+      doc["line_count"] = line_count;
+      doc["next_cursor"] = next->empty() ? json::value(nullptr) : json::value(*next);
+      return Reply<schema::FinesReport>(ctx, 200, doc, "FinesReport");
     });
   }
 

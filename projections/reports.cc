@@ -1,6 +1,7 @@
 #include "projections/reports.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <set>
 
@@ -57,6 +58,39 @@ FinesReport FinesFor(const Period& month, std::vector<domain::FineLine> lines,
     (l.waived ? r.waived : r.total) += amount;
   }
   return r;
+}
+
+ledger::Result<std::string> KeepLinePage(FinesReport& r, const std::string& cursor,
+                                         size_t limit) {
+  auto first = r.lines.begin();
+  if (!cursor.empty()) {
+    const size_t comma = cursor.find(',');
+    int64_t micros = 0;
+    bool digits = comma != std::string::npos && comma > 0 && comma + 1 < cursor.size();
+    for (size_t i = (digits && cursor[0] == '-') ? 1 : 0; digits && i < comma; ++i) {
+      if (cursor[i] < '0' || cursor[i] > '9' || micros > (INT64_MAX - 9) / 10) digits = false;
+      else micros = micros * 10 + (cursor[i] - '0');
+    }
+    if (!digits)
+      return ledger::Status::InvalidArgument(
+          "cursor: not a cursor of this report (pass back the next_cursor of the previous page)");
+    if (cursor[0] == '-') micros = -micros;
+    const Time at = ledger::FromMicros(micros);
+    const std::string_view id = std::string_view(cursor).substr(comma + 1);
+    first = std::upper_bound(r.lines.begin(), r.lines.end(), std::pair(at, id),
+                             [](const std::pair<Time, std::string_view>& key, const domain::FineLine& l) {
+                               return key.first != l.accrued ? key.first < l.accrued
+                                                             : key.second < std::string_view(l.id);
+                             });
+  }
+  const size_t begin = size_t(first - r.lines.begin());
+  const size_t end = std::min(r.lines.size(), begin + limit);
+  std::string next;
+  if (end < r.lines.size() && end > begin)
+    next = std::to_string(ledger::ToMicros(r.lines[end - 1].accrued)) + "," + r.lines[end - 1].id;
+  r.lines.erase(r.lines.begin() + std::ptrdiff_t(end), r.lines.end());
+  r.lines.erase(r.lines.begin(), r.lines.begin() + std::ptrdiff_t(begin));
+  return next;
 }
 
 std::vector<RewardRow> RewardsFor(const Period& month, const std::vector<ComplaintFacts>& facts,

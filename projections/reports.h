@@ -41,9 +41,17 @@ struct FinesReport {
 };
 
 // `lines` of any complaints; keeps those dated in `month` naming `department`/`person` (when
-// given), sorted by day then id, and tallies them.
+// given), sorted by the instant they accrued then id, and tallies them.
 FinesReport FinesFor(const Period& month, std::vector<domain::FineLine> lines,
                      const std::string& department, const std::string& person);
+
+// Keeps one page of the report's line items, in their order: the lines after `cursor` (the
+// previous page's next cursor; empty: from the first), at most `limit`. The tallies stay whole.
+// Returns the next page's cursor, empty after the last line; a cursor that is not one is
+// InvalidArgument. A cursor names a line's instant and id ("<microseconds>,<id>"),
+// so pages do not shift when lines of other complaints appear meanwhile.
+ledger::Result<std::string> KeepLinePage(FinesReport& report, const std::string& cursor,
+                                         size_t limit);
 
 // A department's platform rating for a month (hundredths of a point) and the event behind it.
 struct Rating {

@@ -191,6 +191,48 @@ TEST_F(ComplaintRoutes, ReportsAnswerWithTheirShapes) {
   EXPECT_EQ(As(kAuditor).Get("/v1/findings?from=yesterday").status, 400u);
 }
 
+// A month's line items come a page at a time (limit, cursor); the tallies always count every
+// line. Paging through with a small limit gives exactly the lines of one large page.
+TEST_F(ComplaintRoutes, FineLineItemsComePageByPageWithWholeTallies) {
+  for (int i = 0; i < 3; ++i) Assigned();
+  server_.clock().Advance(std::chrono::hours(24 * 6));  // response, plan, closure missed: many lines
+  ASSERT_TRUE(server_.WaitForProjections());
+  json::value all = As(kAuditor).Get("/v1/fines?month=2026-01").Json();
+  const json::array& every = all.at("lines").as_array();
+  ASSERT_GE(every.size(), 9u);
+  EXPECT_EQ(all.at("line_count").as_int64(), int64_t(every.size()));
+  EXPECT_TRUE(all.at("next_cursor").is_null());
+
+  std::vector<std::string> paged;
+  std::string cursor;
+  int pages = 0;
+  do {
+    std::string url = "/v1/fines?month=2026-01&limit=2" + (cursor.empty() ? "" : "&cursor=" + cursor);
+    HttpReply r = As(kAuditor).Get(url);
+    ASSERT_EQ(r.status, 200u) << r.body;
+    json::value page = r.Json();
+    EXPECT_EQ(page.at("total"), all.at("total"));  // whole tallies on every page
+    EXPECT_EQ(page.at("by_department"), all.at("by_department"));
+    EXPECT_EQ(page.at("line_count"), all.at("line_count"));
+    EXPECT_LE(page.at("lines").as_array().size(), 2u);
+    for (const json::value& l : page.at("lines").as_array()) paged.emplace_back(l.at("id").as_string());
+    cursor.clear();  // the next cursor, percent-encoded for the query string
+    if (!page.at("next_cursor").is_null())
+      for (char c : page.at("next_cursor").as_string()) cursor += c == ',' ? std::string("%2C") : std::string(1, c);
+    ASSERT_LT(++pages, 100);
+  } while (!cursor.empty());
+  std::vector<std::string> expected;
+  for (const json::value& l : every) expected.emplace_back(l.at("id").as_string());
+  EXPECT_EQ(paged, expected);
+  EXPECT_EQ(pages, int((expected.size() + 1) / 2));
+
+  EXPECT_EQ(As(kAuditor).Get("/v1/fines?month=2026-01&limit=0").status, 400u);
+  EXPECT_EQ(As(kAuditor).Get("/v1/fines?month=2026-01&limit=10001").status, 400u);
+  HttpReply bad = As(kAuditor).Get("/v1/fines?month=2026-01&cursor=yesterday");
+  EXPECT_EQ(bad.status, 400u);
+  EXPECT_NE(bad.body.find("cursor"), std::string::npos) << bad.body;
+}
+
 TEST_F(ComplaintRoutes, AsOfAndKnownAtGiveDifferentAnswersForABackDatedEntry) {
   std::string id = Assigned();  // received 2026-01-06 10:00 (+08:00): response due 11:00
   server_.clock().Advance(std::chrono::hours(3));
