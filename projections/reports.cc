@@ -66,8 +66,9 @@ ledger::Result<std::string> KeepLinePage(FinesReport& r, const std::string& curs
   if (!cursor.empty()) {
     const size_t comma = cursor.find(',');
     int64_t micros = 0;
-    bool digits = comma != std::string::npos && comma > 0 && comma + 1 < cursor.size();
-    for (size_t i = (digits && cursor[0] == '-') ? 1 : 0; digits && i < comma; ++i) {
+    const size_t from = cursor[0] == '-' ? 1 : 0;  // instants before 1970
+    bool digits = comma != std::string::npos && comma > from && comma + 1 < cursor.size();
+    for (size_t i = from; digits && i < comma; ++i) {
       if (cursor[i] < '0' || cursor[i] > '9' || micros > (INT64_MAX - 9) / 10) digits = false;
       else micros = micros * 10 + (cursor[i] - '0');
     }

@@ -204,5 +204,46 @@ TEST(FinesCorrection, ACorrectedTimeChangesTheLinesAndIsAFinding) {
   EXPECT_TRUE(moved);
 }
 
+// Pages of line items: in (instant, id) order, ties at one instant split across pages, and
+// anything but a cursor this function made is refused.
+TEST(FineLinePages, PagesFollowTheLinesOrderAndRefuseForeignCursors) {
+  FinesReport all;
+  const ledger::Time t0 = ledger::FromMicros(1'000'000), t1 = ledger::FromMicros(-5);
+  for (const auto& [at, id] : std::vector<std::pair<ledger::Time, std::string>>{
+           {t1, "CMP-2026-000009:a"}, {t0, "CMP-2026-000001:a"}, {t0, "CMP-2026-000001:b"},
+           {t0, "CMP-2026-000002:a"}, {t0 + ledger::Duration(1), "CMP-2026-000001:c"}}) {
+    domain::FineLine l;
+    l.accrued = at;
+    l.id = id;
+    all.lines.push_back(l);
+  }
+  std::vector<std::string> seen;
+  std::string cursor;
+  int pages = 0;
+  do {
+    FinesReport page = all;
+    auto next = KeepLinePage(page, cursor, 2);
+    ASSERT_TRUE(next.ok()) << next.status().ToString();
+    ASSERT_LE(page.lines.size(), 2u);
+    for (const domain::FineLine& l : page.lines) seen.push_back(l.id);
+    cursor = *next;
+    ASSERT_LT(++pages, 10);
+  } while (!cursor.empty());
+  EXPECT_EQ(pages, 3);
+  std::vector<std::string> expected;
+  for (const domain::FineLine& l : all.lines) expected.push_back(l.id);
+  EXPECT_EQ(seen, expected);
+
+  FinesReport whole = all;
+  auto none = KeepLinePage(whole, "", 5);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(*none, "");  // everything on one page: no next
+  EXPECT_EQ(whole.lines.size(), 5u);
+  for (const char* bad : {"12", ",x", "-,x", "abc,x", "12,", "1x,CMP", "99999999999999999999,x"}) {
+    FinesReport r = all;
+    EXPECT_FALSE(KeepLinePage(r, bad, 2).ok()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace projections
