@@ -13,11 +13,6 @@ using W = domain::schema::DomainEvent::Which;
 
 namespace {
 bool IsComplaintStream(std::string_view stream) { return stream.substr(0, 4) == "CMP-"; }
-
-void Compact(std::vector<std::string>& ids) {
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-}
 }  // namespace
 
 LedgerProjection::LedgerProjection(const LedgerProjection& o)
@@ -73,10 +68,7 @@ ledger::Status LedgerProjection::Apply(const ledger::RecordedEvent& event,
     Track(t, view, policies, fallback);
     return ledger::Status::Ok();
   }).Annotate("position " + std::to_string(event.position())));
-  if (track_touched_ && (touched_.empty() || touched_.back() != stream)) {
-    touched_.emplace_back(stream);
-    if (touched_.size() > 2 * complaints_.size() + 1024) Compact(touched_);
-  }
+  if (track_touched_) touched_.emplace_back(stream);
   return ledger::Status::Ok();
 }
 
@@ -97,7 +89,8 @@ std::string LedgerProjection::Digest() const {
 std::vector<std::string> LedgerProjection::TakeTouched() {
   std::vector<std::string> out;
   out.swap(touched_);
-  Compact(out);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 

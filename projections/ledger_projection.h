@@ -61,9 +61,8 @@ class LedgerProjection {
     if (!on) touched_.clear();
   }
 
-  // The complaints touched since the last call (for persisting their rows), sorted, then
-  // forgotten. Repeats are dropped as they pile up, so the list stays within about two entries
-  // per complaint however many events are applied between calls.
+  // The complaints touched since the last call (for persisting their rows), sorted, each once,
+  // then forgotten. The runner takes them after every batch of events.
   std::vector<std::string> TakeTouched();
 
   bool operator==(const LedgerProjection& o) const {
@@ -88,7 +87,7 @@ class LedgerProjection {
   std::unordered_map<std::string_view, TrackedComplaint*> index_;
   Ratings ratings_;
   bool track_touched_ = false;
-  std::vector<std::string> touched_;  // may repeat; at most about two entries per complaint
+  std::vector<std::string> touched_;  // one entry per event applied since TakeTouched()
 };
 
 }  // namespace projections

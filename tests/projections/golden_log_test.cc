@@ -18,6 +18,7 @@
 #include "projections/derive.h"
 #include "projections/queries.h"
 #include "projections/runner.h"
+#include "projections/serialize.h"
 #include "projections/timeline.h"
 #include "testing/export_replay.h"
 #include "testing/temp_dir.h"
@@ -200,16 +201,16 @@ TEST_F(GoldenLog, AMonthsFineTallyEqualsTheTallyOverEveryComplaint) {
                            "2026-11-20T18:00:00+08:00", "2027-03-01T00:00:00+08:00"}) {
       const ledger::Time now = *ledger::ParseRfc3339(at);
       Scope scope{p, Lookup(), Current(), now};
+      std::vector<domain::FineLine> all;  // every line of every complaint at `now`
+      for (const auto& [id, t] : p.complaints()) {
+        const domain::Policy& own = OwnPolicy(t.state, Lookup(), Current());
+        for (domain::FineLine& l :
+             domain::FineLines(t.state, own, ClocksOf(t.state, Lookup(), Current(), now), now))
+          all.push_back(std::move(l));
+      }
       for (const std::string& m : months) {
         Period month = *ParsePeriod(m, std::chrono::minutes(480));
-        std::vector<domain::FineLine> all;
-        for (const auto& [id, t] : p.complaints()) {
-          const domain::Policy& own = OwnPolicy(t.state, Lookup(), Current());
-          for (domain::FineLine& l :
-               domain::FineLines(t.state, own, ClocksOf(t.state, Lookup(), Current(), now), now))
-            all.push_back(std::move(l));
-        }
-        FinesReport expected = FinesFor(month, std::move(all), "", "");
+        FinesReport expected = FinesFor(month, all, "", "");
         FinesReport actual = FinesQuery(scope, month, "", "");
         ASSERT_EQ(actual.lines.size(), expected.lines.size()) << m << " as of " << at;
         for (size_t i = 0; i < actual.lines.size(); ++i)
@@ -247,6 +248,19 @@ TEST_F(GoldenLog, ACopiedOrMovedProjectionFindsItsOwnComplaints) {
               std::map<std::string, TrackedComplaint>(original.complaints()), original.ratings());
   EXPECT_EQ(&reset.complaints().begin()->second, reset.Find(id));
   EXPECT_EQ(reset.Digest(), original.Digest());
+  // A snapshot's round trip (cereal, as the runner writes and loads it).
+  std::stringstream bytes;
+  {
+    cereal::BinaryOutputArchive out(bytes);
+    out(original);
+  }
+  LedgerProjection loaded;
+  {
+    cereal::BinaryInputArchive in(bytes);
+    in(loaded);
+  }
+  EXPECT_EQ(&loaded.complaints().begin()->second, loaded.Find(id));
+  EXPECT_EQ(loaded.Digest(), original.Digest());
 }
 
 TEST_F(GoldenLog, TheKeptProjectionEqualsAFreshFoldAndItsSnapshot) {
