@@ -319,8 +319,7 @@ struct Tally {
   name @0 :Text;                       # A person or a department.
   total @1 :Text;
   waived @2 :Text;
-  lines @3 :UInt32;
-  lineIds @4 :List(Text) $Json.name("line_ids");
+  lines @3 :UInt32;                    # Its lines: the report filtered by the name lists them.
 }
 
 # GET /v1/fines.

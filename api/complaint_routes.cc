@@ -376,17 +376,25 @@ class Routes : public std::enable_shared_from_this<Routes> {
     LEDGER_ASSIGN_OR_RETURN(Eval e, ReadEval(ctx));
     std::string dept = ScopedDepartment(ctx), person = QueryText(ctx, "person");
     LEDGER_ASSIGN_OR_RETURN(uint64_t limit, ctx.QueryUint("limit", kFineLinesPage, 1, kFineLinesMax));
-    const std::string cursor = QueryText(ctx, "cursor");
+    projections::FineQuery q{month, dept, person, QueryText(ctx, "cursor"), limit};
     ViewContext v = View(ctx);
-    return WithProjection(e, [&](const projections::Scope& s) -> Result<Response> {
-      projections::FinesReport report = projections::FinesQuery(s, month, dept, person);
-      const size_t line_count = report.lines.size();
-      Result<std::string> next = projections::KeepLinePage(report, cursor, limit);
-      if (!next.ok()) return BadQuery("cursor", "cursor", next.status().message());
-      json::object doc = FinesToJson(report, Evaluated(e, nullptr), v);
-      doc["line_count"] = line_count;
-      doc["next_cursor"] = next->empty() ? json::value(nullptr) : json::value(*next);
+    auto reply = [&](Result<projections::FinePage> page) -> Result<Response> {
+      if (!page.ok()) {
+        if (page.status().code() == ledger::Code::kInvalidArgument)
+          return BadQuery("cursor", "cursor", page.status().message());
+        return page.status();
+      }
+      json::object doc = FinesToJson(page->report, Evaluated(e, nullptr), v);
+      doc["line_count"] = page->line_count;
+      doc["next_cursor"] =
+          page->next_cursor.empty() ? json::value(nullptr) : json::value(page->next_cursor);
       return Reply<schema::FinesReport>(ctx, 200, doc, "FinesReport");
+    };
+    // Now, on the kept projection: from its fine index. As of, known at or what-if: a fresh fold.
+    if (!e.known_at && !e.what_if && !e.as_of_given)
+      return reply(o_.projections->Fines(e.at(), q));
+    return WithProjection(e, [&](const projections::Scope& s) -> Result<Response> {
+      return reply(projections::FinesPage(s, q));
     });
   }
 

@@ -348,7 +348,6 @@ json::object FinesToJson(const projections::FinesReport& r, const Evaluation& at
       x["total"] = domain::FormatMoney(t.total);
       x["waived"] = domain::FormatMoney(t.waived);
       x["lines"] = t.lines;
-      x["line_ids"] = Strings(t.line_ids);
       a.push_back(std::move(x));
     }
     return a;

@@ -12,9 +12,14 @@ bool Relevant(const domain::ComplaintState& s, Time start, Time end) {
   return !s.closed() || s.last_recorded_at >= start;
 }
 
-// Could the complaint have a fine line accrued in [start, end)? Lines accrue from intake on. A
-// closed complaint's clocks were met by its last closure, missed before it, or lapsed
-// (docs/clocks.md), so its derived lines accrue by then; recorded fines accrue when they occurred.
+bool Overdue(const std::vector<domain::ClockResult>& clocks) {
+  for (const domain::ClockResult& c : clocks)
+    if (c.state == domain::ClockState::kMissed && !c.met) return true;
+  return false;
+}
+
+}  // namespace
+
 // Tighter than Relevant(): surveys and ratings recorded after closure do not make a month relevant.
 bool MayAccrueIn(const domain::ComplaintState& s, Time start, Time end) {
   if (s.intake.at >= end) return false;
@@ -23,14 +28,6 @@ bool MayAccrueIn(const domain::ComplaintState& s, Time start, Time end) {
   for (const domain::RecordedFine& f : s.fines) last = std::max(last, f.at.at);
   return last >= start;
 }
-
-bool Overdue(const std::vector<domain::ClockResult>& clocks) {
-  for (const domain::ClockResult& c : clocks)
-    if (c.state == domain::ClockState::kMissed && !c.met) return true;
-  return false;
-}
-
-}  // namespace
 
 ListPage ListComplaints(const Scope& scope, const ListFilter& f) {
   ListPage page;
@@ -78,6 +75,14 @@ FinesReport FinesQuery(const Scope& scope, const Period& month, const std::strin
       if (month.Contains(l.accrued)) lines.push_back(std::move(l));
   }
   return FinesFor(month, std::move(lines), department, person);
+}
+
+ledger::Result<FinePage> FinesPage(const Scope& scope, const FineQuery& q) {
+  FinePage page;
+  page.report = FinesQuery(scope, q.month, q.department, q.person);
+  page.line_count = page.report.lines.size();
+  LEDGER_ASSIGN_OR_RETURN(page.next_cursor, KeepLinePage(page.report, q.cursor, q.limit));
+  return page;
 }
 
 std::vector<RewardRow> RewardsQuery(const Scope& scope, const Period& month) {

@@ -51,7 +51,6 @@ FinesReport FinesFor(const Period& month, std::vector<domain::FineLine> lines,
     auto add = [&](Tally& t) {
       (l.waived ? t.waived : t.total) += amount;
       ++t.lines;
-      t.line_ids.push_back(l.id);
     };
     for (const std::string& p : l.people) add(r.by_person[p]);
     for (const std::string& d : l.departments) add(r.by_department[d]);
@@ -60,35 +59,40 @@ FinesReport FinesFor(const Period& month, std::vector<domain::FineLine> lines,
   return r;
 }
 
+ledger::Result<LineCursor> ParseLineCursor(const std::string& cursor) {
+  const size_t comma = cursor.find(',');
+  int64_t micros = 0;
+  const size_t from = !cursor.empty() && cursor[0] == '-' ? 1 : 0;  // instants before 1970
+  bool digits = comma != std::string::npos && comma > from && comma + 1 < cursor.size();
+  for (size_t i = from; digits && i < comma; ++i) {
+    if (cursor[i] < '0' || cursor[i] > '9' || micros > (INT64_MAX - 9) / 10) digits = false;
+    else micros = micros * 10 + (cursor[i] - '0');
+  }
+  if (!digits)
+    return ledger::Status::InvalidArgument(
+        "cursor: not a cursor of this report (pass back the next_cursor of the previous page)");
+  return LineCursor{ledger::FromMicros(from == 1 ? -micros : micros), cursor.substr(comma + 1)};
+}
+
+std::string LineCursorOf(const domain::FineLine& line) {
+  return std::to_string(ledger::ToMicros(line.accrued)) + "," + line.id;
+}
+
 ledger::Result<std::string> KeepLinePage(FinesReport& r, const std::string& cursor,
                                          size_t limit) {
   auto first = r.lines.begin();
   if (!cursor.empty()) {
-    const size_t comma = cursor.find(',');
-    int64_t micros = 0;
-    const size_t from = cursor[0] == '-' ? 1 : 0;  // instants before 1970
-    bool digits = comma != std::string::npos && comma > from && comma + 1 < cursor.size();
-    for (size_t i = from; digits && i < comma; ++i) {
-      if (cursor[i] < '0' || cursor[i] > '9' || micros > (INT64_MAX - 9) / 10) digits = false;
-      else micros = micros * 10 + (cursor[i] - '0');
-    }
-    if (!digits)
-      return ledger::Status::InvalidArgument(
-          "cursor: not a cursor of this report (pass back the next_cursor of the previous page)");
-    if (cursor[0] == '-') micros = -micros;
-    const Time at = ledger::FromMicros(micros);
-    const std::string_view id = std::string_view(cursor).substr(comma + 1);
-    first = std::upper_bound(r.lines.begin(), r.lines.end(), std::pair(at, id),
-                             [](const std::pair<Time, std::string_view>& key, const domain::FineLine& l) {
-                               return key.first != l.accrued ? key.first < l.accrued
-                                                             : key.second < std::string_view(l.id);
+    LEDGER_ASSIGN_OR_RETURN(LineCursor after, ParseLineCursor(cursor));
+    first = std::upper_bound(r.lines.begin(), r.lines.end(), after,
+                             [](const LineCursor& key, const domain::FineLine& l) {
+                               return key.accrued != l.accrued ? key.accrued < l.accrued
+                                                               : key.id < l.id;
                              });
   }
   const size_t begin = size_t(first - r.lines.begin());
   const size_t end = std::min(r.lines.size(), begin + limit);
   std::string next;
-  if (end < r.lines.size() && end > begin)
-    next = std::to_string(ledger::ToMicros(r.lines[end - 1].accrued)) + "," + r.lines[end - 1].id;
+  if (end < r.lines.size() && end > begin) next = LineCursorOf(r.lines[end - 1]);
   r.lines.erase(r.lines.begin() + std::ptrdiff_t(end), r.lines.end());
   r.lines.erase(r.lines.begin(), r.lines.begin() + std::ptrdiff_t(begin));
   return next;

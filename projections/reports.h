@@ -27,8 +27,9 @@ ledger::Result<Period> ParsePeriod(std::string_view text, std::chrono::minutes u
 struct Tally {
   domain::Money total = 0;   // lines not waived (lines without an amount count 0)
   domain::Money waived = 0;  // lines waived
-  int lines = 0;
-  std::vector<std::string> line_ids;
+  int lines = 0;             // a person's or department's lines: filter the report by them
+
+  bool operator==(const Tally&) const = default;
 };
 
 struct FinesReport {
@@ -52,6 +53,30 @@ FinesReport FinesFor(const Period& month, std::vector<domain::FineLine> lines,
 // so pages do not shift when lines of other complaints appear meanwhile.
 ledger::Result<std::string> KeepLinePage(FinesReport& report, const std::string& cursor,
                                          size_t limit);
+
+// A line cursor read: the instant and id of the last line of the previous page.
+struct LineCursor {
+  Time accrued{};
+  std::string id;
+};
+ledger::Result<LineCursor> ParseLineCursor(const std::string& cursor);
+std::string LineCursorOf(const domain::FineLine& line);
+
+// What GET /v1/fines asks: a month, filters, and a page of its lines.
+struct FineQuery {
+  Period month;
+  std::string department, person;  // keep lines naming them (empty: all)
+  std::string cursor;              // the previous page's next_cursor (empty: the first page)
+  size_t limit = 1000;             // lines per page
+};
+
+// A page of a month's fine report: the tallies and totals count every line of the month (after
+// the filters); `report.lines` holds the page; `line_count` the lines of the whole report.
+struct FinePage {
+  FinesReport report;
+  size_t line_count = 0;
+  std::string next_cursor;  // empty after the last page
+};
 
 // A department's platform rating for a month (hundredths of a point) and the event behind it.
 struct Rating {

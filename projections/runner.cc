@@ -61,6 +61,11 @@ ProjectionRunner::ProjectionRunner(ledger::EventLog* log, ledger::domain::Policy
 
 ProjectionRunner::~ProjectionRunner() { Stop(); }
 
+ledger::Result<FinePage> ProjectionRunner::Fines(Time now, const FineQuery& query) {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  return fines_.Query(Scope{projection_, policies(), fallback(), now}, query);
+}
+
 PolicyLookup ProjectionRunner::policies() const {
   ledger::domain::PolicyStore* store = policies_;
   return [store](uint32_t v) { return store->ForVersion(v); };
@@ -123,6 +128,7 @@ Status ProjectionRunner::Rebuild(const Progress& progress) {
     std::unique_lock<std::shared_mutex> lock(mu_);
     projection_ = std::move(fresh);
     projection_.set_track_touched(true);
+    fines_.Clear();
     position_ = projection_.position();
     row_hashes_.clear();
     rows_digest_ = ledger::kZeroHash;
@@ -187,6 +193,7 @@ Status ProjectionRunner::ApplyBatch(const std::vector<ledger::RecordedEvent>& ev
   PolicyLookup lookup = policies();
   const ledger::domain::Policy& fb = fallback();
   bool ratings = false;
+  const uint64_t from = projection_.position();
   for (const ledger::RecordedEvent& e : events) {
     if (e.position() <= projection_.position()) continue;  // already applied
     LEDGER_RETURN_IF_ERROR(projection_.Apply(e, lookup, fb));
@@ -194,7 +201,9 @@ Status ProjectionRunner::ApplyBatch(const std::vector<ledger::RecordedEvent>& ev
   }
   position_ = projection_.position();
   since_snapshot_ += events.size();
-  return Persist(projection_.TakeTouched(), ratings);
+  std::vector<std::string> touched = projection_.TakeTouched();
+  fines_.Touch(projection_, from, touched);
+  return Persist(touched, ratings);
 }
 
 Status ProjectionRunner::CatchUp() {
@@ -318,6 +327,7 @@ Status ProjectionRunner::LoadSnapshot(std::string* why) {
   std::unique_lock<std::shared_mutex> lock(mu_);
   projection_ = std::move(loaded);
   projection_.set_track_touched(true);
+  fines_.Clear();
   row_hashes_ = std::move(hashes);
   rows_digest_ = digest;
   position_ = projection_.position();
@@ -364,6 +374,7 @@ Status ProjectionRunner::LoadRows(std::string* why) {
   }
   std::unique_lock<std::shared_mutex> lock(mu_);
   projection_.Reset(checkpoint->position, checkpoint->log_hash, std::move(complaints), std::move(ratings));
+  fines_.Clear();
   row_hashes_ = std::move(hashes);
   rows_digest_ = digest;
   position_ = checkpoint->position;

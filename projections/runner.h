@@ -27,6 +27,7 @@
 #include "ledger/domain/policy_store.h"
 #include "ledger/event_log.h"
 #include "ledger/projection_store.h"
+#include "projections/fine_index.h"
 #include "projections/ledger_projection.h"
 
 namespace projections {
@@ -89,6 +90,11 @@ class ProjectionRunner {
     return fn(projection_);
   }
 
+  // A month's fines at `now` (as FinesPage over the current projection) from the kept fine index:
+  // the cost of the month's lines and of the changes since the previous query.
+  ledger::Result<FinePage> Fines(Time now, const FineQuery& query);
+  FineIndex::Stats fine_index_stats() const { return fines_.stats(); }
+
   uint64_t position() const { return position_.load(); }
   std::string digest() const;
   ledger::Status WriteSnapshot();
@@ -119,6 +125,7 @@ class ProjectionRunner {
 
   mutable std::shared_mutex mu_;
   LedgerProjection projection_;
+  FineIndex fines_;  // follows projection_ (Touch in ApplyBatch, Clear wherever it is replaced)
   std::atomic<uint64_t> position_{0};
 
   // The multiset digest of the persisted rows: XOR of each row's hash.

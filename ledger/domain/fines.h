@@ -27,6 +27,8 @@ struct FineLine {
   bool waived = false;
   std::string waiver_reason, waived_by;
   uint64_t waiver_position = 0;
+
+  bool operator==(const FineLine&) const = default;
 };
 
 // Every fine line of the complaint as of `as_of` (clocks evaluated then), derived then recorded,

@@ -16,6 +16,7 @@
 #include "ledger/domain/policy_store.h"
 #include "ledger/projection_store.h"
 #include "projections/derive.h"
+#include "projections/fine_index.h"
 #include "projections/queries.h"
 #include "projections/runner.h"
 #include "projections/serialize.h"
@@ -276,6 +277,150 @@ TEST_F(GoldenLog, TheKeptProjectionEqualsAFreshFoldAndItsSnapshot) {
   ASSERT_TRUE(again.Open(&how).ok());
   EXPECT_NE(how.find("snapshot"), std::string::npos) << how;
   EXPECT_EQ(again.digest(), runner_->digest());
+}
+
+// Every page of `query` from `index` equals the reference's (every complaint evaluated), walking
+// the pages with their cursors. Returns the lines compared.
+size_t ExpectSamePages(FineIndex& index, const Scope& scope, FineQuery query, const std::string& at) {
+  size_t lines = 0;
+  for (int page = 0; page < 1000; ++page) {
+    auto actual = index.Query(scope, query);
+    auto expected = FinesPage(scope, query);
+    const std::string where = query.month.key + " as of " + at + " person '" + query.person +
+                              "' department '" + query.department + "' page " + std::to_string(page);
+    EXPECT_TRUE(actual.ok() && expected.ok()) << where;
+    if (!actual.ok() || !expected.ok()) return lines;
+    EXPECT_EQ(actual->line_count, expected->line_count) << where;
+    EXPECT_EQ(actual->next_cursor, expected->next_cursor) << where;
+    EXPECT_EQ(actual->report.total, expected->report.total) << where;
+    EXPECT_EQ(actual->report.waived, expected->report.waived) << where;
+    EXPECT_TRUE(actual->report.by_person == expected->report.by_person) << where;
+    EXPECT_TRUE(actual->report.by_department == expected->report.by_department) << where;
+    EXPECT_EQ(actual->report.lines.size(), expected->report.lines.size()) << where;
+    for (size_t i = 0; i < actual->report.lines.size() && i < expected->report.lines.size(); ++i)
+      EXPECT_TRUE(actual->report.lines[i] == expected->report.lines[i])
+          << where << ": " << actual->report.lines[i].id << " vs " << expected->report.lines[i].id;
+    lines += actual->report.lines.size();
+    if (expected->next_cursor.empty()) break;
+    query.cursor = expected->next_cursor;
+  }
+  return lines;
+}
+
+// The fine index keeps each complaint's lines until an event or the passing of a deadline or of
+// an overdue period can change them. Evaluated at times that move forward a day at a time and
+// across months (from mid-history, where recorded facts still lie ahead, to after the last), every
+// page of every month, whole and filtered by a person and a department, equals the reference.
+// Keeping lines past a deadline, or past the start of an overdue period, fails it.
+TEST_F(GoldenLog, TheFineIndexAnswersAsEvaluatingEveryComplaint) {
+  const std::vector<std::string> months = {"2026-05", "2026-06", "2026-07", "2026-08",
+                                           "2026-09", "2026-10", "2026-11", "2026-12"};
+  std::vector<ledger::Time> times;
+  for (const char* at : {"2026-06-15T12:00:00+08:00", "2026-09-01T00:00:00+08:00"})
+    times.push_back(*ledger::ParseRfc3339(at));
+  for (int day = 0; day < 8; ++day)  // overdue periods start a day apart
+    times.push_back(kNow - std::chrono::hours(24 * 3) + std::chrono::hours(24 * day + 7 * (day % 3)));
+  times.push_back(*ledger::ParseRfc3339("2027-03-01T00:00:00+08:00"));
+  size_t compared = 0;
+  runner_->Read([&](const LedgerProjection& p) {
+    FineIndex index;
+    for (ledger::Time now : times) {
+      Scope scope{p, Lookup(), Current(), now};
+      const std::string at = ledger::FormatRfc3339(now, std::chrono::minutes(480));
+      for (const std::string& m : months) {
+        FineQuery q{*ParsePeriod(m, std::chrono::minutes(480)), "", "", "", 7};
+        compared += ExpectSamePages(index, scope, q, at);
+        auto whole = FinesPage(scope, q);
+        if (!whole.ok()) {
+          ADD_FAILURE() << whole.status().ToString();
+          continue;
+        }
+        if (!whole->report.by_person.empty()) {  // filtered by one person, then one department
+          FineQuery by = q;
+          by.person = whole->report.by_person.rbegin()->first;
+          compared += ExpectSamePages(index, scope, by, at);
+          by.person.clear();
+          by.department = whole->report.by_department.begin()->first;
+          compared += ExpectSamePages(index, scope, by, at);
+        }
+        FineQuery nobody = q;
+        nobody.person = "nobody-at-all";
+        compared += ExpectSamePages(index, scope, nobody, at);
+      }
+    }
+    FineIndex::Stats stats = index.stats();
+    EXPECT_EQ(stats.fallbacks, 0u);
+    EXPECT_GT(stats.lines, 50u);
+    // Going back in time is answered by the reference.
+    Scope earlier{p, Lookup(), Current(), times.front()};
+    ExpectSamePages(index, earlier, {*ParsePeriod("2026-06", std::chrono::minutes(480)), "", "", "", 1000}, "earlier");
+    EXPECT_EQ(index.stats().fallbacks, 1u);
+    auto bad = index.Query(Scope{p, Lookup(), Current(), times.back()},
+                           {*ParsePeriod("2026-06", std::chrono::minutes(480)), "", "", "no-comma", 10});
+    EXPECT_EQ(bad.status().code(), ledger::Code::kInvalidArgument);
+    return 0;
+  });
+  EXPECT_GT(compared, 1000u);
+}
+
+// Following a projection as it grows: the log applied in batches, each batch's touched complaints
+// passed to Touch(), queried between batches. Without the touched complaints re-evaluated, the
+// kept lines go stale and it fails. A batch the index is not told about makes it start over.
+TEST_F(GoldenLog, TheFineIndexFollowsTheTouchedComplaints) {
+  std::vector<ledger::RecordedEvent> events;
+  ASSERT_TRUE(log_->ForEach(1, 0, [&](const ledger::RecordedEvent& e) {
+                     events.push_back(e);
+                     return ledger::Status::Ok();
+                   }).ok());
+  LedgerProjection p;
+  p.set_track_touched(true);
+  FineIndex index;
+  ledger::Time now = ledger::FromMicros(0);
+  size_t compared = 0;
+  for (size_t at = 0; at < events.size(); at += 41) {
+    const uint64_t from = p.position();
+    for (size_t i = at; i < std::min(events.size(), at + 41); ++i) {
+      ASSERT_TRUE(p.Apply(events[i], Lookup(), Current()).ok());
+      now = std::max(now, events[i].recorded_at() + std::chrono::minutes(10));
+    }
+    index.Touch(p, from, p.TakeTouched());
+    Scope scope{p, Lookup(), Current(), now};
+    const std::string when = ledger::FormatRfc3339(now, std::chrono::minutes(480));
+    for (const char* m : {"2026-08", "2026-09", "2026-10", "2026-11"})
+      compared += ExpectSamePages(index, scope, {*ParsePeriod(m, std::chrono::minutes(480)), "", "", "", 1000}, when);
+  }
+  EXPECT_GT(compared, 200u);
+  EXPECT_EQ(index.stats().fallbacks, 0u);
+  // A batch applied without Touch(): the next Touch() starts over instead of trusting its lines.
+  const uint64_t before = p.position();
+  LedgerProjection q = p;  // the same complaints, other addresses
+  index.Touch(q, before + 1, {});
+  Scope scope{q, Lookup(), Current(), now};
+  compared = ExpectSamePages(index, scope, {*ParsePeriod("2026-11", std::chrono::minutes(480)), "", "", "", 1000}, "after");
+  EXPECT_GT(compared, 0u);
+}
+
+// The runner answers GET /v1/fines at "now" from its index: the same as the reference, and still
+// after a rebuild replaced its projection (the index must not keep the old one's complaints).
+TEST_F(GoldenLog, TheRunnersFinesEqualTheReferenceAcrossARebuild) {
+  FineQuery q{*ParsePeriod("2026-11", std::chrono::minutes(480)), "", "", "", 50};
+  auto reference = [&] {
+    return runner_->Read([&](const LedgerProjection& p) {
+      return FinesPage(Scope{p, Lookup(), Current(), kNow}, q);
+    });
+  };
+  for (int round = 0; round < 2; ++round) {
+    auto actual = runner_->Fines(kNow, q);
+    auto expected = reference();
+    ASSERT_TRUE(actual.ok() && expected.ok());
+    EXPECT_GT(expected->line_count, 0u);
+    EXPECT_EQ(actual->line_count, expected->line_count);
+    EXPECT_EQ(actual->next_cursor, expected->next_cursor);
+    EXPECT_TRUE(actual->report.lines == expected->report.lines);
+    EXPECT_TRUE(actual->report.by_person == expected->report.by_person);
+    ASSERT_TRUE(runner_->Rebuild().ok());
+  }
+  EXPECT_EQ(runner_->fine_index_stats().fallbacks, 0u);
 }
 
 }  // namespace
