@@ -541,6 +541,23 @@ Status Routes::Register(Router& r) {
               {{{"source", "projection"}}, double(self->tickets_kept_.load())},
               {{{"source", "log"}}, double(self->tickets_folded_.load())}};
         });
+    o_.metrics->AddGauge("ledger_fine_index_lines",
+                         "Fine lines kept by the fine index that GET /v1/fines reads",
+                         [runner] { return double(runner->fine_index_stats().lines); });
+    o_.metrics->AddCounterFamily(
+        "ledger_fine_index_evaluations_total",
+        "Complaints whose fine lines the fine index evaluated: indexing a month, touched by "
+        "events, or one of their deadlines or overdue periods passed",
+        [runner] {
+          return std::vector<Metrics::Sample>{{{}, double(runner->fine_index_stats().evaluations)}};
+        });
+    o_.metrics->AddCounterFamily(
+        "ledger_fine_index_full_queries_total",
+        "GET /v1/fines at now answered by evaluating every complaint instead (an evaluation time "
+        "before a previous query's)",
+        [runner] {
+          return std::vector<Metrics::Sample>{{{}, double(runner->fine_index_stats().fallbacks)}};
+        });
   }
   return Status::Ok();
 }

@@ -233,6 +233,52 @@ TEST_F(ComplaintRoutes, FineLineItemsComePageByPageWithWholeTallies) {
   EXPECT_NE(bad.body.find("cursor"), std::string::npos) << bad.body;
 }
 
+// GET /v1/fines at "now" answers from the runner's fine index. It follows the log (a new
+// complaint, a waiver) and the clock (deadlines and overdue days that pass with no event), and
+// says what a fresh evaluation of every complaint says (known_at=now takes that path).
+TEST_F(ComplaintRoutes, FinesAtNowFollowTheLogAndTheClock) {
+  auto counter = [&](const std::string& name) {
+    std::string text = server_.Client().Get("/metrics").body;
+    size_t at = text.find("\n" + name + " ");
+    return at == std::string::npos ? -1.0 : std::stod(text.substr(at + name.size() + 2));
+  };
+  auto same_as_fresh = [&](const std::string& step) {
+    ASSERT_TRUE(server_.WaitForProjections());
+    HttpReply kept = As(kAuditor).Get("/v1/fines?month=2026-01");
+    std::string now = ledger::FormatRfc3339(server_.clock().Now());
+    HttpReply fresh = As(kAuditor).Get("/v1/fines?month=2026-01&known_at=" + now);
+    ASSERT_EQ(kept.status, 200u) << kept.body;
+    ASSERT_EQ(fresh.status, 200u) << fresh.body;
+    json::object a = kept.Json().as_object(), b = fresh.Json().as_object();
+    a.erase("evaluated");
+    b.erase("evaluated");
+    EXPECT_EQ(json::serialize(a), json::serialize(b)) << step;
+  };
+  std::string first = Assigned();
+  server_.clock().Advance(std::chrono::hours(5));  // response (1 h) and plan (4 h) missed
+  same_as_fresh("one complaint");
+  const double evaluated = counter("ledger_fine_index_evaluations_total");
+  EXPECT_GE(evaluated, 1.0);
+  EXPECT_EQ(As(kAuditor).Get("/v1/fines?month=2026-01").Json().at("total"), "500.00");
+
+  std::string second = Assigned();  // touched: the index evaluates it at the next query
+  same_as_fresh("a second complaint, its clocks running");
+  server_.clock().Advance(std::chrono::hours(5));  // its deadlines pass with no event
+  same_as_fresh("the second complaint's deadlines passed");
+  EXPECT_EQ(As(kAuditor).Get("/v1/fines?month=2026-01").Json().at("total"), "1000.00");
+
+  Act(kDeputy, first, R"({"type":"waive_fine","fine":")" + first + R"(:no_plan","reason":"the customer's schedule"})");
+  same_as_fresh("a waiver");
+  EXPECT_EQ(As(kAuditor).Get("/v1/fines?month=2026-01").Json().at("waived"), "300.00");
+
+  server_.clock().Advance(std::chrono::hours(24 * 12));  // closure deadlines and overdue days pass
+  same_as_fresh("twelve days later");
+  EXPECT_GT(As(kAuditor).Get("/v1/fines?month=2026-01").Json().at("line_count").as_int64(), 4);
+  EXPECT_GT(counter("ledger_fine_index_evaluations_total"), evaluated);
+  EXPECT_EQ(counter("ledger_fine_index_full_queries_total"), 0.0);
+  EXPECT_GT(counter("ledger_fine_index_lines"), 4.0);
+}
+
 TEST_F(ComplaintRoutes, AsOfAndKnownAtGiveDifferentAnswersForABackDatedEntry) {
   std::string id = Assigned();  // received 2026-01-06 10:00 (+08:00): response due 11:00
   server_.clock().Advance(std::chrono::hours(3));

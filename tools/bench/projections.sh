@@ -8,6 +8,7 @@
 # build-bench/, generates a demo ledger of $LEDGER_BENCH_COMPLAINTS complaints (default 999,999 (the most one year's ids hold):
 # about 13 million events and 5 GB of disk, through the real write path) in
 # $LEDGER_BENCH_LEDGER (default build-bench/ledger-<N>; kept, so a second run measures at once),
+# waits for RocksDB's compactions after the load to finish (the shape a ledger keeps by itself),
 # then measures in a separate process: a full rebuild against a plain scan, the as-of state of one
 # complaint, a month's fine tally, and peak memory. Results: stdout and
 # $LEDGER_BENCH_OUT/projections-results.md (default build-bench/bench-results).
@@ -28,7 +29,11 @@ if [ ! -e "$ledger/.generated" ]; then
   rm -rf "$ledger"   # a generation that did not finish
   echo "projections.sh: generating $complaints complaints into $ledger"
   "$bench" generate --data "$ledger" --complaints "$complaints"
-  touch "$ledger/.generated"
+  touch "$ledger/.generated" "$ledger/.settled"
+fi
+if [ ! -e "$ledger/.settled" ]; then  # generated before generate waited for its compactions
+  "$bench" settle --data "$ledger"
+  touch "$ledger/.settled"
 fi
 {
   echo "# projection_bench, $(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), ledger $(du -sh "$ledger" | cut -f1)"
