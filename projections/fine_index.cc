@@ -74,12 +74,14 @@ void FineIndex::Clear() {
   Reset();
   position_ = 0;
   fallback_ = nullptr;
+  projection_ = nullptr;
 }
 
 void FineIndex::Touch(const LedgerProjection& projection, uint64_t from,
                       const std::vector<std::string>& ids) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (from != position_) Reset();  // a batch it was not told about: what it kept may be stale
+  if (from != position_ || projection_ != &projection) Reset();  // what it kept may be stale
+  projection_ = &projection;
   position_ = projection.position();
   if (indexed_.empty()) return;  // nothing kept: the first query indexes what it needs
   for (const std::string& id : ids) {
@@ -190,10 +192,12 @@ bool FineIndex::Before(const Line& a, const Line& b) const {
 
 ledger::Result<FinePage> FineIndex::Query(const Scope& scope, const FineQuery& q) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (fallback_ != &scope.fallback || scope.projection.position() != position_) {
-    // Another policy in force, or a projection the index was not told about: start over.
+  if (fallback_ != &scope.fallback || projection_ != &scope.projection ||
+      scope.projection.position() != position_) {
+    // Another policy in force, another projection, or one that moved without Touch(): start over.
     Reset();
     fallback_ = &scope.fallback;
+    projection_ = &scope.projection;
     position_ = scope.projection.position();
   }
   const int64_t now = ledger::ToMicros(scope.now);

@@ -14,9 +14,10 @@
 // lines are rebuilt in full (FineLines of their complaints) so they are exactly the reference's.
 //
 // The index follows one projection: the owner calls Touch() for every batch it applies and Clear()
-// whenever it replaces the projection. A query whose projection is at another position than the
-// last Touch() named, or whose evaluation time is earlier than a previous query's, is answered by
-// the reference (and the index starts over in the first case): never a stale answer.
+// whenever it replaces the projection's contents. A query on another projection object, or on one
+// at another position than the last Touch() named, makes the index start over; a query whose
+// evaluation time is earlier than a previous query's is answered by the reference. Never a stale
+// answer.
 //
 // Thread-safety: every method may be called from any thread (an internal mutex); the projection
 // must not change during a Query() (the runner holds its shared lock).
@@ -101,6 +102,7 @@ class FineIndex {
   std::vector<uint32_t> lists_;  // name lists of lines naming other than one person/department
   size_t lines_ = 0;
   int64_t now_ = INT64_MIN;      // the latest evaluation time
+  const LedgerProjection* projection_ = nullptr;  // the projection it follows
   uint64_t position_ = 0;        // the projection's position the index has seen
   const domain::Policy* fallback_ = nullptr;
   uint64_t evaluations_ = 0, fallbacks_ = 0;
