@@ -30,7 +30,25 @@ Result<std::unique_ptr<Application>> Application::Start(ledger::EventLog* log, l
   app->runner_ = std::make_unique<projections::ProjectionRunner>(
       log, app->policies_.get(), app->store_.get(), projections::RunnerOptions{options.snapshot_path});
   LEDGER_RETURN_IF_ERROR(app->runner_->Open(&app->how_, progress));
-  if (options.follow) app->runner_->Follow();
+  if (options.follow) {
+    app->runner_->Follow();
+    // The fine index indexes a month on its first query (about 2 s for a million complaints):
+    // this month's and last month's, the ones most asked for, are indexed now in the background
+    // rather than on a client's first request.
+    app->warm_ = std::thread([runner = app->runner_.get(), clock,
+                              offset = app->policies_->current()->calendar.utc_offset] {
+      const ledger::Time now = clock->Now();
+      auto month = [&](ledger::Time t) {
+        return projections::ParsePeriod(ledger::MonthKey(t, offset), offset);
+      };
+      auto current = month(now);
+      if (!current.ok()) return;
+      auto previous = month(current->start - std::chrono::microseconds(1));
+      std::vector<projections::Period> months{*current};
+      if (previous.ok()) months.push_back(*previous);
+      runner->WarmFines(now, months);
+    });
+  }
   return app;
 }
 
@@ -39,6 +57,7 @@ Application::~Application() { Stop(); }
 void Application::Stop() {
   if (stopped_ || !runner_) return;
   stopped_ = true;
+  if (warm_.joinable()) warm_.join();
   runner_->Stop();
 }
 

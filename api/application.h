@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "api/command_service.h"
 #include "api/metrics.h"
@@ -58,6 +59,7 @@ class Application {
   std::unique_ptr<ledger::ProjectionStore> store_;
   std::unique_ptr<projections::ProjectionRunner> runner_;
   std::string how_;
+  std::thread warm_;  // indexes this month's and last month's fines at start (follow only)
   bool stopped_ = false;
 };
 

@@ -552,11 +552,11 @@ Status Routes::Register(Router& r) {
           return std::vector<Metrics::Sample>{{{}, double(runner->fine_index_stats().evaluations)}};
         });
     o_.metrics->AddCounterFamily(
-        "ledger_fine_index_full_queries_total",
-        "GET /v1/fines at now answered by evaluating every complaint instead (an evaluation time "
-        "before a previous query's)",
+        "ledger_fine_index_restarts_total",
+        "Times the fine index dropped what it kept by itself: the clock stepped back, or the "
+        "projection moved without telling it",
         [runner] {
-          return std::vector<Metrics::Sample>{{{}, double(runner->fine_index_stats().fallbacks)}};
+          return std::vector<Metrics::Sample>{{{}, double(runner->fine_index_stats().restarts)}};
         });
   }
   return Status::Ok();

@@ -69,6 +69,11 @@ void FineIndex::Reset() {
   now_ = INT64_MIN;
 }
 
+void FineIndex::StartOver() {
+  if (!slots_.empty()) ++restarts_;
+  Reset();
+}
+
 void FineIndex::Clear() {
   std::lock_guard<std::mutex> lock(mu_);
   Reset();
@@ -80,7 +85,7 @@ void FineIndex::Clear() {
 void FineIndex::Touch(const LedgerProjection& projection, uint64_t from,
                       const std::vector<std::string>& ids) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (from != position_ || projection_ != &projection) Reset();  // what it kept may be stale
+  if (from != position_ || projection_ != &projection) StartOver();  // what it kept may be stale
   projection_ = &projection;
   position_ = projection.position();
   if (indexed_.empty()) return;  // nothing kept: the first query indexes what it needs
@@ -96,7 +101,7 @@ void FineIndex::Touch(const LedgerProjection& projection, uint64_t from,
 
 FineIndex::Stats FineIndex::stats() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return {slots_.size(), lines_, evaluations_, fallbacks_};
+  return {slots_.size(), lines_, evaluations_, restarts_};
 }
 
 uint32_t FineIndex::SlotOf(const TrackedComplaint& tracked) {
@@ -190,29 +195,39 @@ bool FineIndex::Before(const Line& a, const Line& b) const {
                     slots_[b.slot].tracked->state.id, suffixes_[b.suffix]) < 0;
 }
 
-ledger::Result<FinePage> FineIndex::Query(const Scope& scope, const FineQuery& q) {
-  std::lock_guard<std::mutex> lock(mu_);
+void FineIndex::Follow(const Scope& scope) {
   if (fallback_ != &scope.fallback || projection_ != &scope.projection ||
       scope.projection.position() != position_) {
     // Another policy in force, another projection, or one that moved without Touch(): start over.
-    Reset();
+    StartOver();
     fallback_ = &scope.fallback;
     projection_ = &scope.projection;
     position_ = scope.projection.position();
   }
+}
+
+ledger::Result<FinePage> FineIndex::Query(const Scope& scope, const FineQuery& q) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Follow(scope);
   const int64_t now = ledger::ToMicros(scope.now);
-  if (now < now_) {  // the lines kept hold from now_ on, not before
-    ++fallbacks_;
-    return FinesPage(scope, q);
-  }
+  if (now < now_) StartOver();  // what it keeps holds from now_ on, not before
   now_ = now;
   ledger::Result<FinePage> page = Answer(scope, q);
   if (!page.ok() && page.status().code() == ledger::Code::kInternal) {
-    Reset();  // should not happen: never answer from an index that disagrees with its complaints
-    ++fallbacks_;
+    StartOver();  // should not happen: never answer from an index that disagrees with a complaint
     return FinesPage(scope, q);
   }
   return page;
+}
+
+void FineIndex::Warm(const Scope& scope, const std::vector<Period>& months) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Follow(scope);
+  const int64_t now = ledger::ToMicros(scope.now);
+  if (now < now_) return;  // a query at a later time came first: it knows better
+  now_ = now;
+  for (const Period& month : months)
+    if (!Answer(scope, {month, "", "", "", 0}).ok()) StartOver();
 }
 
 ledger::Result<FinePage> FineIndex::Answer(const Scope& scope, const FineQuery& q) {

@@ -14,10 +14,11 @@
 // lines are rebuilt in full (FineLines of their complaints) so they are exactly the reference's.
 //
 // The index follows one projection: the owner calls Touch() for every batch it applies and Clear()
-// whenever it replaces the projection's contents. A query on another projection object, or on one
-// at another position than the last Touch() named, makes the index start over; a query whose
-// evaluation time is earlier than a previous query's is answered by the reference. Never a stale
-// answer.
+// whenever it replaces the projection's contents. It starts over by itself (never answering from
+// what may be stale) on a query of another projection object, or of one at another position than
+// the last Touch() named; on a Touch() whose batch does not start where the last one ended; and on
+// a query whose evaluation time is earlier than a previous query's (a clock stepped back: what it
+// keeps holds from that time on only).
 //
 // Thread-safety: every method may be called from any thread (an internal mutex); the projection
 // must not change during a Query() (the runner holds its shared lock).
@@ -48,11 +49,15 @@ class FineIndex {
   // Equals FinesPage(scope, query).
   ledger::Result<FinePage> Query(const Scope& scope, const FineQuery& query);
 
+  // Indexes `months` at scope.now ahead of their first query (what that query would do), unless
+  // a query at a later time came first.
+  void Warm(const Scope& scope, const std::vector<Period>& months);
+
   struct Stats {
     size_t complaints = 0;     // complaints whose lines are kept
     size_t lines = 0;          // lines kept
     uint64_t evaluations = 0;  // complaints evaluated so far (touched, due, indexing a month)
-    uint64_t fallbacks = 0;    // queries answered by the reference
+    uint64_t restarts = 0;     // times it dropped what it kept, unasked (see above)
   };
   Stats stats() const;
 
@@ -78,6 +83,8 @@ class FineIndex {
   };
 
   void Reset();
+  void StartOver();  // Reset(), counted when something was kept
+  void Follow(const Scope& scope);  // starts over unless it follows scope's projection as it is
   uint32_t SlotOf(const TrackedComplaint& tracked);
   void Evaluate(const Scope& scope, uint32_t slot);
   void Remove(Slot& slot);
@@ -105,7 +112,7 @@ class FineIndex {
   const LedgerProjection* projection_ = nullptr;  // the projection it follows
   uint64_t position_ = 0;        // the projection's position the index has seen
   const domain::Policy* fallback_ = nullptr;
-  uint64_t evaluations_ = 0, fallbacks_ = 0;
+  uint64_t evaluations_ = 0, restarts_ = 0;
 };
 
 }  // namespace projections

@@ -66,6 +66,11 @@ ledger::Result<FinePage> ProjectionRunner::Fines(Time now, const FineQuery& quer
   return fines_.Query(Scope{projection_, policies(), fallback(), now}, query);
 }
 
+void ProjectionRunner::WarmFines(Time now, const std::vector<Period>& months) {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  fines_.Warm(Scope{projection_, policies(), fallback(), now}, months);
+}
+
 PolicyLookup ProjectionRunner::policies() const {
   ledger::domain::PolicyStore* store = policies_;
   return [store](uint32_t v) { return store->ForVersion(v); };

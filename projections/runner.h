@@ -93,6 +93,8 @@ class ProjectionRunner {
   // A month's fines at `now` (as FinesPage over the current projection) from the kept fine index:
   // the cost of the month's lines and of the changes since the previous query.
   ledger::Result<FinePage> Fines(Time now, const FineQuery& query);
+  // Indexes `months` at `now` ahead of their first Fines() query (FineIndex::Warm).
+  void WarmFines(Time now, const std::vector<Period>& months);
   FineIndex::Stats fine_index_stats() const { return fines_.stats(); }
 
   uint64_t position() const { return position_.load(); }

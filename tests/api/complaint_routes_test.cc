@@ -275,7 +275,7 @@ TEST_F(ComplaintRoutes, FinesAtNowFollowTheLogAndTheClock) {
   same_as_fresh("twelve days later");
   EXPECT_GT(As(kAuditor).Get("/v1/fines?month=2026-01").Json().at("line_count").as_int64(), 4);
   EXPECT_GT(counter("ledger_fine_index_evaluations_total"), evaluated);
-  EXPECT_EQ(counter("ledger_fine_index_full_queries_total"), 0.0);
+  EXPECT_EQ(counter("ledger_fine_index_restarts_total"), 0.0);
   EXPECT_GT(counter("ledger_fine_index_lines"), 4.0);
 }
 
