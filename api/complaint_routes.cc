@@ -384,7 +384,9 @@ class Routes : public std::enable_shared_from_this<Routes> {
           return BadQuery("cursor", "cursor", page.status().message());
         return page.status();
       }
-      json::object doc = FinesToJson(page->report, Evaluated(e, nullptr), v);
+      Evaluation at = Evaluated(e, nullptr);
+      at.as_of = page->evaluated_at;  // the index may answer as of a moment later (fine_index.h)
+      json::object doc = FinesToJson(page->report, at, v);
       doc["line_count"] = page->line_count;
       doc["next_cursor"] =
           page->next_cursor.empty() ? json::value(nullptr) : json::value(page->next_cursor);

@@ -209,14 +209,20 @@ void FineIndex::Follow(const Scope& scope) {
 ledger::Result<FinePage> FineIndex::Query(const Scope& scope, const FineQuery& q) {
   std::lock_guard<std::mutex> lock(mu_);
   Follow(scope);
+  // What it keeps holds from now_ on, not before. Requests that read the clock a moment apart can
+  // reach the index in the other order: up to kLateness late, the answer is as of now_ (and says
+  // so); a clock that stepped back further makes it start over.
+  Scope at = scope;
   const int64_t now = ledger::ToMicros(scope.now);
-  if (now < now_) StartOver();  // what it keeps holds from now_ on, not before
-  now_ = now;
-  ledger::Result<FinePage> page = Answer(scope, q);
+  if (now < now_ && now_ - now <= kLateness) at.now = ledger::FromMicros(now_);
+  else if (now < now_) StartOver();
+  now_ = ledger::ToMicros(at.now);
+  ledger::Result<FinePage> page = Answer(at, q);
   if (!page.ok() && page.status().code() == ledger::Code::kInternal) {
     StartOver();  // should not happen: never answer from an index that disagrees with a complaint
     return FinesPage(scope, q);
   }
+  if (page.ok()) page->evaluated_at = at.now;
   return page;
 }
 

@@ -17,8 +17,8 @@
 // whenever it replaces the projection's contents. It starts over by itself (never answering from
 // what may be stale) on a query of another projection object, or of one at another position than
 // the last Touch() named; on a Touch() whose batch does not start where the last one ended; and on
-// a query whose evaluation time is earlier than a previous query's (a clock stepped back: what it
-// keeps holds from that time on only).
+// a query whose evaluation time is more than kLateness earlier than a previous query's (a clock
+// stepped back: what it keeps holds from that time on only).
 //
 // Thread-safety: every method may be called from any thread (an internal mutex); the projection
 // must not change during a Query() (the runner holds its shared lock).
@@ -46,8 +46,10 @@ class FineIndex {
   // Forgets everything: the projection was replaced.
   void Clear();
 
-  // Equals FinesPage(scope, query).
+  // Equals FinesPage(scope, query), except that a query up to kLateness earlier than a previous
+  // one is answered as of that one's time (`evaluated_at` says which).
   ledger::Result<FinePage> Query(const Scope& scope, const FineQuery& query);
+  static constexpr int64_t kLateness = 1000000;  // microseconds
 
   // Indexes `months` at scope.now ahead of their first query (what that query would do), unless
   // a query at a later time came first.

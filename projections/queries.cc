@@ -81,6 +81,7 @@ ledger::Result<FinePage> FinesPage(const Scope& scope, const FineQuery& q) {
   FinePage page;
   page.report = FinesQuery(scope, q.month, q.department, q.person);
   page.line_count = page.report.lines.size();
+  page.evaluated_at = scope.now;
   LEDGER_ASSIGN_OR_RETURN(page.next_cursor, KeepLinePage(page.report, q.cursor, q.limit));
   return page;
 }

@@ -76,6 +76,7 @@ struct FinePage {
   FinesReport report;
   size_t line_count = 0;
   std::string next_cursor;  // empty after the last page
+  Time evaluated_at{};      // the evaluation time the answer is for
 };
 
 // A department's platform rating for a month (hundredths of a point) and the event behind it.

@@ -455,5 +455,27 @@ TEST_F(GoldenLog, AWarmedMonthIsReadyForItsFirstQuery) {
   EXPECT_EQ(runner_->fine_index_stats().restarts, 0u);
 }
 
+// Two requests that read the clock a moment apart may reach the index in the other order: the
+// later-arriving earlier one is answered as of the first one's time, and says so; it does not
+// make the index start over.
+TEST_F(GoldenLog, AMomentLateQueryIsAnsweredAsOfTheLatestTime) {
+  const Period november = *ParsePeriod("2026-11", std::chrono::minutes(480));
+  FineQuery q{november, "", "", "", 1000};
+  ASSERT_TRUE(runner_->Fines(kNow, q).ok());
+  auto late = runner_->Fines(kNow - std::chrono::milliseconds(300), q);
+  ASSERT_TRUE(late.ok());
+  EXPECT_EQ(late->evaluated_at, kNow);
+  auto expected = runner_->Read([&](const LedgerProjection& p) {
+    return FinesPage(Scope{p, Lookup(), Current(), kNow}, q);
+  });
+  ASSERT_TRUE(expected.ok());
+  EXPECT_TRUE(late->report.lines == expected->report.lines);
+  EXPECT_EQ(runner_->fine_index_stats().restarts, 0u);
+  auto stepped_back = runner_->Fines(kNow - std::chrono::hours(1), q);  // beyond the lateness
+  ASSERT_TRUE(stepped_back.ok());
+  EXPECT_EQ(stepped_back->evaluated_at, kNow - std::chrono::hours(1));
+  EXPECT_EQ(runner_->fine_index_stats().restarts, 1u);
+}
+
 }  // namespace
 }  // namespace projections
