@@ -48,14 +48,15 @@ ListPage ListComplaints(const Scope& scope, const ListFilter& filter);
 
 FinesReport FinesQuery(const Scope& scope, const Period& month, const std::string& department,
                        const std::string& person);
-// FinesQuery, then KeepLinePage: every complaint evaluated. The reference FineIndex (fine_index.h)
-// must equal, and the answer where no index is kept (as-of, known-at and what-if folds).
+// FinesQuery, then KeepLinePage: every complaint evaluated. The reference that FineIndex
+// (fine_index.h) must equal, and the answer where no index is kept (as-of, known-at, what-if).
 ledger::Result<FinePage> FinesPage(const Scope& scope, const FineQuery& query);
 
 // Could the complaint have a fine line accrued in [start, end)? Lines accrue from intake on. A
 // closed complaint's clocks were met by its last closure, missed before it, or lapsed
 // (docs/clocks.md), so its derived lines accrue by then; recorded fines accrue when they occurred.
 bool MayAccrueIn(const domain::ComplaintState& state, Time start, Time end);
+
 std::vector<RewardRow> RewardsQuery(const Scope& scope, const Period& month);
 MetricsReport MetricsQuery(const Scope& scope, const Period& period, const std::string& project);
 std::vector<Finding> FindingsQuery(const Scope& scope, std::optional<Time> from, std::optional<Time> to);

@@ -69,6 +69,15 @@ void Fail(const std::string& what) {
   std::exit(1);
 }
 
+// Reads are measured on the shape RocksDB keeps by itself, not on a bulk load's backlog: waits
+// for the compactions the load left, then closes the log.
+int SettleAndClose(ledger::EventLog& log) {
+  auto start = Clock::now();
+  if (!WaitForSettled(log.db(), std::chrono::seconds(1800)).ok()) Fail("not settled");
+  std::printf("compactions settled in %.1f s\n", Seconds(start));
+  return log.Close().ok() ? 0 : 1;
+}
+
 int Generate(const std::string& dir, int64_t complaints, uint64_t seed) {
   demo::GeneratorOptions options;
   options.complaints = complaints;
@@ -85,21 +94,14 @@ int Generate(const std::string& dir, int64_t complaints, uint64_t seed) {
   if (!stats.ok()) Fail(stats.status().ToString());
   std::printf("generated %lld complaints, %llu events in %.1f s\n", (long long)stats->complaints,
               (unsigned long long)stats->events, Seconds(start));
-  // Reads are measured on the shape RocksDB keeps by itself, not on a bulk load's backlog.
-  auto settle = Clock::now();
-  if (!WaitForSettled((*ledger)->log().db(), std::chrono::seconds(1800)).ok()) Fail("not settled");
-  std::printf("compactions settled in %.1f s\n", Seconds(settle));
-  return (*ledger)->log().Close().ok() ? 0 : 1;
+  return SettleAndClose((*ledger)->log());
 }
 
 // Opens a ledger generated before `generate` settled it, and waits for its compactions.
 int Settle(const std::string& dir) {
   auto log = ledger::EventLog::Open(dir, ledger::Options{});
   if (!log.ok()) Fail(log.status().ToString());
-  auto start = Clock::now();
-  if (!WaitForSettled((*log)->db(), std::chrono::seconds(1800)).ok()) Fail("not settled");
-  std::printf("compactions settled in %.1f s\n", Seconds(start));
-  return (*log)->Close().ok() ? 0 : 1;
+  return SettleAndClose(**log);
 }
 
 struct Percentiles {
