@@ -173,8 +173,9 @@ void FineIndex::Evaluate(const Scope& scope, uint32_t index) {
     Names(f.people, l.people, l.people_n);
     Names(f.departments, l.departments, l.departments_n);
     l.waived = f.waived;
-    std::vector<Line>& day = days_[DayOf(l.accrued)];
-    slot.where.emplace_back(DayOf(l.accrued), uint32_t(day.size()));
+    const int64_t d = DayOf(l.accrued);
+    std::vector<Line>& day = days_[d];
+    slot.where.emplace_back(d, uint32_t(day.size()));
     day.push_back(l);
   }
   lines_ += lines.size();

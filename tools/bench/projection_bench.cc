@@ -196,10 +196,7 @@ int Measure(const std::string& dir, const std::string& out_path, int samples) {
   // the current time): its first query of a month indexes it; later ones cost the month's lines
   // and the changes since (here: none, or a day passing).
   projections::Scope scope{p, lookup, current, now};
-  auto median = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-  };
+  auto median = [](const std::vector<double>& v) { return Of(v).p50; };
   for (const char* month : {"2026-09", "2026-11"}) {
     projections::Period m = *projections::ParsePeriod(month, current.calendar.utc_offset);
     std::vector<double> runs, copies;
