@@ -22,7 +22,8 @@ json::string Time(ledger::Time t, const ViewContext& v) {
 json::value MoneyOr(domain::Money m) {
   return m < 0 ? json::value(nullptr) : json::value(domain::FormatMoney(m));
 }
-json::array Strings(const std::vector<std::string>& items) {
+template <class Text>  // std::string or Sym
+json::array Strings(const std::vector<Text>& items) {
   json::array a;
   for (const std::string& s : items) a.emplace_back(s);
   return a;
@@ -155,35 +156,35 @@ json::object TicketToJson(const projections::TrackedComplaint& t, const projecti
   o["status"] = s.closed() ? "closed" : "open";
   o["stage"] = domain::StageName(s.stage());
   o["received_at"] = Time(s.intake.at, v);
-  o["channel"] = s.channel;
-  o["project"] = s.project;
-  o["subject"] = s.subject;
-  o["description"] = s.description;
-  o["demands"] = s.demands;
+  o["channel"] = s.channel.str();
+  o["project"] = s.project.str();
+  o["subject"] = s.subject.str();
+  o["description"] = s.description.str();
+  o["demands"] = s.demands.str();
   json::object complainant;
-  complainant["name"] = s.complainant.name;
-  complainant["phone"] = s.complainant.phone;
-  complainant["unit"] = s.complainant.unit;
+  complainant["name"] = s.complainant.name.str();
+  complainant["phone"] = s.complainant.phone.str();
+  complainant["unit"] = s.complainant.unit.str();
   complainant["is_owner"] = s.complainant.is_owner;
   o["complainant"] = std::move(complainant);
   if (s.target) {
     json::object target;
-    target["kind"] = s.target->kind;
-    target["id"] = s.target->id;
-    target["department"] = s.target->department;
+    target["kind"] = s.target->kind.str();
+    target["id"] = s.target->id.str();
+    target["department"] = s.target->department.str();
     o["target"] = std::move(target);
   } else {
     o["target"] = nullptr;
   }
   o["headcount"] = s.headcount;
   o["claimed_compensation"] = MoneyOr(s.claimed_compensation);
-  o["receiving_department"] = s.receiving_department;
-  o["receiving_staff"] = s.receiving_staff;
-  o["external_ref"] = s.external_ref.empty() ? json::value(nullptr) : json::value(s.external_ref);
+  o["receiving_department"] = s.receiving_department.str();
+  o["receiving_staff"] = s.receiving_staff.str();
+  o["external_ref"] = s.external_ref.empty() ? json::value(nullptr) : json::value(s.external_ref.str());
   o["validity"] = !s.valid ? json::value(nullptr) : json::value(*s.valid ? "valid" : "invalid");
   o["invalid_reason"] =
-      s.invalid_reason.empty() ? json::value(nullptr) : json::value(s.invalid_reason);
-  o["category"] = s.category.empty() ? json::value(nullptr) : json::value(s.category);
+      s.invalid_reason.empty() ? json::value(nullptr) : json::value(s.invalid_reason.str());
+  o["category"] = s.category.empty() ? json::value(nullptr) : json::value(s.category.str());
   const domain::Category* cat = policy.FindCategory(s.category);
   o["closure_class"] =
       cat ? json::value(domain::ClosureClassName(cat->closure_class)) : json::value(nullptr);
@@ -201,15 +202,15 @@ json::object TicketToJson(const projections::TrackedComplaint& t, const projecti
     x["event"] = l.change.when.position;
     x["by"] = l.manual ? "customer_service" : (l.reason == "intake" ? "intake" : "system");
     if (!l.rules.empty()) x["rules"] = Strings(l.rules);
-    if (l.manual) x["reason"] = l.reason;
+    if (l.manual) x["reason"] = l.reason.str();
     levels.push_back(std::move(x));
   }
   o["level_history"] = std::move(levels);
   if (const domain::AssignmentRecord* a = s.assignment()) {
     json::object r;
-    r["department"] = a->department;
+    r["department"] = a->department.str();
     r["cooperating"] = Strings(a->cooperating);
-    r["handler"] = a->handler;
+    r["handler"] = a->handler.str();
     r["assigned_at"] = Time(a->at.at, v);
     r["first_responsible_people"] = Strings(a->first_responsible_people);
     r["notified"] = Strings(a->notified);
@@ -231,7 +232,7 @@ json::object TicketToJson(const projections::TrackedComplaint& t, const projecti
   json::array flags;
   for (const domain::FlagRecord& f : s.flags) {
     json::object x;
-    x["flag"] = f.flag;
+    x["flag"] = f.flag.str();
     x["at"] = Time(f.at.at, v);
     x["event"] = f.at.position;
     flags.push_back(std::move(x));
@@ -240,8 +241,8 @@ json::object TicketToJson(const projections::TrackedComplaint& t, const projecti
   json::array links;
   for (const domain::LinkRecord& l : s.links) {
     json::object x;
-    x["other"] = l.other;
-    x["relation"] = l.relation;
+    x["other"] = l.other.str();
+    x["relation"] = l.relation.str();
     x["at"] = Time(l.at.at, v);
     links.push_back(std::move(x));
   }
@@ -256,7 +257,7 @@ json::object TicketToJson(const projections::TrackedComplaint& t, const projecti
     cb["timeliness"] = s.callback->timeliness;
     cb["plan"] = s.callback->plan;
     cb["attitude"] = s.callback->attitude;
-    cb["reasons"] = s.callback->reasons;
+    cb["reasons"] = s.callback->reasons.str();
     o["survey"] = std::move(cb);
   } else {
     o["survey"] = nullptr;

@@ -20,6 +20,16 @@ namespace projections {
 inline constexpr uint32_t kSnapshotFormat = 1;
 }  // namespace projections
 
+namespace ledger {
+// A Sym is written as its text (the bytes of a std::string), never as its pool index.
+template <class A> void save(A& a, const Sym& s) { a(s.str()); }
+template <class A> void load(A& a, Sym& s) {
+  std::string text;
+  a(text);
+  s = Sym(text);
+}
+}  // namespace ledger
+
 namespace ledger::domain {
 
 template <class A> void serialize(A& a, Stamp& s) { a(s.at, s.position); }

@@ -21,7 +21,7 @@ std::vector<std::pair<std::string, domain::ClockState>> Outcomes(const domain::C
   std::vector<std::pair<std::string, domain::ClockState>> out;
   for (const domain::ClockResult& c : domain::EvaluateClocks(domain::ClockFactsOf(s, p), p, t)) {
     std::string name(domain::ClockKindName(c.kind));
-    if (c.kind == domain::ClockKind::kClosure) name += "#" + std::to_string(c.cycle);
+    if (c.kind == domain::ClockKind::kClosure) name.append("#").append(std::to_string(c.cycle));
     out.emplace_back(std::move(name), c.state);
   }
   return out;

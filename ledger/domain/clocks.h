@@ -16,6 +16,7 @@
 
 #include "ledger/domain/policy.h"
 #include "ledger/domain/types.h"
+#include "ledger/sym.h"
 #include "ledger/time.h"
 
 namespace ledger::domain {
@@ -37,7 +38,7 @@ struct LevelChange {
 struct PauseFact {
   Stamp start;
   std::optional<Stamp> end;  // none: still paused
-  std::string reason;        // awaiting_customer | litigation
+  Sym reason;                // awaiting_customer | litigation
 
   bool operator==(const PauseFact&) const = default;
 };

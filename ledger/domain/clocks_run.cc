@@ -100,7 +100,7 @@ void Walk::OnPauseEnd(const Event& e) {
   const PauseFact& p = s_.pauses[e.index];
   CountPauseUntil(e.at);
   out_.why.skipped.push_back(
-      {open_from_, e.at, "paused: " + p.reason, {p.start.position, p.end->position}, ""});
+      {open_from_, e.at, "paused: " + p.reason.str(), {p.start.position, p.end->position}, ""});
   Position(p.end->position);
   open_.reset();
 }
@@ -175,7 +175,7 @@ void Walk::Finish() {
     std::vector<uint64_t> positions{p.start.position};
     if (p.end && p.end->at <= as_of_) positions.push_back(p.end->position);
     out_.why.skipped.push_back(
-        {open_from_, Horizon(), "paused: " + p.reason, positions, s_.met ? "" : "still paused"});
+        {open_from_, Horizon(), "paused: " + p.reason.str(), positions, s_.met ? "" : "still paused"});
     paused_now = !s_.met;
   }
   out_.due = due_;

@@ -88,6 +88,7 @@ void SetList(capnp::List<capnp::Text>::Builder list, const std::vector<std::stri
 std::vector<std::string> PeopleForRoles(const Policy& policy, const std::vector<std::string>& roles,
                                         const std::string& department);
 bool Contains(const std::vector<std::string>& list, const std::string& item);
+bool Contains(const std::vector<Sym>& list, std::string_view item);
 std::string Join(const std::vector<std::string>& items);
 
 }  // namespace ledger::domain

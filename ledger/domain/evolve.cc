@@ -10,10 +10,10 @@ namespace {
 
 using W = schema::DomainEvent::Which;
 
-std::string Str(capnp::Text::Reader t) { return std::string(t.begin(), t.size()); }
+Sym Str(capnp::Text::Reader t) { return Sym(std::string_view(t.begin(), t.size())); }
 
-std::vector<std::string> Strs(capnp::List<capnp::Text>::Reader list) {
-  std::vector<std::string> out;
+std::vector<Sym> Strs(capnp::List<capnp::Text>::Reader list) {
+  std::vector<Sym> out;
   out.reserve(list.size());
   for (auto t : list) out.push_back(Str(t));
   return out;
@@ -62,7 +62,7 @@ void OnAssigned(ComplaintState& s, const EventView& e,
   a.level = LevelOr(r.getLevel(), s.level());
   a.first_responsible_people = Strs(r.getFirstResponsiblePeople());
   a.notified = Strs(r.getNotified());
-  a.assigned_by = std::string(e.actor_id);
+  a.assigned_by = Sym(e.actor_id);
   s.assignments.push_back(std::move(a));
 }
 
@@ -74,7 +74,7 @@ void OnPlan(ComplaintState& s, const EventView& e, schema::PlanProposed::Reader 
   p.planned_start = FromMicros(r.getPlannedStart());
   p.planned_finish = FromMicros(r.getPlannedFinish());
   p.estimated_cost = r.getEstimatedCost();
-  p.proposed_by = std::string(e.actor_id);
+  p.proposed_by = Sym(e.actor_id);
   s.plans.push_back(std::move(p));
 }
 
@@ -85,8 +85,8 @@ void OnReview(ComplaintState& s, const EventView& e, schema::PlanReviewed::Reade
   if (plan == nullptr) return;
   plan->reviewed = e.stamp();
   plan->approved = r.getApproved();
-  plan->reviewed_by = std::string(e.actor_id);
-  plan->reviewer_role = std::string(e.actor_role);
+  plan->reviewed_by = Sym(e.actor_id);
+  plan->reviewer_role = Sym(e.actor_role);
   plan->review_comment = Str(r.getComment());
 }
 
@@ -114,7 +114,7 @@ void OnExtensionRequested(ComplaintState& s, const EventView& e,
   x.fact.requested = e.stamp();
   x.fact.closure_cycle = int(s.cycles.size()) - 1;
   x.reason = Str(r.getReason());
-  x.requested_by = std::string(e.actor_id);
+  x.requested_by = Sym(e.actor_id);
   s.extensions.push_back(std::move(x));
 }
 
@@ -124,8 +124,8 @@ void OnExtensionDecided(ComplaintState& s, const EventView& e,
     if (x.fact.requested.position != r.getRequest()) continue;
     x.fact.decided = e.stamp();
     x.fact.approved = r.getApproved();
-    x.decided_by = std::string(e.actor_id);
-    x.decided_role = std::string(e.actor_role);
+    x.decided_by = Sym(e.actor_id);
+    x.decided_role = Sym(e.actor_role);
     x.comment = Str(r.getComment());
   }
 }
@@ -138,15 +138,15 @@ void OnCallback(ComplaintState& s, const EventView& e, schema::CallbackRecorded:
 
 void OnFine(ComplaintState& s, const EventView& e, schema::FineRecorded::Reader r) {
   s.fines.push_back({e.stamp(), Str(r.getRule()), r.getAmount(), Strs(r.getPeople()),
-                     Strs(r.getDepartments()), Str(r.getReason()), std::string(e.actor_id),
-                     std::string(e.actor_role)});
+                     Strs(r.getDepartments()), Str(r.getReason()), Sym(e.actor_id),
+                     Sym(e.actor_role)});
 }
 
 void OnCorrected(ComplaintState& s, const EventView& e, schema::EventCorrected::Reader r) {
   ApplyCorrection(s, r.getEvent(), Str(r.getField()), Str(r.getValue()));
   s.corrections.push_back({e.stamp(), e.recorded_at, r.getEvent(), Str(r.getField()),
                            Str(r.getValue()), Str(r.getPreviousValue()), Str(r.getReason()),
-                           std::string(e.actor_id)});
+                           Sym(e.actor_id)});
 }
 
 void Apply(ComplaintState& s, const EventView& e) {
@@ -197,7 +197,7 @@ void Apply(ComplaintState& s, const EventView& e) {
       c.resolution = Str(r.getResolution());
       c.root_cause = Str(r.getRootCause());
       c.corrective_action = Str(r.getCorrectiveAction());
-      c.resolved_by = std::string(e.actor_id);
+      c.resolved_by = Sym(e.actor_id);
       return;
     }
     case W::RESOLUTION_CONFIRMED:
@@ -234,7 +234,7 @@ void Apply(ComplaintState& s, const EventView& e) {
     case W::FINE_RECORDED: return OnFine(s, e, ev.getFineRecorded());
     case W::FINE_WAIVED:
       s.waivers.push_back({Str(ev.getFineWaived().getFine()), Str(ev.getFineWaived().getReason()),
-                           std::string(e.actor_id), std::string(e.actor_role), e.stamp()});
+                           Sym(e.actor_id), Sym(e.actor_role), e.stamp()});
       return;
     case W::CORRECTED: return OnCorrected(s, e, ev.getCorrected());
     case W::EVIDENCE_ATTACHED: {

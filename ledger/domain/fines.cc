@@ -93,7 +93,7 @@ struct Builder {
         FineLine& l = Add("no_plan", "no_plan", f.no_plan, due);
         l.reason = "no handling plan proposed by the deadline" + when;
         const AssignmentRecord* a = AssignmentAt(s, due);
-        std::string dept = a ? a->department : s.responsible_department(p);
+        std::string dept = a ? a->department.str() : s.responsible_department(p);
         if (dept.empty()) dept = p.organisation.customer_service;
         const Department* d = p.organisation.FindDepartment(dept);
         l.people = {d ? d->head : std::string()};
@@ -136,8 +136,8 @@ std::vector<FineLine> FineLines(const ComplaintState& s, const Policy& p,
   for (const RecordedFine& f : s.fines) {
     FineLine& l = b.Add("recorded:" + std::to_string(f.at.position), f.rule, f.amount, f.at.at);
     l.derived = false;
-    l.people = f.people;
-    l.departments = f.departments;
+    l.people = ToStrings(f.people);
+    l.departments = ToStrings(f.departments);
     l.reason = f.reason;
     l.evidence = {f.at.position};
   }

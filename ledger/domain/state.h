@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "ledger/append.h"
+#include "ledger/sym.h"
 #include "ledger/domain/clocks.h"
 #include "ledger/domain/money.h"
 #include "ledger/domain/types.h"
@@ -37,23 +38,23 @@ enum class Stage : uint8_t {
 std::string_view StageName(Stage s);
 
 struct ComplainantInfo {
-  std::string name, phone, unit;
+  Sym name, phone, unit;
   bool is_owner = false;
 
   bool operator==(const ComplainantInfo&) const = default;
 };
 
 struct TargetInfo {
-  std::string kind;  // person | department | unit
-  std::string id;
-  std::string department;
+  Sym kind;  // person | department | unit
+  Sym id;
+  Sym department;
 
   bool operator==(const TargetInfo&) const = default;
 };
 
 struct FlagRecord {
-  std::string flag;
-  std::string detail;
+  Sym flag;
+  Sym detail;
   Stamp at;
 
   bool operator==(const FlagRecord&) const = default;
@@ -61,26 +62,26 @@ struct FlagRecord {
 
 struct AssignmentRecord {
   Stamp at;
-  std::string department;
-  std::vector<std::string> cooperating;
-  std::string handler;
+  Sym department;
+  std::vector<Sym> cooperating;
+  Sym handler;
   Level level = Level::kGeneral;
-  std::vector<std::string> first_responsible_people;
-  std::vector<std::string> notified;
-  std::string assigned_by;  // actor id
+  std::vector<Sym> first_responsible_people;
+  std::vector<Sym> notified;
+  Sym assigned_by;  // actor id
 
   bool operator==(const AssignmentRecord&) const = default;
 };
 
 struct PlanRecord {
   Stamp proposed;
-  std::string plan_type, description;
+  Sym plan_type, description;
   Time planned_start{}, planned_finish{};
   Money estimated_cost = -1;
-  std::string proposed_by;
+  Sym proposed_by;
   std::optional<Stamp> reviewed;
   bool approved = false;
-  std::string reviewed_by, reviewer_role, review_comment;
+  Sym reviewed_by, reviewer_role, review_comment;
 
   bool operator==(const PlanRecord&) const = default;
 };
@@ -88,18 +89,18 @@ struct PlanRecord {
 // One closure cycle with what happened in it: cycle 0 from intake, one more per reopening.
 struct CycleRecord {
   ClosureCycle clock;  // start, closed, policy version
-  std::string reopen_reason;
+  Sym reopen_reason;
   std::optional<Stamp> resolved;
-  std::string resolution, root_cause, corrective_action, resolved_by;
-  std::vector<std::pair<std::string, Stamp>> confirmations;  // method, when
-  std::string basis;                                         // closing basis
+  Sym resolution, root_cause, corrective_action, resolved_by;
+  std::vector<std::pair<Sym, Stamp>> confirmations;  // method, when
+  Sym basis;                                         // closing basis
   Level level_at_close = Level::kGeneral;
 
   bool operator==(const CycleRecord&) const = default;
 };
 
 struct LinkRecord {
-  std::string other, relation;
+  Sym other, relation;
   Stamp at;
   Level other_level = Level::kGeneral;
 
@@ -108,8 +109,8 @@ struct LinkRecord {
 
 struct ExtensionRecord {
   ExtensionFact fact;
-  std::string reason, requested_by;
-  std::string decided_by, decided_role, comment;
+  Sym reason, requested_by;
+  Sym decided_by, decided_role, comment;
 
   bool operator==(const ExtensionRecord&) const = default;
 };
@@ -118,24 +119,24 @@ struct CallbackRecord {
   Stamp at;
   bool acknowledged = false, contacted = false;
   int64_t timeliness = 0, plan = 0, attitude = 0;
-  std::string reasons;
+  Sym reasons;
 
   bool operator==(const CallbackRecord&) const = default;
 };
 
 struct RecordedFine {
   Stamp at;
-  std::string rule;
+  Sym rule;
   Money amount = -1;
-  std::vector<std::string> people, departments;
-  std::string reason, recorded_by, recorded_role;
+  std::vector<Sym> people, departments;
+  Sym reason, recorded_by, recorded_role;
 
   bool operator==(const RecordedFine&) const = default;
 };
 
 struct WaiverRecord {
-  std::string line_id;
-  std::string reason, by, role;
+  Sym line_id;
+  Sym reason, by, role;
   Stamp at;
 
   bool operator==(const WaiverRecord&) const = default;
@@ -145,14 +146,14 @@ struct CorrectionRecord {
   Stamp at;
   Time recorded_at{};
   uint64_t event = 0;
-  std::string field, value, previous, reason, by;
+  Sym field, value, previous, reason, by;
 
   bool operator==(const CorrectionRecord&) const = default;
 };
 
 struct EvidenceRecord {
   Stamp at;
-  std::string name, media_type, sha256;
+  Sym name, media_type, sha256;
   uint64_t size = 0;
 
   bool operator==(const EvidenceRecord&) const = default;
@@ -161,8 +162,8 @@ struct EvidenceRecord {
 struct LevelRecord {
   LevelChange change;
   bool manual = false;   // LevelSet (customer service) rather than LevelEscalated (system)
-  std::string reason;
-  std::vector<std::string> rules;  // LevelEscalated: matched rules; LevelSet: rules at that time
+  Sym reason;
+  std::vector<Sym> rules;  // LevelEscalated: matched rules; LevelSet: rules at that time
   Level rule_level = Level::kGeneral;  // LevelSet: the rule level when it was set
 
   bool operator==(const LevelRecord&) const = default;
@@ -179,13 +180,13 @@ struct ComplaintState {
   Stamp intake;
   Time intake_recorded_at{};
   bool imported = false;
-  std::string channel, project, subject, description, demands;
+  Sym channel, project, subject, description, demands;
   ComplainantInfo complainant;
   std::optional<TargetInfo> target;
   Money claimed_compensation = -1;
   int64_t headcount = 1;
   std::vector<FlagRecord> flags;
-  std::string receiving_department, receiving_staff, external_ref;
+  Sym receiving_department, receiving_staff, external_ref;
 
   // Cross-complaint facts recorded in this stream (see events.capnp).
   int64_t target_complaints = 0;
@@ -193,12 +194,12 @@ struct ComplaintState {
 
   // Flow.
   std::optional<Stamp> transmitted;
-  std::string transmitted_to_department, transmitted_to_person;
+  Sym transmitted_to_department, transmitted_to_person;
   std::optional<Stamp> assessed;
   std::optional<bool> valid;
-  std::string invalid_reason;
+  Sym invalid_reason;
   std::optional<Stamp> classified;
-  std::string category;
+  Sym category;
   std::vector<LevelRecord> levels;  // levels[0]: the level at intake
   std::vector<AssignmentRecord> assignments;
   std::optional<Stamp> first_response;
@@ -209,7 +210,7 @@ struct ComplaintState {
   std::vector<LinkRecord> links;
   std::vector<ExtensionRecord> extensions;
   std::optional<Stamp> staff_decision;
-  std::string staff_decision_person, staff_decision_text;
+  Sym staff_decision_person, staff_decision_text;
   std::optional<CallbackRecord> callback;
   std::vector<RecordedFine> fines;
   std::vector<WaiverRecord> waivers;

@@ -856,7 +856,7 @@ TEST(DomainProperty, AThirdComplaintAgainstTheSamePersonEscalatesTheOthers) {
   ASSERT_TRUE(state.ok());
   EXPECT_EQ(state->level(), Level::kImportant);
   EXPECT_EQ(state->target_complaints, 3);
-  EXPECT_EQ(state->levels.back().rules, std::vector<std::string>{"same_target_3"});
+  EXPECT_EQ(state->levels.back().rules, std::vector<ledger::Sym>{"same_target_3"});
   auto first = w.log_->StreamVersion(ids[0]);
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(*first, 4u) << "a closed complaint is not escalated by other complaints' facts";

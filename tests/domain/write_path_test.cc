@@ -206,7 +206,7 @@ TEST(WritePath, AssignmentNotifiesTheRoleTheLevelReportsTo) {
     ASSERT_TRUE(state.ok());
     ASSERT_EQ(state->level(), row.level) << row.extra;
     const Policy& p = *f.policies().current();
-    const std::vector<std::string>& notified = state->assignment()->notified;
+    const std::vector<std::string> notified = ledger::ToStrings(state->assignment()->notified);
     std::set<std::string> who(notified.begin(), notified.end());
     EXPECT_TRUE(who.count(p.organisation.FindDepartment("property")->head)) << row.extra;
     const std::string expected = row.level == Level::kGeneral     ? p.organisation.cs_head

@@ -28,6 +28,7 @@
 
 #include "ledger/domain/policy_store.h"
 #include "ledger/event_log.h"
+#include "ledger/sym.h"
 #include "projections/fine_index.h"
 #include "projections/ledger_projection.h"
 #include "projections/queries.h"
@@ -156,6 +157,7 @@ int Measure(const std::string& dir, const std::string& out_path, int samples) {
   const double rebuild_s = Seconds(t0);
   const double rss_after_rebuild = CurrentRssMiB();
   const double heap_after_rebuild = HeapInUseMiB();
+  const ledger::SymPoolStats pool = ledger::SymPool();  // the interned texts, part of the above
   std::snprintf(buf, sizeof buf, "| ledger | %llu events, %zu complaints |", (unsigned long long)head,
                 p.complaints().size());
   line(buf);
@@ -269,9 +271,9 @@ int Measure(const std::string& dir, const std::string& out_path, int samples) {
   line(buf);
 
   std::snprintf(buf, sizeof buf,
-                "| memory | peak RSS %.0f MiB; RSS before the rebuild %.0f MiB, after %.0f MiB (projections ~%.0f MiB) | heap in use by the projections: %.0f MiB |",
+                "| memory | peak RSS %.0f MiB; RSS before the rebuild %.0f MiB, after %.0f MiB (projections ~%.0f MiB) | heap in use by the projections: %.0f MiB, of which interned texts %.0f MiB (%zu distinct) |",
                 PeakRssMiB(), rss_before, rss_after_rebuild, rss_after_rebuild - rss_before,
-                heap_after_rebuild - heap_before);
+                heap_after_rebuild - heap_before, pool.bytes / 1048576.0, pool.texts);
   line(buf);
   if (!out_path.empty()) std::ofstream(out_path) << report;
   return 0;

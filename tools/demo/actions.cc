@@ -58,7 +58,7 @@ class Builder {
   // The department holding the complaint now (the latest assignment).
   std::string Holder() const {
     const auto* a = state().assignment();
-    return a ? a->department : plan().department;
+    return a ? a->department.str() : plan().department;
   }
   Actor ForLevel(const std::array<std::vector<std::string>, ledger::domain::kLevelCount>& roles) {
     const std::vector<std::string>& r = roles[size_t(state().level())];

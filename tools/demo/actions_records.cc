@@ -77,7 +77,7 @@ bool FillRecordedFine(const Sim& sim, const World& w, Time at, const std::string
   const Plan& p = sim.plan;
   const Staff& staff = *w.staff;
   const auto* assignment = sim.state.assignment();
-  const std::string dept = assignment ? assignment->department : p.department;
+  const std::string dept = assignment ? assignment->department.str() : p.department;
   const std::string head = staff.DeptHead(dept).id;
   std::vector<std::string> people, departments = {dept};
   std::string amount, reason;

@@ -1,0 +1,120 @@
+#include "ledger/sym.h"
+
+#include <memory>
+#include <mutex>
+#include <new>
+#include <vector>
+
+namespace ledger {
+
+namespace sym_internal {
+std::atomic<const std::string*> chunks[kChunks];
+}  // namespace sym_internal
+
+namespace {
+
+using sym_internal::kChunkBits;
+using sym_internal::kChunkMask;
+
+// The pool: texts in chunks that never move (readers index them without the lock), and an
+// open-addressing table of indices by hash (writers only, under the lock).
+class Pool {
+ public:
+  uint32_t Intern(std::string_view text) {
+    const uint64_t h = std::hash<std::string_view>()(text);
+    const uint32_t tag = static_cast<uint32_t>(h >> 32);
+    std::lock_guard lock(mu_);
+    if (2 * (count_ + 1) > slots_.size()) Grow();
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      Slot& s = slots_[i];
+      if (s.index == 0) {
+        s = {Add(text), tag, static_cast<uint32_t>(h)};
+        return s.index;
+      }
+      if (s.tag == tag && s.low == static_cast<uint32_t>(h) && Text(s.index) == text) return s.index;
+    }
+  }
+
+  SymPoolStats Stats() {
+    std::lock_guard lock(mu_);
+    SymPoolStats stats;
+    stats.texts = count_;
+    stats.bytes = slots_.size() * sizeof(Slot) + chunk_count_ * (kChunkMask + 1) * sizeof(std::string);
+    for (uint32_t i = 1; i <= count_; ++i) {
+      const std::string& s = Text(i);
+      if (s.capacity() > 15) stats.bytes += s.capacity() + 1;
+    }
+    return stats;
+  }
+
+ private:
+  struct Slot {
+    uint32_t index = 0;  // 0: free
+    uint32_t tag = 0;    // the hash's high half, then its low half: most misses skip the compare
+    uint32_t low = 0;
+  };
+
+  const std::string& Text(uint32_t index) const {
+    return sym_internal::chunks[index >> kChunkBits].load(std::memory_order_relaxed)[index & kChunkMask];
+  }
+
+  uint32_t Add(std::string_view text) {
+    const uint32_t index = ++count_;
+    if (index == 0) throw std::length_error("Sym pool: more than 2^32 - 1 distinct texts");
+    const size_t chunk = index >> kChunkBits;
+    std::string* texts;
+    if (chunk >= chunk_count_) {
+      texts = new std::string[kChunkMask + 1];  // kept for the process's life
+      chunk_count_ = chunk + 1;
+      texts[index & kChunkMask].assign(text);
+      sym_internal::chunks[chunk].store(texts, std::memory_order_release);
+    } else {
+      texts = const_cast<std::string*>(sym_internal::chunks[chunk].load(std::memory_order_relaxed));
+      texts[index & kChunkMask].assign(text);
+    }
+    return index;
+  }
+
+  void Grow() {
+    std::vector<Slot> old(slots_.empty() ? 1024 : slots_.size() * 2);
+    old.swap(slots_);
+    const size_t mask = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (s.index == 0) continue;
+      const uint64_t h = (uint64_t{s.tag} << 32) | s.low;
+      size_t i = h & mask;
+      while (slots_[i].index != 0) i = (i + 1) & mask;
+      slots_[i] = s;
+    }
+  }
+
+  std::mutex mu_;
+  std::vector<Slot> slots_;
+  uint32_t count_ = 0;  // texts 1..count_
+  size_t chunk_count_ = 0;
+};
+
+Pool& ThePool() {
+  static Pool* pool = new Pool;  // never destroyed: Syms may be read during static destruction
+  return *pool;
+}
+
+}  // namespace
+
+uint32_t Sym::Intern(std::string_view text) { return text.empty() ? 0 : ThePool().Intern(text); }
+
+std::vector<Sym> ToSyms(const std::vector<std::string>& texts) {
+  return std::vector<Sym>(texts.begin(), texts.end());
+}
+
+std::vector<std::string> ToStrings(const std::vector<Sym>& syms) {
+  std::vector<std::string> out;
+  out.reserve(syms.size());
+  for (Sym s : syms) out.push_back(s.str());
+  return out;
+}
+
+SymPoolStats SymPool() { return ThePool().Stats(); }
+
+}  // namespace ledger
