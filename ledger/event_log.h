@@ -41,6 +41,7 @@
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
+class Iterator;
 }  // namespace rocksdb
 
 namespace ledger {
@@ -193,7 +194,8 @@ class EventLog {
   void Publish(std::vector<RecordedEvent> events, const Head& head);
   void RecordStats(const std::vector<Result<AppendResult>>& results);
   Result<std::vector<RecordedEvent>> ReadFromLive(uint64_t from, size_t max);
-  Result<std::vector<RecordedEvent>> ReadPositions(const std::vector<uint64_t>& positions);
+  Result<std::vector<RecordedEvent>> ReadIndexed(rocksdb::Iterator& it, std::string_view stream,
+                                                 size_t max, bool forward);
 
   const std::string dir_;
   Options options_;

@@ -95,12 +95,42 @@ Status EventLog::ForEach(uint64_t from, uint64_t to,
   return FromRocks(it->status(), "reading the log");
 }
 
-Result<std::vector<RecordedEvent>> EventLog::ReadPositions(const std::vector<uint64_t>& positions) {
+// Reads the stream index entries `it` walks (forward or backward, at most `max`) into events: from
+// the copy of the record that each entry carries, or, for an entry of format 1 (the position
+// alone), from the events family. Checks that each event is the one its key names.
+Result<std::vector<RecordedEvent>> EventLog::ReadIndexed(rocksdb::Iterator& it,
+                                                         std::string_view stream, size_t max,
+                                                         bool forward) {
+  const std::string prefix = StreamPrefix(stream);
   std::vector<RecordedEvent> out;
-  out.reserve(positions.size());
-  for (uint64_t p : positions) {
-    LEDGER_ASSIGN_OR_RETURN(RecordedEvent e, ReadAt(p));
-    out.push_back(std::move(e));
+  std::vector<std::pair<size_t, uint64_t>> pointers;  // (index in out, position): format 1
+  for (; it.Valid() && out.size() < max && StartsWith(it.key().ToStringView(), prefix);
+       forward ? it.Next() : it.Prev()) {
+    std::string_view key = it.key().ToStringView(), value = it.value().ToStringView();
+    if (value.size() < 8 || key.size() != prefix.size() + 8)
+      return Status::DataLoss("a stream index entry of '" + std::string(stream) + "' is damaged");
+    const uint64_t position = GetBigEndian64(value.substr(0, 8));
+    const uint64_t version = GetBigEndian64(key.substr(prefix.size()));
+    if (value.size() == 8) {
+      pointers.emplace_back(out.size(), position);
+      out.emplace_back();  // filled below
+      continue;
+    }
+    Result<RecordedEvent> e = RecordedEvent::Decode(value.substr(8));
+    if (!e.ok())
+      return e.status().Annotate("the stream index's copy of '" + std::string(stream) +
+                                 "' version " + std::to_string(version));
+    if (e->position() != position || e->stream() != stream || e->version() != version)
+      return Status::DataLoss("the stream index's copy of '" + std::string(stream) + "' version " +
+                              std::to_string(version) + " is another event");
+    out.push_back(*std::move(e));
+  }
+  LEDGER_RETURN_IF_ERROR(FromRocks(it.status(), "reading a stream"));
+  for (const auto& [index, position] : pointers) {
+    LEDGER_ASSIGN_OR_RETURN(out[index], ReadAt(position));
+    if (out[index].stream() != stream)
+      return Status::DataLoss("the stream index of '" + std::string(stream) +
+                              "' points at an event of another stream");
   }
   return out;
 }
@@ -108,40 +138,18 @@ Result<std::vector<RecordedEvent>> EventLog::ReadPositions(const std::vector<uin
 Result<std::vector<RecordedEvent>> EventLog::ReadStreamForward(std::string_view stream,
                                                                uint64_t from_version, size_t max) {
   LEDGER_RETURN_IF_ERROR(Usable());
-  std::string prefix = StreamPrefix(stream);
-  std::vector<uint64_t> positions;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams_));
-  for (it->Seek(StreamKey(stream, std::max<uint64_t>(from_version, 1)));
-       it->Valid() && positions.size() < max && StartsWith(it->key().ToStringView(), prefix);
-       it->Next()) {
-    if (it->value().size() != 8) return Status::DataLoss("a stream index entry is damaged");
-    positions.push_back(GetBigEndian64(it->value().ToStringView()));
-  }
-  LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading a stream"));
-  LEDGER_ASSIGN_OR_RETURN(std::vector<RecordedEvent> events, ReadPositions(positions));
-  for (size_t i = 0; i < events.size(); ++i) {
-    if (events[i].stream() != stream)
-      return Status::DataLoss("the stream index of '" + std::string(stream) +
-                              "' points at an event of another stream");
-  }
-  return events;
+  it->Seek(StreamKey(stream, std::max<uint64_t>(from_version, 1)));
+  return ReadIndexed(*it, stream, max, /*forward=*/true);
 }
 
 Result<std::vector<RecordedEvent>> EventLog::ReadStreamBackward(std::string_view stream,
                                                                 uint64_t from_version, size_t max) {
   LEDGER_RETURN_IF_ERROR(Usable());
-  std::string prefix = StreamPrefix(stream);
   uint64_t start = from_version == 0 ? std::numeric_limits<uint64_t>::max() : from_version;
-  std::vector<uint64_t> positions;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams_));
-  for (it->SeekForPrev(StreamKey(stream, start));
-       it->Valid() && positions.size() < max && StartsWith(it->key().ToStringView(), prefix);
-       it->Prev()) {
-    if (it->value().size() != 8) return Status::DataLoss("a stream index entry is damaged");
-    positions.push_back(GetBigEndian64(it->value().ToStringView()));
-  }
-  LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading a stream"));
-  return ReadPositions(positions);
+  it->SeekForPrev(StreamKey(stream, start));
+  return ReadIndexed(*it, stream, max, /*forward=*/false);
 }
 
 Result<uint64_t> EventLog::StreamVersion(std::string_view stream) {

@@ -2,7 +2,8 @@
 //
 //   column family   key                                   value
 //   events          BE64(position)                        canonical Envelope bytes || SHA-256 (32)
-//   streams         streamId || 0x00 || BE64(version)     BE64(position)
+//   streams         streamId || 0x00 || BE64(version)     BE64(position) || the events value
+//                                                         (format 1: BE64(position) alone)
 //   idempotency     idempotency key                       canonical AppendOutcome
 //   projections     (owned by ProjectionStore)
 //   default         "head"                                canonical Head
@@ -21,7 +22,10 @@
 
 namespace ledger {
 
-inline constexpr uint32_t kFormatVersion = 1;
+// 2: stream index entries carry a copy of the event's record. A format-1 ledger is read as it is
+// and upgraded (its format record only) when opened for writing.
+inline constexpr uint32_t kFormatVersion = 2;
+inline constexpr uint32_t kOldestFormatVersion = 1;
 
 inline constexpr char kEventsFamily[] = "events";
 inline constexpr char kStreamsFamily[] = "streams";

@@ -173,8 +173,121 @@ TEST_F(TamperTest, ADamagedRecordReadsAsDataLossNeverACrash) {
   EXPECT_EQ((*log)->ReadAt(6).status().code(), Code::kDataLoss);
   EXPECT_EQ((*log)->ReadAt(8).status().code(), Code::kDataLoss);
   EXPECT_EQ((*log)->ReadAll(1, 100).status().code(), Code::kDataLoss);
-  EXPECT_EQ((*log)->ReadStreamForward("s-2", 1, 10).status().code(), Code::kDataLoss);
   EXPECT_TRUE((*log)->ReadAt(5).ok());
+  // A stream read returns the copies its index entries carry (position 6 is s-2 version 2), so
+  // a damaged events record does not show there; Verify names it.
+  auto s2 = (*log)->ReadStreamForward("s-2", 1, 10);
+  ASSERT_TRUE(s2.ok()) << s2.status().ToString();
+  ASSERT_EQ(s2->size(), 4u);
+  EXPECT_EQ((*s2)[1].position(), 6u);
+  log->reset();
+  VerifyReport r = VerifyNow();
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.first_bad_position, 6u) << r.problem;
+  // A damaged copy reads as DataLoss.
+  {
+    RawDb raw(dir_.path());
+    raw.Put(kStreamsFamily, StreamKey("s-2", 2), PositionKey(6) + std::string(40, '\x7f'));
+    raw.Put(kStreamsFamily, StreamKey("s-1", 1), PositionKey(2) + "short");
+  }
+  log = EventLog::Open(dir_.path(), Options{});
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ((*log)->ReadStreamForward("s-2", 1, 10).status().code(), Code::kDataLoss);
+  EXPECT_EQ((*log)->ReadStreamBackward("s-1", 0, 10).status().code(), Code::kDataLoss);
+  EXPECT_TRUE((*log)->ReadStreamForward("s-0", 1, 10).ok());
+}
+
+TEST_F(TamperTest, AChangedCopyInTheStreamIndexIsNamed) {
+  // Position 5 is s-1 version 2. Its copy changed by one bit: reads may still decode it, but
+  // Verify compares every copy with its event, byte for byte.
+  std::string copy;
+  {
+    RawDb raw(dir_.path());
+    copy = raw.Get(kStreamsFamily, StreamKey("s-1", 2));
+    ASSERT_EQ(copy.substr(8), raw.Get(kEventsFamily, PositionKey(5)));
+    std::string spoiled = copy;
+    spoiled[spoiled.size() - 40] ^= 0x01;
+    raw.Put(kStreamsFamily, StreamKey("s-1", 2), spoiled);
+  }
+  VerifyReport r = VerifyNow();
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.first_bad_position, 5u) << r.problem;
+  EXPECT_NE(r.problem.find("copy"), std::string::npos) << r.problem;
+  // Another event's record under the entry: the stream read refuses it, Verify names it.
+  {
+    RawDb raw(dir_.path());
+    raw.Put(kStreamsFamily, StreamKey("s-1", 2), PositionKey(5) + raw.Get(kEventsFamily, PositionKey(2)));
+  }
+  {
+    auto log = EventLog::Open(dir_.path(), Options{});
+    ASSERT_TRUE(log.ok());
+    auto read = (*log)->ReadStreamForward("s-1", 1, 10);
+    EXPECT_EQ(read.status().code(), Code::kDataLoss);
+    EXPECT_NE(read.status().message().find("another event"), std::string::npos)
+        << read.status().ToString();
+  }
+  r = VerifyNow();
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.first_bad_position, 5u) << r.problem;
+  {
+    RawDb raw(dir_.path());
+    raw.Put(kStreamsFamily, StreamKey("s-1", 2), copy);
+  }
+  EXPECT_TRUE(VerifyNow().ok);
+}
+
+// A ledger of format 1 (stream index entries hold the position alone) reads and verifies as it
+// is; opened for writing, its format record becomes 2 and new entries carry copies.
+TEST_F(TamperTest, AFormatOneLedgerReadsVerifiesAndTakesNewEvents) {
+  std::vector<std::string> before;
+  {
+    auto log = EventLog::Open(dir_.path(), Options{});
+    ASSERT_TRUE(log.ok());
+    auto events = (*log)->ReadStreamForward("s-1", 1, 10);
+    ASSERT_TRUE(events.ok());
+    for (const RecordedEvent& e : *events) before.push_back(e.stored_bytes());
+  }
+  {
+    RawDb raw(dir_.path());
+    for (uint64_t p = 1; p <= kEvents; ++p) {
+      auto e = RecordedEvent::Decode(raw.Get(kEventsFamily, PositionKey(p)));
+      ASSERT_TRUE(e.ok());
+      raw.Put(kStreamsFamily, StreamKey(e->stream(), e->version()), PositionKey(p));
+    }
+    std::string one;
+    PutBigEndian64(&one, 1);
+    raw.Put("default", kFormatKey, one);
+  }
+  EXPECT_TRUE(VerifyNow(head_).ok);
+  {
+    Options o;
+    o.read_only = true;
+    auto log = EventLog::Open(dir_.path(), o);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    std::vector<std::string> read;
+    auto events = (*log)->ReadStreamForward("s-1", 1, 10);
+    ASSERT_TRUE(events.ok()) << events.status().ToString();
+    for (const RecordedEvent& e : *events) read.push_back(e.stored_bytes());
+    EXPECT_EQ(read, before);
+  }
+  {
+    auto log = EventLog::Open(dir_.path(), Options{});
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    ASSERT_TRUE((*log)->Append(Request("s-1")).ok());
+    auto all = (*log)->ReadStreamForward("s-1", 1, 10);  // four of format 1, one with a copy
+    ASSERT_TRUE(all.ok());
+    ASSERT_EQ(all->size(), 5u);
+    for (size_t i = 0; i < 4; ++i) EXPECT_EQ((*all)[i].stored_bytes(), before[i]);
+    EXPECT_EQ((*all)[4].position(), kEvents + 1);
+    auto back = (*log)->ReadStreamBackward("s-1", 0, 2);
+    ASSERT_TRUE(back.ok());
+    ASSERT_EQ(back->size(), 2u);
+    EXPECT_EQ((*back)[0].position(), kEvents + 1);
+    EXPECT_EQ((*back)[1].stored_bytes(), before[3]);
+  }
+  RawDb raw(dir_.path());
+  EXPECT_EQ(GetBigEndian64(raw.Get("default", kFormatKey)), 2u);
+  EXPECT_EQ(raw.Get(kStreamsFamily, StreamKey("s-1", 5)).size() > 8, true);
 }
 
 TEST_F(TamperTest, AHeadMismatchAtOpenRefusesAppends) {
