@@ -7,9 +7,7 @@
 #include <kj/exception.h>
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
-#include <rocksdb/filter_policy.h>
 #include <rocksdb/slice_transform.h>
-#include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
 #include <cstring>
@@ -18,6 +16,7 @@
 
 #include "ledger/clock.h"
 #include "ledger/record_format.h"
+#include "ledger/rocks_options.h"
 #include "ledger/rocks_status.h"
 #include "ledger/validation.h"
 
@@ -40,36 +39,6 @@ struct EventLog::GroupState {
 };
 
 namespace {
-
-rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache,
-                                           bool bloom) {
-  rocksdb::ColumnFamilyOptions cf;
-  rocksdb::BlockBasedTableOptions table;
-  table.block_cache = cache;
-  if (bloom) table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  // LZ4 at every level: ZSTD at the bottom saved ~15% of disk but doubled the cost of reading a
-  // stream (docs/performance.md).
-  cf.compression = rocksdb::kLZ4Compression;
-  cf.bottommost_compression = rocksdb::kLZ4Compression;
-  return cf;
-}
-
-// The stream index, whose entries carry copies of the events (format 2). A stream is read as one
-// range, so 16 KiB blocks and ZSTD at the bottom level cost a stream read little (measured: a
-// complaint's stream in 0.04 ms) and keep the copies to about 0.7 of the events' own size
-// (docs/performance.md).
-rocksdb::ColumnFamilyOptions StreamsOptions(const std::shared_ptr<rocksdb::Cache>& cache,
-                                            bool bloom) {
-  rocksdb::ColumnFamilyOptions cf = FamilyOptions(cache, bloom);
-  rocksdb::BlockBasedTableOptions table;
-  table.block_cache = cache;
-  table.block_size = 16 * 1024;
-  if (bloom) table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  cf.bottommost_compression = rocksdb::kZSTD;
-  return cf;
-}
 
 // Durability::kBulk on a writable log: appends skip the write-ahead log and are made durable by
 // flushing the memtables (Sync(), Close()).
@@ -143,8 +112,7 @@ Status EventLog::OpenDatabase() {
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, FamilyOptions(cache, true)},
       {kEventsFamily, FamilyOptions(cache, false)},
-      // Bulk mode: a filter, for the point lookup that tells a new stream (CurrentVersion).
-      {kStreamsFamily, StreamsOptions(cache, Bulk(options_))},
+      {kStreamsFamily, StreamsOptions(cache)},
       {kIdempotencyFamily, FamilyOptions(cache, true)},
       {kProjectionsFamily, FamilyOptions(cache, true)},
   };

@@ -19,6 +19,22 @@ std::string_view StreamOfKey(std::string_view key) {
   return key.size() >= 9 ? key.substr(0, key.size() - 9) : std::string_view();
 }
 
+// Iterators over the stream index that may leave one stream's keys (listing streams, versions,
+// backward reads) go in total order: the family's prefix filter (event_log.cc) would otherwise let
+// a seek skip files of other streams.
+rocksdb::ReadOptions StreamIndexScan() {
+  rocksdb::ReadOptions o;
+  o.total_order_seek = true;
+  return o;
+}
+
+// A stream read forward: one stream's keys; the filter skips the files that hold none of them.
+rocksdb::ReadOptions OneStream() {
+  rocksdb::ReadOptions o;
+  o.prefix_same_as_start = true;
+  return o;
+}
+
 Status Mismatch(uint64_t key, uint64_t says) {
   return Status::DataLoss("the event stored at position " + std::to_string(key) +
                           " says it is position " + std::to_string(says));
@@ -138,7 +154,7 @@ Result<std::vector<RecordedEvent>> EventLog::ReadIndexed(rocksdb::Iterator& it,
 Result<std::vector<RecordedEvent>> EventLog::ReadStreamForward(std::string_view stream,
                                                                uint64_t from_version, size_t max) {
   LEDGER_RETURN_IF_ERROR(Usable());
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams_));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(OneStream(), streams_));
   it->Seek(StreamKey(stream, std::max<uint64_t>(from_version, 1)));
   return ReadIndexed(*it, stream, max, /*forward=*/true);
 }
@@ -147,7 +163,7 @@ Result<std::vector<RecordedEvent>> EventLog::ReadStreamBackward(std::string_view
                                                                 uint64_t from_version, size_t max) {
   LEDGER_RETURN_IF_ERROR(Usable());
   uint64_t start = from_version == 0 ? std::numeric_limits<uint64_t>::max() : from_version;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams_));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(StreamIndexScan(), streams_));
   it->SeekForPrev(StreamKey(stream, start));
   return ReadIndexed(*it, stream, max, /*forward=*/false);
 }
@@ -155,7 +171,7 @@ Result<std::vector<RecordedEvent>> EventLog::ReadStreamBackward(std::string_view
 Result<uint64_t> EventLog::StreamVersion(std::string_view stream) {
   LEDGER_RETURN_IF_ERROR(Usable());
   std::string prefix = StreamPrefix(stream);
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams_));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(StreamIndexScan(), streams_));
   it->SeekForPrev(StreamKey(stream, std::numeric_limits<uint64_t>::max()));
   LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading a stream's version"));
   if (!it->Valid() || !StartsWith(it->key().ToStringView(), prefix)) return uint64_t{0};
@@ -171,7 +187,7 @@ Result<bool> EventLog::StreamExists(std::string_view stream) {
 
 Result<std::string> EventLog::LastStreamWithPrefix(std::string_view prefix) {
   LEDGER_RETURN_IF_ERROR(Usable());
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams_));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(StreamIndexScan(), streams_));
   it->SeekForPrev(std::string(prefix) + "\xff");  // stream ids are UTF-8: never a 0xFF byte
   LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "listing streams"));
   if (!it->Valid() || !StartsWith(it->key().ToStringView(), prefix)) return std::string();
@@ -182,7 +198,7 @@ Result<std::vector<std::string>> EventLog::ListStreams(std::string_view prefix,
                                                        std::string_view after, size_t max) {
   LEDGER_RETURN_IF_ERROR(Usable());
   std::vector<std::string> out;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams_));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(StreamIndexScan(), streams_));
   // A stream's keys are stream || 0x00 || version, so stream || 0x01 is past all of them.
   if (after.empty() || after < prefix) it->Seek(prefix);
   else it->Seek(std::string(after) + '\x01');

@@ -31,9 +31,52 @@ LedgerProjection& LedgerProjection::operator=(const LedgerProjection& o) {
 }
 
 void LedgerProjection::Reindex() {
-  index_.clear();
-  index_.reserve(complaints_.size());
-  for (auto& [id, t] : complaints_) index_.emplace(id, &t);
+  index_.Clear(complaints_.size());
+  for (auto& [id, t] : complaints_) index_.Insert(id, &t);
+}
+
+namespace {
+uint64_t HashId(std::string_view id) { return std::hash<std::string_view>()(id); }
+}  // namespace
+
+TrackedComplaint* LedgerProjection::Index::Find(std::string_view id) const {
+  if (slots_.empty()) return nullptr;
+  const uint64_t h = HashId(id);
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    const Slot& s = slots_[i];
+    if (s.id == nullptr) return nullptr;
+    if (s.hash == h && *s.id == id) return s.complaint;
+  }
+}
+
+void LedgerProjection::Index::Insert(const std::string& id, TrackedComplaint* t) {
+  if (2 * (size_ + 1) > slots_.size()) Grow();
+  const uint64_t h = HashId(id);
+  const size_t mask = slots_.size() - 1;
+  size_t i = h & mask;
+  while (slots_[i].id != nullptr) i = (i + 1) & mask;
+  slots_[i] = {h, &id, t};
+  ++size_;
+}
+
+void LedgerProjection::Index::Clear(size_t expected) {
+  size_t n = 16;
+  while (n < 2 * expected) n *= 2;
+  slots_.assign(n, Slot{});
+  size_ = 0;
+}
+
+void LedgerProjection::Index::Grow() {
+  std::vector<Slot> old(std::max<size_t>(16, slots_.size() * 2));
+  old.swap(slots_);
+  const size_t mask = slots_.size() - 1;
+  for (const Slot& s : old) {
+    if (s.id == nullptr) continue;
+    size_t i = s.hash & mask;
+    while (slots_[i].id != nullptr) i = (i + 1) & mask;
+    slots_[i] = s;
+  }
 }
 
 ledger::Status LedgerProjection::Apply(const ledger::RecordedEvent& event,
@@ -54,13 +97,14 @@ ledger::Status LedgerProjection::Apply(const ledger::RecordedEvent& event,
         Rating{int64_t(r.getScoreHundredths()), event.position()};
     return ledger::Status::Ok();
   }
-  auto found = index_.find(stream);
-  if (found == index_.end()) {
+  TrackedComplaint* found = index_.Find(stream);
+  if (found == nullptr) {
     auto it = complaints_.try_emplace(std::string(stream)).first;
     it->second.state.id = it->first;
-    found = index_.emplace(it->first, &it->second).first;
+    found = &it->second;
+    index_.Insert(it->first, found);
   }
-  TrackedComplaint& t = *found->second;
+  TrackedComplaint& t = *found;
   if (!t.state.exists() && view.event.which() != W::RECEIVED)
     return ledger::Status::DataLoss("stream '" + std::string(stream) +
                                     "' does not start with ComplaintReceived");
@@ -73,8 +117,7 @@ ledger::Status LedgerProjection::Apply(const ledger::RecordedEvent& event,
 }
 
 const TrackedComplaint* LedgerProjection::Find(const std::string& id) const {
-  auto it = index_.find(id);
-  return it == index_.end() ? nullptr : it->second;
+  return index_.Find(id);
 }
 
 std::string LedgerProjection::Digest() const {

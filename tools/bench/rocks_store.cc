@@ -9,7 +9,6 @@
 // head record and the live buffer, hand each append to a commit thread and back.
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
-#include <rocksdb/table.h>
 #include <rocksdb/version.h>
 #include <rocksdb/write_batch.h>
 
@@ -19,6 +18,7 @@
 #include <unordered_map>
 
 #include "ledger/record_format.h"
+#include "ledger/rocks_options.h"
 #include "ledger/rocks_status.h"
 #include "tools/bench/disk_usage.h"
 #include "tools/bench/rocks_settle.h"
@@ -28,20 +28,6 @@ namespace bench {
 namespace {
 
 using ledger::FromRocks;
-
-// As the ledger's families (ledger/event_log.cc): LZ4 at every level, 4 KiB blocks; the stream
-// index (`streams`): 16 KiB blocks and ZSTD at the bottom level.
-rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache,
-                                           bool streams = false) {
-  rocksdb::ColumnFamilyOptions cf;
-  rocksdb::BlockBasedTableOptions table;
-  table.block_cache = cache;
-  if (streams) table.block_size = 16 * 1024;
-  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  cf.compression = rocksdb::kLZ4Compression;
-  cf.bottommost_compression = streams ? rocksdb::kZSTD : rocksdb::kLZ4Compression;
-  return cf;
-}
 
 // The database and the counters every writer shares.
 struct Shared {
@@ -99,8 +85,9 @@ class RocksReader : public Reader {
     std::string prefix = ledger::StreamPrefix(stream);
     size_t read = 0;
     std::string value;
-    std::unique_ptr<rocksdb::Iterator> it(
-        shared_->db->NewIterator(rocksdb::ReadOptions(), shared_->streams()));
+    rocksdb::ReadOptions one_stream;
+    one_stream.prefix_same_as_start = true;  // as the ledger: the prefix filter skips files
+    std::unique_ptr<rocksdb::Iterator> it(shared_->db->NewIterator(one_stream, shared_->streams()));
     for (it->Seek(ledger::StreamKey(stream, 1));
          it->Valid() && read < max && it->key().starts_with(prefix); it->Next(), ++read) {
       value.assign(it->value().data() + 8, it->value().size() - 8);
@@ -180,9 +167,10 @@ class RocksStore : public Store {
     db.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
     auto cache = rocksdb::NewLRUCache(256 * 1024 * 1024);
     std::vector<rocksdb::ColumnFamilyDescriptor> families = {
-        {rocksdb::kDefaultColumnFamilyName, FamilyOptions(cache)},
-        {ledger::kEventsFamily, FamilyOptions(cache)},
-        {ledger::kStreamsFamily, FamilyOptions(cache, /*streams=*/true)},
+        // The ledger's own options for these families (ledger/rocks_options.h).
+        {rocksdb::kDefaultColumnFamilyName, ledger::FamilyOptions(cache, false)},
+        {ledger::kEventsFamily, ledger::FamilyOptions(cache, false)},
+        {ledger::kStreamsFamily, ledger::StreamsOptions(cache)},
     };
     rocksdb::DB* raw = nullptr;
     LEDGER_RETURN_IF_ERROR(
