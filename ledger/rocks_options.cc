@@ -40,9 +40,9 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>
 // range, so 16 KiB blocks and ZSTD at the bottom level cost a stream read little and keep the
 // copies to about 0.7 of the events' own size (docs/performance.md). A bloom filter of streams
 // (the key less its version) serves the seek of a stream read (with `prefix_same_as_start`) and
-// the point lookup that tells a new stream; whole keys are left out of it (with them as well,
-// stream reads in the log benchmark ran at 33,000 streams/s instead of 51,000). Every other
-// iterator over this family must set `total_order_seek` (event_log_read.cc, verify.cc).
+// the point lookup that tells a new stream; whole keys are left out of it, as no read needs
+// them. Every other iterator over this family must set `total_order_seek` (event_log_read.cc,
+// verify.cc).
 rocksdb::ColumnFamilyOptions StreamsOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::ColumnFamilyOptions cf = FamilyOptions(cache, false);
   rocksdb::BlockBasedTableOptions table;
