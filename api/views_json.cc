@@ -180,7 +180,8 @@ json::object TicketToJson(const projections::TrackedComplaint& t, const projecti
   o["claimed_compensation"] = MoneyOr(s.claimed_compensation);
   o["receiving_department"] = s.receiving_department.str();
   o["receiving_staff"] = s.receiving_staff.str();
-  o["external_ref"] = s.external_ref.empty() ? json::value(nullptr) : json::value(s.external_ref.str());
+  o["external_ref"] =
+      s.external_ref.empty() ? json::value(nullptr) : json::value(s.external_ref.str());
   o["validity"] = !s.valid ? json::value(nullptr) : json::value(*s.valid ? "valid" : "invalid");
   o["invalid_reason"] =
       s.invalid_reason.empty() ? json::value(nullptr) : json::value(s.invalid_reason.str());

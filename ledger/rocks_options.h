@@ -13,7 +13,8 @@ namespace ledger {
 
 // The events, idempotency, projections and default families: 4 KiB blocks, LZ4 at every level,
 // with a whole-key bloom filter when `bloom`.
-rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache, bool bloom);
+rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache,
+                                           bool bloom);
 
 // The stream index (`streams`), whose entries carry copies of the events: 16 KiB blocks, ZSTD at
 // the bottom level, a bloom filter of streams (the key less its version).

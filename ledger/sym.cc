@@ -3,6 +3,7 @@
 #include <memory>
 #include <mutex>
 #include <new>
+#include <stdexcept>
 #include <vector>
 
 namespace ledger {
@@ -32,7 +33,8 @@ class Pool {
         s = {Add(text), tag, static_cast<uint32_t>(h)};
         return s.index;
       }
-      if (s.tag == tag && s.low == static_cast<uint32_t>(h) && Text(s.index) == text) return s.index;
+      if (s.tag == tag && s.low == static_cast<uint32_t>(h) && Text(s.index) == text)
+        return s.index;
     }
   }
 
@@ -40,7 +42,8 @@ class Pool {
     std::lock_guard lock(mu_);
     SymPoolStats stats;
     stats.texts = count_;
-    stats.bytes = slots_.size() * sizeof(Slot) + chunk_count_ * (kChunkMask + 1) * sizeof(std::string);
+    stats.bytes =
+        slots_.size() * sizeof(Slot) + chunk_count_ * (kChunkMask + 1) * sizeof(std::string);
     for (uint32_t i = 1; i <= count_; ++i) {
       const std::string& s = Text(i);
       if (s.capacity() > 15) stats.bytes += s.capacity() + 1;
@@ -56,7 +59,9 @@ class Pool {
   };
 
   const std::string& Text(uint32_t index) const {
-    return sym_internal::chunks[index >> kChunkBits].load(std::memory_order_relaxed)[index & kChunkMask];
+    const std::string* chunk =
+        sym_internal::chunks[index >> kChunkBits].load(std::memory_order_relaxed);
+    return chunk[index & kChunkMask];
   }
 
   uint32_t Add(std::string_view text) {

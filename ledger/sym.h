@@ -2,10 +2,10 @@
 //
 // A complaint's state holds some hundred strings, nearly all of them drawn from a small
 // vocabulary that repeats across complaints: department and person ids, categories, channels,
-// codes, roles, rule names. A million complaints held as std::strings spend a third of their memory
-// on the strings' own headers. A Sym is an index into one process-wide pool where each distinct
-// text is kept once; equal texts have equal indices, so equality is an integer compare and a copy
-// is a 4-byte copy. Index 0 is the empty string.
+// codes, roles, rule names. A million complaints held as std::strings spend a third of their
+// memory on the strings' own headers. A Sym is an index into one process-wide pool where each
+// distinct text is kept once; equal texts have equal indices, so equality is an integer compare
+// and a copy is a 4-byte copy. Index 0 is the empty string.
 //
 // The pool only grows: a text, once interned, stays until the process ends (a rebuild interns the
 // same texts again and gets the same indices). Free texts that never repeat (a complaint's
@@ -13,8 +13,8 @@
 // which is about 16 bytes more than a std::string field; docs/performance.md measures both.
 //
 // Reads convert to `const std::string&` and `std::string_view` without copying, so a Sym reads
-// where a std::string did. Serialized (cereal, JSON) as its text, never as its index: indices differ
-// between processes.
+// where a std::string did. Serialized (cereal, JSON) as its text, never as its index: indices
+// differ between processes.
 //
 // Thread-safety: interning takes a mutex; reading a Sym's text takes none (the pool's storage never
 // moves). A Sym handed to another thread is published by whatever hands it over.

@@ -335,7 +335,8 @@ TEST_F(EventLogTest, StreamReadsAndListingsAreExactAcrossFilesWithStreamFilters)
   EXPECT_EQ(*log_->ListStreams("", "", 100), all);
   EXPECT_EQ(*log_->ListStreams("CMP-1", "", 100),
             (std::vector<std::string>{"CMP-1", "CMP-10", "CMP-100"}));
-  EXPECT_EQ(*log_->ListStreams("CMP-", "CMP-10", 2), (std::vector<std::string>{"CMP-100", "CMP-2"}));
+  EXPECT_EQ(*log_->ListStreams("CMP-", "CMP-10", 2),
+            (std::vector<std::string>{"CMP-100", "CMP-2"}));
   // Pages after a long id: the seek key (id || 0x01) is as long as an entry's key.
   std::vector<std::string> paged;
   std::string after;

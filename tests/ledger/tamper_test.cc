@@ -216,7 +216,8 @@ TEST_F(TamperTest, AChangedCopyInTheStreamIndexIsNamed) {
   // Another event's record under the entry: the stream read refuses it, Verify names it.
   {
     RawDb raw(dir_.path());
-    raw.Put(kStreamsFamily, StreamKey("s-1", 2), PositionKey(5) + raw.Get(kEventsFamily, PositionKey(2)));
+    raw.Put(kStreamsFamily, StreamKey("s-1", 2),
+            PositionKey(5) + raw.Get(kEventsFamily, PositionKey(2)));
   }
   {
     auto log = EventLog::Open(dir_.path(), Options{});
