@@ -79,14 +79,6 @@ void SetList(capnp::List<capnp::Text>::Builder list, const std::vector<std::stri
   for (unsigned i = 0; i < items.size(); ++i) list.set(i, AsText(items[i]));
 }
 
-bool Contains(const std::vector<std::string>& list, const std::string& item) {
-  return std::find(list.begin(), list.end(), item) != list.end();
-}
-
-bool Contains(const std::vector<Sym>& list, std::string_view item) {
-  return std::find(list.begin(), list.end(), item) != list.end();
-}
-
 std::string Join(const std::vector<std::string>& items) {
   std::string out;
   for (const std::string& s : items) out += (out.empty() ? "" : ", ") + s;

@@ -1,7 +1,9 @@
 // Internals of Decide shared by decide_*.cc: one Call per action being decided.
 #pragma once
 
+#include <algorithm>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ledger/domain/action_reader.h"
@@ -87,8 +89,11 @@ void SetList(capnp::List<capnp::Text>::Builder list, const std::vector<std::stri
 // The people a level's report-to roles name (department head, CS head, deputy GM, GM).
 std::vector<std::string> PeopleForRoles(const Policy& policy, const std::vector<std::string>& roles,
                                         const std::string& department);
-bool Contains(const std::vector<std::string>& list, const std::string& item);
-bool Contains(const std::vector<Sym>& list, std::string_view item);
+// Whether `list` (of std::string or Sym) holds `item`.
+template <class Text>
+bool Contains(const std::vector<Text>& list, std::string_view item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
 std::string Join(const std::vector<std::string>& items);
 
 }  // namespace ledger::domain
