@@ -20,8 +20,8 @@ std::string_view StreamOfKey(std::string_view key) {
 }
 
 // Iterators over the stream index that may leave one stream's keys (listing streams, versions,
-// backward reads) go in total order: the family's prefix filter (event_log.cc) would otherwise let
-// a seek skip files of other streams.
+// backward reads) go in total order: the family's prefix filter (rocks_options.h) would
+// otherwise let a seek skip files of other streams.
 rocksdb::ReadOptions StreamIndexScan() {
   rocksdb::ReadOptions o;
   o.total_order_seek = true;

@@ -138,7 +138,7 @@ Result<VerifyReport> EventLog::Verify(const VerifyOptions& options) {
   // Every event has its index entry; the count shows there are no others.
   uint64_t entries = 0;
   rocksdb::ReadOptions index_scan = snap.options(true);
-  index_scan.total_order_seek = true;  // the family has a prefix filter (event_log.cc)
+  index_scan.total_order_seek = true;  // the family has a prefix filter (rocks_options.h)
   std::unique_ptr<rocksdb::Iterator> si(db_->NewIterator(index_scan, streams_));
   for (si->SeekToFirst(); si->Valid(); si->Next()) ++entries;
   LEDGER_RETURN_IF_ERROR(FromRocks(si->status(), "reading the stream index"));

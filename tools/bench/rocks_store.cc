@@ -1,5 +1,5 @@
 // Raw RocksDB: the floor under the ledger. The same column families and table options as the
-// ledger (ledger/event_log.cc, OpenDatabase), the same keys (ledger/record_format.h) and the same
+// ledger (ledger/rocks_options.h), the same keys (ledger/record_format.h) and the same
 // values (the stored bytes of ledger events), written by each writer thread as its own
 // WriteBatch with WriteOptions::sync. RocksDB groups concurrent synced writes by itself (a leader
 // writes and syncs the write-ahead log for the whole group).
