@@ -27,6 +27,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -122,8 +123,27 @@ class EventLog {
   Result<std::vector<RecordedEvent>> ReadAll(uint64_t from, size_t max);
 
   // Calls `fn` for each event with position in [from, to] (to = 0: up to the head), in order,
-  // stopping at the first non-OK status, which it returns. The fast path for rebuilds.
+  // stopping at the first non-OK status, which it returns. Reuses the decoded bytes
+  // from event to event unless `fn` keeps a copy.
   Status ForEach(uint64_t from, uint64_t to, const std::function<Status(const RecordedEvent&)>& fn);
+
+  // ForEach, handing the events over `batch` at a time (the last batch may be shorter). The span
+  // is valid during the call; events copied out of it stay valid. For long scans: the decoded
+  // bytes are reused from batch to batch unless the caller kept them.
+  Status ForEachBatch(uint64_t from, uint64_t to, size_t batch,
+                      const std::function<Status(std::span<const RecordedEvent>)>& fn);
+
+  // Every event up to the head (set in *head), stream by stream: streams in the order of their
+  // ids, each stream's events in version order, `batch` at a time (span as in ForEachBatch). For
+  // folds that do not depend on the order between streams (a rebuild of per-stream
+  // projections): a stream's events come together, so its fold stays in the caches, where the
+  // log's order visits a million streams in turn. Read from the stream index's copies of the
+  // events (format 2): each copy is checked against its key, and every position from 1 to the
+  // head must come exactly once, else DataLoss. FailedPrecondition, possibly after some
+  // batches, when the index holds entries without copies (written in format 1): scan the log.
+  Status ForEachByStream(size_t batch,
+                         const std::function<Status(std::span<const RecordedEvent>)>& fn,
+                         Head* head);
 
   // Up to `max` events of `stream` with versions >= `from_version`, ascending.
   Result<std::vector<RecordedEvent>> ReadStreamForward(std::string_view stream,

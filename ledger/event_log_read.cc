@@ -1,6 +1,7 @@
 // EventLog: reads of the global log and of streams, and subscriptions.
 #include <rocksdb/db.h>
 
+#include <algorithm>
 #include <limits>
 
 #include "ledger/event_log.h"
@@ -90,25 +91,95 @@ Result<std::vector<RecordedEvent>> EventLog::ReadAll(uint64_t from, size_t max) 
 
 Status EventLog::ForEach(uint64_t from, uint64_t to,
                          const std::function<Status(const RecordedEvent&)>& fn) {
+  return ForEachBatch(from, to, 1, [&](std::span<const RecordedEvent> events) {
+    return fn(events.front());
+  });
+}
+
+Status EventLog::ForEachBatch(uint64_t from, uint64_t to, size_t batch,
+                              const std::function<Status(std::span<const RecordedEvent>)>& fn) {
   LEDGER_RETURN_IF_ERROR(Usable());
   if (from == 0) from = 1;
+  batch = std::max<size_t>(batch, 1);
   rocksdb::ReadOptions ro;
   ro.fill_cache = false;
   ro.readahead_size = 2 * 1024 * 1024;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, events_));
+  std::vector<RecordedEvent> events(batch);  // their decoded bytes are reused
+  size_t n = 0;
   uint64_t expect = from;
   for (it->Seek(PositionKey(from)); it->Valid(); it->Next()) {
     LEDGER_ASSIGN_OR_RETURN(uint64_t key, DecodePositionKey(it->key().ToStringView()));
     if (to != 0 && key > to) break;
     if (key != expect)
       return Status::DataLoss("the event at position " + std::to_string(expect) + " is missing");
-    Result<RecordedEvent> event = RecordedEvent::Decode(it->value().ToStringView());
-    if (!event.ok()) return event.status().Annotate("position " + std::to_string(key));
-    if (event->position() != key) return Mismatch(key, event->position());
-    LEDGER_RETURN_IF_ERROR(fn(*event));
+    RecordedEvent& event = events[n];
+    Status decoded = RecordedEvent::DecodeInto(it->value().ToStringView(), event);
+    if (!decoded.ok()) return decoded.Annotate("position " + std::to_string(key));
+    if (event.position() != key) return Mismatch(key, event.position());
     ++expect;
+    if (++n == batch) {
+      LEDGER_RETURN_IF_ERROR(fn(std::span<const RecordedEvent>(events.data(), n)));
+      n = 0;
+    }
   }
-  return FromRocks(it->status(), "reading the log");
+  LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading the log"));
+  return n == 0 ? Status::Ok() : fn(std::span<const RecordedEvent>(events.data(), n));
+}
+
+Status EventLog::ForEachByStream(
+    size_t batch, const std::function<Status(std::span<const RecordedEvent>)>& fn, Head* head) {
+  LEDGER_RETURN_IF_ERROR(Usable());
+  // The head first: everything up to it is in the database, so in the iterator's snapshot, which
+  // may also hold later events (skipped).
+  *head = GetHead();
+  const uint64_t last = head->position;
+  batch = std::max<size_t>(batch, 1);
+  rocksdb::ReadOptions ro = StreamIndexScan();
+  ro.fill_cache = false;
+  ro.readahead_size = 2 * 1024 * 1024;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, streams_));
+  std::vector<uint64_t> seen((last + 64) / 64);  // a bit per position
+  uint64_t count = 0;
+  std::vector<RecordedEvent> events(batch);
+  size_t n = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string_view key = it->key().ToStringView(), value = it->value().ToStringView();
+    std::string_view stream = StreamOfKey(key);
+    if (key.size() < 9 || key[stream.size()] != '\0' || value.size() < 8)
+      return Status::DataLoss("a stream index entry is damaged");
+    if (value.size() == 8)
+      return Status::FailedPrecondition(
+          "the stream index holds entries without copies of their events (format 1)");
+    const uint64_t position = GetBigEndian64(value.substr(0, 8));
+    const uint64_t version = GetBigEndian64(key.substr(stream.size() + 1));
+    if (position > last) continue;  // appended after the head was read
+    auto where = [&] {
+      return "the stream index's copy of '" + std::string(stream) + "' version " +
+             std::to_string(version);
+    };
+    RecordedEvent& event = events[n];
+    Status decoded = RecordedEvent::DecodeInto(value.substr(8), event);
+    if (!decoded.ok()) return decoded.Annotate(where());
+    if (event.position() != position || event.stream() != stream || event.version() != version)
+      return Status::DataLoss(where() + " is another event");
+    uint64_t& word = seen[position / 64];
+    const uint64_t bit = uint64_t{1} << (position % 64);
+    if (position == 0 || (word & bit) != 0)
+      return Status::DataLoss(where() + " repeats position " + std::to_string(position));
+    word |= bit;
+    ++count;
+    if (++n == batch) {
+      LEDGER_RETURN_IF_ERROR(fn(std::span<const RecordedEvent>(events.data(), n)));
+      n = 0;
+    }
+  }
+  LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading the stream index"));
+  if (n != 0) LEDGER_RETURN_IF_ERROR(fn(std::span<const RecordedEvent>(events.data(), n)));
+  if (count != last)
+    return Status::DataLoss("the stream index holds " + std::to_string(count) + " of the " +
+                            std::to_string(last) + " events of the log");
+  return Status::Ok();
 }
 
 // Reads the stream index entries `it` walks (forward or backward, at most `max`) into events: from

@@ -4,6 +4,8 @@
 #include <capnp/serialize.h>
 #include <kj/exception.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <optional>
 
@@ -15,8 +17,8 @@ struct RecordedEvent::Body {
   explicit Body(size_t words) : words(kj::heapArray<capnp::word>(words)) {}
   explicit Body(kj::Array<capnp::word> canonical) : words(kj::mv(canonical)) {}
 
-  kj::Array<capnp::word> words;  // the canonical bytes, word-aligned
-  kj::ArrayPtr<const capnp::word> segment;
+  kj::Array<capnp::word> words;  // word-aligned room; the event is its first segment.size() words
+  kj::ArrayPtr<const capnp::word> segment;  // the canonical bytes
   std::optional<capnp::SegmentArrayMessageReader> reader;
   schema::Envelope::Reader root;
   Hash hash{};
@@ -30,29 +32,58 @@ std::string_view View(capnp::Text::Reader t) { return {t.begin(), t.size()}; }
 
 }  // namespace
 
-Result<RecordedEvent> RecordedEvent::Decode(std::string_view stored, Check check) {
+Result<std::shared_ptr<RecordedEvent::Body>> RecordedEvent::Load(std::string_view stored,
+                                                                  std::shared_ptr<Body> reuse) {
   if (stored.size() < kHashBytes + sizeof(capnp::word) ||
       (stored.size() - kHashBytes) % sizeof(capnp::word) != 0) {
     return Status::DataLoss("stored event of " + std::to_string(stored.size()) +
                             " bytes is not canonical words followed by a 32-byte hash");
   }
-  size_t body_bytes = stored.size() - kHashBytes;
-  auto body = std::make_shared<Body>(body_bytes / sizeof(capnp::word));
+  const size_t body_bytes = stored.size() - kHashBytes;
+  const size_t words = body_bytes / sizeof(capnp::word);
+  std::shared_ptr<Body> body;
+  if (reuse != nullptr && reuse->words.size() >= words) {
+    body = std::move(reuse);
+    body->reader.reset();
+  } else {
+    // In a scan (`reuse` given) leave room for the next, larger events.
+    body = std::make_shared<Body>(reuse != nullptr ? std::max(words + words / 2, reuse->words.size() * 2)
+                                                  : words);
+  }
   std::memcpy(body->words.begin(), stored.data(), body_bytes);
   std::memcpy(body->hash.data(), stored.data() + body_bytes, kHashBytes);
+  body->segment = body->words.slice(0, words);
+  return body;
+}
+
+Result<RecordedEvent> RecordedEvent::Decode(std::string_view stored, Check check) {
+  LEDGER_ASSIGN_OR_RETURN(std::shared_ptr<Body> body, Load(stored, nullptr));
   return Read(std::move(body), check);
+}
+
+Status RecordedEvent::DecodeInto(std::string_view stored, RecordedEvent& event, Check check) {
+  std::shared_ptr<Body> reuse;
+  // The only holder: nobody else reads these bytes (a copy handed elsewhere and dropped since has
+  // released them; the fence orders our writes after its reads).
+  if (event.body_ != nullptr && event.body_.use_count() == 1) {
+    std::atomic_thread_fence(std::memory_order_acquire);
+    reuse = std::const_pointer_cast<Body>(std::move(event.body_));
+  }
+  event.body_.reset();
+  LEDGER_ASSIGN_OR_RETURN(std::shared_ptr<Body> body, Load(stored, std::move(reuse)));
+  LEDGER_ASSIGN_OR_RETURN(event, Read(std::move(body), check));
+  return Status::Ok();
 }
 
 Result<RecordedEvent> RecordedEvent::FromCanonical(kj::Array<capnp::word> canonical,
                                                    const Hash& hash) {
   auto body = std::make_shared<Body>(kj::mv(canonical));
   body->hash = hash;
+  body->segment = body->words.asPtr();
   return Read(std::move(body), Check::kTrusted);
 }
 
 Result<RecordedEvent> RecordedEvent::Read(std::shared_ptr<Body> body, Check check) {
-  body->segment = body->words.asPtr();
-
   bool canonical = true;
   KJ_IF_MAYBE(e, kj::runCatchingExceptions([&]() {
     body->reader.emplace(kj::arrayPtr(&body->segment, 1));
@@ -98,7 +129,7 @@ Actor RecordedEvent::actor() const {
 }
 
 std::string_view RecordedEvent::canonical_bytes() const {
-  auto bytes = body_->words.asBytes();
+  auto bytes = body_->segment.asBytes();
   return {reinterpret_cast<const char*>(bytes.begin()), bytes.size()};
 }
 

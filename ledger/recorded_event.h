@@ -41,6 +41,12 @@ class RecordedEvent {
   // `stored` is a value of the events family: canonical envelope bytes followed by the hash.
   static Result<RecordedEvent> Decode(std::string_view stored, Check check = Check::kStructure);
 
+  // Decode(), into `event`: when `event` is the only holder of its decoded bytes and they have
+  // room, they are reused rather than allocated again (a scan decodes millions of events into the
+  // same few). On failure `event` is left empty.
+  static Status DecodeInto(std::string_view stored, RecordedEvent& event,
+                           Check check = Check::kStructure);
+
   // An event the log has just built: `canonical` as capnp::canonicalize() made it and its hash.
   // Takes the words over without copying or checking them (as Check::kTrusted).
   static Result<RecordedEvent> FromCanonical(kj::Array<capnp::word> canonical, const Hash& hash);
@@ -81,8 +87,11 @@ class RecordedEvent {
 
  private:
   struct Body;
-  // Reads the envelope of `body` (its words and hash set), checking as much as `check` says.
+  // Reads the envelope of `body` (its segment and hash set), checking as much as `check` says.
   static Result<RecordedEvent> Read(std::shared_ptr<Body> body, Check check);
+  // A body holding `stored`'s words and hash: `reuse` if it has room, else a new one.
+  static Result<std::shared_ptr<Body>> Load(std::string_view stored,
+                                            std::shared_ptr<Body> reuse);
 
   std::shared_ptr<const Body> body_;
 };

@@ -31,6 +31,8 @@ LedgerProjection& LedgerProjection::operator=(const LedgerProjection& o) {
 }
 
 void LedgerProjection::Reindex() {
+  run_stream_.clear();
+  run_complaint_ = nullptr;
   index_.Clear(complaints_.size());
   for (auto& [id, t] : complaints_) index_.Insert(id, &t);
 }
@@ -87,8 +89,17 @@ ledger::Status LedgerProjection::Apply(const ledger::RecordedEvent& event,
                                     " cannot apply position " + std::to_string(event.position()));
   position_ = event.position();
   last_hash_ = event.hash();
+  if (!visible) return ledger::Status::Ok();
+  TrackedComplaint* complaint = nullptr;
+  return Fold(event, policies, fallback, &complaint);
+}
+
+ledger::Status LedgerProjection::Fold(const ledger::RecordedEvent& event,
+                                      const PolicyLookup& policies,
+                                      const domain::Policy& fallback,
+                                      TrackedComplaint** complaint) {
   std::string_view stream = event.stream();
-  if (!visible || !event.has_payload() || (!IsComplaintStream(stream) && stream != "ratings"))
+  if (!event.has_payload() || (!IsComplaintStream(stream) && stream != "ratings"))
     return ledger::Status::Ok();
   LEDGER_ASSIGN_OR_RETURN(domain::EventView view, domain::ViewOf(event));
   if (view.event.which() == W::DEPARTMENT_RATED) {
@@ -97,23 +108,51 @@ ledger::Status LedgerProjection::Apply(const ledger::RecordedEvent& event,
         Rating{int64_t(r.getScoreHundredths()), event.position()};
     return ledger::Status::Ok();
   }
-  TrackedComplaint* found = index_.Find(stream);
+  TrackedComplaint* found = *complaint;
+  if (found == nullptr) found = index_.Find(stream);
   if (found == nullptr) {
-    auto it = complaints_.try_emplace(std::string(stream)).first;
+    // Complaint ids grow with time, so a new one usually goes last: the hint makes that O(1).
+    auto it = complaints_.try_emplace(complaints_.end(), std::string(stream));
     it->second.state.id = it->first;
     found = &it->second;
     index_.Insert(it->first, found);
   }
+  *complaint = found;
   TrackedComplaint& t = *found;
   if (!t.state.exists() && view.event.which() != W::RECEIVED)
     return ledger::Status::DataLoss("stream '" + std::string(stream) +
                                     "' does not start with ComplaintReceived");
-  LEDGER_RETURN_IF_ERROR(ledger::GuardDecode("complaint event", [&] {
+  ledger::Status folded = ledger::GuardDecode("complaint event", [&] {
     Track(t, view, policies, fallback);
     return ledger::Status::Ok();
-  }).Annotate("position " + std::to_string(event.position())));
+  });
+  if (!folded.ok()) return folded.Annotate("position " + std::to_string(event.position()));
   if (track_touched_) touched_.emplace_back(stream);
   return ledger::Status::Ok();
+}
+
+ledger::Status LedgerProjection::ApplyByStream(std::span<const ledger::RecordedEvent> events,
+                                               const PolicyLookup& policies,
+                                               const domain::Policy& fallback) {
+  if (position_ != 0)
+    return ledger::Status::Internal("a fold by stream starts from an empty projection");
+  for (const ledger::RecordedEvent& e : events) {
+    // The events of a stream come together: the complaint of the last one, unless another began.
+    TrackedComplaint* complaint = e.stream() == run_stream_ ? run_complaint_ : nullptr;
+    LEDGER_RETURN_IF_ERROR(Fold(e, policies, fallback, &complaint));
+    if (complaint != nullptr && complaint != run_complaint_) {
+      run_stream_ = e.stream();
+      run_complaint_ = complaint;
+    }
+  }
+  return ledger::Status::Ok();
+}
+
+void LedgerProjection::FinishByStream(uint64_t position, const ledger::Hash& last_hash) {
+  position_ = position;
+  last_hash_ = last_hash;
+  run_stream_.clear();
+  run_complaint_ = nullptr;
 }
 
 const TrackedComplaint* LedgerProjection::Find(const std::string& id) const {

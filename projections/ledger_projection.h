@@ -9,6 +9,7 @@
 #pragma once
 
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,16 @@ class LedgerProjection {
   // With `visible` false the event only advances the position (as-of / known-at folds).
   ledger::Status Apply(const ledger::RecordedEvent& event, const PolicyLookup& policies,
                        const domain::Policy& fallback, bool visible = true);
+
+  // A rebuild from the stream index (EventLog::ForEachByStream): the events of whole streams,
+  // each stream's in version order, the streams in any order. A complaint's fold reads its own
+  // events and the policies only, and the ratings are one stream, so once every event up to the
+  // log's head is in, this is the log-order fold; FinishByStream() then sets the head's position
+  // and hash, as the log-order fold would have. Starts from an empty projection (position 0,
+  // which it keeps until FinishByStream()); the scan checks the positions.
+  ledger::Status ApplyByStream(std::span<const ledger::RecordedEvent> events,
+                               const PolicyLookup& policies, const domain::Policy& fallback);
+  void FinishByStream(uint64_t position, const ledger::Hash& last_hash);
 
   uint64_t position() const { return position_; }
   ledger::Hash last_hash() const { return last_hash_; }
@@ -77,6 +88,11 @@ class LedgerProjection {
   }
 
  private:
+  // Folds `event` into its complaint (or the ratings), without the position: `*complaint` is the
+  // event's complaint if the caller knows it (else null: found by id, or made), and is set to
+  // it.
+  ledger::Status Fold(const ledger::RecordedEvent& event, const PolicyLookup& policies,
+                      const domain::Policy& fallback, TrackedComplaint** complaint);
   void Reindex();
 
   uint64_t position_ = 0;
@@ -107,6 +123,8 @@ class LedgerProjection {
   Ratings ratings_;
   bool track_touched_ = false;
   std::vector<std::string> touched_;  // one entry per event applied since TakeTouched()
+  std::string run_stream_;            // ApplyByStream: the stream of the last event folded,
+  TrackedComplaint* run_complaint_ = nullptr;  // and its complaint
 };
 
 }  // namespace projections

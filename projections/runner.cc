@@ -17,6 +17,8 @@ using ledger::Status;
 namespace {
 
 constexpr char kSnapshotMagic[8] = {'L', 'G', 'R', 'P', 'S', 'N', 'A', 'P'};
+// Events a rebuild's scan hands over at a time (their decoded bytes are reused batch to batch).
+constexpr size_t kRebuildBatch = 256;
 
 template <typename T>
 std::string Serialize(const T& value) {
@@ -51,6 +53,45 @@ void XorInto(Hash& into, const Hash& h) {
 std::string ComplaintRowKey(const std::string& id) { return "t/" + id; }
 std::string RatingRowKey(const std::string& department, const std::string& month) {
   return "r/" + department + "/" + month;
+}
+
+Result<LedgerProjection> FoldLog(ledger::EventLog& log, const PolicyLookup& policies,
+                                 const ledger::domain::Policy& fallback, uint64_t upto,
+                                 const Progress& progress) {
+  const uint64_t total = upto != 0 ? upto : log.GetHead().position;
+  uint64_t done = 0, reported = 0;
+  auto report = [&](size_t events) {
+    done += events;
+    if (progress && (done - reported >= 65536 || done >= total)) {
+      progress(done, std::max(done, total));
+      reported = done;
+    }
+  };
+  if (upto == 0) {
+    LedgerProjection p;
+    ledger::Head head;
+    Status s = log.ForEachByStream(kRebuildBatch, [&](std::span<const ledger::RecordedEvent> events) {
+      LEDGER_RETURN_IF_ERROR(p.ApplyByStream(events, policies, fallback));
+      report(events.size());
+      return Status::Ok();
+    }, &head);
+    if (s.ok()) {
+      p.FinishByStream(head.position, head.hash);
+      return p;
+    }
+    if (s.code() != ledger::Code::kFailedPrecondition) return s;
+    upto = head.position;  // an index without copies: the log's order
+    if (upto == 0) return LedgerProjection();
+    done = reported = 0;
+  }
+  LedgerProjection p;
+  LEDGER_RETURN_IF_ERROR(log.ForEachBatch(1, upto, kRebuildBatch,
+                                          [&](std::span<const ledger::RecordedEvent> events) {
+    for (const ledger::RecordedEvent& e : events) LEDGER_RETURN_IF_ERROR(p.Apply(e, policies, fallback));
+    report(events.size());
+    return Status::Ok();
+  }));
+  return p;
 }
 
 ProjectionRunner::ProjectionRunner(ledger::EventLog* log, ledger::domain::PolicyStore* policies,
@@ -120,15 +161,7 @@ Status ProjectionRunner::Open(std::string* how, const Progress& progress) {
 }
 
 Status ProjectionRunner::Rebuild(const Progress& progress) {
-  LedgerProjection fresh;
-  const uint64_t head = log_->GetHead().position;
-  PolicyLookup lookup = policies();
-  const ledger::domain::Policy& fb = fallback();
-  LEDGER_RETURN_IF_ERROR(log_->ForEach(1, head, [&](const ledger::RecordedEvent& e) {
-    LEDGER_RETURN_IF_ERROR(fresh.Apply(e, lookup, fb));
-    if (progress && (e.position() % 65536 == 0 || e.position() == head)) progress(e.position(), head);
-    return Status::Ok();
-  }));
+  LEDGER_ASSIGN_OR_RETURN(LedgerProjection fresh, FoldLog(*log_, policies(), fallback(), 0, progress));
   {
     std::unique_lock<std::shared_mutex> lock(mu_);
     projection_ = std::move(fresh);
@@ -390,13 +423,9 @@ Result<CheckReport> ProjectionRunner::Check(const Progress& progress) {
   CheckReport report;
   const uint64_t upto = position_.load();
   LedgerProjection fresh;
-  PolicyLookup lookup = policies();
-  const ledger::domain::Policy& fb = fallback();
-  LEDGER_RETURN_IF_ERROR(log_->ForEach(1, upto, [&](const ledger::RecordedEvent& e) {
-    LEDGER_RETURN_IF_ERROR(fresh.Apply(e, lookup, fb));
-    if (progress && (e.position() % 65536 == 0 || e.position() == upto)) progress(e.position(), upto);
-    return Status::Ok();
-  }));
+  if (upto != 0) {
+    LEDGER_ASSIGN_OR_RETURN(fresh, FoldLog(*log_, policies(), fallback(), upto, progress));
+  }
   Hash rebuilt{};
   for (const auto& [id, t] : fresh.complaints()) {
     std::string key = ComplaintRowKey(id);

@@ -41,6 +41,14 @@ struct RunnerOptions {
 // Progress of long work: (done, total) events.
 using Progress = std::function<void(uint64_t, uint64_t)>;
 
+// Folds the log into a fresh projection: up to `upto`, in log order; or (upto 0) everything up to
+// the head, stream by stream from the stream index's copies of the events
+// (EventLog::ForEachByStream), where each complaint's fold stays in the caches — in log order
+// again on a ledger whose index holds no copies. The same projection either way.
+ledger::Result<LedgerProjection> FoldLog(ledger::EventLog& log, const PolicyLookup& policies,
+                                         const ledger::domain::Policy& fallback, uint64_t upto = 0,
+                                         const Progress& progress = {});
+
 struct CheckReport {
   bool ok = false;
   uint64_t position = 0;

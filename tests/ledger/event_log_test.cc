@@ -269,6 +269,48 @@ TEST_F(EventLogTest, ReadsTheGlobalLogInOrder) {
   EXPECT_EQ(seen, 10u);
 }
 
+// A rebuild scans in batches and reuses the decoded bytes of each slot of the batch: every batch
+// size hands over every event once, in order, byte for byte; events the caller keeps are never
+// overwritten. Sizes vary (and grow) so that a reused slot must also grow.
+TEST_F(EventLogTest, BatchedScansHandOverEveryEventOnceAndKeptEventsStayIntact) {
+  constexpr int kEvents = 23;
+  for (int i = 0; i < kEvents; ++i) {
+    AppendRequest r = Request("s-" + std::to_string(i % 4));
+    r.events[0].payload = testing_util::Payload(std::string(size_t(1 + (i * 37) % 300), 'a' + i % 26));
+    MustAppend(std::move(r));
+  }
+  std::vector<std::string> stored;
+  for (int p = 1; p <= kEvents; ++p) stored.push_back(log_->ReadAt(uint64_t(p))->stored_bytes());
+
+  for (size_t batch : {size_t{1}, size_t{3}, size_t{4}, size_t{23}, size_t{100}}) {
+    SCOPED_TRACE("batch " + std::to_string(batch));
+    std::vector<RecordedEvent> kept;  // every third event, kept past its batch
+    uint64_t next = 5, calls = 0;
+    ASSERT_TRUE(log_->ForEachBatch(5, 20, batch, [&](std::span<const RecordedEvent> events) {
+                       EXPECT_LE(events.size(), batch);
+                       ++calls;
+                       for (const RecordedEvent& e : events) {
+                         EXPECT_EQ(e.position(), next);
+                         EXPECT_EQ(e.stored_bytes(), stored[next - 1]);
+                         if (next % 3 == 0) kept.push_back(e);
+                         ++next;
+                       }
+                       return Status::Ok();
+                     }).ok());
+    EXPECT_EQ(next, 21u);
+    EXPECT_EQ(calls, (16 + batch - 1) / batch);
+    ASSERT_EQ(kept.size(), 5u);  // 6, 9, 12, 15, 18
+    for (const RecordedEvent& e : kept) EXPECT_EQ(e.stored_bytes(), stored[e.position() - 1]);
+  }
+  // A failing callback stops the scan and its status comes back.
+  int calls = 0;
+  Status stopped = log_->ForEachBatch(1, 0, 4, [&](std::span<const RecordedEvent>) {
+    return ++calls == 2 ? Status::Internal("stop here") : Status::Ok();
+  });
+  EXPECT_EQ(stopped.code(), Code::kInternal);
+  EXPECT_EQ(calls, 2);
+}
+
 TEST_F(EventLogTest, StreamExistenceVersionAndListing) {
   MustAppend(Request("CMP-2026-000001"));
   MustAppend(Request("CMP-2026-000002", 2));

@@ -237,6 +237,63 @@ TEST_F(TamperTest, AChangedCopyInTheStreamIndexIsNamed) {
   EXPECT_TRUE(VerifyNow().ok);
 }
 
+// A scan by stream (what a rebuild folds) reads the stream index's copies: every position once,
+// a stream's events together and in version order. A missing entry, a copy of another event and
+// an entry without a copy (format 1) are refused, never folded as if the log were whole.
+TEST_F(TamperTest, AScanByStreamHandsOverEveryEventOnceOrRefuses) {
+  auto scan = [&](std::vector<std::pair<std::string, uint64_t>>* seen, Head* head) {
+    Options o;
+    o.read_only = true;
+    auto log = EventLog::Open(dir_.path(), o);
+    EXPECT_TRUE(log.ok()) << log.status().ToString();
+    return (*log)->ForEachByStream(5, [&](std::span<const RecordedEvent> events) {
+      for (const RecordedEvent& e : events) seen->emplace_back(std::string(e.stream()), e.position());
+      return Status::Ok();
+    }, head);
+  };
+  std::vector<std::pair<std::string, uint64_t>> seen;
+  Head head;
+  ASSERT_TRUE(scan(&seen, &head).ok());
+  EXPECT_EQ(head.position, kEvents);
+  EXPECT_EQ(head.hash, head_.hash);
+  std::vector<std::pair<std::string, uint64_t>> expected;  // s-0: 1, 4, 7, 10; s-1: 2, 5, ...
+  for (uint64_t s = 0; s < 3; ++s)
+    for (uint64_t p = s + 1; p <= kEvents; p += 3) expected.emplace_back("s-" + std::to_string(s), p);
+  EXPECT_EQ(seen, expected);
+
+  std::string entry;
+  {
+    RawDb raw(dir_.path());
+    entry = raw.Get(kStreamsFamily, StreamKey("s-2", 3));  // position 9
+    raw.Delete(kStreamsFamily, StreamKey("s-2", 3));
+  }
+  seen.clear();
+  Status missing = scan(&seen, &head);
+  EXPECT_EQ(missing.code(), Code::kDataLoss) << missing.ToString();
+  EXPECT_NE(missing.message().find("11 of the 12 events"), std::string::npos) << missing.ToString();
+  {
+    RawDb raw(dir_.path());  // the entry back, holding another event's copy
+    raw.Put(kStreamsFamily, StreamKey("s-2", 3), PositionKey(9) + raw.Get(kEventsFamily, PositionKey(8)));
+  }
+  seen.clear();
+  Status other = scan(&seen, &head);
+  EXPECT_EQ(other.code(), Code::kDataLoss) << other.ToString();
+  EXPECT_NE(other.message().find("another event"), std::string::npos) << other.ToString();
+  {
+    RawDb raw(dir_.path());  // format 1: the position alone
+    raw.Put(kStreamsFamily, StreamKey("s-2", 3), PositionKey(9));
+  }
+  seen.clear();
+  EXPECT_EQ(scan(&seen, &head).code(), Code::kFailedPrecondition);
+  {
+    RawDb raw(dir_.path());
+    raw.Put(kStreamsFamily, StreamKey("s-2", 3), entry);
+  }
+  seen.clear();
+  EXPECT_TRUE(scan(&seen, &head).ok());
+  EXPECT_EQ(seen, expected);
+}
+
 // A ledger of format 1 (stream index entries hold the position alone) reads and verifies as it
 // is; opened for writing, its format record becomes 2 and new entries carry copies.
 TEST_F(TamperTest, AFormatOneLedgerReadsVerifiesAndTakesNewEvents) {

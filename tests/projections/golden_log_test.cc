@@ -21,7 +21,9 @@
 #include "projections/runner.h"
 #include "projections/serialize.h"
 #include "projections/timeline.h"
+#include "ledger/record_format.h"
 #include "testing/export_replay.h"
+#include "testing/raw_db.h"
 #include "testing/temp_dir.h"
 
 namespace projections {
@@ -262,6 +264,48 @@ TEST_F(GoldenLog, ACopiedOrMovedProjectionFindsItsOwnComplaints) {
   }
   EXPECT_EQ(&loaded.complaints().begin()->second, loaded.Find(id));
   EXPECT_EQ(loaded.Digest(), original.Digest());
+}
+
+// A rebuild folds stream by stream, from the stream index's copies: each complaint's events
+// together. Complaints are independent, so it equals the fold in the log's order, event by event.
+// On a ledger whose index holds no copies (format 1) it folds in the log's order: the same again.
+TEST_F(GoldenLog, ARebuildStreamByStreamEqualsTheFoldInLogOrder) {
+  auto one_by_one = runner_->FoldAt({});
+  ASSERT_TRUE(one_by_one.ok());
+  std::vector<std::pair<uint64_t, uint64_t>> progress;
+  auto by_stream = FoldLog(*log_, Lookup(), Current(), 0,
+                           [&](uint64_t done, uint64_t total) { progress.emplace_back(done, total); });
+  ASSERT_TRUE(by_stream.ok()) << by_stream.status().ToString();
+  EXPECT_TRUE(*by_stream == *one_by_one);
+  EXPECT_EQ(by_stream->position(), 632u);
+  EXPECT_EQ(by_stream->Digest(), one_by_one->Digest());
+  ASSERT_FALSE(progress.empty());
+  EXPECT_EQ(progress.back(), std::make_pair(uint64_t{632}, uint64_t{632}));
+  const std::string digest = one_by_one->Digest();
+
+  runner_.reset();
+  store_.reset();
+  policies_.reset();
+  log_.reset();
+  {
+    testing_util::RawDb raw(dir_.Sub("ledger"));
+    for (uint64_t p = 1; p <= 632; ++p) {
+      auto e = ledger::RecordedEvent::Decode(raw.Get(ledger::kEventsFamily, ledger::PositionKey(p)));
+      ASSERT_TRUE(e.ok());
+      raw.Put(ledger::kStreamsFamily, ledger::StreamKey(e->stream(), e->version()),
+              ledger::PositionKey(p));
+    }
+  }
+  ledger::Options options;
+  options.read_only = true;
+  auto log = ledger::EventLog::Open(dir_.Sub("ledger"), options);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  domain::PolicyStore policies(log->get());
+  ASSERT_TRUE(policies.Load().ok());
+  auto in_log_order = FoldLog(**log, [&](uint32_t v) { return policies.ForVersion(v); },
+                              *policies.current());
+  ASSERT_TRUE(in_log_order.ok()) << in_log_order.status().ToString();
+  EXPECT_EQ(in_log_order->Digest(), digest);
 }
 
 // Interned texts (ledger::Sym) are written as the bytes of a std::string, so rows and snapshots

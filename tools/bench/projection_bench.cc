@@ -24,6 +24,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <random>
 
 #include "ledger/domain/policy_store.h"
@@ -32,6 +33,7 @@
 #include "projections/fine_index.h"
 #include "projections/ledger_projection.h"
 #include "projections/queries.h"
+#include "projections/runner.h"
 #include "projections/tracked.h"
 #include "tools/bench/rocks_settle.h"
 #include "tools/demo/demo_ledger.h"
@@ -114,14 +116,28 @@ Percentiles Of(std::vector<double> v) {
   return {at(0.50), at(0.99), v.back()};
 }
 
-int Measure(const std::string& dir, const std::string& out_path, int samples) {
+// A generated ledger, opened read-only, with its policies loaded.
+struct ReadOnlyLedger {
+  std::unique_ptr<ledger::EventLog> log;
+  std::unique_ptr<domain::PolicyStore> policies;
+};
+
+ReadOnlyLedger OpenReadOnly(const std::string& dir) {
   ledger::Options options;
   options.read_only = true;
   options.create_if_missing = false;
   auto log = ledger::EventLog::Open(dir, options);
   if (!log.ok()) Fail(log.status().ToString());
-  domain::PolicyStore policies(log->get());
-  if (!policies.Load().ok()) Fail("cannot load the policies");
+  ReadOnlyLedger opened{std::move(log).value(), nullptr};
+  opened.policies = std::make_unique<domain::PolicyStore>(opened.log.get());
+  if (!opened.policies->Load().ok()) Fail("cannot load the policies");
+  return opened;
+}
+
+int Measure(const std::string& dir, const std::string& out_path, int samples) {
+  ReadOnlyLedger opened = OpenReadOnly(dir);
+  std::unique_ptr<ledger::EventLog>* log = &opened.log;
+  domain::PolicyStore& policies = *opened.policies;
   projections::PolicyLookup lookup = [&](uint32_t v) { return policies.ForVersion(v); };
   const domain::Policy& current = *policies.current();
   const uint64_t head = (*log)->GetHead().position;
@@ -135,26 +151,34 @@ int Measure(const std::string& dir, const std::string& out_path, int samples) {
   };
   char buf[512];
 
-  // 1. The floor: scan the log, decode each event, do nothing.
+  // 1. The floors: scan the log, decode each event, do nothing; in the log's order, and stream by
+  // stream from the stream index's copies (the order a rebuild folds in).
   auto t0 = Clock::now();
   uint64_t scanned = 0;
-  if (!(*log)->ForEach(1, head, [&](const ledger::RecordedEvent& e) {
-        scanned += e.position() != 0;
+  if (!(*log)->ForEachBatch(1, head, 256, [&](std::span<const ledger::RecordedEvent> events) {
+        for (const ledger::RecordedEvent& e : events) scanned += e.position() != 0;
         return ledger::Status::Ok();
       }).ok())
     Fail("scan failed");
   const double scan_s = Seconds(t0);
+  t0 = Clock::now();
+  uint64_t scanned_by_stream = 0;
+  ledger::Head scan_head;
+  if (!(*log)->ForEachByStream(256, [&](std::span<const ledger::RecordedEvent> events) {
+        for (const ledger::RecordedEvent& e : events) scanned_by_stream += e.position() != 0;
+        return ledger::Status::Ok();
+      }, &scan_head).ok())
+    Fail("scan by stream failed (a ledger generated in format 1? generate it again)");
+  const double scan_by_stream_s = Seconds(t0);
+
+  // 2. Full rebuild, as the runner does it (projections::FoldLog): stream by stream.
   const double rss_before = CurrentRssMiB();
   const double heap_before = HeapInUseMiB();
-
-  // 2. Full rebuild: fold every event into the ledger projection.
   t0 = Clock::now();
-  projections::LedgerProjection p;
-  if (!(*log)->ForEach(1, head, [&](const ledger::RecordedEvent& e) {
-        return p.Apply(e, lookup, current);
-      }).ok())
-    Fail("rebuild failed");
+  auto rebuilt = projections::FoldLog(**log, lookup, current);
+  if (!rebuilt.ok()) Fail("rebuild failed: " + rebuilt.status().ToString());
   const double rebuild_s = Seconds(t0);
+  projections::LedgerProjection& p = *rebuilt;
   const double rss_after_rebuild = CurrentRssMiB();
   const double heap_after_rebuild = HeapInUseMiB();
   const ledger::SymPoolStats pool = ledger::SymPool();  // the interned texts, part of the above
@@ -162,9 +186,9 @@ int Measure(const std::string& dir, const std::string& out_path, int samples) {
                 p.complaints().size());
   line(buf);
   std::snprintf(buf, sizeof buf,
-                "| full rebuild of all projections, one core | %.0f events/s (%.1f s) | scan alone: %.0f events/s (%.1f s); rebuild / scan = %.2fx |",
-                double(head) / rebuild_s, rebuild_s, double(scanned) / scan_s, scan_s,
-                (double(head) / rebuild_s) / (double(scanned) / scan_s));
+                "| full rebuild of all projections, one core | %.0f events/s (%.1f s), stream by stream | scan alone, stream by stream: %.0f events/s (%.1f s); rebuild / scan = %.2fx |",
+                double(head) / rebuild_s, rebuild_s, double(scanned_by_stream) / scan_by_stream_s,
+                scan_by_stream_s, scan_by_stream_s / rebuild_s);
   line(buf);
 
   // 3. The as-of state of one complaint at a random business time of its life.
@@ -276,7 +300,42 @@ int Measure(const std::string& dir, const std::string& out_path, int samples) {
                 PeakRssMiB(), rss_before, rss_after_rebuild, rss_after_rebuild - rss_before,
                 heap_after_rebuild - heap_before, pool.bytes / 1048576.0, pool.texts);
   line(buf);
+
+  // 5. For comparison, last (its memory is not the rebuild's): the same fold in the log's order,
+  // where every event touches another complaint, and must be equal.
+  const std::string digest = p.Digest();
+  rebuilt = projections::LedgerProjection();
+  t0 = Clock::now();
+  auto in_log_order = projections::FoldLog(**log, lookup, current, head);  // upto: log order
+  if (!in_log_order.ok()) Fail("the fold in log order failed: " + in_log_order.status().ToString());
+  const double log_order_s = Seconds(t0);
+  if (in_log_order->Digest() != digest) Fail("the fold in log order differs from the rebuild");
+  std::snprintf(buf, sizeof buf,
+                "| the same fold in the log's order (equal digest) | %.0f events/s (%.1f s) | scan alone, log order: %.0f events/s (%.1f s); fold / scan = %.2fx |",
+                double(head) / log_order_s, log_order_s, double(scanned) / scan_s, scan_s,
+                scan_s / log_order_s);
+  line(buf);
   if (!out_path.empty()) std::ofstream(out_path) << report;
+  return 0;
+}
+
+// Only the full rebuild, `repeat` times (for profiling and A/B runs): events/s of each. With
+// `log_order`, the fold in the log's order instead of stream by stream.
+int RebuildOnly(const std::string& dir, int repeat, bool log_order) {
+  ReadOnlyLedger opened = OpenReadOnly(dir);
+  domain::PolicyStore& policies = *opened.policies;
+  projections::PolicyLookup lookup = [&](uint32_t v) { return policies.ForVersion(v); };
+  const uint64_t head = opened.log->GetHead().position;
+  for (int i = 0; i < repeat; ++i) {
+    auto t0 = Clock::now();
+    // upto = head: the log's order; 0: as the runner rebuilds, stream by stream.
+    auto rebuilt = projections::FoldLog(*opened.log, lookup, *policies.current(), log_order ? head : 0);
+    if (!rebuilt.ok()) Fail("rebuild failed: " + rebuilt.status().ToString());
+    const double s = Seconds(t0);
+    std::printf("rebuild %d: %.0f events/s (%.1f s), %zu complaints\n", i + 1, double(head) / s, s,
+                rebuilt->complaints().size());
+    std::fflush(stdout);
+  }
   return 0;
 }
 
@@ -301,10 +360,17 @@ int main(int argc, char** argv) {
   measure->add_option("--data", dir, "the ledger directory")->required();
   measure->add_option("--out", out, "also write the table rows here");
   measure->add_option("--samples", samples, "as-of reads to time")->capture_default_str();
+  int repeat = 3;
+  auto* rebuild = app.add_subcommand("rebuild", "time the full rebuild alone, --repeat times");
+  rebuild->add_option("--data", dir, "the ledger directory")->required();
+  rebuild->add_option("--repeat", repeat, "rebuilds to time")->capture_default_str();
+  bool log_order = false;
+  rebuild->add_flag("--log-order", log_order, "fold in the log's order, not stream by stream");
   CLI11_PARSE(app, argc, argv);
   try {
     if (gen->parsed()) return bench::Generate(dir, complaints, seed);
     if (settle->parsed()) return bench::Settle(dir);
+    if (rebuild->parsed()) return bench::RebuildOnly(dir, repeat, log_order);
     return bench::Measure(dir, out, samples);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "projection_bench: %s\n", e.what());
