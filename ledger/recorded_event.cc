@@ -47,8 +47,9 @@ Result<std::shared_ptr<RecordedEvent::Body>> RecordedEvent::Load(std::string_vie
     body->reader.reset();
   } else {
     // In a scan (`reuse` given) leave room for the next, larger events.
-    body = std::make_shared<Body>(reuse != nullptr ? std::max(words + words / 2, reuse->words.size() * 2)
-                                                  : words);
+    const size_t room =
+        reuse != nullptr ? std::max(words + words / 2, reuse->words.size() * 2) : words;
+    body = std::make_shared<Body>(room);
   }
   std::memcpy(body->words.begin(), stored.data(), body_bytes);
   std::memcpy(body->hash.data(), stored.data() + body_bytes, kHashBytes);

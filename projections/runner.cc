@@ -70,11 +70,12 @@ Result<LedgerProjection> FoldLog(ledger::EventLog& log, const PolicyLookup& poli
   if (upto == 0) {
     LedgerProjection p;
     ledger::Head head;
-    Status s = log.ForEachByStream(kRebuildBatch, [&](std::span<const ledger::RecordedEvent> events) {
+    auto fold = [&](std::span<const ledger::RecordedEvent> events) {
       LEDGER_RETURN_IF_ERROR(p.ApplyByStream(events, policies, fallback));
       report(events.size());
       return Status::Ok();
-    }, &head);
+    };
+    Status s = log.ForEachByStream(kRebuildBatch, fold, &head);
     if (s.ok()) {
       p.FinishByStream(head.position, head.hash);
       return p;
@@ -87,7 +88,8 @@ Result<LedgerProjection> FoldLog(ledger::EventLog& log, const PolicyLookup& poli
   LedgerProjection p;
   LEDGER_RETURN_IF_ERROR(log.ForEachBatch(1, upto, kRebuildBatch,
                                           [&](std::span<const ledger::RecordedEvent> events) {
-    for (const ledger::RecordedEvent& e : events) LEDGER_RETURN_IF_ERROR(p.Apply(e, policies, fallback));
+    for (const ledger::RecordedEvent& e : events)
+      LEDGER_RETURN_IF_ERROR(p.Apply(e, policies, fallback));
     report(events.size());
     return Status::Ok();
   }));
@@ -161,7 +163,8 @@ Status ProjectionRunner::Open(std::string* how, const Progress& progress) {
 }
 
 Status ProjectionRunner::Rebuild(const Progress& progress) {
-  LEDGER_ASSIGN_OR_RETURN(LedgerProjection fresh, FoldLog(*log_, policies(), fallback(), 0, progress));
+  LEDGER_ASSIGN_OR_RETURN(LedgerProjection fresh,
+                          FoldLog(*log_, policies(), fallback(), 0, progress));
   {
     std::unique_lock<std::shared_mutex> lock(mu_);
     projection_ = std::move(fresh);

@@ -276,7 +276,8 @@ TEST_F(EventLogTest, BatchedScansHandOverEveryEventOnceAndKeptEventsStayIntact) 
   constexpr int kEvents = 23;
   for (int i = 0; i < kEvents; ++i) {
     AppendRequest r = Request("s-" + std::to_string(i % 4));
-    r.events[0].payload = testing_util::Payload(std::string(size_t(1 + (i * 37) % 300), 'a' + i % 26));
+    const size_t size = size_t(1 + (i * 37) % 300);
+    r.events[0].payload = testing_util::Payload(std::string(size, char('a' + i % 26)));
     MustAppend(std::move(r));
   }
   std::vector<std::string> stored;

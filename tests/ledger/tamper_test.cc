@@ -247,7 +247,8 @@ TEST_F(TamperTest, AScanByStreamHandsOverEveryEventOnceOrRefuses) {
     auto log = EventLog::Open(dir_.path(), o);
     EXPECT_TRUE(log.ok()) << log.status().ToString();
     return (*log)->ForEachByStream(5, [&](std::span<const RecordedEvent> events) {
-      for (const RecordedEvent& e : events) seen->emplace_back(std::string(e.stream()), e.position());
+      for (const RecordedEvent& e : events)
+        seen->emplace_back(std::string(e.stream()), e.position());
       return Status::Ok();
     }, head);
   };
@@ -258,7 +259,8 @@ TEST_F(TamperTest, AScanByStreamHandsOverEveryEventOnceOrRefuses) {
   EXPECT_EQ(head.hash, head_.hash);
   std::vector<std::pair<std::string, uint64_t>> expected;  // s-0: 1, 4, 7, 10; s-1: 2, 5, ...
   for (uint64_t s = 0; s < 3; ++s)
-    for (uint64_t p = s + 1; p <= kEvents; p += 3) expected.emplace_back("s-" + std::to_string(s), p);
+    for (uint64_t p = s + 1; p <= kEvents; p += 3)
+      expected.emplace_back("s-" + std::to_string(s), p);
   EXPECT_EQ(seen, expected);
 
   std::string entry;
@@ -273,7 +275,8 @@ TEST_F(TamperTest, AScanByStreamHandsOverEveryEventOnceOrRefuses) {
   EXPECT_NE(missing.message().find("11 of the 12 events"), std::string::npos) << missing.ToString();
   {
     RawDb raw(dir_.path());  // the entry back, holding another event's copy
-    raw.Put(kStreamsFamily, StreamKey("s-2", 3), PositionKey(9) + raw.Get(kEventsFamily, PositionKey(8)));
+    raw.Put(kStreamsFamily, StreamKey("s-2", 3),
+            PositionKey(9) + raw.Get(kEventsFamily, PositionKey(8)));
   }
   seen.clear();
   Status other = scan(&seen, &head);

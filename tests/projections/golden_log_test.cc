@@ -273,8 +273,9 @@ TEST_F(GoldenLog, ARebuildStreamByStreamEqualsTheFoldInLogOrder) {
   auto one_by_one = runner_->FoldAt({});
   ASSERT_TRUE(one_by_one.ok());
   std::vector<std::pair<uint64_t, uint64_t>> progress;
-  auto by_stream = FoldLog(*log_, Lookup(), Current(), 0,
-                           [&](uint64_t done, uint64_t total) { progress.emplace_back(done, total); });
+  auto by_stream = FoldLog(*log_, Lookup(), Current(), 0, [&](uint64_t done, uint64_t total) {
+    progress.emplace_back(done, total);
+  });
   ASSERT_TRUE(by_stream.ok()) << by_stream.status().ToString();
   EXPECT_TRUE(*by_stream == *one_by_one);
   EXPECT_EQ(by_stream->position(), 632u);
@@ -290,7 +291,8 @@ TEST_F(GoldenLog, ARebuildStreamByStreamEqualsTheFoldInLogOrder) {
   {
     testing_util::RawDb raw(dir_.Sub("ledger"));
     for (uint64_t p = 1; p <= 632; ++p) {
-      auto e = ledger::RecordedEvent::Decode(raw.Get(ledger::kEventsFamily, ledger::PositionKey(p)));
+      auto e =
+          ledger::RecordedEvent::Decode(raw.Get(ledger::kEventsFamily, ledger::PositionKey(p)));
       ASSERT_TRUE(e.ok());
       raw.Put(ledger::kStreamsFamily, ledger::StreamKey(e->stream(), e->version()),
               ledger::PositionKey(p));

@@ -4,10 +4,12 @@
 //   projection_bench generate --data DIR --complaints 1000000   # the demo generator, real rules
 //   projection_bench settle --data DIR                          # (generate does it too)
 //   projection_bench measure --data DIR [--out FILE]            # what the issue asks, one table
+//   projection_bench rebuild --data DIR [--repeat N] [--log-order]  # the rebuild alone, N times
 //
 // `measure` opens the ledger read-only and reports, on one thread:
-//   - a full rebuild of every projection (fold of the whole log), events/s, against the plain scan
-//     of the same log in the same run (EventLog::ForEach doing nothing: the floor);
+//   - a full rebuild of every projection (projections::FoldLog, as the runner does it: stream by
+//     stream from the stream index's copies), events/s, against the plain scan of the same copies
+//     in the same order in the same run (EventLog::ForEachByStream doing nothing: the floor);
 //   - the as-of state of one complaint (read its stream, fold it, derive clocks and fines at a
 //     random business time in its life), latency p50/p99 over many random complaints;
 //   - a month's fine tally with its line items: by evaluating every complaint (FinesQuery, median
@@ -15,7 +17,9 @@
 //     kept fine index (FineIndex, what GET /v1/fines answers from: its first query of the month,
 //     then warm queries of a page of 1,000 lines, and a query a day later);
 //   - the process's peak resident memory after all of it (getrusage), and the resident memory
-//     before the rebuild, so the difference is the projections' own.
+//     before the rebuild, so the difference is the projections' own;
+//   - last, the same fold in the log's order against a plain scan of the log, which must give
+//     the rebuild's digest.
 #include <malloc.h>
 #include <sys/resource.h>
 
@@ -329,7 +333,8 @@ int RebuildOnly(const std::string& dir, int repeat, bool log_order) {
   for (int i = 0; i < repeat; ++i) {
     auto t0 = Clock::now();
     // upto = head: the log's order; 0: as the runner rebuilds, stream by stream.
-    auto rebuilt = projections::FoldLog(*opened.log, lookup, *policies.current(), log_order ? head : 0);
+    auto rebuilt =
+        projections::FoldLog(*opened.log, lookup, *policies.current(), log_order ? head : 0);
     if (!rebuilt.ok()) Fail("rebuild failed: " + rebuilt.status().ToString());
     const double s = Seconds(t0);
     std::printf("rebuild %d: %.0f events/s (%.1f s), %zu complaints\n", i + 1, double(head) / s, s,
