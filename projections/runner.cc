@@ -55,44 +55,59 @@ std::string RatingRowKey(const std::string& department, const std::string& month
   return "r/" + department + "/" + month;
 }
 
-Result<LedgerProjection> FoldLog(ledger::EventLog& log, const PolicyLookup& policies,
-                                 const ledger::domain::Policy& fallback, uint64_t upto,
-                                 const Progress& progress) {
-  const uint64_t total = upto != 0 ? upto : log.GetHead().position;
-  uint64_t done = 0, reported = 0;
-  auto report = [&](size_t events) {
-    done += events;
-    if (progress && (done - reported >= 65536 || done >= total)) {
-      progress(done, std::max(done, total));
-      reported = done;
+namespace {
+
+// Calls `progress` (if any) every 65,536 events folded, and at the last.
+class ProgressReport {
+ public:
+  ProgressReport(const Progress& progress, uint64_t total) : progress_(progress), total_(total) {}
+  void Add(size_t events) {
+    done_ += events;
+    if (progress_ && (done_ - reported_ >= 65536 || done_ >= total_)) {
+      progress_(done_, std::max(done_, total_));
+      reported_ = done_;
     }
-  };
-  if (upto == 0) {
-    LedgerProjection p;
-    ledger::Head head;
-    auto fold = [&](std::span<const ledger::RecordedEvent> events) {
-      LEDGER_RETURN_IF_ERROR(p.ApplyByStream(events, policies, fallback));
-      report(events.size());
-      return Status::Ok();
-    };
-    Status s = log.ForEachByStream(kRebuildBatch, fold, &head);
-    if (s.ok()) {
-      p.FinishByStream(head.position, head.hash);
-      return p;
-    }
-    if (s.code() != ledger::Code::kFailedPrecondition) return s;
-    upto = head.position;  // an index without copies: the log's order
-    if (upto == 0) return LedgerProjection();
-    done = reported = 0;
   }
+
+ private:
+  const Progress& progress_;
+  const uint64_t total_;
+  uint64_t done_ = 0, reported_ = 0;
+};
+
+}  // namespace
+
+Result<LedgerProjection> FoldLogInOrder(ledger::EventLog& log, const PolicyLookup& policies,
+                                        const ledger::domain::Policy& fallback, uint64_t upto,
+                                        const Progress& progress) {
   LedgerProjection p;
+  if (upto == 0) return p;
+  ProgressReport report(progress, upto);
   LEDGER_RETURN_IF_ERROR(log.ForEachBatch(1, upto, kRebuildBatch,
                                           [&](std::span<const ledger::RecordedEvent> events) {
     for (const ledger::RecordedEvent& e : events)
       LEDGER_RETURN_IF_ERROR(p.Apply(e, policies, fallback));
-    report(events.size());
+    report.Add(events.size());
     return Status::Ok();
   }));
+  return p;
+}
+
+Result<LedgerProjection> FoldLog(ledger::EventLog& log, const PolicyLookup& policies,
+                                 const ledger::domain::Policy& fallback, const Progress& progress) {
+  LedgerProjection p;
+  ledger::Head head;
+  ProgressReport report(progress, log.GetHead().position);
+  auto fold = [&](std::span<const ledger::RecordedEvent> events) {
+    LEDGER_RETURN_IF_ERROR(p.ApplyByStream(events, policies, fallback));
+    report.Add(events.size());
+    return Status::Ok();
+  };
+  Status s = log.ForEachByStream(kRebuildBatch, fold, &head);
+  if (s.code() == ledger::Code::kFailedPrecondition)  // an index without copies: the log's order
+    return FoldLogInOrder(log, policies, fallback, head.position, progress);
+  LEDGER_RETURN_IF_ERROR(s);
+  p.FinishByStream(head.position, head.hash);
   return p;
 }
 
@@ -163,8 +178,7 @@ Status ProjectionRunner::Open(std::string* how, const Progress& progress) {
 }
 
 Status ProjectionRunner::Rebuild(const Progress& progress) {
-  LEDGER_ASSIGN_OR_RETURN(LedgerProjection fresh,
-                          FoldLog(*log_, policies(), fallback(), 0, progress));
+  LEDGER_ASSIGN_OR_RETURN(LedgerProjection fresh, FoldLog(*log_, policies(), fallback(), progress));
   {
     std::unique_lock<std::shared_mutex> lock(mu_);
     projection_ = std::move(fresh);
@@ -425,10 +439,8 @@ Status ProjectionRunner::LoadRows(std::string* why) {
 Result<CheckReport> ProjectionRunner::Check(const Progress& progress) {
   CheckReport report;
   const uint64_t upto = position_.load();
-  LedgerProjection fresh;
-  if (upto != 0) {
-    LEDGER_ASSIGN_OR_RETURN(fresh, FoldLog(*log_, policies(), fallback(), upto, progress));
-  }
+  LEDGER_ASSIGN_OR_RETURN(LedgerProjection fresh,
+                          FoldLogInOrder(*log_, policies(), fallback(), upto, progress));
   Hash rebuilt{};
   for (const auto& [id, t] : fresh.complaints()) {
     std::string key = ComplaintRowKey(id);

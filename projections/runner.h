@@ -41,13 +41,19 @@ struct RunnerOptions {
 // Progress of long work: (done, total) events.
 using Progress = std::function<void(uint64_t, uint64_t)>;
 
-// Folds the log into a fresh projection: up to `upto`, in log order; or (upto 0) everything up to
-// the head, stream by stream from the stream index's copies of the events
-// (EventLog::ForEachByStream), where each complaint's fold stays in the caches — in log order
-// again on a ledger whose index holds no copies. The same projection either way.
+// Folds the whole log, up to its head, into a fresh projection: stream by stream from the stream
+// index's copies of the events (EventLog::ForEachByStream), where each complaint's fold stays in
+// the caches; in the log's order on a ledger whose index holds no copies (format 1). The same
+// projection either way: FoldLogInOrder's up to the head.
 ledger::Result<LedgerProjection> FoldLog(ledger::EventLog& log, const PolicyLookup& policies,
-                                         const ledger::domain::Policy& fallback, uint64_t upto = 0,
+                                         const ledger::domain::Policy& fallback,
                                          const Progress& progress = {});
+
+// Folds the log's events 1..upto (0: none) into a fresh projection, in the log's order.
+ledger::Result<LedgerProjection> FoldLogInOrder(ledger::EventLog& log,
+                                                const PolicyLookup& policies,
+                                                const ledger::domain::Policy& fallback,
+                                                uint64_t upto, const Progress& progress = {});
 
 struct CheckReport {
   bool ok = false;

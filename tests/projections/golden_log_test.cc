@@ -15,13 +15,13 @@
 #include "api/views_json.h"
 #include "ledger/domain/policy_store.h"
 #include "ledger/projection_store.h"
+#include "ledger/record_format.h"
 #include "projections/derive.h"
 #include "projections/fine_index.h"
 #include "projections/queries.h"
 #include "projections/runner.h"
 #include "projections/serialize.h"
 #include "projections/timeline.h"
-#include "ledger/record_format.h"
 #include "testing/export_replay.h"
 #include "testing/raw_db.h"
 #include "testing/temp_dir.h"
@@ -273,7 +273,7 @@ TEST_F(GoldenLog, ARebuildStreamByStreamEqualsTheFoldInLogOrder) {
   auto one_by_one = runner_->FoldAt({});
   ASSERT_TRUE(one_by_one.ok());
   std::vector<std::pair<uint64_t, uint64_t>> progress;
-  auto by_stream = FoldLog(*log_, Lookup(), Current(), 0, [&](uint64_t done, uint64_t total) {
+  auto by_stream = FoldLog(*log_, Lookup(), Current(), [&](uint64_t done, uint64_t total) {
     progress.emplace_back(done, total);
   });
   ASSERT_TRUE(by_stream.ok()) << by_stream.status().ToString();

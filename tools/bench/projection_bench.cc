@@ -140,11 +140,11 @@ ReadOnlyLedger OpenReadOnly(const std::string& dir) {
 
 int Measure(const std::string& dir, const std::string& out_path, int samples) {
   ReadOnlyLedger opened = OpenReadOnly(dir);
-  std::unique_ptr<ledger::EventLog>* log = &opened.log;
+  ledger::EventLog& log = *opened.log;
   domain::PolicyStore& policies = *opened.policies;
   projections::PolicyLookup lookup = [&](uint32_t v) { return policies.ForVersion(v); };
   const domain::Policy& current = *policies.current();
-  const uint64_t head = (*log)->GetHead().position;
+  const uint64_t head = log.GetHead().position;
   if (head == 0) Fail("the ledger in " + dir + " is empty: generate it first");
   const ledger::Time now = demo::DefaultDemoEnd();
   std::string report;
@@ -159,7 +159,7 @@ int Measure(const std::string& dir, const std::string& out_path, int samples) {
   // stream from the stream index's copies (the order a rebuild folds in).
   auto t0 = Clock::now();
   uint64_t scanned = 0;
-  if (!(*log)->ForEachBatch(1, head, 256, [&](std::span<const ledger::RecordedEvent> events) {
+  if (!log.ForEachBatch(1, head, 256, [&](std::span<const ledger::RecordedEvent> events) {
         for (const ledger::RecordedEvent& e : events) scanned += e.position() != 0;
         return ledger::Status::Ok();
       }).ok())
@@ -168,7 +168,7 @@ int Measure(const std::string& dir, const std::string& out_path, int samples) {
   t0 = Clock::now();
   uint64_t scanned_by_stream = 0;
   ledger::Head scan_head;
-  if (!(*log)->ForEachByStream(256, [&](std::span<const ledger::RecordedEvent> events) {
+  if (!log.ForEachByStream(256, [&](std::span<const ledger::RecordedEvent> events) {
         for (const ledger::RecordedEvent& e : events) scanned_by_stream += e.position() != 0;
         return ledger::Status::Ok();
       }, &scan_head).ok())
@@ -179,7 +179,7 @@ int Measure(const std::string& dir, const std::string& out_path, int samples) {
   const double rss_before = CurrentRssMiB();
   const double heap_before = HeapInUseMiB();
   t0 = Clock::now();
-  auto rebuilt = projections::FoldLog(**log, lookup, current);
+  auto rebuilt = projections::FoldLog(log, lookup, current);
   if (!rebuilt.ok()) Fail("rebuild failed: " + rebuilt.status().ToString());
   const double rebuild_s = Seconds(t0);
   projections::LedgerProjection& p = *rebuilt;
@@ -207,7 +207,7 @@ int Measure(const std::string& dir, const std::string& out_path, int samples) {
     ledger::Time from = s.intake.at, to = std::max(s.last_recorded_at, from + std::chrono::hours(1));
     ledger::Time as_of = from + ledger::Duration(int64_t(rng() % uint64_t((to - from).count())));
     auto q0 = Clock::now();
-    auto events = (*log)->ReadStreamForward(id, 1, 100000);
+    auto events = log.ReadStreamForward(id, 1, 100000);
     if (!events.ok()) Fail("read failed");
     reads.push_back(Seconds(q0) * 1e3);
     auto tracked = projections::FoldTracked(id, *events, lookup, current, {as_of, std::nullopt});
@@ -310,7 +310,7 @@ int Measure(const std::string& dir, const std::string& out_path, int samples) {
   const std::string digest = p.Digest();
   rebuilt = projections::LedgerProjection();
   t0 = Clock::now();
-  auto in_log_order = projections::FoldLog(**log, lookup, current, head);  // upto: log order
+  auto in_log_order = projections::FoldLogInOrder(log, lookup, current, head);
   if (!in_log_order.ok()) Fail("the fold in log order failed: " + in_log_order.status().ToString());
   const double log_order_s = Seconds(t0);
   if (in_log_order->Digest() != digest) Fail("the fold in log order differs from the rebuild");
@@ -332,9 +332,9 @@ int RebuildOnly(const std::string& dir, int repeat, bool log_order) {
   const uint64_t head = opened.log->GetHead().position;
   for (int i = 0; i < repeat; ++i) {
     auto t0 = Clock::now();
-    // upto = head: the log's order; 0: as the runner rebuilds, stream by stream.
-    auto rebuilt =
-        projections::FoldLog(*opened.log, lookup, *policies.current(), log_order ? head : 0);
+    auto rebuilt = log_order
+                       ? projections::FoldLogInOrder(*opened.log, lookup, *policies.current(), head)
+                       : projections::FoldLog(*opened.log, lookup, *policies.current());
     if (!rebuilt.ok()) Fail("rebuild failed: " + rebuilt.status().ToString());
     const double s = Seconds(t0);
     std::printf("rebuild %d: %.0f events/s (%.1f s), %zu complaints\n", i + 1, double(head) / s, s,
