@@ -163,7 +163,7 @@ json::object TicketToJson(const projections::TrackedComplaint& t, const projecti
   o["demands"] = s.demands.str();
   json::object complainant;
   complainant["name"] = s.complainant.name.str();
-  complainant["phone"] = s.complainant.phone.str();
+  complainant["phone"] = s.complainant.phone;
   complainant["unit"] = s.complainant.unit.str();
   complainant["is_owner"] = s.complainant.is_owner;
   o["complainant"] = std::move(complainant);
@@ -181,7 +181,7 @@ json::object TicketToJson(const projections::TrackedComplaint& t, const projecti
   o["receiving_department"] = s.receiving_department.str();
   o["receiving_staff"] = s.receiving_staff.str();
   o["external_ref"] =
-      s.external_ref.empty() ? json::value(nullptr) : json::value(s.external_ref.str());
+      s.external_ref.empty() ? json::value(nullptr) : json::value(s.external_ref);
   o["validity"] = !s.valid ? json::value(nullptr) : json::value(*s.valid ? "valid" : "invalid");
   o["invalid_reason"] =
       s.invalid_reason.empty() ? json::value(nullptr) : json::value(s.invalid_reason.str());

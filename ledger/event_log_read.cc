@@ -1,5 +1,6 @@
 // EventLog: reads of the global log and of streams, and subscriptions.
 #include <rocksdb/db.h>
+#include <rocksdb/perf_level.h>
 
 #include <algorithm>
 #include <limits>
@@ -138,6 +139,14 @@ Status EventLog::ForEachByStream(
   rocksdb::ReadOptions ro = StreamIndexScan();
   ro.fill_cache = false;
   ro.readahead_size = 2 * 1024 * 1024;
+  // RocksDB's per-thread perf counters off for the scan (nothing here reads them): counting costs
+  // a thread-local lookup at every step of the iterator.
+  const rocksdb::PerfLevel perf_level = rocksdb::GetPerfLevel();
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+  struct RestorePerfLevel {
+    rocksdb::PerfLevel level;
+    ~RestorePerfLevel() { rocksdb::SetPerfLevel(level); }
+  } restore{perf_level};
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, streams_));
   std::vector<uint64_t> seen((last + 64) / 64);  // a bit per position
   uint64_t count = 0;

@@ -16,7 +16,7 @@ namespace ledger {
 rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache,
                                            bool bloom);
 
-// The stream index (`streams`), whose entries carry copies of the events: 16 KiB blocks, ZSTD at
+// The stream index (`streams`), whose entries carry copies of the events: 16 KiB blocks, LZ4HC at
 // the bottom level, a bloom filter of streams (the key less its version).
 // Iterators over it: `prefix_same_as_start` to read one stream, `total_order_seek` for anything
 // that crosses streams.

@@ -21,8 +21,8 @@ using sym_internal::kChunkMask;
 // open-addressing table of indices by hash (writers only, under the lock).
 class Pool {
  public:
-  uint32_t Intern(std::string_view text) {
-    const uint64_t h = std::hash<std::string_view>()(text);
+  // `h`: the text's std::hash.
+  uint32_t Intern(std::string_view text, uint64_t h) {
     const uint32_t tag = static_cast<uint32_t>(h >> 32);
     std::lock_guard lock(mu_);
     if (2 * (count_ + 1) > slots_.size()) Grow();
@@ -100,6 +100,13 @@ class Pool {
   size_t chunk_count_ = 0;
 };
 
+// The text of an index this thread has seen interned.
+const std::string& TextAt(uint32_t index) {
+  const std::string* chunk =
+      sym_internal::chunks[index >> kChunkBits].load(std::memory_order_acquire);
+  return chunk[index & kChunkMask];
+}
+
 Pool& ThePool() {
   static Pool* pool = new Pool;  // never destroyed: Syms may be read during static destruction
   return *pool;
@@ -107,7 +114,26 @@ Pool& ThePool() {
 
 }  // namespace
 
-uint32_t Sym::Intern(std::string_view text) { return text.empty() ? 0 : ThePool().Intern(text); }
+// A per-thread cache of recent texts in front of the pool: a fold interns the same few hundred
+// texts (departments, people, roles, categories) over and over, and a hit here takes neither the
+// pool's lock nor a probe of its table, which for a million complaints is tens of MiB
+// (docs/performance.md, "The rebuild, stream by stream"). An entry is a text's full hash and its
+// index; a hit is confirmed by comparing the texts, so an entry that another text took over only
+// costs a trip to the pool. Indices never change, so an entry never points at the wrong text.
+uint32_t Sym::Intern(std::string_view text) {
+  if (text.empty()) return 0;
+  struct Recent {
+    uint64_t hash = 0;
+    uint32_t index = 0;  // 0: empty
+  };
+  constexpr size_t kRecent = 16384;  // 256 KiB a thread
+  thread_local Recent recent[kRecent];
+  const uint64_t h = std::hash<std::string_view>()(text);
+  Recent& r = recent[(h >> 40) % kRecent];  // other bits than the pool's table uses
+  if (r.index != 0 && r.hash == h && TextAt(r.index) == text) return r.index;
+  r = {h, ThePool().Intern(text, h)};
+  return r.index;
+}
 
 std::vector<Sym> ToSyms(const std::vector<std::string>& texts) {
   return std::vector<Sym>(texts.begin(), texts.end());

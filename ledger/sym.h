@@ -16,8 +16,9 @@
 // where a std::string did. Serialized (cereal, JSON) as its text, never as its index: indices
 // differ between processes.
 //
-// Thread-safety: interning takes a mutex; reading a Sym's text takes none (the pool's storage never
-// moves). A Sym handed to another thread is published by whatever hands it over.
+// Thread-safety: interning looks in a small per-thread cache of recent texts first, then takes the
+// pool's mutex; reading a Sym's text takes none (the pool's storage never moves). A Sym handed to
+// another thread is published by whatever hands it over.
 #pragma once
 
 #include <atomic>

@@ -37,8 +37,14 @@ enum class Stage : uint8_t {
 };
 std::string_view StageName(Stage s);
 
+// Texts that repeat across complaints are interned (Sym); texts that are one complaint's own (a
+// phone, a file's name and hash, a reference, a line id) are plain strings: interning them would
+// only add a pool entry and a table probe each (docs/performance.md, "The rebuild, stream by
+// stream").
 struct ComplainantInfo {
-  Sym name, phone, unit;
+  Sym name;
+  std::string phone;
+  Sym unit;
   bool is_owner = false;
 
   bool operator==(const ComplainantInfo&) const = default;
@@ -135,7 +141,7 @@ struct RecordedFine {
 };
 
 struct WaiverRecord {
-  Sym line_id;
+  std::string line_id;
   Sym reason, by, role;
   Stamp at;
 
@@ -153,7 +159,9 @@ struct CorrectionRecord {
 
 struct EvidenceRecord {
   Stamp at;
-  Sym name, media_type, sha256;
+  std::string name;
+  Sym media_type;
+  std::string sha256;
   uint64_t size = 0;
 
   bool operator==(const EvidenceRecord&) const = default;
@@ -186,7 +194,8 @@ struct ComplaintState {
   Money claimed_compensation = -1;
   int64_t headcount = 1;
   std::vector<FlagRecord> flags;
-  Sym receiving_department, receiving_staff, external_ref;
+  Sym receiving_department, receiving_staff;
+  std::string external_ref;
 
   // Cross-complaint facts recorded in this stream (see events.capnp).
   int64_t target_complaints = 0;
