@@ -39,8 +39,8 @@ std::string_view StageName(Stage s);
 
 // Texts that repeat across complaints are interned (Sym); texts that are one complaint's own (a
 // phone, a file's name and hash, a reference, a line id) are plain strings: interning them would
-// only add a pool entry and a table probe each (docs/performance.md, "The rebuild, stream by
-// stream").
+// only add a pool entry and a table probe each (docs/performance.md, "The rebuild, second
+// pass").
 struct ComplainantInfo {
   Sym name;
   std::string phone;
