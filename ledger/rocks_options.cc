@@ -40,7 +40,7 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>
 // range, so 16 KiB blocks cost a stream read little. At the bottom level, where nearly all of them
 // live, LZ4HC: LZ4's decoder, so a full rebuild (which reads every copy) decompresses about four
 // times faster than with ZSTD, in blocks about 10% larger (docs/performance.md, "The rebuild,
-// second pass"). Level 4 of LZ4HC compresses at about 1.5 times ZSTD's cost, in background
+// second pass"). Level 4 of LZ4HC takes about 1.5 times ZSTD's time to compress, in background
 // compactions only. A bloom filter of streams (the key less its version) serves the seek of a
 // stream read (with `prefix_same_as_start`) and the point lookup that tells a new stream; whole
 // keys are left out of it, as no read needs them. Every other iterator over this family must set
