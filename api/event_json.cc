@@ -3,13 +3,12 @@
 #include <boost/json/serialize.hpp>
 
 #include "api/access.h"
+#include "ledger/capnp_util.h"
 #include "ledger/hash.h"
 #include "ledger/time.h"
 
 namespace api {
 namespace {
-
-std::string Text(capnp::Text::Reader t) { return std::string(t.begin(), t.size()); }
 
 }  // namespace
 
@@ -33,9 +32,9 @@ boost::json::object EventToJson(const ledger::RecordedEvent& event, const Payloa
       boost::json::object{{"id", actor.id}, {"role", actor.role}, {"department", actor.department}};
   o["type"] = std::string(event.type());
   o["policy_version"] = event.policy_version();
-  o["correlation_id"] = Text(env.getCorrelationId());
-  o["causation_id"] = Text(env.getCausationId());
-  o["idempotency_key"] = Text(env.getIdempotencyKey());
+  o["correlation_id"] = ledger::TextCopy(env.getCorrelationId());
+  o["causation_id"] = ledger::TextCopy(env.getCausationId());
+  o["idempotency_key"] = ledger::TextCopy(env.getIdempotencyKey());
   o["imported"] = event.imported();
   o["prev_hash"] = ledger::ToHex(event.prev_hash());
   o["hash"] = ledger::ToHex(event.hash());

@@ -21,6 +21,10 @@ inline std::string ToFlatBytes(capnp::MessageBuilder& message) {
   return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
 }
 
+// A text field as a view of its message's bytes (valid while the message is), and as a copy.
+inline std::string_view TextView(capnp::Text::Reader t) { return {t.begin(), t.size()}; }
+inline std::string TextCopy(capnp::Text::Reader t) { return std::string(t.begin(), t.size()); }
+
 // A word-aligned copy of `bytes` (Cap'n Proto readers need aligned input).
 inline kj::Array<capnp::word> AlignedCopy(std::string_view bytes) {
   kj::Array<capnp::word> words =

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <optional>
 
+#include "ledger/capnp_util.h"
 #include "ledger/record_format.h"
 
 namespace ledger {
@@ -28,7 +29,6 @@ struct RecordedEvent::Body {
 
 namespace {
 
-std::string_view View(capnp::Text::Reader t) { return {t.begin(), t.size()}; }
 
 }  // namespace
 
@@ -93,12 +93,12 @@ Result<RecordedEvent> RecordedEvent::Read(std::shared_ptr<Body> body, Check chec
     // Reading every pointer field of the envelope checks it: an out-of-bounds pointer throws
     // here, at the decoder. The payload is left to its readers (GuardDecode).
     schema::Envelope::Reader env = body->root;
-    body->stream = View(env.getStreamId());
-    body->type = View(env.getType());
+    body->stream = TextView(env.getStreamId());
+    body->type = TextView(env.getType());
     auto actor = env.getActor();
-    body->actor_id = View(actor.getId());
-    body->actor_role = View(actor.getRole());
-    body->actor_department = View(actor.getDepartment());
+    body->actor_id = TextView(actor.getId());
+    body->actor_role = TextView(actor.getRole());
+    body->actor_department = TextView(actor.getDepartment());
     if (check != Check::kTrusted) {
       (void)env.getCorrelationId();
       (void)env.getCausationId();

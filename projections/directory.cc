@@ -15,7 +15,6 @@ const std::vector<std::string>& NoIds() {
   static const auto* const kNone = new std::vector<std::string>();
   return *kNone;
 }
-std::string Str(capnp::Text::Reader t) { return std::string(t.begin(), t.size()); }
 }  // namespace
 
 std::string Directory::TargetKey(std::string_view kind, std::string_view target_id) {
@@ -50,9 +49,14 @@ void Directory::OnEvent(const std::string& stream, const domain::EventView& e) {
     d.intake_position = e.position;
     d.received_at = e.occurred_at;
     d.headcount = r.getHeadcount();
-    d.complainant_key = ComplainantKey(Str(r.getComplainant().getPhone()), Str(r.getComplainant().getName()));
-    if (r.hasTarget()) d.target_key = TargetKey(Str(r.getTarget().getKind()), Str(r.getTarget().getId()));
-    d.external_ref = Str(r.getExternalRef());
+    d.complainant_key = ComplainantKey(ledger::TextView(r.getComplainant().getPhone()),
+                                       ledger::TextView(r.getComplainant().getName()));
+    if (r.hasTarget()) {
+      auto target = r.getTarget();
+      d.target_key =
+          TargetKey(ledger::TextView(target.getKind()), ledger::TextView(target.getId()));
+    }
+    d.external_ref = ledger::TextCopy(r.getExternalRef());
     if (!d.external_ref.empty()) by_ref_.emplace(d.external_ref, stream);
     if (!d.target_key.empty()) by_target_[d.target_key].push_back(stream);
     entries_[stream] = std::move(d);
@@ -75,8 +79,8 @@ void Directory::OnEvent(const std::string& stream, const domain::EventView& e) {
     case W::REOPENED: d.closed_at.reset(); return;
     case W::LINKED: {
       auto l = ev.getLinked();
-      if (Str(l.getRelation()) != "same_issue") return;
-      std::string other = Str(l.getOther());
+      if (ledger::TextView(l.getRelation()) != "same_issue") return;
+      std::string other = ledger::TextCopy(l.getOther());
       same_issue_[stream].push_back(other);
       same_issue_[other].push_back(stream);
       return;
@@ -84,7 +88,7 @@ void Directory::OnEvent(const std::string& stream, const domain::EventView& e) {
     case W::CORRECTED: {
       auto c = ev.getCorrected();
       if (c.getEvent() != d.intake_position) return;
-      std::string field = Str(c.getField()), value = Str(c.getValue());
+      std::string field = ledger::TextCopy(c.getField()), value = ledger::TextCopy(c.getValue());
       if (field == "headcount") d.headcount = std::stoll(value);
       if (field == "complainant.phone") d.complainant_key = ComplainantKey(value, "");
       if (field == "occurred_at") {

@@ -10,10 +10,8 @@ namespace {
 
 using W = schema::DomainEvent::Which;
 
-Sym Str(capnp::Text::Reader t) { return Sym(std::string_view(t.begin(), t.size())); }
-// A text of this complaint alone (state.h): not interned.
-std::string Own(capnp::Text::Reader t) { return std::string(t.begin(), t.size()); }
-std::string_view View(capnp::Text::Reader t) { return {t.begin(), t.size()}; }
+// An interned text. A complaint's own texts (state.h) are copied with TextCopy instead.
+Sym Str(capnp::Text::Reader t) { return Sym(TextView(t)); }
 
 std::vector<Sym> Strs(capnp::List<capnp::Text>::Reader list) {
   std::vector<Sym> out;
@@ -34,7 +32,7 @@ void OnReceived(ComplaintState& s, const EventView& e, schema::ComplaintReceived
   s.imported = e.imported;
   s.channel = Str(r.getChannel());
   auto c = r.getComplainant();
-  s.complainant = {Str(c.getName()), Own(c.getPhone()), Str(c.getUnit()), c.getIsOwner()};
+  s.complainant = {Str(c.getName()), TextCopy(c.getPhone()), Str(c.getUnit()), c.getIsOwner()};
   s.project = Str(r.getProject());
   s.subject = Str(r.getSubject());
   s.description = Str(r.getDescription());
@@ -48,7 +46,7 @@ void OnReceived(ComplaintState& s, const EventView& e, schema::ComplaintReceived
   for (auto f : r.getFlags()) s.flags.push_back({Str(f), "", e.stamp()});
   s.receiving_department = Str(r.getReceivingDepartment());
   s.receiving_staff = Str(r.getReceivingStaff());
-  s.external_ref = Own(r.getExternalRef());
+  s.external_ref = TextCopy(r.getExternalRef());
   s.target_complaints = r.getTargetComplaints();
   s.levels.push_back({{e.stamp(), Level::kGeneral}, false, "intake", {}, Level::kGeneral});
   s.cycles.push_back({});
@@ -111,7 +109,7 @@ void OnReopened(ComplaintState& s, const EventView& e, schema::ComplaintReopened
 void OnExtensionRequested(ComplaintState& s, const EventView& e,
                           schema::ExtensionRequested::Reader r) {
   ExtensionRecord x;
-  std::optional<ClockKind> kind = ParseClockKind(View(r.getClock()));
+  std::optional<ClockKind> kind = ParseClockKind(TextView(r.getClock()));
   x.fact.clock = kind ? *kind : ClockKind::kClosure;
   x.fact.until = FromMicros(r.getUntil());
   x.fact.requested = e.stamp();
@@ -146,7 +144,7 @@ void OnFine(ComplaintState& s, const EventView& e, schema::FineRecorded::Reader 
 }
 
 void OnCorrected(ComplaintState& s, const EventView& e, schema::EventCorrected::Reader r) {
-  ApplyCorrection(s, r.getEvent(), View(r.getField()), View(r.getValue()));
+  ApplyCorrection(s, r.getEvent(), TextView(r.getField()), TextView(r.getValue()));
   s.corrections.push_back({e.stamp(), e.recorded_at, r.getEvent(), Str(r.getField()),
                            Str(r.getValue()), Str(r.getPreviousValue()), Str(r.getReason()),
                            Sym(e.actor_id)});
@@ -235,15 +233,17 @@ void Apply(ComplaintState& s, const EventView& e) {
       return;
     case W::CALLBACK_RECORDED: return OnCallback(s, e, ev.getCallbackRecorded());
     case W::FINE_RECORDED: return OnFine(s, e, ev.getFineRecorded());
-    case W::FINE_WAIVED:
-      s.waivers.push_back({Own(ev.getFineWaived().getFine()), Str(ev.getFineWaived().getReason()),
-                           Sym(e.actor_id), Sym(e.actor_role), e.stamp()});
+    case W::FINE_WAIVED: {
+      auto r = ev.getFineWaived();
+      s.waivers.push_back({TextCopy(r.getFine()), Str(r.getReason()), Sym(e.actor_id),
+                           Sym(e.actor_role), e.stamp()});
       return;
+    }
     case W::CORRECTED: return OnCorrected(s, e, ev.getCorrected());
     case W::EVIDENCE_ATTACHED: {
       auto r = ev.getEvidenceAttached();
-      s.evidence.push_back({e.stamp(), Own(r.getName()), Str(r.getMediaType()), Own(r.getSha256()),
-                            r.getSize()});
+      s.evidence.push_back({e.stamp(), TextCopy(r.getName()), Str(r.getMediaType()),
+                            TextCopy(r.getSha256()), r.getSize()});
       return;
     }
     case W::DEPARTMENT_RATED:
