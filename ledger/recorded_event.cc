@@ -27,11 +27,6 @@ struct RecordedEvent::Body {
   std::string_view stream, type, actor_id, actor_role, actor_department;
 };
 
-namespace {
-
-
-}  // namespace
-
 Result<std::shared_ptr<RecordedEvent::Body>> RecordedEvent::Load(std::string_view stored,
                                                                   std::shared_ptr<Body> reuse) {
   if (stored.size() < kHashBytes + sizeof(capnp::word) ||

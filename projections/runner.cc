@@ -48,15 +48,6 @@ void XorInto(Hash& into, const Hash& h) {
   for (size_t i = 0; i < into.size(); ++i) into[i] ^= h[i];
 }
 
-}  // namespace
-
-std::string ComplaintRowKey(const std::string& id) { return "t/" + id; }
-std::string RatingRowKey(const std::string& department, const std::string& month) {
-  return "r/" + department + "/" + month;
-}
-
-namespace {
-
 // Calls `progress` (if any) every 65,536 events folded, and at the last.
 class ProgressReport {
  public:
@@ -76,6 +67,11 @@ class ProgressReport {
 };
 
 }  // namespace
+
+std::string ComplaintRowKey(const std::string& id) { return "t/" + id; }
+std::string RatingRowKey(const std::string& department, const std::string& month) {
+  return "r/" + department + "/" + month;
+}
 
 Result<LedgerProjection> FoldLogInOrder(ledger::EventLog& log, const PolicyLookup& policies,
                                         const ledger::domain::Policy& fallback, uint64_t upto,
