@@ -54,20 +54,20 @@ class RecordedEvent {
   bool valid() const { return body_ != nullptr; }
 
   uint64_t position() const { return envelope().getPosition(); }
-  std::string_view stream() const;
+  std::string_view stream() const { return decoded_->stream; }
   uint64_t version() const { return envelope().getStreamVersion(); }
   Time recorded_at() const { return FromMicros(envelope().getRecordedAt()); }
   Time occurred_at() const { return FromMicros(envelope().getOccurredAt()); }
-  std::string_view type() const;
+  std::string_view type() const { return decoded_->type; }
   uint32_t policy_version() const { return envelope().getPolicyVersion(); }
   bool imported() const { return envelope().getImported(); }
   Actor actor() const;
-  std::string_view actor_id() const;
-  std::string_view actor_role() const;
-  std::string_view actor_department() const;
+  std::string_view actor_id() const { return decoded_->actor_id; }
+  std::string_view actor_role() const { return decoded_->actor_role; }
+  std::string_view actor_department() const { return decoded_->actor_department; }
 
   // The whole envelope (its `hash` field is null: see hash()).
-  schema::Envelope::Reader envelope() const;
+  schema::Envelope::Reader envelope() const { return decoded_->root; }
 
   // The payload read as struct T. Reading a damaged payload throws kj::Exception: read it under
   // GuardDecode() (capnp_util.h).
@@ -75,7 +75,7 @@ class RecordedEvent {
   typename T::Reader payload() const {
     return envelope().getPayload().template getAs<T>();
   }
-  bool has_payload() const { return !envelope().getPayload().isNull(); }
+  bool has_payload() const { return decoded_->has_payload; }
 
   // Exactly the bytes the chain hashes (after the previous hash).
   std::string_view canonical_bytes() const;
@@ -86,14 +86,23 @@ class RecordedEvent {
   std::string stored_bytes() const;
 
  private:
+  // What the accessors read, set at decode: the envelope's root and its texts (views of the
+  // decoded bytes). Part of the Body; inline here because a fold reads them for every event.
+  struct Decoded {
+    schema::Envelope::Reader root;
+    std::string_view stream, type, actor_id, actor_role, actor_department;
+    bool has_payload = false;
+  };
   struct Body;
   // Reads the envelope of `body` (its segment and hash set), checking as much as `check` says.
   static Result<RecordedEvent> Read(std::shared_ptr<Body> body, Check check);
+  static bool ReadPlain(Body& body, Check check);
   // A body holding `stored`'s words and hash: `reuse` if it has room, else a new one.
   static Result<std::shared_ptr<Body>> Load(std::string_view stored,
                                             std::shared_ptr<Body> reuse);
 
   std::shared_ptr<const Body> body_;
+  const Decoded* decoded_ = nullptr;  // body_'s, when body_ is set
 };
 
 }  // namespace ledger

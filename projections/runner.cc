@@ -79,10 +79,11 @@ Result<LedgerProjection> FoldLogInOrder(ledger::EventLog& log, const PolicyLooku
   LedgerProjection p;
   if (upto == 0) return p;
   ProgressReport report(progress, upto);
+  const PolicyLookup lookup = Remembering(policies);
   LEDGER_RETURN_IF_ERROR(log.ForEachBatch(1, upto, kRebuildBatch,
                                           [&](std::span<const ledger::RecordedEvent> events) {
     for (const ledger::RecordedEvent& e : events)
-      LEDGER_RETURN_IF_ERROR(p.Apply(e, policies, fallback));
+      LEDGER_RETURN_IF_ERROR(p.Apply(e, lookup, fallback));
     report.Add(events.size());
     return Status::Ok();
   }));
@@ -94,8 +95,9 @@ Result<LedgerProjection> FoldLog(ledger::EventLog& log, const PolicyLookup& poli
   LedgerProjection p;
   ledger::Head head;
   ProgressReport report(progress, log.GetHead().position);
+  const PolicyLookup lookup = Remembering(policies);
   auto fold = [&](std::span<const ledger::RecordedEvent> events) {
-    LEDGER_RETURN_IF_ERROR(p.ApplyByStream(events, policies, fallback));
+    LEDGER_RETURN_IF_ERROR(p.ApplyByStream(events, lookup, fallback));
     report.Add(events.size());
     return Status::Ok();
   };
@@ -241,7 +243,7 @@ Status ProjectionRunner::Persist(const std::vector<std::string>& touched, bool r
 Status ProjectionRunner::ApplyBatch(const std::vector<ledger::RecordedEvent>& events) {
   if (events.empty()) return Status::Ok();
   std::unique_lock<std::shared_mutex> lock(mu_);
-  PolicyLookup lookup = policies();
+  const PolicyLookup lookup = Remembering(policies());
   const ledger::domain::Policy& fb = fallback();
   bool ratings = false;
   const uint64_t from = projection_.position();

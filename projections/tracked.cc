@@ -1,11 +1,29 @@
 #include "projections/tracked.h"
 
+#include <array>
+
 #include "ledger/capnp_util.h"
 #include "ledger/domain/rules.h"
 
 namespace projections {
 
 using W = domain::schema::DomainEvent::Which;
+
+PolicyLookup Remembering(PolicyLookup policies) {
+  if (!policies) return policies;
+  struct Found {
+    uint32_t version = 0;
+    const domain::Policy* policy = nullptr;  // null: empty
+  };
+  return [policies = std::move(policies), found = std::array<Found, 4>{},
+          next = size_t{0}](uint32_t version) mutable -> const domain::Policy* {
+    for (const Found& f : found)
+      if (f.policy != nullptr && f.version == version) return f.policy;
+    const domain::Policy* p = policies(version);
+    if (p != nullptr) found[next++ % found.size()] = {version, p};  // unknown ones may come
+    return p;
+  };
+}
 
 const domain::Policy& OwnPolicy(const domain::ComplaintState& state, const PolicyLookup& policies,
                                 const domain::Policy& fallback) {

@@ -39,6 +39,11 @@ struct TrackedComplaint {
   bool operator==(const TrackedComplaint&) const = default;
 };
 
+// `policies`, remembering the last few versions it found: a published version's policy never
+// changes, and a fold asks at every event (a PolicyStore answers under its lock). For one thread:
+// a fold makes its own.
+PolicyLookup Remembering(PolicyLookup policies);
+
 // The policy a complaint is judged under (its intake's version), falling back to `fallback`.
 const domain::Policy& OwnPolicy(const domain::ComplaintState& state, const PolicyLookup& policies,
                                 const domain::Policy& fallback);
