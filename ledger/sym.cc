@@ -1,5 +1,6 @@
 #include "ledger/sym.h"
 
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -117,22 +118,27 @@ Pool& ThePool() {
 // A per-thread cache of recent texts in front of the pool: a fold interns the same few hundred
 // texts (departments, people, roles, categories) over and over, and a hit here takes neither the
 // pool's lock nor a probe of its table, which for a million complaints holds 155,000 texts
-// (docs/performance.md, "The rebuild, second pass"). An entry is a text's full hash and its
-// index; a hit is confirmed by comparing the texts, so an entry that another text took over only
-// costs a trip to the pool. Indices never change, so an entry never points at the wrong text.
+// (docs/performance.md, "The rebuild, second pass"). An entry, found by the text's hash, holds
+// where the pool keeps the text (strings in chunks that never move, never changed once written)
+// and its index; a hit is confirmed by comparing the texts there, so an entry that another text
+// took over only costs a trip to the pool. Indices never change, so an entry never points at the
+// wrong text.
 uint32_t Sym::Intern(std::string_view text) {
   if (text.empty()) return 0;
   struct Recent {
-    uint64_t hash = 0;
+    const char* data = nullptr;  // the pool's copy of the text (it never moves)
+    uint32_t size = 0;
     uint32_t index = 0;  // 0: empty
   };
   constexpr size_t kRecent = 16384;  // 256 KiB a thread
   thread_local Recent recent[kRecent];
   const uint64_t h = std::hash<std::string_view>()(text);
   Recent& r = recent[(h >> 40) % kRecent];  // other bits than the pool's table uses
-  if (r.index != 0 && r.hash == h && TextAt(r.index) == text) return r.index;
-  r = {h, ThePool().Intern(text, h)};
-  return r.index;
+  if (r.size == text.size() && r.index != 0 && std::memcmp(r.data, text.data(), r.size) == 0)
+    return r.index;
+  const uint32_t index = ThePool().Intern(text, h);
+  r = {TextAt(index).data(), static_cast<uint32_t>(text.size()), index};
+  return index;
 }
 
 std::vector<Sym> ToSyms(const std::vector<std::string>& texts) {
