@@ -162,9 +162,9 @@ json::object TicketToJson(const projections::TrackedComplaint& t, const projecti
   o["description"] = s.description.str();
   o["demands"] = s.demands.str();
   json::object complainant;
-  complainant["name"] = s.complainant.name.str();
+  complainant["name"] = s.complainant.name;
   complainant["phone"] = s.complainant.phone;
-  complainant["unit"] = s.complainant.unit.str();
+  complainant["unit"] = s.complainant.unit;
   complainant["is_owner"] = s.complainant.is_owner;
   o["complainant"] = std::move(complainant);
   if (s.target) {

@@ -32,7 +32,8 @@ void OnReceived(ComplaintState& s, const EventView& e, schema::ComplaintReceived
   s.imported = e.imported;
   s.channel = Str(r.getChannel());
   auto c = r.getComplainant();
-  s.complainant = {Str(c.getName()), TextCopy(c.getPhone()), Str(c.getUnit()), c.getIsOwner()};
+  s.complainant = {TextCopy(c.getName()), TextCopy(c.getPhone()), TextCopy(c.getUnit()),
+                   c.getIsOwner()};
   s.project = Str(r.getProject());
   s.subject = Str(r.getSubject());
   s.description = Str(r.getDescription());

@@ -38,13 +38,13 @@ enum class Stage : uint8_t {
 std::string_view StageName(Stage s);
 
 // Texts that repeat across complaints are interned (Sym); texts that are one complaint's own (a
-// phone, a file's name and hash, a reference, a line id) are plain strings: interning them would
-// only add a pool entry and a table probe each (docs/performance.md, "The rebuild, second
-// pass").
+// complainant's name, phone and unit, a file's name and hash, a reference, a line id) are plain
+// strings: interning them would only add a pool entry and a table probe each
+// (docs/performance.md, "The rebuild, second pass" and "third pass").
 struct ComplainantInfo {
-  Sym name;
+  std::string name;
   std::string phone;
-  Sym unit;
+  std::string unit;
   bool is_owner = false;
 
   bool operator==(const ComplainantInfo&) const = default;

@@ -313,24 +313,24 @@ TEST_F(GoldenLog, ARebuildStreamByStreamEqualsTheFoldInLogOrder) {
 // Interned texts (ledger::Sym) are written as the bytes of a std::string, so rows and snapshots
 // written before the state's strings were interned load unchanged (kSnapshotFormat stays).
 TEST(SnapshotFormat, AnInternedTextIsWrittenAsItsString) {
-  domain::ComplainantInfo info{"Chen Jing", "13800000000", "7-2-301", true};
+  domain::TargetInfo target{"person", "u-eng-07", "engineering"};
   std::stringstream as_syms, as_strings;
   {
     cereal::BinaryOutputArchive out(as_syms);
-    out(info);
+    out(target);
   }
   {
     cereal::BinaryOutputArchive out(as_strings);
-    out(std::string("Chen Jing"), std::string("13800000000"), std::string("7-2-301"), true);
+    out(std::string("person"), std::string("u-eng-07"), std::string("engineering"));
   }
   EXPECT_EQ(as_syms.str(), as_strings.str());
-  domain::ComplainantInfo loaded;
+  domain::TargetInfo loaded;
   {
     cereal::BinaryInputArchive in(as_strings);
     in(loaded);
   }
-  EXPECT_EQ(loaded, info);
-  EXPECT_EQ(loaded.name.index(), info.name.index());
+  EXPECT_EQ(loaded, target);
+  EXPECT_EQ(loaded.id.index(), target.id.index());
 }
 
 TEST_F(GoldenLog, TheKeptProjectionEqualsAFreshFoldAndItsSnapshot) {
