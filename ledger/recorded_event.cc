@@ -119,6 +119,11 @@ class EnvelopeWords {
     if (size_ == 0) return std::nullopt;
     return StructAt(0);
   }
+  // The struct of pointer `slot` of a struct (a field past its pointer section is null).
+  std::optional<Pointers> StructIn(Pointers s, uint32_t slot) const {
+    if (slot >= s.count) return Pointers{};
+    return StructAt(s.first + slot);
+  }
 
   // Whether pointer `slot` of a struct is set, when it is null or points to a struct or list in
   // this segment (Cap'n Proto's null test follows a far pointer and checks another kind).
@@ -202,11 +207,7 @@ bool RecordedEvent::ReadPlain(Body& body, Check check) {
   const EnvelopeWords words(body.segment);
   const std::optional<EnvelopeWords::Pointers> env = words.Root();
   if (!env) return false;
-  const std::optional<size_t> actor_at =
-      slot.actor < env->count ? std::optional<size_t>(env->first + slot.actor) : std::nullopt;
-  const std::optional<EnvelopeWords::Pointers> actor =
-      actor_at ? words.StructAt(*actor_at) : std::optional<EnvelopeWords::Pointers>(
-                                                 EnvelopeWords::Pointers{});
+  const std::optional<EnvelopeWords::Pointers> actor = words.StructIn(*env, slot.actor);
   if (!actor) return false;
   auto text = [&](EnvelopeWords::Pointers s, uint32_t at, std::string_view* out) {
     std::optional<std::string_view> t = words.Bytes(s, at, true);
@@ -260,7 +261,6 @@ Result<RecordedEvent> RecordedEvent::Read(std::shared_ptr<Body> body, Check chec
   event.body_ = std::move(body);
   return event;
 }
-
 
 Actor RecordedEvent::actor() const {
   return Actor{std::string(decoded_->actor_id), std::string(decoded_->actor_role),
