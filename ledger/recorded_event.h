@@ -96,6 +96,8 @@ class RecordedEvent {
   struct Body;
   // Reads the envelope of `body` (its segment and hash set), checking as much as `check` says.
   static Result<RecordedEvent> Read(std::shared_ptr<Body> body, Check check);
+  // Sets `body`'s Decoded from the envelope's pointer words; false when they are not all of the
+  // plain shape, and Read() then reads them with Cap'n Proto's reader.
   static bool ReadPlain(Body& body, Check check);
   // A body holding `stored`'s words and hash: `reuse` if it has room, else a new one.
   static Result<std::shared_ptr<Body>> Load(std::string_view stored,

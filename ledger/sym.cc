@@ -1,5 +1,6 @@
 #include "ledger/sym.h"
 
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -125,6 +126,8 @@ Pool& ThePool() {
 // wrong text.
 uint32_t Sym::Intern(std::string_view text) {
   if (text.empty()) return 0;
+  const uint64_t h = std::hash<std::string_view>()(text);
+  if (text.size() > UINT32_MAX) return ThePool().Intern(text, h);  // longer than an entry holds
   struct Recent {
     const char* data = nullptr;  // the pool's copy of the text (it never moves)
     uint32_t size = 0;
@@ -132,7 +135,6 @@ uint32_t Sym::Intern(std::string_view text) {
   };
   constexpr size_t kRecent = 16384;  // 256 KiB a thread
   thread_local Recent recent[kRecent];
-  const uint64_t h = std::hash<std::string_view>()(text);
   Recent& r = recent[(h >> 40) % kRecent];  // other bits than the pool's table uses
   if (r.size == text.size() && r.index != 0 && std::memcmp(r.data, text.data(), r.size) == 0)
     return r.index;

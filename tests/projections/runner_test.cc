@@ -3,7 +3,9 @@
 // known-at answers differ where a back-dated entry makes them differ.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
+#include <vector>
 
 #include "ledger/projection_store.h"
 #include "projection_util.h"
@@ -221,6 +223,41 @@ TEST(WhatIf, AnotherPolicyVersionGivesASeparateAnswerWithoutChangingTheStoredOne
   // Nothing stored changed, and the complaint still records the version it was decided under.
   EXPECT_EQ(runner.digest(), before);
   EXPECT_EQ(runner.Read([&](const LedgerProjection& p) { return p.Find(id)->state.policy_version; }), 1u);
+}
+
+}  // namespace
+}  // namespace projections
+
+namespace projections {
+namespace {
+
+// A fold's policy lookup asks the store once per version it finds, and asks again for a version
+// the store did not know (it may be published meanwhile).
+TEST(Remembering, AsksOncePerFoundVersionAndAgainForAnUnknownOne) {
+  const domain::Policy one, two;
+  std::map<uint32_t, int> asked;
+  bool two_published = false;
+  PolicyLookup remembered = Remembering([&](uint32_t v) -> const domain::Policy* {
+    ++asked[v];
+    if (v == 1) return &one;
+    if (v == 2 && two_published) return &two;
+    return nullptr;
+  });
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(remembered(1), &one);
+  EXPECT_EQ(asked[1], 1);
+  EXPECT_EQ(remembered(2), nullptr);
+  EXPECT_EQ(remembered(2), nullptr);
+  EXPECT_EQ(asked[2], 2);
+  two_published = true;
+  EXPECT_EQ(remembered(2), &two);
+  EXPECT_EQ(remembered(2), &two);
+  EXPECT_EQ(asked[2], 3);
+  // More versions than it remembers: each still gets its own policy.
+  std::vector<domain::Policy> many(9);
+  PolicyLookup wide = Remembering([&](uint32_t v) { return &many[v]; });
+  for (int round = 0; round < 3; ++round)
+    for (uint32_t v = 0; v < many.size(); ++v) EXPECT_EQ(wide(v), &many[v]);
+  EXPECT_FALSE(Remembering(PolicyLookup{}));
 }
 
 }  // namespace
