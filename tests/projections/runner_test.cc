@@ -1,6 +1,7 @@
 // The projection runner: incremental == rebuild == snapshot + tail over random histories; a
 // stored projection that does not match its log is detected and rebuilt, never served; as-of and
-// known-at answers differ where a back-dated entry makes them differ.
+// known-at answers differ where a back-dated entry makes them differ; a fold's remembered policy
+// lookups answer as the store does.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -224,12 +225,6 @@ TEST(WhatIf, AnotherPolicyVersionGivesASeparateAnswerWithoutChangingTheStoredOne
   EXPECT_EQ(runner.digest(), before);
   EXPECT_EQ(runner.Read([&](const LedgerProjection& p) { return p.Find(id)->state.policy_version; }), 1u);
 }
-
-}  // namespace
-}  // namespace projections
-
-namespace projections {
-namespace {
 
 // A fold's policy lookup asks the store once per version it finds, and asks again for a version
 // the store did not know (it may be published meanwhile).
