@@ -8,9 +8,6 @@
 #include "ledger/time.h"
 
 namespace api {
-namespace {
-
-}  // namespace
 
 PayloadRenderer NullPayloadRenderer() {
   return [](const ledger::RecordedEvent&, const Principal*) -> ledger::Result<boost::json::value> {

@@ -1,8 +1,8 @@
 // RecordedEvent: one event as stored in the log, decoded and validated.
 //
-// Decode() checks the stored bytes before anything reads them: the size, the Cap'n Proto
-// structure (every pointer in bounds) and that the bytes are in canonical form. A damaged record
-// is DataLoss, never a crash. After that every accessor is safe.
+// Decode() checks the stored bytes before anything reads them, as much as its Check says (below):
+// the size and every pointer of the envelope in bounds, and for verification canonical form too.
+// A damaged record is DataLoss, never a crash. After that every accessor is safe.
 //
 // Copies share the decoded bytes (reference-counted, immutable): cheap to copy and safe to read
 // from several threads at once.

@@ -118,7 +118,7 @@ Pool& ThePool() {
 
 // A per-thread cache of recent texts in front of the pool: a fold interns the same few hundred
 // texts (departments, people, roles, categories) over and over, and a hit here takes neither the
-// pool's lock nor a probe of its table, which for a million complaints holds 155,000 texts
+// pool's lock nor a probe of its table, which for a million complaints holds 153,000 texts
 // (docs/performance.md, "The rebuild, second pass"). An entry, found by the text's hash, holds
 // where the pool keeps the text (strings in chunks that never move, never changed once written)
 // and its index; a hit is confirmed by comparing the texts there, so an entry that another text
