@@ -312,7 +312,9 @@ struct ResponsibilityRecord {
 
 # GET /v1/responsibility.
 struct ResponsibilityRecords {
-  records @0 :List(ResponsibilityRecord);
+  records @0 :List(ResponsibilityRecord);  # One page of the records, in complaint order.
+  count @1 :UInt32;                        # Records in the whole answer (every page).
+  nextCursor @2 :Text $Json.name("next_cursor");  # Pass back as ?cursor=; unset after the last.
 }
 
 struct Tally {
@@ -403,8 +405,9 @@ struct Metrics {
 
 # GET /v1/findings.
 struct Findings {
-  findings @0 :List(Finding);
-  count @1 :UInt32;
+  findings @0 :List(Finding);          # One page of the findings, in time order.
+  count @1 :UInt32;                    # Findings in the whole answer (every page).
+  nextCursor @2 :Text $Json.name("next_cursor");  # Pass back as ?cursor=; unset after the last.
 }
 
 struct PublishedPolicy {

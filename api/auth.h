@@ -5,7 +5,7 @@
 // the token was issued to. A route then admits the principal if its role is in the route's
 // RoleSet (router.h). Missing, malformed, unknown and revoked tokens are Unauthenticated (401,
 // with WWW-Authenticate); a known principal whose role the route does not admit is
-// PermissionDenied (403). Object- and property-level checks are in access.h.
+// PermissionDenied (403). Object-, row- and property-level checks are in authorization.h.
 //
 // Thread-safety: Authenticator implementations must be safe to call from any thread.
 #pragma once

@@ -1,5 +1,7 @@
 #include "api/command_service.h"
 
+#include <algorithm>
+#include <boost/json/serialize.hpp>
 #include <cstdio>
 #include <utility>
 
@@ -23,6 +25,34 @@ std::string FormatId(int year, uint64_t seq) {
   return buf;
 }
 
+// A JSON value with every object's members in key order: the same request sent with its fields
+// in another order has the same digest.
+void WriteCanonical(const boost::json::value& v, std::string& out) {
+  if (const boost::json::object* o = v.if_object()) {
+    std::vector<const boost::json::key_value_pair*> members;
+    for (const boost::json::key_value_pair& kv : *o) members.push_back(&kv);
+    std::sort(members.begin(), members.end(),
+              [](auto* a, auto* b) { return a->key() < b->key(); });
+    out += '{';
+    for (size_t i = 0; i < members.size(); ++i) {
+      if (i > 0) out += ',';
+      out += boost::json::serialize(boost::json::string(members[i]->key()));
+      out += ':';
+      WriteCanonical(members[i]->value(), out);
+    }
+    out += '}';
+  } else if (const boost::json::array* a = v.if_array()) {
+    out += '[';
+    for (size_t i = 0; i < a->size(); ++i) {
+      if (i > 0) out += ',';
+      WriteCanonical((*a)[i], out);
+    }
+    out += ']';
+  } else {
+    out += boost::json::serialize(v);
+  }
+}
+
 std::string ExternalRefOf(const domain::Action& action) {
   auto it = action.fields.find("external_ref");
   if (it == action.fields.end() || !it->value().is_string()) return "";
@@ -30,6 +60,26 @@ std::string ExternalRefOf(const domain::Action& action) {
 }
 
 }  // namespace
+
+IdempotencyScope ScopeIdempotencyKey(const domain::Action& action, const ledger::Actor& actor,
+                                     const std::string& target) {
+  IdempotencyScope scope;
+  if (action.idempotency_key.empty()) return scope;
+  scope.client_key = action.idempotency_key;
+  // Length-prefixed parts: no choice of actor id, target or key can make another's bytes.
+  auto part = [](std::string_view text) { return std::to_string(text.size()) + ":" + std::string(text); };
+  scope.log_key = "k1:" + ledger::ToHex(ledger::Sha256(part(actor.id) + part(target) +
+                                                       part(action.idempotency_key)));
+  std::string canonical = part(target) + part(action.type);
+  canonical += part(action.occurred_at ? std::to_string(ledger::ToMicros(*action.occurred_at)) : "");
+  canonical += part(action.expected_version ? action.expected_version->ToString() : "");
+  canonical += part(action.note);
+  std::string fields;
+  WriteCanonical(boost::json::value(action.fields), fields);
+  canonical += part(fields);
+  scope.digest = ledger::Sha256(canonical);
+  return scope;
+}
 
 CommandService::CommandService(ledger::EventLog* log, domain::PolicyStore* policies,
                                ledger::Clock* clock)
@@ -130,20 +180,42 @@ std::optional<std::string> CommandService::FindByExternalRef(const std::string& 
 Result<ActionOutcome> CommandService::Execute(const domain::Action& action,
                                               const ledger::Actor& actor,
                                               const std::string& complaint, bool imported) {
-  if (!action.idempotency_key.empty()) {
+  const std::string target = action.type == "receive"           ? std::string("receive")
+                             : action.type == "rate_department" ? std::string("ratings")
+                                                                : complaint;
+  const IdempotencyScope key = ScopeIdempotencyKey(action, actor, target);
+  if (!key.log_key.empty()) {
     LEDGER_ASSIGN_OR_RETURN(std::optional<ledger::AppendResult> seen,
-                            log_->LookupIdempotencyKey(action.idempotency_key));
-    if (seen) return FromIdempotencyKey(action.idempotency_key);
+                            log_->LookupIdempotencyKey(key.log_key));
+    if (seen) {
+      if (seen->request_digest != key.digest) return KeyReused(key);
+      return FromIdempotencyKey(key.log_key);
+    }
   }
   if (policies_->current() == nullptr)
     return Status::Unavailable("no policy is published in this ledger");
   Result<ActionOutcome> outcome =
-      action.type == "receive" ? ExecuteReceive(action, actor, imported)
+      action.type == "receive" ? ExecuteReceive(action, actor, key, imported)
       : action.type == "rate_department"
-          ? ExecuteOnStream(action, actor, "ratings", imported)
-          : ExecuteOnStream(action, actor, complaint, imported);
+          ? ExecuteOnStream(action, actor, "ratings", key, imported)
+          : ExecuteOnStream(action, actor, complaint, key, imported);
+  // Two requests with one key and different bodies at once: the log refused the later one.
+  if (!outcome.ok() && !key.log_key.empty() &&
+      outcome.status().code() == ledger::Code::kFailedPrecondition &&
+      !outcome.status().errors().empty() &&
+      outcome.status().errors().front().field == "idempotency_key")
+    return KeyReused(key);
   if (outcome.ok() && !outcome->deduplicated && !outcome->existing) React(action, *outcome);
   return outcome;
+}
+
+Status CommandService::KeyReused(const IdempotencyScope& key) {
+  std::string shown = key.client_key.size() > 64 ? key.client_key.substr(0, 64) + "..." : key.client_key;
+  std::string message = "idempotency_key '" + shown +
+                        "' was already used by you for a different request; a retry must repeat "
+                        "the request exactly, and a new request needs a new key";
+  return Status::WithErrors(ledger::Code::kFailedPrecondition, message,
+                            {{"idempotency_key", "reused", message}});
 }
 
 Result<ActionOutcome> CommandService::FromIdempotencyKey(const std::string& key) {
@@ -223,7 +295,8 @@ void CommandService::ReleaseRef(const std::string& external_ref) {
 }
 
 Result<ActionOutcome> CommandService::ExecuteReceive(const domain::Action& action,
-                                                     const ledger::Actor& actor, bool imported) {
+                                                     const ledger::Actor& actor,
+                                                     const IdempotencyScope& key, bool imported) {
   const std::string ref = ExternalRefOf(action);
   if (!ref.empty()) {
     if (std::optional<std::string> existing = FindByExternalRef(ref)) {
@@ -244,7 +317,8 @@ Result<ActionOutcome> CommandService::ExecuteReceive(const domain::Action& actio
   ledger::AppendRequest request;
   request.stream = id;
   request.expected = ledger::ExpectedVersion::NoStream();
-  request.idempotency_key = action.idempotency_key;
+  request.idempotency_key = key.log_key;
+  request.request_digest = key.digest;
   request.events = domain::ToNewEvents(decision, version, imported);
   Result<ledger::AppendResult> appended = log_->Append(std::move(request));
   if (appended.ok() && !ref.empty()) {
@@ -253,7 +327,7 @@ Result<ActionOutcome> CommandService::ExecuteReceive(const domain::Action& actio
   }
   ReleaseRef(ref);
   if (!appended.ok()) return appended.status();
-  if (appended->deduplicated) return FromIdempotencyKey(action.idempotency_key);
+  if (appended->deduplicated) return FromIdempotencyKey(key.log_key);
   LEDGER_ASSIGN_OR_RETURN(ActionOutcome outcome, Appended(*appended));
   empty.id = id;
   Remember(std::move(empty), outcome.events);
@@ -262,7 +336,8 @@ Result<ActionOutcome> CommandService::ExecuteReceive(const domain::Action& actio
 
 Result<ActionOutcome> CommandService::ExecuteOnStream(const domain::Action& action,
                                                       const ledger::Actor& actor,
-                                                      const std::string& id, bool imported) {
+                                                      const std::string& id,
+                                                      const IdempotencyScope& key, bool imported) {
   if (id.empty()) return Status::InvalidArgument("no complaint named");
   for (int attempt = 0;; ++attempt) {
     domain::ComplaintState state;
@@ -294,13 +369,14 @@ Result<ActionOutcome> CommandService::ExecuteOnStream(const domain::Action& acti
     request.stream = id;
     request.expected = current == 0 ? ledger::ExpectedVersion::NoStream()
                                     : ledger::ExpectedVersion::Exactly(current);
-    request.idempotency_key = action.idempotency_key;
+    request.idempotency_key = key.log_key;
+    request.request_digest = key.digest;
     request.events = domain::ToNewEvents(decision, input.policy_version, imported);
     Result<ledger::AppendResult> appended = log_->Append(std::move(request));
     if (appended.ok()) {
       if (appended->deduplicated) {
         (void)give_back(Status::Ok());
-        return FromIdempotencyKey(action.idempotency_key);
+        return FromIdempotencyKey(key.log_key);
       }
       Result<ActionOutcome> outcome = Appended(*appended);
       if (outcome.ok() && complaint) Remember(std::move(state), outcome->events);

@@ -42,6 +42,20 @@ struct ActionOutcome {
   bool existing = false;      // receive with a known external_ref: that complaint, nothing appended
 };
 
+// An action's idempotency key as the log keeps it. A client's key is scoped to the actor and the
+// target (the complaint; "receive" for a new one; "ratings"): the log's key is a digest of the
+// three, so one caller's key never answers another caller's request, nor the same caller's
+// request on another complaint. `digest` covers everything the request asks (target, type,
+// fields, occurred_at, expected_version, note); the same key with another digest is refused
+// (422, field "idempotency_key", rule "reused") rather than answered with the first result.
+struct IdempotencyScope {
+  std::string client_key;  // as the client sent it ("" when none)
+  std::string log_key;     // "k1:<hex SHA-256>" ("" when none)
+  ledger::Hash digest = ledger::kZeroHash;
+};
+IdempotencyScope ScopeIdempotencyKey(const ledger::domain::Action& action,
+                                     const ledger::Actor& actor, const std::string& target);
+
 class CommandService {
  public:
   // None owned; all must outlive the service.
@@ -51,8 +65,11 @@ class CommandService {
   ledger::Status Start();
 
   // Executes one action. `complaint` names the complaint (empty for receive and rate_department);
-  // `imported` marks events written by an import. Errors as Decide's, plus Aborted for a version
-  // conflict (expected_version given) and Unavailable/DataLoss from the log.
+  // `imported` marks events written by an import. An idempotency key is scoped to `actor` and the
+  // target (IdempotencyScope): a retry of the same request answers the first result
+  // (deduplicated); the same key with a different request is FailedPrecondition (field
+  // "idempotency_key", rule "reused"). Errors as Decide's, plus Aborted for a version conflict
+  // (expected_version given) and Unavailable/DataLoss from the log.
   ledger::Result<ActionOutcome> Execute(const ledger::domain::Action& action,
                                         const ledger::Actor& actor, const std::string& complaint,
                                         bool imported = false);
@@ -77,10 +94,12 @@ class CommandService {
 
  private:
   ledger::Result<ActionOutcome> ExecuteReceive(const ledger::domain::Action& action,
-                                               const ledger::Actor& actor, bool imported);
+                                               const ledger::Actor& actor,
+                                               const IdempotencyScope& key, bool imported);
   ledger::Result<ActionOutcome> ExecuteOnStream(const ledger::domain::Action& action,
                                                 const ledger::Actor& actor, const std::string& id,
-                                                bool imported);
+                                                const IdempotencyScope& key, bool imported);
+  static ledger::Status KeyReused(const IdempotencyScope& key);
   ledger::Result<ActionOutcome> FromIdempotencyKey(const std::string& key);
   ledger::Result<ActionOutcome> Appended(const ledger::AppendResult& result);
   ledger::Status CatchUpLocked();

@@ -2,12 +2,18 @@
 
 #include <atomic>
 #include <boost/json/serialize.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <malloc.h>
+#include <mutex>
 
-#include "api/access.h"
+#include "api/authorization.h"
 #include "api/api.capnp.h"
 #include "api/capnp_views.h"
 #include "api/event_capnp.h"
 #include "api/json_body.h"
+#include "api/problem.h"
+#include "api/redaction.h"
 #include "api/views_json.h"
 #include "projections/timeline.h"
 
@@ -25,17 +31,13 @@ constexpr size_t kMaxStreamEvents = 100000;
 constexpr uint64_t kFineLinesPage = 1000;
 constexpr uint64_t kFineLinesMax = 10000;
 
-// Who may do what, at the route level (the domain checks each action's role again).
-constexpr RoleSet kActors = {Role::kIntake,   Role::kCsAgent,  Role::kCsHead, Role::kHandler,
-                             Role::kDeptHead, Role::kDeputyGm, Role::kGm};
-constexpr RoleSet kReceivers = {Role::kIntake, Role::kCsAgent, Role::kCsHead};
-constexpr RoleSet kRaters = {Role::kCsAgent, Role::kCsHead};
-constexpr RoleSet kComplaintReaders = {Role::kIntake,  Role::kCsAgent,  Role::kCsHead,
-                                       Role::kHandler, Role::kDeptHead, Role::kDeputyGm,
-                                       Role::kGm,      Role::kAuditor,  Role::kReader};
-constexpr RoleSet kReportReaders = {Role::kCsAgent,  Role::kCsHead, Role::kDeptHead,
-                                    Role::kDeputyGm, Role::kGm,     Role::kAuditor,
-                                    Role::kReader};
+// Rows per page of the long reports (findings, responsibility records): default and most.
+constexpr uint64_t kReportPage = 500;
+constexpr uint64_t kReportPageMax = 5000;
+
+json::value NextCursor(const std::string& cursor) {
+  return cursor.empty() ? json::value(nullptr) : json::value(cursor);
+}
 
 Status BadQuery(std::string_view name, std::string rule, std::string message) {
   return Status::WithErrors(ledger::Code::kInvalidArgument, message,
@@ -51,10 +53,79 @@ Result<std::optional<ledger::Time>> QueryTime(const RequestContext& ctx, std::st
   return std::optional<ledger::Time>(*t);
 }
 
+// Who holds the complaint, for the object-level check (authorization.h). Views into `s`.
+ComplaintHolders HoldersOf(const domain::ComplaintState& s) {
+  ComplaintHolders h;
+  h.id = s.id;
+  h.receiving_department = s.receiving_department;
+  if (const domain::AssignmentRecord* a = s.assignment()) {
+    h.responsible_department = a->department;
+    for (const std::string& c : a->cooperating) h.cooperating_departments.push_back(c);
+    h.handler = a->handler;
+  }
+  return h;
+}
+
+// The complaints a caller may see, for queries over many (projections::Scope::visible): empty
+// (all) when the caller's scope is every complaint.
+std::function<bool(const domain::ComplaintState&)> VisibleTo(const Access& access) {
+  if (access.grant().complaints == ComplaintScope::kAll) return {};
+  return [access](const domain::ComplaintState& s) {
+    return access.MayReadComplaint(HoldersOf(s));
+  };
+}
+
 std::string QueryText(const RequestContext& ctx, std::string_view name) {
   std::optional<std::string_view> v = ctx.Query(name);
   return v ? std::string(*v) : std::string();
 }
+
+// Bounds the reports that fold the whole log afresh (as of, known at, what-if): each holds a
+// projection of every complaint while it runs.
+class HeavyGate {
+ public:
+  explicit HeavyGate(size_t slots) : free_(slots) {}
+  // Waits up to `wait` for a slot.
+  bool Acquire(std::chrono::milliseconds wait) {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!cv_.wait_for(lock, wait, [&] { return free_ > 0; })) return false;
+    --free_;
+    return true;
+  }
+  void Release() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++free_;
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  size_t free_;
+};
+
+// A held slot of a HeavyGate. On release it also hands the freed heap back to the system: a
+// fold's many small allocations otherwise stay in the allocator's arenas, and the server's
+// memory would ratchet up with every concurrent heavy query (seen: 53 to 891 MB).
+class HeavySlot {
+ public:
+  explicit HeavySlot(HeavyGate& gate)
+      : gate_(gate), held_(gate.Acquire(std::chrono::milliseconds(5000))) {}
+  ~HeavySlot() {
+    if (!held_) return;
+    malloc_trim(0);
+    gate_.Release();
+  }
+  HeavySlot(const HeavySlot&) = delete;
+  HeavySlot& operator=(const HeavySlot&) = delete;
+  bool held() const { return held_; }
+
+ private:
+  HeavyGate& gate_;
+  const bool held_;
+};
 
 class Routes : public std::enable_shared_from_this<Routes> {
  public:
@@ -101,18 +172,6 @@ class Routes : public std::enable_shared_from_this<Routes> {
     if (!e.what_if) return Lookup();
     const domain::Policy* p = e.what_if.get();
     return [p](uint32_t) { return p; };
-  }
-
-  ComplaintHolders Holders(const domain::ComplaintState& s) const {
-    ComplaintHolders h;
-    h.id = s.id;
-    h.receiving_department = s.receiving_department;
-    if (const domain::AssignmentRecord* a = s.assignment()) {
-      h.responsible_department = a->department;
-      for (const std::string& c : a->cooperating) h.cooperating_departments.push_back(c);
-      h.handler = a->handler;
-    }
-    return h;
   }
 
   // The complaint as the kept projection holds it, when that is its latest version. The
@@ -166,18 +225,35 @@ class Routes : public std::enable_shared_from_this<Routes> {
   }
 
   // The projection to answer from: the kept one, or a fresh fold for as_of/known_at/what-if.
+  // Only the complaints the caller may see take part (access: the route's, authorization.h).
   template <typename F>
-  Result<Response> WithProjection(const Eval& e, F&& answer) const {
+  Result<Response> WithProjection(const RequestContext& ctx, const Eval& e, F&& answer) const {
+    auto visible = ctx.access().RowsInScope() ? VisibleTo(ctx.access())
+                                               : std::function<bool(const domain::ComplaintState&)>();
     if (!e.known_at && !e.what_if && !e.as_of_given) {
       return o_.projections->Read([&](const projections::LedgerProjection& p) {
-        return answer(projections::Scope{p, Lookup(), Current(), e.at()});
+        return answer(projections::Scope{p, Lookup(), Current(), e.at(), visible});
       });
     }
+    // A fresh fold of the whole log: memory in proportion to the ledger. At most a few run at
+    // once; the others wait a while, then are told to come back (429). The slot is released
+    // (and the fold's memory given back) after the projection is gone.
+    HeavySlot slot(heavy_);
+    if (!slot.held()) return Busy(ctx);
     domain::FoldOptions options{e.as_of_given ? e.as_of : std::nullopt, e.known_at};
     LEDGER_ASSIGN_OR_RETURN(projections::LedgerProjection p,
                             o_.projections->FoldAt(options, e.what_if.get()));
     const domain::Policy& fb = e.what_if ? *e.what_if : Current();
-    return answer(projections::Scope{p, LookupFor(e), fb, e.at()});
+    return answer(projections::Scope{p, LookupFor(e), fb, e.at(), visible});
+  }
+
+  Response Busy(const RequestContext& ctx) const {
+    Response r = ProblemResponse(MakeProblem(
+        429, kRateLimited,
+        "too many as-of, known-at or what-if reports are being computed; retry shortly",
+        ctx.request().path));
+    r.headers.Set("Retry-After", "2");
+    return r;
   }
 
   // The JSON view `doc`, or its Cap'n Proto rendering (struct T) for Accept: application/x-capnp.
@@ -198,7 +274,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
     r.setVersion(out.version);
     r.setPosition(out.position);
     FillEnvelopes(r.initEvents(unsigned(out.events.size())), out.events,
-                  SeesPersonalData(*ctx.principal()));
+                  ctx.access().personal_data());
     r.setDeduplicated(out.deduplicated);
     r.setExisting(out.existing);
     return CapnpResponse(message, "ActionResult", status);
@@ -232,6 +308,18 @@ class Routes : public std::enable_shared_from_this<Routes> {
                       "/v1/complaints/{id}/actions");
     LEDGER_ASSIGN_OR_RETURN(ActionOutcome out,
                             o_.commands->Execute(action, ctx.principal()->actor, ""));
+    if (out.existing) {
+      // The complaint an external_ref names is shown only to a caller who may read it; others
+      // learn that the reference is taken, and nothing about the complaint (not even its id).
+      Access read = Authorize(*ctx.principal(), Resource::kComplaint);
+      Result<domain::ComplaintState> state = o_.commands->LoadState(out.id);
+      if (!state.ok() || !read.MayReadComplaint(HoldersOf(*state)))
+        return Status::WithErrors(
+            ledger::Code::kAlreadyExists,
+            "a complaint with this external_ref is already on record, held by another department",
+            {{"external_ref", "already_on_record",
+              "this external_ref is already on record; ask customer service"}});
+    }
     Response r = OutcomeResponse(out, ctx, out.existing ? 200 : 201);
     r.headers.Set("Location", "/v1/complaints/" + out.id);
     return r;
@@ -246,7 +334,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
                                                : "rate_department goes to POST /v1/ratings");
     Result<domain::ComplaintState> state = o_.commands->LoadState(id);
     if (!state.ok()) return state.status();
-    LEDGER_RETURN_IF_ERROR(CheckCanReadComplaint(*ctx.principal(), Holders(*state)));
+    LEDGER_RETURN_IF_ERROR(ctx.access().CheckComplaint(HoldersOf(*state)));
     LEDGER_ASSIGN_OR_RETURN(ActionOutcome out,
                             o_.commands->Execute(action, ctx.principal()->actor, id));
     return OutcomeResponse(out, ctx, 200);
@@ -266,7 +354,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
     LEDGER_ASSIGN_OR_RETURN(Eval e, ReadEval(ctx));
     LEDGER_ASSIGN_OR_RETURN(projections::TrackedComplaint t,
                             LoadTracked(std::string(ctx.Param("id")), e));
-    LEDGER_RETURN_IF_ERROR(CheckCanReadComplaint(*ctx.principal(), Holders(t.state)));
+    LEDGER_RETURN_IF_ERROR(ctx.access().CheckComplaint(HoldersOf(t.state)));
     const domain::Policy& fb = e.what_if ? *e.what_if : Current();
     projections::Derived d = projections::Derive(t, LookupFor(e), fb, e.at());
     const domain::Policy& own = projections::OwnPolicy(t.state, LookupFor(e), fb);
@@ -279,7 +367,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
     Eval now;
     now.as_of = o_.clock->Now();
     LEDGER_ASSIGN_OR_RETURN(projections::TrackedComplaint t, LoadTracked(id, now));
-    LEDGER_RETURN_IF_ERROR(CheckCanReadComplaint(*ctx.principal(), Holders(t.state)));
+    LEDGER_RETURN_IF_ERROR(ctx.access().CheckComplaint(HoldersOf(t.state)));
     LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::RecordedEvent> events,
                             o_.log->ReadStreamForward(id, 1, kMaxStreamEvents));
     if (ctx.format() == Format::kCapnp) {
@@ -287,7 +375,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
       schema::ComplaintEvents::Builder r = message.initRoot<schema::ComplaintEvents>();
       r.setId(id);
       FillEnvelopes(r.initEvents(unsigned(events.size())), events,
-                    SeesPersonalData(*ctx.principal()));
+                    ctx.access().personal_data());
       return CapnpResponse(message, "ComplaintEvents");
     }
     json::object o;
@@ -303,7 +391,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
     const std::string id(ctx.Param("id"));
     LEDGER_ASSIGN_OR_RETURN(Eval e, ReadEval(ctx));
     LEDGER_ASSIGN_OR_RETURN(projections::TrackedComplaint t, LoadTracked(id, e));
-    LEDGER_RETURN_IF_ERROR(CheckCanReadComplaint(*ctx.principal(), Holders(t.state)));
+    LEDGER_RETURN_IF_ERROR(ctx.access().CheckComplaint(HoldersOf(t.state)));
     LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::RecordedEvent> events,
                             o_.log->ReadStreamForward(id, 1, kMaxStreamEvents));
     const domain::Policy& fb = e.what_if ? *e.what_if : Current();
@@ -340,23 +428,20 @@ class Routes : public std::enable_shared_from_this<Routes> {
     LEDGER_ASSIGN_OR_RETURN(uint64_t limit, ctx.QueryUint("limit", 50, 1, 1000));
     f.limit = limit;
     f.cursor = QueryText(ctx, "cursor");
-    const Principal& who = *ctx.principal();
-    f.visible = [this, &who](const domain::ComplaintState& s) {
-      return CheckCanReadComplaint(who, Holders(s)).ok();
-    };
     ViewContext v = View(ctx);
+    auto visible = VisibleTo(ctx.access());
     return o_.projections->Read([&](const projections::LedgerProjection& p) -> Result<Response> {
-      projections::Scope scope{p, Lookup(), Current(), o_.clock->Now()};
+      projections::Scope scope{p, Lookup(), Current(), o_.clock->Now(), visible};
       return Reply<schema::ComplaintPage>(ctx, 200, ListToJson(projections::ListComplaints(scope, f), v),
                                           "ComplaintPage");
     });
   }
 
-  // dept_head reads the reports of their own department only.
+  // The department a report's rows are limited to: the caller's own when the table says so
+  // (RowScope::kOwnDepartment; whatever `department` asks), else the query's filter.
   std::string ScopedDepartment(const RequestContext& ctx) const {
-    const Principal& who = *ctx.principal();
-    if (who.role == Role::kDeptHead) return who.actor.department;
-    return QueryText(ctx, "department");
+    std::string own = ctx.access().RowDepartment();
+    return own.empty() ? QueryText(ctx, "department") : own;
   }
 
   Result<projections::Period> MonthParam(const RequestContext& ctx, bool required) const {
@@ -395,7 +480,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
     // Now, on the kept projection: from its fine index. As of, known at or what-if: a fresh fold.
     if (!e.known_at && !e.what_if && !e.as_of_given)
       return reply(o_.projections->Fines(e.at(), q));
-    return WithProjection(e, [&](const projections::Scope& s) -> Result<Response> {
+    return WithProjection(ctx, e, [&](const projections::Scope& s) -> Result<Response> {
       return reply(projections::FinesPage(s, q));
     });
   }
@@ -403,9 +488,13 @@ class Routes : public std::enable_shared_from_this<Routes> {
   Result<Response> Rewards(const RequestContext& ctx) const {
     LEDGER_ASSIGN_OR_RETURN(projections::Period month, MonthParam(ctx, true));
     LEDGER_ASSIGN_OR_RETURN(Eval e, ReadEval(ctx));
-    return WithProjection(e, [&](const projections::Scope& s) -> Result<Response> {
-      return Reply<schema::Rewards>(ctx, 200, RewardsToJson(month.key, projections::RewardsQuery(s, month)),
-                                    "Rewards");
+    const Access& access = ctx.access();
+    return WithProjection(ctx, e, [&](const projections::Scope& s) -> Result<Response> {
+      std::vector<projections::RewardRow> rows = projections::RewardsQuery(s, month);
+      std::erase_if(rows, [&](const projections::RewardRow& r) {
+        return !access.SeesDepartmentRow(r.department);
+      });
+      return Reply<schema::Rewards>(ctx, 200, RewardsToJson(month.key, rows), "Rewards");
     });
   }
 
@@ -414,7 +503,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
     LEDGER_ASSIGN_OR_RETURN(Eval e, ReadEval(ctx));
     std::string project = QueryText(ctx, "project");
     ViewContext v = View(ctx);
-    return WithProjection(e, [&](const projections::Scope& s) -> Result<Response> {
+    return WithProjection(ctx, e, [&](const projections::Scope& s) -> Result<Response> {
       return Reply<schema::Metrics>(
           ctx, 200,
           MetricsToJson(projections::MetricsQuery(s, period, project), Evaluated(e, nullptr), v),
@@ -426,10 +515,17 @@ class Routes : public std::enable_shared_from_this<Routes> {
     LEDGER_ASSIGN_OR_RETURN(std::optional<ledger::Time> from, QueryTime(ctx, "from"));
     LEDGER_ASSIGN_OR_RETURN(std::optional<ledger::Time> to, QueryTime(ctx, "to"));
     LEDGER_ASSIGN_OR_RETURN(Eval e, ReadEval(ctx));
+    LEDGER_ASSIGN_OR_RETURN(uint64_t limit, ctx.QueryUint("limit", kReportPage, 1, kReportPageMax));
+    std::string cursor = QueryText(ctx, "cursor");
     ViewContext v = View(ctx);
-    return WithProjection(e, [&](const projections::Scope& s) -> Result<Response> {
-      return Reply<schema::Findings>(ctx, 200, FindingsToJson(projections::FindingsQuery(s, from, to), v),
-                                     "Findings");
+    return WithProjection(ctx, e, [&](const projections::Scope& s) -> Result<Response> {
+      Result<projections::Page<projections::Finding>> page =
+          projections::PageOfFindings(projections::FindingsQuery(s, from, to), cursor, limit);
+      if (!page.ok()) return BadQuery("cursor", "cursor", page.status().message());
+      json::object doc = FindingsToJson(page->items, v);
+      doc["count"] = page->total;
+      doc["next_cursor"] = NextCursor(page->next_cursor);
+      return Reply<schema::Findings>(ctx, 200, doc, "Findings");
     });
   }
 
@@ -441,14 +537,21 @@ class Routes : public std::enable_shared_from_this<Routes> {
     }
     LEDGER_ASSIGN_OR_RETURN(Eval e, ReadEval(ctx));
     std::string dept = ScopedDepartment(ctx), person = QueryText(ctx, "person");
+    LEDGER_ASSIGN_OR_RETURN(uint64_t limit, ctx.QueryUint("limit", kReportPage, 1, kReportPageMax));
+    std::string cursor = QueryText(ctx, "cursor");
     ViewContext v = View(ctx);
-    return WithProjection(e, [&](const projections::Scope& s) -> Result<Response> {
+    return WithProjection(ctx, e, [&](const projections::Scope& s) -> Result<Response> {
+      Result<projections::Page<projections::ResponsibilityRecord>> page =
+          projections::PageOfResponsibility(projections::ResponsibilityQuery(s, dept, person, month),
+                                            cursor, limit);
+      if (!page.ok()) return BadQuery("cursor", "cursor", page.status().message());
       json::object o;
       json::array records;
-      for (const projections::ResponsibilityRecord& r :
-           projections::ResponsibilityQuery(s, dept, person, month))
+      for (const projections::ResponsibilityRecord& r : page->items)
         records.push_back(ResponsibilityToJson(r, v));
       o["records"] = std::move(records);
+      o["count"] = page->total;
+      o["next_cursor"] = NextCursor(page->next_cursor);
       return Reply<schema::ResponsibilityRecords>(ctx, 200, o, "ResponsibilityRecords");
     });
   }
@@ -491,6 +594,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
   }
 
   ComplaintRoutesOptions o_;
+  mutable HeavyGate heavy_{2};
   // Complaint loads served from the kept projection, and folded from the log.
   mutable std::atomic<uint64_t> tickets_kept_{0}, tickets_folded_{0};
 };
@@ -501,33 +605,33 @@ Status Routes::Register(Router& r) {
     return [self, method](const RequestContext& ctx) { return (self.get()->*method)(ctx); };
   };
   LEDGER_RETURN_IF_ERROR(
-      r.Add("POST", "/v1/complaints", {.roles = kReceivers, .capnp = true}, sync(&Routes::Receive)));
+      r.Add("POST", "/v1/complaints", {.resource = Resource::kReceive, .capnp = true}, sync(&Routes::Receive)));
   LEDGER_RETURN_IF_ERROR(
-      r.Add("POST", "/v1/complaints/{id}/actions", {.roles = kActors, .capnp = true}, sync(&Routes::Act)));
+      r.Add("POST", "/v1/complaints/{id}/actions", {.resource = Resource::kAction, .capnp = true}, sync(&Routes::Act)));
   LEDGER_RETURN_IF_ERROR(
-      r.Add("POST", "/v1/ratings", {.roles = kRaters, .capnp = true}, sync(&Routes::RateDepartment)));
+      r.Add("POST", "/v1/ratings", {.resource = Resource::kRating, .capnp = true}, sync(&Routes::RateDepartment)));
   LEDGER_RETURN_IF_ERROR(
-      r.Add("GET", "/v1/complaints/{id}", {.roles = kComplaintReaders, .capnp = true}, sync(&Routes::Ticket)));
-  LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/complaints/{id}/events", {.roles = kComplaintReaders, .capnp = true},
+      r.Add("GET", "/v1/complaints/{id}", {.resource = Resource::kComplaint, .capnp = true}, sync(&Routes::Ticket)));
+  LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/complaints/{id}/events", {.resource = Resource::kComplaint, .capnp = true},
                                sync(&Routes::Events)));
-  LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/complaints/{id}/timeline", {.roles = kComplaintReaders, .capnp = true},
+  LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/complaints/{id}/timeline", {.resource = Resource::kComplaint, .capnp = true},
                                sync(&Routes::TimelineRoute)));
   LEDGER_RETURN_IF_ERROR(
-      r.Add("GET", "/v1/complaints", {.roles = kComplaintReaders, .capnp = true}, sync(&Routes::List)));
+      r.Add("GET", "/v1/complaints", {.resource = Resource::kComplaintList, .capnp = true}, sync(&Routes::List)));
   LEDGER_RETURN_IF_ERROR(
-      r.Add("GET", "/v1/responsibility", {.roles = kReportReaders, .capnp = true}, sync(&Routes::Responsibility)));
+      r.Add("GET", "/v1/responsibility", {.resource = Resource::kResponsibility, .capnp = true}, sync(&Routes::Responsibility)));
   LEDGER_RETURN_IF_ERROR(
-      r.Add("GET", "/v1/fines", {.roles = kReportReaders, .capnp = true}, sync(&Routes::Fines)));
+      r.Add("GET", "/v1/fines", {.resource = Resource::kFines, .capnp = true}, sync(&Routes::Fines)));
   LEDGER_RETURN_IF_ERROR(
-      r.Add("GET", "/v1/rewards", {.roles = kReportReaders, .capnp = true}, sync(&Routes::Rewards)));
+      r.Add("GET", "/v1/rewards", {.resource = Resource::kRewards, .capnp = true}, sync(&Routes::Rewards)));
   LEDGER_RETURN_IF_ERROR(
-      r.Add("GET", "/v1/metrics", {.roles = kReportReaders, .capnp = true}, sync(&Routes::MetricsRoute)));
+      r.Add("GET", "/v1/metrics", {.resource = Resource::kMetrics, .capnp = true}, sync(&Routes::MetricsRoute)));
   LEDGER_RETURN_IF_ERROR(
-      r.Add("GET", "/v1/findings", {.roles = kReportReaders, .capnp = true}, sync(&Routes::Findings)));
+      r.Add("GET", "/v1/findings", {.resource = Resource::kFindings, .capnp = true}, sync(&Routes::Findings)));
   LEDGER_RETURN_IF_ERROR(
-      r.Add("GET", "/v1/policies", {.roles = RoleSet::All(), .capnp = true}, sync(&Routes::Policies)));
+      r.Add("GET", "/v1/policies", {.resource = Resource::kPolicies, .capnp = true}, sync(&Routes::Policies)));
   LEDGER_RETURN_IF_ERROR(
-      r.Add("POST", "/v1/policies", {.roles = {Role::kAdmin}}, sync(&Routes::Publish)));
+      r.Add("POST", "/v1/policies", {.resource = Resource::kPublishPolicy}, sync(&Routes::Publish)));
   if (o_.metrics) {
     ledger::EventLog* log = o_.log;
     projections::ProjectionRunner* runner = o_.projections;  // both outlive the server's metrics

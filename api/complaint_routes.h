@@ -11,7 +11,8 @@
 //   GET  /v1/policies, POST /v1/policies   policy versions; publishing is an admin action
 //
 // Actions are decided by the CommandService with the caller's actor (from the token, never from
-// the body). Reads check the object level (access.h) and redact personal data for `reader`.
+// the body). Every route names its Resource; reads check the object and row level and redact
+// personal data as the authorization table says (authorization.h).
 // Projection reads come from the ProjectionRunner; with as_of / known_at / policy they are
 // evaluated afresh from the log without changing what is stored.
 //

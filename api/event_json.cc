@@ -2,7 +2,8 @@
 
 #include <boost/json/serialize.hpp>
 
-#include "api/access.h"
+#include "api/authorization.h"
+#include "api/redaction.h"
 #include "ledger/capnp_util.h"
 #include "ledger/hash.h"
 #include "ledger/time.h"

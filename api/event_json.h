@@ -9,7 +9,7 @@
 //    "payload": {...}}
 //
 // Times are RFC 3339 in UTC (ledger/time.h). Personal data inside payloads is redacted for
-// viewers that may not see it (access.h), whatever the renderer returns.
+// viewers that may not see it (redaction.h), whatever the renderer returns.
 //
 // Thread-safety: free functions; a PayloadRenderer is called from several worker threads at once
 // and must be thread-safe.

@@ -46,7 +46,8 @@ Result<Response> EventsPage(const LogRoutesOptions& o, const RequestContext& ctx
   if (ctx.format() == Format::kCapnp) {
     capnp::MallocMessageBuilder message;
     auto page = message.initRoot<schema::EventPage>();
-    FillEnvelopes(page.initEvents(static_cast<unsigned>(events.size())), events);
+    FillEnvelopes(page.initEvents(static_cast<unsigned>(events.size())), events,
+                  ctx.access().personal_data());
     page.setNext(next);
     page.setHasMore(has_more);
     FillHead(page.initHead(), head);
@@ -130,13 +131,13 @@ Status RegisterLogRoutes(Router& router, LogRoutesOptions options) {
   if (options.metrics != nullptr) AddLogMetrics(*options.metrics, options.log);
   auto o = std::make_shared<const LogRoutesOptions>(std::move(options));
   LEDGER_RETURN_IF_ERROR(
-      router.Add("GET", "/v1/events", {.roles = o->readers, .capnp = true},
+      router.Add("GET", "/v1/events", {.resource = Resource::kLog, .capnp = true},
                  [o](const RequestContext& ctx) { return EventsPage(*o, ctx); }));
   LEDGER_RETURN_IF_ERROR(
-      router.Add("GET", "/v1/events/stream", {.roles = o->readers, .any_accept = true},
+      router.Add("GET", "/v1/events/stream", {.resource = Resource::kLog, .any_accept = true},
                  [o](const RequestContext& ctx) { return EventStream(*o, ctx); }));
   LEDGER_RETURN_IF_ERROR(router.Add("GET", "/v1/ledger/verify",
-                                    {.roles = o->verifiers, .capnp = true},
+                                    {.resource = Resource::kVerify, .capnp = true},
                                     [o](const RequestContext& ctx) { return Verify(*o, ctx); }));
   return Status::Ok();
 }

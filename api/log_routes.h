@@ -15,7 +15,7 @@
 
 #include "api/event_json.h"
 #include "api/metrics.h"
-#include "api/roles.h"
+#include "api/authorization.h"
 #include "api/router.h"
 #include "ledger/event_log.h"
 
@@ -26,19 +26,15 @@ inline constexpr size_t kMaxPageSize = 1000;
 // A page stops early (has_more: true) once its events' JSON or Cap'n Proto size passes this.
 inline constexpr size_t kMaxPageBytes = 4 * 1024 * 1024;
 
-// Who may read the raw log (it holds every complaint with its personal data).
-inline constexpr RoleSet kLogReaders = {Role::kAuditor, Role::kAdmin, Role::kGm, Role::kDeputyGm,
-                                        Role::kCsHead};
-// Who may run the integrity check.
-inline constexpr RoleSet kVerifiers = {Role::kAuditor, Role::kAdmin};
-
 struct LogRoutesOptions {
   ledger::EventLog* log = nullptr;  // not owned; must outlive the server and `metrics`' last use
   Metrics* metrics = nullptr;       // receives the log's counters; may be null
   PayloadRenderer render;           // empty: payloads render as null
-  RoleSet readers = kLogReaders;
-  RoleSet verifiers = kVerifiers;
 };
+
+// Who may read the raw log and run the check: the authorization table's Resource::kLog and
+// Resource::kVerify (authorization.h). The log holds every complaint: only roles whose scope is
+// every complaint read it, and personal data only as the table's property level allows.
 
 ledger::Status RegisterLogRoutes(Router& router, LogRoutesOptions options);
 

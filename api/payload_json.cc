@@ -4,7 +4,8 @@
 #include <capnp/schema.h>
 #include <kj/exception.h>
 
-#include "api/access.h"
+#include "api/authorization.h"
+#include "api/redaction.h"
 #include "ledger/domain/events.capnp.h"
 #include "ledger/domain/money.h"
 #include "ledger/hash.h"
@@ -135,7 +136,7 @@ PayloadRenderer DomainPayloadRenderer(std::chrono::minutes offset) {
                    if (root.hasNote() && root.getNote().size() > 0)
                      payload["note"] = root.getNote().cStr();
                    if (root.which() == schema::DomainEvent::CORRECTED &&
-                       !(viewer && SeesPersonalData(*viewer)))
+                       !SeesPersonalData(viewer))
                      RedactCorrection(payload);
                    out = std::move(payload);
                  })) {

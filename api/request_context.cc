@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "api/router.h"
+
 namespace api {
 namespace {
 
@@ -11,6 +13,12 @@ ledger::Status Invalid(std::string_view field, std::string rule, std::string mes
 }
 
 }  // namespace
+
+void RequestContext::set_principal(Principal p) {
+  principal_ = std::move(p);
+  if (route_ != nullptr && route_->options.resource)
+    access_ = Authorize(*principal_, *route_->options.resource);
+}
 
 std::string_view RequestContext::Param(std::string_view name) const {
   for (const auto& [k, v] : params_) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "api/auth.h"
+#include "api/authorization.h"
 #include "api/http_types.h"
 #include "ledger/status.h"
 
@@ -58,8 +59,12 @@ class RequestContext {
   ledger::Result<uint64_t> QueryUint(std::string_view name, uint64_t fallback, uint64_t min,
                                      uint64_t max) const;
 
-  // Set by the server before the handler runs.
-  void set_principal(Principal p) { principal_ = std::move(p); }
+  // What the caller may do and see with the route's resource (authorization.h): the object-,
+  // row- and property-level decisions. Denies everything on routes without a caller or resource.
+  const Access& access() const { return access_; }
+
+  // Set by the server before the handler runs; decides access() for the route's resource.
+  void set_principal(Principal p);
 
  private:
   Request request_;
@@ -67,6 +72,7 @@ class RequestContext {
   const Route* route_;
   Format format_;
   std::optional<Principal> principal_;
+  Access access_;
 };
 
 // Parses a decimal uint64 (digits only, no sign, no spaces, no overflow). For query values and

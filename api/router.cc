@@ -85,6 +85,12 @@ Status Router::AddAsync(std::string method, std::string pattern, RouteOptions op
                         AsyncHandler handler) {
   if (method.empty()) return Status::InvalidArgument("route method is empty");
   LEDGER_ASSIGN_OR_RETURN(std::vector<Route::Segment> segments, ParsePattern(pattern));
+  if (options.resource) {
+    // One source of truth: a route with a resource takes its roles from the table.
+    if (!options.roles.empty())
+      return BadPattern(pattern, "give a resource or roles, not both");
+    options.roles = RolesFor(*options.resource);
+  }
   if (Has(method, pattern))
     return Status::AlreadyExists("route " + method + " " + pattern + " is already registered");
   auto route = std::make_unique<Route>();

@@ -26,10 +26,12 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "api/authorization.h"
 #include "api/http_types.h"
 #include "api/request_context.h"
 #include "api/responder.h"
@@ -39,7 +41,11 @@
 namespace api {
 
 struct RouteOptions {
-  // Roles that may call the route (function-level authorization). Ignored when !authenticated.
+  // What the route exposes. Its roles come from the authorization table (authorization.h), and
+  // handlers read the caller's object-, row- and property-level access from ctx.access(). Every
+  // route of the product names one; `roles` is then derived and must be left empty.
+  std::optional<Resource> resource = std::nullopt;
+  // Roles that may call a route without a resource (tests, tools). Ignored when !authenticated.
   RoleSet roles = {};
   // False for public routes (/healthz, /metrics): no token needed, principal() is null.
   bool authenticated = true;

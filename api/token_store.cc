@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "api/authorization.h"
 #include "api/token_file.h"
 #include "ledger/hash.h"
 
@@ -64,10 +65,16 @@ Status ValidateTokenActor(const ledger::Actor& actor) {
   std::vector<ledger::FieldError> errors;
   if (actor.id.empty() || actor.id.size() > 128 || !AllOf(actor.id, "._@:-"))
     errors.push_back({"actor", "format", "the actor id must be 1-128 of A-Z a-z 0-9 . _ @ : -"});
-  if (!ParseRole(actor.role))
+  std::optional<Role> role = ParseRole(actor.role);
+  if (!role)
     errors.push_back(
         {"role", "enum",
          "unknown role '" + actor.role + "' (one of: " + RoleSet::All().ToString() + ")"});
+  // Department-scoped roles see and act on their department's complaints and rows: without one
+  // such a token would be scoped to nothing at best, and read as "every department" at worst.
+  if (role && RoleNeedsDepartment(*role) && actor.department.empty())
+    errors.push_back({"department", "required",
+                      "role '" + actor.role + "' acts for a department: give --department"});
   if (actor.department.size() > 128 || !AllOf(actor.department, "._-"))
     errors.push_back({"department", "format", "the department must be 0-128 of A-Z a-z 0-9 . _ -"});
   if (errors.empty()) return Status::Ok();
@@ -142,6 +149,9 @@ ledger::Result<Principal> TokenStore::Authenticate(std::string_view token) {
   if (r.revoked) return Status::Unauthenticated("the bearer token " + r.id + " was revoked");
   std::optional<Role> role = ParseRole(r.actor.role);
   if (!role) return Status::Unauthenticated("the bearer token " + r.id + " names an unknown role");
+  if (RoleNeedsDepartment(*role) && r.actor.department.empty())
+    return Status::Unauthenticated("the bearer token " + r.id + " has role " + r.actor.role +
+                                   " but no department; issue a new one with --department");
   return Principal{r.actor, *role, r.id};
 }
 

@@ -56,7 +56,8 @@ struct IssuedToken {
 ledger::Result<std::string> GenerateToken();
 
 // Checks an actor for a token: id 1..128 of [A-Za-z0-9._@:-], a known role, department 0..128
-// of [A-Za-z0-9._-]. InvalidArgument naming "actor", "role" or "department".
+// of [A-Za-z0-9._-], required for the roles that act for a department (RoleNeedsDepartment).
+// InvalidArgument naming "actor", "role" or "department".
 ledger::Status ValidateTokenActor(const ledger::Actor& actor);
 
 class TokenStore final : public Authenticator {

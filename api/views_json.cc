@@ -3,7 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
-#include "api/access.h"
+#include "api/authorization.h"
+#include "api/redaction.h"
 
 namespace api {
 

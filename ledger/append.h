@@ -57,6 +57,11 @@ struct AppendRequest {
   std::string stream;
   ExpectedVersion expected;
   std::string idempotency_key;  // optional; a retry with a seen key returns the first result
+  // Optional: a digest of what the caller asked (its own canonical form of the request). Stored
+  // with the idempotency key; a later request with the same key and a different non-zero digest
+  // is refused (FailedPrecondition, field "idempotency_key", rule "reused") instead of being
+  // answered with the first request's result.
+  Hash request_digest = kZeroHash;
   std::string correlation_id;   // optional; written into every event of the batch
   std::vector<NewEvent> events;  // 1..max_batch_events, written all or nothing
 };
@@ -69,6 +74,7 @@ struct AppendResult {
   uint64_t last_position = 0;
   Time recorded_at{};
   bool deduplicated = false;  // the idempotency key was seen before: this is the first result
+  Hash request_digest = kZeroHash;  // the digest the keyed request gave (kZeroHash: none)
 };
 
 // The log's head: its last event. Print it and keep it elsewhere to detect a rewritten tail.

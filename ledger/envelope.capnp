@@ -84,10 +84,13 @@ struct Head {
 
 # What an append with an idempotency key produced; stored under the key so that a retry returns it.
 struct AppendOutcome {
-  streamId @0 :Text;
-  firstVersion @1 :UInt64;
-  lastVersion @2 :UInt64;
-  firstPosition @3 :UInt64;
-  lastPosition @4 :UInt64;
-  recordedAt @5 :Int64;
+  streamId @0 :Text;          # The stream the append wrote to.
+  firstVersion @1 :UInt64;    # Stream version of its first event.
+  lastVersion @2 :UInt64;     # Stream version of its last event.
+  firstPosition @3 :UInt64;   # Position of its first event.
+  lastPosition @4 :UInt64;    # Position of its last event.
+  recordedAt @5 :Int64;       # recordedAt of its events (microseconds since the epoch).
+  requestDigest @6 :Data;     # SHA-256 of what the request asked (AppendRequest.request_digest);
+                              # empty when the writer gave none. A retry with the same key and
+                              # another digest is refused: a key names one request, not a slot.
 }

@@ -66,6 +66,15 @@ class InsertHintPrefix : public rocksdb::SliceTransform {
 
 bool Aligned(const void* p) { return reinterpret_cast<uintptr_t>(p) % sizeof(capnp::word) == 0; }
 
+Status IdempotencyKeyReused(const std::string& key) {
+  std::string shown = key.size() > 64 ? key.substr(0, 64) + "..." : key;
+  std::string message = "idempotency key '" + shown +
+                        "' was already used for a different request; use a new key for a new "
+                        "request";
+  return Status::WithErrors(Code::kFailedPrecondition, message,
+                            {{"idempotency_key", "reused", message}});
+}
+
 }  // namespace
 
 EventLog::EventLog(std::string dir, const Options& options)
@@ -404,6 +413,11 @@ Result<AppendResult> EventLog::Prepare(const AppendRequest& request, GroupState&
   if (!request.idempotency_key.empty()) {
     LEDGER_ASSIGN_OR_RETURN(std::optional<AppendResult> seen, SeenKey(request.idempotency_key, g));
     if (seen) {
+      // A key names one request: the same key with another request is refused, never answered
+      // with the first request's result (nor silently dropped).
+      if (request.request_digest != kZeroHash && seen->request_digest != kZeroHash &&
+          request.request_digest != seen->request_digest)
+        return IdempotencyKeyReused(request.idempotency_key);
       seen->deduplicated = true;
       return *seen;
     }
@@ -437,6 +451,7 @@ Result<AppendResult> EventLog::Prepare(const AppendRequest& request, GroupState&
   result.first_position = position_before + 1;
   result.last_position = g.position;
   result.recorded_at = g.now;
+  result.request_digest = request.request_digest;
   if (!request.idempotency_key.empty()) {
     g.batch.Put(idempotency_, request.idempotency_key, EncodeOutcome(result));
     g.keys[request.idempotency_key] = result;

@@ -112,6 +112,8 @@ std::string EncodeOutcome(const AppendResult& result) {
   root.setFirstPosition(result.first_position);
   root.setLastPosition(result.last_position);
   root.setRecordedAt(ToMicros(result.recorded_at));
+  if (result.request_digest != kZeroHash)
+    root.setRequestDigest(capnp::Data::Reader(result.request_digest.data(), result.request_digest.size()));
   return Canonical(message, root);
 }
 
@@ -125,6 +127,9 @@ Result<AppendResult> DecodeOutcome(std::string_view bytes) {
         result.first_position = r.getFirstPosition();
         result.last_position = r.getLastPosition();
         result.recorded_at = FromMicros(r.getRecordedAt());
+        if (r.hasRequestDigest() && r.getRequestDigest().size() == result.request_digest.size())
+          std::copy(r.getRequestDigest().begin(), r.getRequestDigest().end(),
+                    result.request_digest.begin());
       });
   if (!s.ok()) return s;
   return result;

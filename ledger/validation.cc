@@ -35,6 +35,22 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
+bool HasControlCharacter(std::string_view s, bool allow_newline_and_tab) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7F) {
+      if (allow_newline_and_tab && (c == '\n' || c == '\t')) continue;
+      return true;
+    }
+    // C1 controls U+0080..U+009F (UTF-8 C2 80..C2 9F): U+009B is a terminal's CSI, as ESC [ is.
+    if (c == 0xC2 && i + 1 < s.size()) {
+      auto next = static_cast<unsigned char>(s[i + 1]);
+      if (next >= 0x80 && next <= 0x9F) return true;
+    }
+  }
+  return false;
+}
+
 void CheckText(std::string_view field, std::string_view value, size_t max_bytes, bool required,
                bool single_line, std::vector<FieldError>* errors) {
   std::string f(field);
@@ -52,13 +68,13 @@ void CheckText(std::string_view field, std::string_view value, size_t max_bytes,
     errors->push_back({f, "utf8", f + " is not valid UTF-8"});
     return;
   }
-  if (single_line) {
-    for (unsigned char c : value) {
-      if (c < 0x20 || c == 0x7F) {
-        errors->push_back({f, "no_control_characters", f + " contains a control character"});
-        return;
-      }
-    }
+  // Text is printed later: by ledgerctl to terminals, into HTML reports, CSV and logs. NUL, BEL,
+  // ESC and the like would ring, rewrite or hide what a reviewer reads, so they never get in.
+  if (HasControlCharacter(value, !single_line)) {
+    errors->push_back({f, "no_control_characters",
+                       single_line ? f + " contains a control character"
+                                   : f + " contains a control character other than newline and "
+                                         "tab"});
   }
 }
 

@@ -1,6 +1,8 @@
 #include "projections/queries.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <tuple>
 
 namespace projections {
 
@@ -35,7 +37,7 @@ ListPage ListComplaints(const Scope& scope, const ListFilter& f) {
   auto it = f.cursor.empty() ? all.begin() : all.upper_bound(f.cursor);
   for (; it != all.end(); ++it) {
     const domain::ComplaintState& s = it->second.state;
-    if (!s.exists() || (f.visible && !f.visible(s))) continue;
+    if (!s.exists() || !scope.Sees(s)) continue;
     const domain::Policy& p = OwnPolicy(s, scope.policies, scope.fallback);
     std::string status = s.closed() ? "closed" : "open";
     std::string level(domain::LevelName(s.level()));
@@ -68,7 +70,8 @@ FinesReport FinesQuery(const Scope& scope, const Period& month, const std::strin
                        const std::string& person) {
   std::vector<domain::FineLine> lines;
   for (const auto& [id, t] : scope.projection.complaints()) {
-    if (!t.state.exists() || !MayAccrueIn(t.state, month.start, month.end)) continue;
+    if (!t.state.exists() || !scope.Sees(t.state) || !MayAccrueIn(t.state, month.start, month.end))
+      continue;
     const domain::Policy& p = OwnPolicy(t.state, scope.policies, scope.fallback);
     std::vector<domain::ClockResult> clocks = ClocksOf(t.state, scope.policies, scope.fallback, scope.now);
     for (domain::FineLine& l : domain::FineLines(t.state, p, clocks, scope.now))
@@ -90,7 +93,7 @@ std::vector<RewardRow> RewardsQuery(const Scope& scope, const Period& month) {
   std::vector<ComplaintFacts> facts;
   for (const auto& [id, t] : scope.projection.complaints()) {
     const domain::ComplaintState& s = t.state;
-    if (!s.callback || !month.Contains(s.callback->at.at)) continue;
+    if (!s.callback || !month.Contains(s.callback->at.at) || !scope.Sees(s)) continue;
     facts.push_back(Derive(t, scope.policies, scope.fallback, scope.now).facts);
   }
   return RewardsFor(month, facts, scope.projection.ratings(), scope.fallback);
@@ -100,7 +103,7 @@ MetricsReport MetricsQuery(const Scope& scope, const Period& period, const std::
   std::vector<ComplaintFacts> facts;
   for (const auto& [id, t] : scope.projection.complaints()) {
     const domain::ComplaintState& s = t.state;
-    if (!s.exists() || (!project.empty() && s.project != project)) continue;
+    if (!s.exists() || !scope.Sees(s) || (!project.empty() && s.project != project)) continue;
     bool received = period.Contains(s.intake.at);
     bool surveyed = s.callback && period.Contains(s.callback->at.at);
     if (!received && !surveyed) continue;
@@ -113,7 +116,7 @@ std::vector<Finding> FindingsQuery(const Scope& scope, std::optional<Time> from,
                                    std::optional<Time> to) {
   std::vector<Finding> all;
   for (const auto& [id, t] : scope.projection.complaints()) {
-    if (!t.state.exists() || (to && t.state.intake.at >= *to)) continue;
+    if (!t.state.exists() || !scope.Sees(t.state) || (to && t.state.intake.at >= *to)) continue;
     for (Finding& f : Derive(t, scope.policies, scope.fallback, scope.now).findings)
       all.push_back(std::move(f));
   }
@@ -126,7 +129,7 @@ std::vector<ResponsibilityRecord> ResponsibilityQuery(const Scope& scope,
                                                       const std::optional<Period>& month) {
   std::vector<ResponsibilityRecord> out;
   for (const auto& [id, t] : scope.projection.complaints()) {
-    if (!t.state.exists()) continue;
+    if (!t.state.exists() || !scope.Sees(t.state)) continue;
     if (month && !Relevant(t.state, month->start, month->end)) continue;
     for (ResponsibilityRecord& r : Derive(t, scope.policies, scope.fallback, scope.now).responsibility) {
       if (!department.empty() && r.department != department) continue;
@@ -136,6 +139,99 @@ std::vector<ResponsibilityRecord> ResponsibilityQuery(const Scope& scope,
     }
   }
   return out;
+}
+
+namespace {
+
+ledger::Status BadCursor() {
+  return ledger::Status::InvalidArgument("the cursor is not one this list gave");
+}
+
+// Position of the first item after the one `cursor` names, in a list sorted by `less`.
+template <typename T, typename Key>
+ledger::Result<Page<T>> PageAfter(std::vector<T> items, const std::optional<Key>& after,
+                                  size_t limit, Key (*key)(const T&),
+                                  std::string (*cursor)(const T&)) {
+  Page<T> page;
+  page.total = items.size();
+  size_t first = 0;
+  if (after) {
+    first = size_t(std::upper_bound(items.begin(), items.end(), *after,
+                                    [&](const Key& k, const T& item) { return k < key(item); }) -
+                   items.begin());
+  }
+  size_t last = std::min(items.size(), first + limit);
+  if (last < items.size() && last > first) page.next_cursor = cursor(items[last - 1]);
+  page.items.assign(std::make_move_iterator(items.begin() + first),
+                    std::make_move_iterator(items.begin() + last));
+  return page;
+}
+
+using FindingKey = std::tuple<int64_t, std::string, std::string, uint64_t>;
+FindingKey KeyOf(const Finding& f) {
+  return {ledger::ToMicros(f.at), f.complaint, f.kind, f.evidence.empty() ? 0 : f.evidence.front()};
+}
+
+using RecordKey = std::pair<std::string, uint64_t>;  // complaint, ordinal within it
+
+}  // namespace
+
+std::string FindingCursor(const Finding& f) {
+  auto [at, complaint, kind, first] = KeyOf(f);
+  return std::to_string(at) + "," + complaint + "," + kind + "," + std::to_string(first);
+}
+
+ledger::Result<Page<Finding>> PageOfFindings(std::vector<Finding> findings,
+                                             const std::string& cursor, size_t limit) {
+  std::sort(findings.begin(), findings.end(),
+            [](const Finding& a, const Finding& b) { return KeyOf(a) < KeyOf(b); });
+  std::optional<FindingKey> after;
+  if (!cursor.empty()) {
+    // "<micros>,<complaint>,<kind>,<position>": complaint ids and kinds have no commas.
+    size_t a = cursor.find(','), b = cursor.find(',', a + 1), c = cursor.find(',', b + 1);
+    if (a == std::string::npos || b == std::string::npos || c == std::string::npos)
+      return BadCursor();
+    char* end = nullptr;
+    int64_t at = std::strtoll(cursor.c_str(), &end, 10);
+    if (end != cursor.c_str() + a) return BadCursor();
+    uint64_t first = std::strtoull(cursor.c_str() + c + 1, &end, 10);
+    if (end != cursor.c_str() + cursor.size() || c + 1 == cursor.size()) return BadCursor();
+    after = FindingKey{at, cursor.substr(a + 1, b - a - 1), cursor.substr(b + 1, c - b - 1), first};
+  }
+  return PageAfter<Finding, FindingKey>(std::move(findings), after, limit, KeyOf, FindingCursor);
+}
+
+ledger::Result<Page<ResponsibilityRecord>> PageOfResponsibility(
+    std::vector<ResponsibilityRecord> records, const std::string& cursor, size_t limit) {
+  // The records come grouped by complaint, in id order; number them within each complaint.
+  std::vector<std::pair<RecordKey, ResponsibilityRecord>> keyed;
+  keyed.reserve(records.size());
+  for (ResponsibilityRecord& r : records) {
+    uint64_t n = !keyed.empty() && keyed.back().first.first == r.complaint
+                     ? keyed.back().first.second + 1
+                     : 0;
+    keyed.emplace_back(RecordKey{r.complaint, n}, std::move(r));
+  }
+  std::optional<RecordKey> after;
+  if (!cursor.empty()) {
+    size_t hash = cursor.rfind('#');
+    if (hash == std::string::npos || hash == 0 || hash + 1 == cursor.size()) return BadCursor();
+    char* end = nullptr;
+    uint64_t n = std::strtoull(cursor.c_str() + hash + 1, &end, 10);
+    if (end != cursor.c_str() + cursor.size()) return BadCursor();
+    after = RecordKey{cursor.substr(0, hash), n};
+  }
+  using Keyed = std::pair<RecordKey, ResponsibilityRecord>;
+  LEDGER_ASSIGN_OR_RETURN(
+      Page<Keyed> keyed_page,
+      (PageAfter<Keyed, RecordKey>(
+          std::move(keyed), after, limit, [](const Keyed& k) { return k.first; },
+          [](const Keyed& k) { return k.first.first + "#" + std::to_string(k.first.second); })));
+  Page<ResponsibilityRecord> page;
+  page.total = keyed_page.total;
+  page.next_cursor = std::move(keyed_page.next_cursor);
+  for (Keyed& k : keyed_page.items) page.items.push_back(std::move(k.second));
+  return page;
 }
 
 }  // namespace projections

@@ -19,6 +19,12 @@ struct Scope {
   PolicyLookup policies;
   const domain::Policy& fallback;  // the policy in force (time zone, organisation)
   Time now{};
+  // Which complaints the caller may see (object-level access, decided by the API's
+  // authorization model); empty: all. Every query below leaves out the others entirely: their
+  // rows, and their share of every total, count and mean.
+  std::function<bool(const domain::ComplaintState&)> visible = {};
+
+  bool Sees(const domain::ComplaintState& s) const { return !visible || visible(s); }
 };
 
 struct ListFilter {
@@ -28,8 +34,6 @@ struct ListFilter {
   std::optional<Time> from, to; // intake in [from, to)
   size_t limit = 50;
   std::string cursor;      // the last id of the previous page
-  // Which complaints the caller may see (object-level access); empty: all.
-  std::function<bool(const domain::ComplaintState&)> visible;
 };
 
 struct ListItem {
@@ -63,5 +67,25 @@ std::vector<Finding> FindingsQuery(const Scope& scope, std::optional<Time> from,
 std::vector<ResponsibilityRecord> ResponsibilityQuery(const Scope& scope, const std::string& department,
                                                       const std::string& person,
                                                       const std::optional<Period>& month);
+
+// A page of a list that may be long (findings, responsibility records): at most `limit` items
+// after `cursor` (the previous page's next_cursor; empty: from the first). Cursors name an item
+// (not an offset), so a page does not shift when items are added before it meanwhile.
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  size_t total = 0;         // items in the whole answer
+  std::string next_cursor;  // empty after the last page
+};
+
+// Findings in their order (time, complaint, kind, first evidence); a cursor that is not one of
+// FindingCursor's is InvalidArgument.
+ledger::Result<Page<Finding>> PageOfFindings(std::vector<Finding> findings,
+                                             const std::string& cursor, size_t limit);
+std::string FindingCursor(const Finding& f);
+
+// Responsibility records in their order (complaint id, then as derived).
+ledger::Result<Page<ResponsibilityRecord>> PageOfResponsibility(
+    std::vector<ResponsibilityRecord> records, const std::string& cursor, size_t limit);
 
 }  // namespace projections

@@ -107,6 +107,10 @@ std::optional<Time> ActionReader::TimeValue(std::string_view key, Need need) {
           Field(key) + " must be an RFC 3339 time with offset, e.g. 2026-11-24T09:30:00+08:00");
     return std::nullopt;
   }
+  if (earliest_ && *t < *earliest_) {
+    Error(key, "before_policy", Field(key) + " is before " + earliest_what_);
+    return std::nullopt;
+  }
   return *t;
 }
 

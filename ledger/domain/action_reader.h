@@ -39,8 +39,13 @@ class ActionReader {
   std::optional<int64_t> Int(std::string_view key, Need need, int64_t min, int64_t max);
   // A decimal string with two places ("1300.00"), not negative.
   std::optional<Money> MoneyAmount(std::string_view key, Need need);
-  // RFC 3339 with offset.
+  // RFC 3339 with offset, not before the earliest time set (SetEarliest; rule "before_policy").
   std::optional<Time> TimeValue(std::string_view key, Need need);
+  // Times before `earliest` are refused; `what` names the bound in the message.
+  void SetEarliest(Time earliest, std::string what) {
+    earliest_ = earliest;
+    earliest_what_ = std::move(what);
+  }
   // A list of short texts, no duplicates.
   std::vector<std::string> TextList(std::string_view key, Need need, size_t max_items = kMaxListItems);
   // A nested object, or null when absent (then a required one is an error).
@@ -65,6 +70,8 @@ class ActionReader {
   std::string prefix_;
   std::vector<FieldError>* errors_;
   std::set<std::string, std::less<>> read_;
+  std::optional<Time> earliest_;
+  std::string earliest_what_;
 };
 
 // InvalidArgument carrying `errors`, or OK when there are none.

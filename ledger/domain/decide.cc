@@ -95,6 +95,10 @@ Status CheckCommon(Call& c) {
     return Status::NotFound("complaint '" + c.state.id + "' does not exist");
 
   std::vector<FieldError> time_errors;
+  if (c.at < c.policy.calendar.Begins())
+    time_errors.push_back({"occurred_at", "before_policy",
+                           "occurred_at " + FormatRfc3339(c.at, c.policy.calendar.utc_offset) +
+                               " is before " + EarliestText(c.policy)});
   if (c.at > c.input.now + c.policy.future_skew)
     time_errors.push_back({"occurred_at", "future",
                            "occurred_at " + FormatRfc3339(c.at, c.policy.calendar.utc_offset) +
@@ -105,6 +109,14 @@ Status CheckCommon(Call& c) {
                                FormatRfc3339(c.state.intake.at, c.policy.calendar.utc_offset) + ")"});
   LEDGER_RETURN_IF_ERROR(InvalidFields(std::move(time_errors)));
 
+  // A complaint is a handful to a few hundred events; this bound keeps one stream (and every
+  // read of it: state, events, timeline) from growing without end.
+  if (on_complaint && c.state.version >= kMaxComplaintEvents) {
+    c.Refuse("type", "complaint_full",
+             "complaint " + c.state.id + " already holds " + std::to_string(c.state.version) +
+                 " events, the most one complaint may hold");
+    return c.RefusalsDone();
+  }
   if (on_complaint && c.state.closed() && !AllowedWhenClosed(type)) {
     c.Refuse("type", "closed", "the complaint is closed; " + type + " needs it open (reopen first)");
     return c.RefusalsDone();

@@ -28,6 +28,10 @@
 
 namespace ledger::domain {
 
+// The most events one complaint's stream may hold; an action beyond it is refused (422,
+// rule "complaint_full"). The ledger's own escalations are not actions and are still appended.
+inline constexpr uint64_t kMaxComplaintEvents = 5000;
+
 // What the decider needs to know about other complaints. The service fills it in.
 struct OtherComplaint {
   std::string id;

@@ -19,7 +19,14 @@ Call::Call(const Action& a, const DecideInput& i)
       policy(*i.policy),
       rules(i.complaint_policy ? *i.complaint_policy : *i.policy),
       at(a.occurred_at.value_or(i.now)),
-      in(a.fields, "", &input_errors_) {}
+      in(a.fields, "", &input_errors_) {
+  in.SetEarliest(policy.calendar.Begins(), EarliestText(policy));
+}
+
+std::string EarliestText(const Policy& policy) {
+  return "the policy's calendar, which begins on " + std::to_string(policy.calendar.first_year) +
+         "-01-01";
+}
 
 Status Call::InputDone() {
   in.Finish();
@@ -41,6 +48,20 @@ Status Call::RefusalsDone() {
 Status Call::Deny(const std::string& why) const {
   return Status::WithErrors(Code::kPermissionDenied, why,
                             {{"actor.role", "permission", why}});
+}
+
+Status Call::DenyField(const std::string& field, const std::string& rule,
+                       const std::string& why) const {
+  return Status::WithErrors(Code::kPermissionDenied, why, {{field, rule, why}});
+}
+
+Status Call::CheckSeparation(std::string_view person, const std::vector<std::string>& exempt_roles,
+                             const std::string& what) const {
+  if (person.empty() || person != input.actor.id || Contains(exempt_roles, input.actor.role))
+    return Status::Ok();
+  return DenyField("actor.id", "separation_of_duties",
+                   "separation of duties: '" + input.actor.id + "' may not " + what +
+                       " (the policy names no exemption for role '" + input.actor.role + "')");
 }
 
 schema::DomainEvent::Builder Call::NewEvent(Actor actor, const std::string& causation) {

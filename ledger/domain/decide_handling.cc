@@ -69,6 +69,8 @@ Status DecideReviewPlan(Call& c) {
   if (plan == nullptr || plan->reviewed)
     c.Refuse("type", "no_plan_to_review", "there is no plan waiting for review");
   LEDGER_RETURN_IF_ERROR(c.RefusalsDone());
+  LEDGER_RETURN_IF_ERROR(c.CheckSeparation(plan->proposed_by, c.policy.separation.review_plan,
+                                           "review a plan they proposed"));
   auto ev = c.Emit().initPlanReviewed();
   ev.setApproved(*approved);
   ev.setComment(AsText(comment));

@@ -73,8 +73,20 @@ Status DecideReceive(Call& c) {
              "department '" + target_department + "' is not in the policy");
   if (Contains(flags, "reputation") && !IsCustomerServiceRole(c.input.actor.role))
     return c.Deny("only customer service may set the reputation flag");
+  LEDGER_RETURN_IF_ERROR(c.RefusalsDone());
+  // Blame follows the record: the receiving staff member is charged transmission_late, the
+  // receiving department is held to the first-contact rule. Both are the caller, never a name
+  // the caller types.
+  if (!staff.empty() && staff != c.input.actor.id)
+    return c.DenyField("receiving_staff", "self_only",
+                       "receiving_staff must be the caller ('" + c.input.actor.id +
+                           "'); a complaint is filed by whoever received it");
+  if (receiving != c.input.actor.department)
+    return c.DenyField("receiving_department", "own_department",
+                       "receiving_department must be the caller's department ('" +
+                           c.input.actor.department + "'), not '" + receiving + "'");
   ev.setTargetComplaints(uint32_t(c.input.cross.target_complaints));
-  return c.RefusalsDone();
+  return Status::Ok();
 }
 
 Status DecideTransmit(Call& c) {

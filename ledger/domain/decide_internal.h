@@ -32,6 +32,13 @@ class Call {
   Status RefusalsDone();
   // PermissionDenied naming the actor's role.
   Status Deny(const std::string& why) const;
+  // PermissionDenied naming `field` and `rule` (e.g. "receiving_staff", "self_only").
+  Status DenyField(const std::string& field, const std::string& rule, const std::string& why) const;
+  // Separation of duties: PermissionDenied (field "actor.id", rule "separation_of_duties") when
+  // `person` (who proposed, requested or is charged) is the actor, unless the policy exempts the
+  // actor's role from `duty` (SeparationOfDuties); OK otherwise.
+  Status CheckSeparation(std::string_view person, const std::vector<std::string>& exempt_roles,
+                         const std::string& what) const;
 
   // A new event by the actor at `at` (the note goes on the first one). Fill its union member.
   schema::DomainEvent::Builder Emit();
@@ -84,6 +91,8 @@ Status DecideCorrect(Call& c);
 Status DecideAttachEvidence(Call& c);
 
 // Helpers.
+// "the policy's calendar, which begins on 2025-01-01": the earliest business time, for messages.
+std::string EarliestText(const Policy& policy);
 inline capnp::Text::Reader AsText(const std::string& s) { return {s.data(), s.size()}; }
 void SetList(capnp::List<capnp::Text>::Builder list, const std::vector<std::string>& items);
 // The people a level's report-to roles name (department head, CS head, deputy GM, GM).

@@ -166,6 +166,9 @@ Status DecideDecideExtension(Call& c) {
   else if (found->fact.decided)
     c.Refuse("request", "already_decided", "this extension request was already decided");
   LEDGER_RETURN_IF_ERROR(c.RefusalsDone());
+  LEDGER_RETURN_IF_ERROR(c.CheckSeparation(found->requested_by,
+                                           c.policy.separation.decide_extension,
+                                           "decide an extension they requested"));
   auto ev = c.Emit().initExtensionDecided();
   ev.setRequest(uint64_t(*request));
   ev.setApproved(*approved);
@@ -276,6 +279,9 @@ Status DecideWaiveFine(Call& c) {
   else if (it->waived)
     c.Refuse("fine", "already_waived", "this fine line is already waived");
   LEDGER_RETURN_IF_ERROR(c.RefusalsDone());
+  if (Contains(it->people, c.input.actor.id))
+    LEDGER_RETURN_IF_ERROR(c.CheckSeparation(c.input.actor.id, c.policy.separation.waive_fine,
+                                             "waive a fine line that charges them"));
   auto ev = c.Emit().initFineWaived();
   ev.setFine(AsText(fine));
   ev.setReason(AsText(reason));
@@ -334,6 +340,8 @@ Status DecideCorrect(Call& c) {
   }
   if (*kind == FieldKind::kTime) {
     Time t = *ParseRfc3339(value);
+    if (t < c.policy.calendar.Begins())
+      c.Refuse("value", "before_policy", "a corrected time cannot be before " + EarliestText(c.policy));
     if (t > c.input.now + c.policy.future_skew)
       c.Refuse("value", "future", "a corrected time cannot be in the future");
     if (ref->position != c.state.intake.position && t < c.state.intake.at)

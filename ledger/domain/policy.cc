@@ -91,6 +91,11 @@ std::optional<Allowance> Allowance::Parse(std::string_view text) {
   return std::nullopt;
 }
 
+Time Calendar::Begins() const {
+  using namespace std::chrono;
+  return FromCivil(year_month_day(year(first_year), January, day(1)), Duration(0), utc_offset);
+}
+
 bool Calendar::IsWorkingDay(std::chrono::sys_days day) const {
   if (makeup_workdays.count(day)) return true;
   if (holidays.count(day)) return false;

@@ -56,6 +56,11 @@ struct Calendar {
   // A day is a working day when it is a make-up working day, or neither a weekend day nor a
   // holiday. `day` is a local civil date.
   bool IsWorkingDay(std::chrono::sys_days day) const;
+
+  // The first instant the calendar covers: 00:00 local time on 1 January of first_year. A
+  // business time before it is refused (rule "before_policy"): the policy cannot count it, and
+  // a year such as 0001 would otherwise make complaint ids and fine months of that year.
+  Time Begins() const;
 };
 
 struct Department {
@@ -192,6 +197,16 @@ struct Survey {
   int64_t reason_below = 6;  // a score below this needs the customer's reason
 };
 
+// Separation of duties (docs/policy-format.md): whoever proposed a plan may not review it,
+// whoever requested an extension may not decide it, and a person a fine line charges may not
+// waive it. A role listed for a duty is exempt from that rule (an organisation too small for a
+// second approver); by default no role is.
+struct SeparationOfDuties {
+  std::vector<std::string> review_plan;       // roles that may review a plan they proposed
+  std::vector<std::string> decide_extension;  // ... decide an extension they requested
+  std::vector<std::string> waive_fine;        // ... waive a fine line that charges them
+};
+
 struct Policy {
   // The published version this is (PolicyStore sets it); 0 for a policy not published, e.g. the
   // built-in default before a ledger publishes it. Clock explanations name it.
@@ -223,6 +238,7 @@ struct Policy {
   std::array<std::vector<std::string>, kLevelCount> extension_approvers;
   std::vector<std::string> waiver_roles;         // may waive a fine line
   std::vector<std::string> recorded_fine_roles;  // may record a fine
+  SeparationOfDuties separation;                 // optional in the file: no exemptions
 
   Duration max_backdate = std::chrono::hours(24);     // later entries are findings
   Duration future_skew = std::chrono::minutes(5);     // occurred_at may be this far ahead

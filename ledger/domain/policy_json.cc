@@ -73,6 +73,8 @@ void ReadSections(Reader& r, const json::object& top, Policy* p) {
           [&](auto& v, auto path) { p->waiver_roles = ReadRoleList(r, v, path); });
   Section(r, top, "recorded_fine_roles",
           [&](auto& v, auto path) { p->recorded_fine_roles = ReadRoleList(r, v, path); });
+  if (const json::value* v = top.if_contains("separation_of_duties"))
+    ReadSeparationOfDuties(r, *v, "/separation_of_duties", &p->separation);
   CheckRoleConsistency(r, *p);
 }
 
@@ -118,6 +120,7 @@ Result<std::shared_ptr<const Policy>> ParsePolicy(std::string_view json_text) {
                                       "extension_approvers",
                                       "waiver_roles",
                                       "recorded_fine_roles",
+                                      "separation_of_duties",
                                       "max_backdate",
                                       "future_skew",
                                       "second_complaint_months"});

@@ -83,6 +83,27 @@ void ReadRolesByLevel(Reader& r, const json::value& v, const std::string& path,
       (*out)[size_t(l)] = ReadRoleList(r, *roles, Child(path, LevelName(l)));
 }
 
+void ReadSeparationOfDuties(Reader& r, const json::value& v, const std::string& path,
+                            SeparationOfDuties* out) {
+  const json::object* o = r.Object(v, path, {"review_plan", "decide_extension", "waive_fine"});
+  if (!o) return;
+  auto exempt = [&](std::string_view duty, std::vector<std::string>* roles) {
+    const json::value* list = o->if_contains(duty);
+    if (!list) return;
+    const std::string at = Child(path, duty);
+    std::optional<std::vector<std::string>> names = r.AsStringList(*list, at);
+    if (!names) return;
+    for (size_t i = 0; i < names->size(); ++i)
+      if (!IsKnownRole((*names)[i]))
+        r.Error(Child(at, i), "unknown_role",
+                "'" + (*names)[i] + "' is not a role (" + std::string(RoleList()) + ")");
+    *roles = std::move(*names);
+  };
+  exempt("review_plan", &out->review_plan);
+  exempt("decide_extension", &out->decide_extension);
+  exempt("waive_fine", &out->waive_fine);
+}
+
 void CheckRoleConsistency(Reader& r, const Policy& p) {
   for (Level l : kAllLevels) {
     CheckPermitted(r, p, Child("/plan_approvers", LevelName(l)), p.plan_approvers[size_t(l)],

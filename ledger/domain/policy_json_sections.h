@@ -52,6 +52,10 @@ std::vector<std::string> ReadRoleList(Reader& r, const json::value& v, const std
 // A role list for every level ("report_to", "plan_approvers", "extension_approvers").
 void ReadRolesByLevel(Reader& r, const json::value& v, const std::string& path,
                       std::array<std::vector<std::string>, kLevelCount>* out);
+// "separation_of_duties": per duty (review_plan, decide_extension, waive_fine), the roles exempt
+// from doing it on their own proposal, request or fine. Optional; absent: none exempt.
+void ReadSeparationOfDuties(Reader& r, const json::value& v, const std::string& path,
+                            SeparationOfDuties* out);
 // Cross-section rules: every approver, waiver and recorded-fine role holds the action it acts
 // with ("permission_missing").
 void CheckRoleConsistency(Reader& r, const Policy& policy);

@@ -69,8 +69,8 @@ TEST(Auth, TheLogRoutesAdmitTheirDocumentedRoles) {
   for (Role role : AllRoles()) {
     unsigned events = RawStatus(server.port(), "GET", "/v1/events", server.token(role));
     unsigned verify = RawStatus(server.port(), "GET", "/v1/ledger/verify", server.token(role));
-    EXPECT_EQ(events, kLogReaders.Has(role) ? 200u : 403u) << RoleName(role);
-    EXPECT_EQ(verify, kVerifiers.Has(role) ? 200u : 403u) << RoleName(role);
+    EXPECT_EQ(events, RolesFor(Resource::kLog).Has(role) ? 200u : 403u) << RoleName(role);
+    EXPECT_EQ(verify, RolesFor(Resource::kVerify).Has(role) ? 200u : 403u) << RoleName(role);
   }
   EXPECT_EQ(RawStatus(server.port(), "GET", "/v1/ledger/verify", server.token(Role::kAuditor)),
             200u);

@@ -16,7 +16,7 @@ enum class View { kState, kHistory, kReplay };
 
 int Print(const json::object& doc, bool as_json, std::string (*text)(const json::object&)) {
   std::string out = as_json ? json::serialize(doc) + "\n" : text(doc);
-  if (!WriteAll(stdout, out)) return Fail(kExitFailed, "cannot write the output");
+  if (!WriteAll(stdout, Printable(out))) return Fail(kExitFailed, "cannot write the output");
   return kExitOk;
 }
 

@@ -68,7 +68,7 @@ int Run(const Globals& g, const ReportFlags& f, Report report) {
   ledger::Result<json::object> doc = Compute(report, **session, *projection, *e, q);
   if (!doc.ok()) return FailWith(doc.status());
   std::string out = f.json ? json::serialize(*doc) + "\n" : TextOf(report)(*doc);
-  if (!WriteAll(stdout, out)) return Fail(kExitFailed, "cannot write the output");
+  if (!WriteAll(stdout, Printable(out))) return Fail(kExitFailed, "cannot write the output");
   return kExitOk;
 }
 

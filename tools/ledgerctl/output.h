@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tools {
@@ -43,6 +44,11 @@ ProgressFn ProgressBar(std::string what, std::string unit);
 
 // 1234567 -> "1,234,567".
 std::string Grouped(uint64_t n);
+
+// `text` safe to print on a terminal: control characters other than newline and tab (C0, DEL,
+// and C1 such as U+009B, a CSI) are shown as escapes ("\x1b", "\u009b") instead of acting. The
+// ledger refuses them in new text, but a ledger written before that may hold some.
+std::string Printable(std::string_view text);
 
 // Writes `text` to `out` entirely; false on a write error (a closed pipe, a full disk).
 bool WriteAll(std::FILE* out, const std::string& text);

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "tools/ledgerctl/output.h"
+
 namespace tools {
 
 using ledger::Code;
@@ -9,7 +11,7 @@ using ledger::Result;
 using ledger::Status;
 
 int Fail(int code, const std::string& message) {
-  std::fprintf(stderr, "ledgerctl: %s\n", message.c_str());
+  std::fprintf(stderr, "ledgerctl: %s\n", Printable(message).c_str());
   return code;
 }
 
