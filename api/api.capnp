@@ -264,12 +264,15 @@ struct Timeline {
   finesSinceLastEvent @2 :List(FineLine) $Json.name("fines_since_last_event");
   clocks @3 :List(Clock);
   evaluated @4 :Evaluation;
+  nextVersion @5 :UInt64 $Json.name("next_version");  # The next page's from_version; unset on
+                                                       # the last page.
 }
 
 # GET /v1/complaints/{id}/events.
 struct ComplaintEvents {
   id @0 :Text;
-  events @1 :List(Ledger.Envelope);    # Exactly as stored, hash set.
+  events @1 :List(Ledger.Envelope);    # One page, exactly as stored, hash set.
+  nextVersion @2 :UInt64;              # The next page's from_version; 0 on the last page.
 }
 
 struct ComplaintSummary {

@@ -15,6 +15,8 @@ Result<std::unique_ptr<Application>> Application::Start(ledger::EventLog* log, l
   std::unique_ptr<Application> app(new Application());
   app->log_ = log;
   app->clock_ = clock;
+  app->heavy_queries_ = options.heavy_queries;
+  app->heavy_wait_ = options.heavy_wait;
   app->policies_ = std::make_unique<ledger::domain::PolicyStore>(log);
   LEDGER_RETURN_IF_ERROR(app->policies_->Load());
   if (app->policies_->current_version() == 0 || !options.policy_text.empty()) {
@@ -71,7 +73,9 @@ Status Application::RegisterRoutes(Router& router, Metrics& metrics) {
                                           .log = log_,
                                           .clock = clock_,
                                           .metrics = &metrics,
-                                          .render = render});
+                                          .render = render,
+                                          .heavy_queries = heavy_queries_,
+                                          .heavy_wait = heavy_wait_});
 }
 
 }  // namespace api

@@ -9,6 +9,7 @@
 // Thread-safety: Start/Stop from one thread; the services are thread-safe.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
@@ -28,6 +29,10 @@ struct ApplicationOptions {
   std::string snapshot_path;     // projection snapshots; empty: none
   bool follow = true;            // keep the projections current with a follower thread
   ledger::Actor operator_actor{"ledgerctl", "admin", ""};  // who publishes a policy at start
+  // As-of, known-at and what-if reports computed at once, and how long another waits for one of
+  // them to finish before it is told to retry (ComplaintRoutesOptions).
+  size_t heavy_queries = 2;
+  std::chrono::milliseconds heavy_wait{5000};
 };
 
 class Application {
@@ -59,6 +64,8 @@ class Application {
   std::unique_ptr<ledger::ProjectionStore> store_;
   std::unique_ptr<projections::ProjectionRunner> runner_;
   std::string how_;
+  size_t heavy_queries_ = 2;
+  std::chrono::milliseconds heavy_wait_{5000};
   std::thread warm_;  // indexes this month's and last month's fines at start (follow only)
   bool stopped_ = false;
 };

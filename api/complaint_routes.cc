@@ -31,6 +31,11 @@ constexpr size_t kMaxStreamEvents = 100000;
 constexpr uint64_t kFineLinesPage = 1000;
 constexpr uint64_t kFineLinesMax = 10000;
 
+// A complaint's events per page of GET .../events (default and most), and timeline entries per
+// page (each carries the clocks after it: a few KiB).
+constexpr uint64_t kEventsPage = 1000;
+constexpr uint64_t kTimelinePage = 200;
+
 // Rows per page of the long reports (findings, responsibility records): default and most.
 constexpr uint64_t kReportPage = 500;
 constexpr uint64_t kReportPageMax = 5000;
@@ -111,8 +116,8 @@ class HeavyGate {
 // memory would ratchet up with every concurrent heavy query (seen: 53 to 891 MB).
 class HeavySlot {
  public:
-  explicit HeavySlot(HeavyGate& gate)
-      : gate_(gate), held_(gate.Acquire(std::chrono::milliseconds(5000))) {}
+  HeavySlot(HeavyGate& gate, std::chrono::milliseconds wait)
+      : gate_(gate), held_(gate.Acquire(wait)) {}
   ~HeavySlot() {
     if (!held_) return;
     malloc_trim(0);
@@ -129,7 +134,7 @@ class HeavySlot {
 
 class Routes : public std::enable_shared_from_this<Routes> {
  public:
-  explicit Routes(ComplaintRoutesOptions o) : o_(std::move(o)) {}
+  explicit Routes(ComplaintRoutesOptions o) : o_(std::move(o)), heavy_(o_.heavy_queries) {}
 
   Status Register(Router& r);
 
@@ -238,7 +243,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
     // A fresh fold of the whole log: memory in proportion to the ledger. At most a few run at
     // once; the others wait a while, then are told to come back (429). The slot is released
     // (and the fold's memory given back) after the projection is gone.
-    HeavySlot slot(heavy_);
+    HeavySlot slot(heavy_, o_.heavy_wait);
     if (!slot.held()) return Busy(ctx);
     domain::FoldOptions options{e.as_of_given ? e.as_of : std::nullopt, e.known_at};
     LEDGER_ASSIGN_OR_RETURN(projections::LedgerProjection p,
@@ -364,18 +369,26 @@ class Routes : public std::enable_shared_from_this<Routes> {
 
   Result<Response> Events(const RequestContext& ctx) const {
     const std::string id(ctx.Param("id"));
+    LEDGER_ASSIGN_OR_RETURN(uint64_t from, ctx.QueryUint("from_version", 1, 1, UINT64_MAX));
+    LEDGER_ASSIGN_OR_RETURN(uint64_t limit, ctx.QueryUint("limit", kEventsPage, 1, kEventsPage));
     Eval now;
     now.as_of = o_.clock->Now();
     LEDGER_ASSIGN_OR_RETURN(projections::TrackedComplaint t, LoadTracked(id, now));
     LEDGER_RETURN_IF_ERROR(ctx.access().CheckComplaint(HoldersOf(t.state)));
     LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::RecordedEvent> events,
-                            o_.log->ReadStreamForward(id, 1, kMaxStreamEvents));
+                            o_.log->ReadStreamForward(id, from, limit + 1));
+    uint64_t next = 0;
+    if (events.size() > limit) {
+      next = events[limit].version();
+      events.resize(limit);
+    }
     if (ctx.format() == Format::kCapnp) {
       capnp::MallocMessageBuilder message;
       schema::ComplaintEvents::Builder r = message.initRoot<schema::ComplaintEvents>();
       r.setId(id);
       FillEnvelopes(r.initEvents(unsigned(events.size())), events,
                     ctx.access().personal_data());
+      r.setNextVersion(next);
       return CapnpResponse(message, "ComplaintEvents");
     }
     json::object o;
@@ -384,12 +397,16 @@ class Routes : public std::enable_shared_from_this<Routes> {
     for (const ledger::RecordedEvent& ev : events)
       list.push_back(EventToJson(ev, o_.render, ctx.principal()));
     o["events"] = std::move(list);
+    o["next_version"] = next == 0 ? json::value(nullptr) : json::value(next);
     return JsonResponse(200, o);
   }
 
   Result<Response> TimelineRoute(const RequestContext& ctx) const {
     const std::string id(ctx.Param("id"));
     LEDGER_ASSIGN_OR_RETURN(Eval e, ReadEval(ctx));
+    projections::TimelineWindow window;
+    LEDGER_ASSIGN_OR_RETURN(window.from_version, ctx.QueryUint("from_version", 1, 1, UINT64_MAX));
+    LEDGER_ASSIGN_OR_RETURN(window.limit, ctx.QueryUint("limit", kTimelinePage, 1, kTimelinePage));
     LEDGER_ASSIGN_OR_RETURN(projections::TrackedComplaint t, LoadTracked(id, e));
     LEDGER_RETURN_IF_ERROR(ctx.access().CheckComplaint(HoldersOf(t.state)));
     LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::RecordedEvent> events,
@@ -398,10 +415,9 @@ class Routes : public std::enable_shared_from_this<Routes> {
     domain::FoldOptions options{e.as_of_given ? e.as_of : std::nullopt, e.known_at};
     LEDGER_ASSIGN_OR_RETURN(
         projections::Timeline timeline,
-        projections::BuildTimeline(id, events, LookupFor(e), fb, e.at(), options));
-    json::value doc = TimelineToJson(id, timeline, Evaluated(e, &t.state), View(ctx));
-    RedactPersonalData(ctx.principal(), doc, std::array<std::string_view, 1>{"entries.*.summary"});
-    return Reply<schema::Timeline>(ctx, 200, doc, "Timeline");
+        projections::BuildTimeline(id, events, LookupFor(e), fb, e.at(), options, window));
+    return Reply<schema::Timeline>(
+        ctx, 200, TimelineToJson(id, timeline, Evaluated(e, &t.state), View(ctx)), "Timeline");
   }
 
   Result<Response> List(const RequestContext& ctx) const {
@@ -453,6 +469,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
     Result<projections::Period> p = projections::ParsePeriod(m, Current().calendar.utc_offset);
     if (!p.ok())
       return BadQuery("month", "yyyy_mm", "month must be YYYY-MM (or YYYY for /v1/metrics)");
+    LEDGER_RETURN_IF_ERROR(projections::CheckPeriodInPolicy(*p, Current(), o_.clock->Now()));
     return p;
   }
 
@@ -594,7 +611,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
   }
 
   ComplaintRoutesOptions o_;
-  mutable HeavyGate heavy_{2};
+  mutable HeavyGate heavy_;
   // Complaint loads served from the kept projection, and folded from the log.
   mutable std::atomic<uint64_t> tickets_kept_{0}, tickets_folded_{0};
 };

@@ -19,6 +19,8 @@
 // Thread-safety: handlers run on worker threads; every service used is thread-safe.
 #pragma once
 
+#include <chrono>
+
 #include "api/command_service.h"
 #include "api/event_json.h"
 #include "api/metrics.h"
@@ -36,6 +38,10 @@ struct ComplaintRoutesOptions {
   ledger::Clock* clock = nullptr;
   Metrics* metrics = nullptr;  // may be null
   PayloadRenderer render;
+  // Reports that fold the whole log afresh (as_of, known_at, policy) at once, at most; a request
+  // beyond waits up to `heavy_wait`, then is answered 429 with Retry-After.
+  size_t heavy_queries = 2;
+  std::chrono::milliseconds heavy_wait{5000};
 };
 
 ledger::Status RegisterComplaintRoutes(Router& router, ComplaintRoutesOptions options);

@@ -291,7 +291,9 @@ json::object TimelineToJson(const std::string& id, const projections::Timeline& 
     actor["department"] = e.actor_department;
     x["actor"] = std::move(actor);
     x["imported"] = e.imported;
-    x["summary"] = e.summary;
+    // A correction of a complainant's data quotes it: the summary is personal data then.
+    x["summary"] = e.personal_data && !SeesPersonalData(v.viewer) ? json::value(kRedacted)
+                                                                    : json::value(e.summary);
     x["changes"] = Strings(e.changes);
     json::array clocks;
     for (const domain::ClockResult& c : e.clocks) clocks.push_back(ClockToJson(c, v));
@@ -309,6 +311,7 @@ json::object TimelineToJson(const std::string& id, const projections::Timeline& 
   for (const domain::ClockResult& c : t.clocks) clocks.push_back(ClockToJson(c, v));
   o["clocks"] = std::move(clocks);
   o["evaluated"] = EvaluationJson(at, v);
+  o["next_version"] = t.next_version == 0 ? json::value(nullptr) : json::value(t.next_version);
   return o;
 }
 

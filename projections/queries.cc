@@ -214,7 +214,7 @@ ledger::Result<Page<ResponsibilityRecord>> PageOfResponsibility(
   }
   std::optional<RecordKey> after;
   if (!cursor.empty()) {
-    size_t hash = cursor.rfind('#');
+    size_t hash = cursor.rfind('~');
     if (hash == std::string::npos || hash == 0 || hash + 1 == cursor.size()) return BadCursor();
     char* end = nullptr;
     uint64_t n = std::strtoull(cursor.c_str() + hash + 1, &end, 10);
@@ -226,7 +226,7 @@ ledger::Result<Page<ResponsibilityRecord>> PageOfResponsibility(
       Page<Keyed> keyed_page,
       (PageAfter<Keyed, RecordKey>(
           std::move(keyed), after, limit, [](const Keyed& k) { return k.first; },
-          [](const Keyed& k) { return k.first.first + "#" + std::to_string(k.first.second); })));
+          [](const Keyed& k) { return k.first.first + "~" + std::to_string(k.first.second); })));
   Page<ResponsibilityRecord> page;
   page.total = keyed_page.total;
   page.next_cursor = std::move(keyed_page.next_cursor);

@@ -29,6 +29,18 @@ ledger::Result<Period> ParsePeriod(std::string_view text, std::chrono::minutes o
   return p;
 }
 
+ledger::Status CheckPeriodInPolicy(const Period& period, const domain::Policy& policy, Time now) {
+  const int now_year = int(ledger::CivilDate(now, policy.calendar.utc_offset).year());
+  const int last = std::max(policy.calendar.last_year, now_year + 1);
+  const int year = int(ledger::CivilDate(period.start, policy.calendar.utc_offset).year());
+  if (year >= policy.calendar.first_year && year <= last) return ledger::Status::Ok();
+  std::string message = "month " + period.key + " is outside the years the policy covers (" +
+                        std::to_string(policy.calendar.first_year) + " to " +
+                        std::to_string(last) + ")";
+  return ledger::Status::WithErrors(ledger::Code::kInvalidArgument, message,
+                                    {{"month", "outside_policy", message}});
+}
+
 FinesReport FinesFor(const Period& month, std::vector<domain::FineLine> lines,
                      const std::string& department, const std::string& person) {
   FinesReport r;

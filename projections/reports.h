@@ -24,6 +24,12 @@ struct Period {
 };
 ledger::Result<Period> ParsePeriod(std::string_view text, std::chrono::minutes utc_offset);
 
+// OK when `period` lies in the years a report can hold: from the policy calendar's first year
+// (no business time is earlier: docs/policy-format.md) to the later of its last year and the
+// year after `now`. InvalidArgument (field "month", rule "outside_policy") otherwise: a month
+// such as 0001-01 is a mistake, not an empty report.
+ledger::Status CheckPeriodInPolicy(const Period& period, const domain::Policy& policy, Time now);
+
 struct Tally {
   domain::Money total = 0;   // lines not waived (lines without an amount count 0)
   domain::Money waived = 0;  // lines waived

@@ -139,7 +139,8 @@ ledger::Result<Timeline> BuildTimeline(const std::string& id,
                                        const std::vector<ledger::RecordedEvent>& events,
                                        const PolicyLookup& policies,
                                        const domain::Policy& fallback, Time as_of,
-                                       const domain::FoldOptions& options) {
+                                       const domain::FoldOptions& options,
+                                       const TimelineWindow& window) {
   Timeline out;
   TrackedComplaint t;
   t.state.id = id;
@@ -150,16 +151,40 @@ ledger::Result<Timeline> BuildTimeline(const std::string& id,
       if (seen_fines.insert(l.id + (l.waived ? "/w" : "")).second) fresh.push_back(l);
     return fresh;
   };
+  bool folded_before_window = false;  // events folded before the window's first entry
+  Time previous_at{};                 // the evaluation time of the last event folded
   for (const ledger::RecordedEvent& recorded : events) {
     LEDGER_ASSIGN_OR_RETURN(domain::EventView v, domain::ViewOf(recorded));
     if (!domain::Visible(v, options)) continue;
     if (!t.state.exists() && v.event.which() != W::RECEIVED)
       return ledger::Status::DataLoss("stream '" + id + "' does not start with ComplaintReceived");
-    std::map<std::string, std::string> before = Shape(t.state);
+    const bool before = v.version < window.from_version;
+    const bool after = !before && out.entries.size() >= window.limit;
+    if (before || after) {
+      // Folded, not shown: the state (and the final clocks) need every event.
+      if (after && out.next_version == 0) out.next_version = v.version;
+      LEDGER_RETURN_IF_ERROR(ledger::GuardDecode("complaint event", [&] {
+        Track(t, v, policies, fallback);
+        return ledger::Status::Ok();
+      }).Annotate("position " + std::to_string(v.position)));
+      folded_before_window = folded_before_window || before;
+      previous_at = std::min(v.occurred_at, as_of);
+      continue;
+    }
+    if (folded_before_window && out.entries.empty()) {
+      // The window's first entry shows the lines accrued since the event before it: every line
+      // accrued by that event (as its own entry would have listed them) counts as seen.
+      (void)new_fines(Derive(t, policies, fallback, previous_at).fines);
+    }
+    std::map<std::string, std::string> before_shape = Shape(t.state);
     TimelineEntry entry;
     LEDGER_RETURN_IF_ERROR(ledger::GuardDecode("complaint event", [&] {
       Track(t, v, policies, fallback);
       entry.summary = Describe(v);
+      if (v.event.which() == W::CORRECTED) {
+        std::string_view field = ledger::TextView(v.event.getCorrected().getField());
+        entry.personal_data = field.substr(0, 12) == "complainant.";
+      }
       return ledger::Status::Ok();
     }).Annotate("position " + std::to_string(v.position)));
     entry.position = v.position;
@@ -171,16 +196,17 @@ ledger::Result<Timeline> BuildTimeline(const std::string& id,
     entry.actor_role = std::string(v.actor_role);
     entry.actor_department = std::string(v.actor_department);
     entry.imported = v.imported;
-    entry.changes = Diff(before, Shape(t.state));
+    entry.changes = Diff(before_shape, Shape(t.state));
     Derived d = Derive(t, policies, fallback, std::min(v.occurred_at, as_of));
     entry.clocks = std::move(d.clocks);
     entry.fines = new_fines(d.fines);
+    previous_at = std::min(v.occurred_at, as_of);
     out.entries.push_back(std::move(entry));
   }
   if (t.state.exists()) {
     Derived d = Derive(t, policies, fallback, as_of);
     out.clocks = std::move(d.clocks);
-    out.since_last = new_fines(d.fines);
+    if (out.next_version == 0) out.since_last = new_fines(d.fines);
   }
   return out;
 }

@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <fstream>
+#include <map>
+#include <sstream>
 
 #include "api/auth.h"
 #include "api/event_json.h"
@@ -131,6 +134,74 @@ TEST(Access, TheTableKeepsItsInvariants) {
   EXPECT_TRUE(RoleSeesPersonalData(Role::kAuditor));
   EXPECT_EQ(RolesFor(Resource::kPublishPolicy), RoleSet{Role::kAdmin});
   EXPECT_EQ(RolesFor(Resource::kVerify), (RoleSet{Role::kAuditor, Role::kAdmin}));
+}
+
+// docs/api.md's table, cell by cell, against the code's: the page says what the code does.
+TEST(Access, TheApiPagesTableIsTheCodesTable) {
+  std::ifstream in(std::string(LEDGER_SOURCE_DIR) + "/docs/api.md");
+  ASSERT_TRUE(in.good());
+  std::vector<std::string> header;
+  std::map<std::string, std::vector<std::string>> rows;
+  auto cells = [](const std::string& line) {
+    std::vector<std::string> out;
+    std::stringstream ss(line.substr(1));
+    std::string cell;
+    while (std::getline(ss, cell, '|')) {
+      size_t a = cell.find_first_not_of(' '), b = cell.find_last_not_of(' ');
+      out.push_back(a == std::string::npos ? "" : cell.substr(a, b - a + 1));
+    }
+    return out;
+  };
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("| role | complaint |", 0) == 0) header = cells(line);
+    if (header.empty() || line.rfind("| ", 0) != 0) continue;
+    std::vector<std::string> c = cells(line);
+    if (ParseRole(c[0])) rows[c[0]] = c;
+  }
+  ASSERT_EQ(header.size(), size_t(kResourceCount) + 2) << "role, the resources, personal data";
+  auto code = [](Resource r, const Grant& g) -> std::string {
+    if (!g.allowed) return "—";
+    switch (r) {
+      case Resource::kComplaint:
+      case Resource::kComplaintList:
+      case Resource::kAction:
+        switch (g.complaints) {
+          case ComplaintScope::kAll: return "all";
+          case ComplaintScope::kReceivedByDepartment: return "recv";
+          case ComplaintScope::kHandlerOrDepartment: return "held";
+          case ComplaintScope::kDepartment: return "dept";
+          case ComplaintScope::kNone: return "none";
+        }
+        return "?";
+      case Resource::kResponsibility:
+      case Resource::kFines:
+      case Resource::kRewards:
+      case Resource::kMetrics:
+      case Resource::kFindings:
+        return g.rows == RowScope::kAll ? "all"
+               : g.rows == RowScope::kInScope ? "in scope" : "own dept";
+      default:
+        return "yes";
+    }
+  };
+  const std::vector<std::string> columns = {
+      "complaint", "list", "receive", "action", "rating", "responsibility", "fines", "rewards",
+      "metrics", "findings", "log", "verify", "policies", "publish"};
+  ASSERT_EQ(columns.size(), AllResources().size());
+  for (size_t i = 0; i < columns.size(); ++i) EXPECT_EQ(header[i + 1], columns[i]);
+  for (Role role : AllRoles()) {
+    const std::string name(RoleName(role));
+    ASSERT_TRUE(rows.count(name)) << name << " has no row in docs/api.md";
+    const std::vector<std::string>& row = rows.at(name);
+    ASSERT_EQ(row.size(), header.size()) << name;
+    Principal who = Who(role);
+    for (size_t i = 0; i < AllResources().size(); ++i) {
+      Resource r = AllResources()[i];
+      EXPECT_EQ(row[i + 1], code(r, Authorize(who, r).grant()))
+          << name << " x " << ResourceName(r);
+    }
+    EXPECT_EQ(row.back(), RoleSeesPersonalData(role) ? "yes" : "—") << name;
+  }
 }
 
 TEST(Access, ReportRowsOfADepartmentHead) {

@@ -50,7 +50,7 @@ TestServer::TestServer(TestServerConfig config) {
   };
   check(api::RegisterHealthRoutes(router_, &metrics_));
   if (config.application) {
-    api::ApplicationOptions app_options;
+    api::ApplicationOptions app_options = config.app_options;
     app_options.snapshot_path = dir_.Sub("projections.snapshot");
     auto app = api::Application::Start(log_.get(), &clock_, std::move(app_options));
     if (!app.ok()) {
@@ -95,7 +95,7 @@ testing_util::HttpClient TestServer::Client(std::optional<api::Role> role) const
   return c;
 }
 
-testing_util::HttpClient TestServer::ClientAs(const ledger::Actor& actor) {
+std::string TestServer::TokenFor(const ledger::Actor& actor) {
   std::string key = actor.id + "|" + actor.role + "|" + actor.department;
   auto it = tokens_by_actor_.find(key);
   if (it == tokens_by_actor_.end()) {
@@ -103,8 +103,12 @@ testing_util::HttpClient TestServer::ClientAs(const ledger::Actor& actor) {
     EXPECT_TRUE(issued.ok()) << issued.status().ToString();
     it = tokens_by_actor_.emplace(key, issued.ok() ? issued->token : "").first;
   }
+  return it->second;
+}
+
+testing_util::HttpClient TestServer::ClientAs(const ledger::Actor& actor) {
   testing_util::HttpClient c("127.0.0.1", server_->port());
-  c.SetBearer(it->second);
+  c.SetBearer(TokenFor(actor));
   return c;
 }
 

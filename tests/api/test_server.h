@@ -46,6 +46,8 @@ struct TestServerConfig {
   std::function<ledger::Status(api::Router&, ledger::EventLog&)> routes;
   bool log_routes = true;
   bool planned_routes = true;
+  // With application: how the product's services are set up (snapshot_path is the server's own).
+  api::ApplicationOptions app_options;
   // An existing ledger directory to serve (default: a fresh one in the temporary directory).
   std::string ledger_dir;
   // Serve the whole product: api::Application (the default policy, the write path, projections
@@ -76,6 +78,8 @@ class TestServer {
   api::Application& app() { return *app_; }
   // A client whose token stands for `actor` (issued on first use).
   testing_util::HttpClient ClientAs(const ledger::Actor& actor);
+  // The token that stands for `actor` (issued on first use).
+  std::string TokenFor(const ledger::Actor& actor);
   // Waits until the projections have applied everything in the log (config.application).
   bool WaitForProjections();
   ledger::ManualClock& clock() { return clock_; }

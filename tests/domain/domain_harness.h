@@ -35,6 +35,8 @@ class Complaint {
 
   const ComplaintState& state() const { return state_; }
   const Policy& policy() const { return *policy_; }
+  // Decides under `policy` from now on (a variant of the default, say).
+  void UsePolicy(std::shared_ptr<const Policy> policy) { policy_ = std::move(policy); }
   Time now() const { return now_; }
   void Advance(ledger::Duration d) { now_ += d; }
   void SetNow(Time t) { now_ = t; }

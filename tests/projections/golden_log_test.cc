@@ -165,6 +165,51 @@ TEST_F(GoldenLog, TimelinesReplayAsRecorded) {
   ExpectGolden("timelines.json", timelines);
 }
 
+TEST_F(GoldenLog, ATimelineReadPageByPageIsTheWholeTimeline) {
+  std::vector<std::string> ids;
+  runner_->Read([&](const LedgerProjection& p) {
+    for (const auto& [id, tracked] : p.complaints())
+      if (tracked.state.version >= 8) ids.push_back(id);
+    return 0;
+  });
+  ASSERT_GE(ids.size(), 20u);
+  int compared = 0;
+  for (const std::string& id : ids) {
+    auto events = log_->ReadStreamForward(id, 1, 10000);
+    ASSERT_TRUE(events.ok());
+    auto whole = BuildTimeline(id, *events, Lookup(), Current(), kNow);
+    ASSERT_TRUE(whole.ok());
+    const json::value expected = api::TimelineToJson(id, *whole, At(kNow), View());
+    for (size_t page : {size_t(1), size_t(3), size_t(7)}) {
+      json::array entries;
+      json::value last;
+      TimelineWindow window{1, page};
+      int pages = 0;
+      for (;;) {
+        auto part = BuildTimeline(id, *events, Lookup(), Current(), kNow, {}, window);
+        ASSERT_TRUE(part.ok());
+        ASSERT_LE(part->entries.size(), page);
+        ++pages;
+        json::object doc = api::TimelineToJson(id, *part, At(kNow), View());
+        for (json::value& e : doc.at("entries").as_array()) entries.push_back(e);
+        if (part->next_version == 0) {
+          doc["entries"] = entries;
+          last = doc;
+          break;
+        }
+        // Every page but the last leaves the lines after the last event to the last page.
+        EXPECT_TRUE(part->since_last.empty());
+        EXPECT_EQ(part->next_version, part->entries.back().version + 1);
+        window.from_version = part->next_version;
+      }
+      EXPECT_EQ(last, expected) << id << " in pages of " << page;
+      EXPECT_EQ(pages, int((expected.at("entries").as_array().size() + page - 1) / page));
+      ++compared;
+    }
+  }
+  EXPECT_GE(compared, 60);
+}
+
 TEST_F(GoldenLog, EveryReportOfEveryMonthIsAsRecorded) {
   json::object fines, rewards, metrics, responsibility;
   json::value findings;

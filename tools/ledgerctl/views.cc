@@ -3,6 +3,7 @@
 #include <regex>
 
 #include "api/payload_json.h"
+#include "ledger/clock.h"
 #include "projections/queries.h"
 #include "projections/timeline.h"
 
@@ -45,6 +46,9 @@ Result<projections::Period> MonthPeriod(const Session& session, const std::strin
   if (!p.ok() || (!year_too && month.size() != 7))
     return Status::InvalidArgument(std::string("--month must be YYYY-MM") +
                                    (year_too ? " or YYYY" : "") + ", not '" + month + "'");
+  ledger::SystemClock clock;
+  Status in_policy = projections::CheckPeriodInPolicy(*p, session.current(), clock.Now());
+  if (!in_policy.ok()) return Status::InvalidArgument("--" + in_policy.message());
   return p;
 }
 
