@@ -54,7 +54,7 @@ void Connection::PollStream() {
       if (wake) source->Start(std::move(wake));
       status = source->Poll(max_events, max_bytes, &chunk);
     } catch (const std::exception& e) {
-      status = ledger::Status::Internal(std::string("event stream failed: ") + e.what());
+      status = ledger::Status::Internal("event stream failed: " + ledger::WithoutPaths(e.what()));
     } catch (...) {
       status = ledger::Status::Internal("event stream failed");
     }

@@ -7,11 +7,21 @@
 
 namespace api {
 
-ledger::Status RegisterHealthRoutes(Router& router, const Metrics* metrics) {
+ledger::Status RegisterHealthRoutes(Router& router, const Metrics* metrics,
+                                    const ledger::EventLog* log) {
   RouteOptions open{.authenticated = false, .rate_limited = false, .any_accept = true};
   LEDGER_RETURN_IF_ERROR(
-      router.Add("GET", "/healthz", open, [](const RequestContext&) -> ledger::Result<Response> {
-        return JsonResponse(200, boost::json::object{{"status", "ok"}});
+      router.Add("GET", "/healthz", open, [log](const RequestContext&) -> ledger::Result<Response> {
+        if (log == nullptr) return JsonResponse(200, boost::json::object{{"status", "ok"}});
+        const ledger::StorageHealth storage = log->storage();
+        if (storage.writable)
+          return JsonResponse(200, boost::json::object{{"status", "ok"}, {"writes", "accepted"}});
+        // Still 200: a liveness probe that failed would restart a server that serves reads,
+        // and a restart frees no space (docs/operations.md, "When the disk fills").
+        return JsonResponse(200, boost::json::object{{"status", "degraded"},
+                                                     {"writes", "refused"},
+                                                     {"reason", storage.reason},
+                                                     {"available_bytes", storage.available_bytes}});
       }));
   return router.Add("GET", "/metrics", open,
                     [metrics](const RequestContext&) -> ledger::Result<Response> {

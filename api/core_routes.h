@@ -1,6 +1,10 @@
 // The routes every server has, and placeholders for the ones not built yet:
 //
-//   GET /healthz   liveness: 200 {"status": "ok"}; no token, no rate limit
+//   GET /healthz   liveness: 200 {"status": "ok", "writes": "accepted"}; no token, no rate limit.
+//                  While the ledger refuses appends (a full disk, ledger/storage.h) still 200 —
+//                  the process is alive and serves reads, and a restart would not free space —
+//                  with {"status": "degraded", "writes": "refused", "reason": "...",
+//                  "available_bytes": N}. Alert on the body or on ledger_storage_writable.
 //   GET /metrics   Prometheus text (metrics.h); no token, no rate limit
 //
 // RegisterPlannedRoutes() adds, for each route of the HTTP contract (shared spec, interfaces.md)
@@ -17,11 +21,14 @@
 
 #include "api/metrics.h"
 #include "api/router.h"
+#include "ledger/event_log.h"
 
 namespace api {
 
-// `metrics` is not owned and must outlive the router.
-ledger::Status RegisterHealthRoutes(Router& router, const Metrics* metrics);
+// `metrics` and `log` are not owned and must outlive the router; without a log /healthz says
+// nothing of writes.
+ledger::Status RegisterHealthRoutes(Router& router, const Metrics* metrics,
+                                    const ledger::EventLog* log = nullptr);
 
 // Method and pattern of every route the contract names (besides /healthz and /metrics).
 const std::vector<std::pair<std::string_view, std::string_view>>& ContractRoutes();

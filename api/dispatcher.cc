@@ -152,7 +152,8 @@ void Dispatcher::Run(std::shared_ptr<RequestContext> ctx, Responder responder) {
     }
     route->handler(ctx, responder);
   } catch (const std::exception& e) {
-    responder.Fail(ledger::Status::Internal(std::string("handler failed: ") + e.what()));
+    // An exception's text may name files (std::filesystem's do): not in an answer.
+    responder.Fail(ledger::Status::Internal("handler failed: " + ledger::WithoutPaths(e.what())));
   } catch (...) {
     responder.Fail(ledger::Status::Internal("handler failed with an unknown exception"));
   }

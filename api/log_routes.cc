@@ -110,6 +110,20 @@ void AddLogMetrics(Metrics& metrics, ledger::EventLog* log) {
           &ledger::LogStats::deduplicated);
   counter("ledger_log_conflicts_total", "Appends refused for a version conflict",
           &ledger::LogStats::conflicts);
+  counter("ledger_log_refused_total",
+          "Appends refused because the disk could not take them (nearly full, full, failed)",
+          &ledger::LogStats::refused);
+  metrics.AddGauge("ledger_storage_writable",
+                   "1 while the ledger accepts appends, 0 while the disk refuses them (/healthz "
+                   "says why)",
+                   [log] { return log->storage().writable ? 1.0 : 0.0; });
+  metrics.AddGauge("ledger_storage_available_bytes",
+                   "Bytes available on the ledger's file system at the last look",
+                   [log] { return static_cast<double>(log->storage().available_bytes); });
+  metrics.AddCounterFamily(
+      "ledger_storage_resumed_total", "Times appends resumed by themselves after a refusal", [log] {
+        return std::vector<Metrics::Sample>{{{}, static_cast<double>(log->storage().resumed)}};
+      });
   metrics.AddCounterFamily(
       "ledger_log_group_commits_total", "Group commits by how many appends shared the sync", [log] {
         static constexpr const char* kSizes[] = {"1",     "2-3",   "4-7",    "8-15",

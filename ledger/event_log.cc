@@ -1,22 +1,18 @@
-// EventLog: opening, the append queue and the group commit. Reads are in event_log_read.cc,
-// verification in verify.cc.
+// EventLog: the append queue and the group commit. Opening the database and what happens when
+// the disk fills are in event_log_open.cc, reads in event_log_read.cc, verification in verify.cc.
 #include "ledger/event_log.h"
 
 #include <capnp/message.h>
 #include <capnp/serialize.h>
 #include <kj/exception.h>
-#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
-#include <rocksdb/slice_transform.h>
 #include <rocksdb/write_batch.h>
 
 #include <cstring>
-#include <filesystem>
 #include <optional>
 
 #include "ledger/clock.h"
 #include "ledger/record_format.h"
-#include "ledger/rocks_options.h"
 #include "ledger/rocks_status.h"
 #include "ledger/validation.h"
 
@@ -40,30 +36,6 @@ struct EventLog::GroupState {
 
 namespace {
 
-// Durability::kBulk on a writable log: appends skip the write-ahead log and are made durable by
-// flushing the memtables (Sync(), Close()).
-bool Bulk(const Options& options) {
-  return options.durability == Durability::kBulk && !options.read_only;
-}
-
-// For bulk mode's memtables: the part of a key that the next insertion near it shares, so that
-// RocksDB keeps a hint where the last one went (memtable_insert_with_hint_prefix_extractor) instead
-// of searching the skip list from the top. A stream index key is stream || 0x00 || BE64 version
-// and a stream's versions come in ascending order: the prefix is all but the version. The head
-// record is overwritten by every commit: with suffix 0 the prefix is the whole key.
-class InsertHintPrefix : public rocksdb::SliceTransform {
- public:
-  explicit InsertHintPrefix(size_t suffix) : suffix_(suffix) {}
-  const char* Name() const override { return "ledger.InsertHintPrefix"; }
-  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
-    return rocksdb::Slice(key.data(), key.size() - suffix_);
-  }
-  bool InDomain(const rocksdb::Slice& key) const override { return key.size() > suffix_; }
-
- private:
-  const size_t suffix_;
-};
-
 bool Aligned(const void* p) { return reinterpret_cast<uintptr_t>(p) % sizeof(capnp::word) == 0; }
 
 Status IdempotencyKeyReused(const std::string& key) {
@@ -85,95 +57,27 @@ EventLog::EventLog(std::string dir, const Options& options)
   }
   if (options_.max_group_events < options_.max_batch_events)
     options_.max_group_events = options_.max_batch_events;
+  if (options_.storage_check_interval <= std::chrono::milliseconds(0))
+    options_.storage_check_interval = std::chrono::milliseconds(1000);
+  DiskSpace* space = options_.disk_space;
+  if (space == nullptr) {
+    own_disk_space_ = std::make_unique<StatvfsDiskSpace>();
+    space = own_disk_space_.get();
+  }
+  storage_ = std::make_unique<StorageGuard>(options_, space, dir_);
 }
 
 Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir, const Options& options) {
   std::unique_ptr<EventLog> log(new EventLog(dir, options));
   LEDGER_RETURN_IF_ERROR(log->OpenDatabase());
   LEDGER_RETURN_IF_ERROR(log->LoadHead());
+  // Whether the disk has room, from the start (for /healthz and the projections' first writes).
+  if (!options.read_only) (void)log->CheckStorage();
   // In bulk mode the commit thread starts with the first AppendAsync(): until then Append()
   // commits in the caller's thread (see Append).
   if (!options.read_only && options.durability == Durability::kSync)
     log->committer_ = std::thread([p = log.get()] { p->CommitLoop(); });
   return log;
-}
-
-Status EventLog::OpenDatabase() {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  bool exists = fs::exists(fs::path(dir_) / "CURRENT", ec);
-  if (!exists && (!options_.create_if_missing || options_.read_only))
-    return Status::NotFound("no ledger in '" + dir_ + "'");
-
-  rocksdb::DBOptions db;
-  db.create_if_missing = true;
-  db.create_missing_column_families = true;
-  db.paranoid_checks = true;
-  db.max_background_jobs = 2;
-  db.keep_log_file_num = 3;
-  db.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
-  db.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
-  // Bulk mode writes no write-ahead log (see CommitGroup); flushing every column family at once
-  // keeps what reaches the disk a consistent prefix of the log.
-  if (Bulk(options_)) db.atomic_flush = true;
-  auto cache = rocksdb::NewLRUCache(options_.block_cache_bytes);
-
-  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
-      {rocksdb::kDefaultColumnFamilyName, FamilyOptions(cache, true)},
-      {kEventsFamily, FamilyOptions(cache, false)},
-      {kStreamsFamily, StreamsOptions(cache)},
-      {kIdempotencyFamily, FamilyOptions(cache, true)},
-      {kProjectionsFamily, FamilyOptions(cache, true)},
-  };
-  if (Bulk(options_)) {
-    // One writer: insertion hints (which concurrent memtable writes would ignore) for the two
-    // families whose keys do not arrive in order.
-    db.allow_concurrent_memtable_write = false;
-    families[0].options.memtable_insert_with_hint_prefix_extractor =
-        std::make_shared<InsertHintPrefix>(0);
-    families[2].options.memtable_insert_with_hint_prefix_extractor =
-        std::make_shared<InsertHintPrefix>(8);
-  }
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s =
-      options_.read_only ? rocksdb::DB::OpenForReadOnly(db, dir_, families, &handles_, &raw)
-                         : rocksdb::DB::Open(db, dir_, families, &handles_, &raw);
-  if (!s.ok()) return FromRocks(s, "opening the ledger in '" + dir_ + "'");
-  db_.reset(raw);
-  default_ = handles_[0];
-  events_ = handles_[1];
-  streams_ = handles_[2];
-  idempotency_ = handles_[3];
-  projections_ = handles_[4];
-
-  std::string format;
-  s = db_->Get(rocksdb::ReadOptions(), default_, kFormatKey, &format);
-  if (s.IsNotFound()) {
-    if (options_.read_only) return Status::Ok();
-    std::string v;
-    PutBigEndian64(&v, kFormatVersion);
-    rocksdb::WriteOptions wo;
-    wo.sync = true;
-    return FromRocks(db_->Put(wo, default_, kFormatKey, v), "writing the format record");
-  }
-  if (!s.ok()) return FromRocks(s, "reading the format record");
-  const uint64_t found = format.size() == 8 ? GetBigEndian64(format) : 0;
-  if (found < kOldestFormatVersion || found > kFormatVersion)
-    return Status::FailedPrecondition("the ledger in '" + dir_ +
-                                      "' has an unknown format (this build reads formats " +
-                                      std::to_string(kOldestFormatVersion) + " to " +
-                                      std::to_string(kFormatVersion) + ")");
-  if (found < kFormatVersion && !options_.read_only) {
-    // Format 1 wrote stream index entries without the copy. They stay as they are (and are read
-    // through the events family); the format record says that new entries may carry copies, so
-    // that a build that reads only format 1 refuses the ledger rather than misreading it.
-    std::string v;
-    PutBigEndian64(&v, kFormatVersion);
-    rocksdb::WriteOptions wo;
-    wo.sync = true;
-    return FromRocks(db_->Put(wo, default_, kFormatKey, v), "upgrading the format record");
-  }
-  return Status::Ok();
 }
 
 Status EventLog::LoadHead() {
@@ -233,20 +137,21 @@ Status EventLog::Close() {
   }
   live_cv_.notify_all();
   Status status;
+  std::unique_lock<std::shared_mutex> db_lock(db_mu_);  // reads in flight finish first
   if (db_ != nullptr) {
-    if (!options_.read_only && options_.durability == Durability::kBulk)
+    // After RocksDB failed a write the database is not written again (what was acknowledged is
+    // in the synced write-ahead log, which the next open replays), nor closed with an error.
+    const bool write = !db_read_only_ && !storage_->DatabaseFailed();
+    if (write && options_.durability == Durability::kBulk)
       status = FromRocks(db_->SyncWAL(), "syncing the log");
-    if (!options_.read_only && status.ok()) {
+    if (write && status.ok()) {
       // Memtables to table files now, so the next open does not replay the write-ahead log
       // (a read-only open would replay it every time).
       rocksdb::FlushOptions flush;
       status = FromRocks(db_->Flush(flush, handles_), "flushing the log");
     }
-    for (rocksdb::ColumnFamilyHandle* h : handles_) (void)db_->DestroyColumnFamilyHandle(h);
-    handles_.clear();
-    Status closed = FromRocks(db_->Close(), "closing the ledger");
-    if (status.ok()) status = closed;
-    db_.reset();
+    Status closed = CloseRocks();
+    if (status.ok() && !storage_->DatabaseFailed()) status = closed;
   }
   std::lock_guard<std::mutex> lock(queue_mu_);
   closed_ = true;
@@ -254,14 +159,21 @@ Status EventLog::Close() {
 }
 
 Status EventLog::Usable() const {
+  ReadLock lock(db_mu_);
   if (db_ == nullptr) return Status::Unavailable("the ledger is closed");
   return Status::Ok();
+}
+
+Result<EventLog::ReadLock> EventLog::Readable() const {
+  ReadLock lock(db_mu_);
+  if (db_ == nullptr) return Status::Unavailable("the ledger is closed");
+  return lock;
 }
 
 Status EventLog::damage() const { return damage_; }
 
 Status EventLog::Sync() {
-  LEDGER_RETURN_IF_ERROR(Usable());
+  LEDGER_ASSIGN_OR_RETURN(ReadLock lock, Readable());
   if (!Bulk(options_)) return Status::Ok();
   // Bulk appends are only in the memtables: write them to table files (synced), all column
   // families at once.
@@ -332,7 +244,15 @@ void EventLog::CommitLoop() {
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(queue_mu_);
-      queue_cv_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+      const bool woken = queue_cv_.wait_for(lock, options_.storage_check_interval,
+                                            [this] { return closing_ || !queue_.empty(); });
+      if (!woken) {
+        // Nothing to append: look at the disk anyway, so that /healthz tells of a disk filling
+        // up before an append meets it, and appends resume by themselves once space is freed.
+        lock.unlock();
+        (void)CheckStorage();
+        continue;
+      }
       if (queue_.empty()) return;  // closing, and everything queued is done
       size_t events = 0;
       while (!queue_.empty() && (group.empty() || events + queue_.front().request.events.size() <=
@@ -348,8 +268,15 @@ void EventLog::CommitLoop() {
 }
 
 void EventLog::CommitGroup(std::vector<Pending>& group) {
-  Status refuse = !damage_.ok() ? damage_ : write_failure_;
+  // Bulk mode commits an append at a time with no sync to hide a look at the disk behind (a few
+  // microseconds of statvfs each would add a tenth to a generation): it looks every 64th group.
+  const bool look = !Bulk(options_) || bulk_groups_++ % 64 == 0;
+  Status refuse = !damage_.ok() ? damage_ : CheckStorage(look);
   if (!refuse.ok()) {
+    if (damage_.ok()) {
+      std::lock_guard<std::mutex> lock(stats_mu_);
+      stats_.refused += group.size();
+    }
     for (Pending& p : group) p.done(refuse);
     return;
   }
@@ -368,11 +295,19 @@ void EventLog::CommitGroup(std::vector<Pending>& group) {
     rocksdb::WriteOptions wo;
     wo.sync = options_.durability == Durability::kSync;
     wo.disableWAL = Bulk(options_);
-    Status written = FromRocks(db_->Write(wo, &g.batch), "writing to the log");
+    rocksdb::Status written = db_->Write(wo, &g.batch);
     if (!written.ok()) {
-      write_failure_ = written.Annotate("a write failed; reopen the ledger");
-      for (Result<AppendResult>& r : results)
-        if (r.ok()) r = write_failure_;
+      // Nothing of the group is acknowledged. RocksDB now refuses writes itself; the log stops
+      // sending them until CheckStorage() has resumed it (storage.h).
+      const Status failed = WriteFailed(written);
+      size_t refused = 0;
+      for (Result<AppendResult>& r : results) {
+        if (!r.ok()) continue;
+        r = failed;
+        ++refused;
+      }
+      std::lock_guard<std::mutex> lock(stats_mu_);
+      stats_.refused += refused;
     } else {
       RecordStats(results);
       committed_ = head;
@@ -551,7 +486,7 @@ Result<std::optional<AppendResult>> EventLog::SeenKey(const std::string& key, co
 }
 
 Result<std::optional<AppendResult>> EventLog::LookupIdempotencyKey(std::string_view key) {
-  LEDGER_RETURN_IF_ERROR(Usable());
+  LEDGER_ASSIGN_OR_RETURN(ReadLock lock, Readable());
   std::string bytes;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), idempotency_, key, &bytes);
   if (s.IsNotFound()) return std::optional<AppendResult>();

@@ -10,10 +10,15 @@
 // one sync: a single commit thread takes every queued append, checks each, writes them in one
 // WriteBatch and syncs once ("group commit").
 //
+// A full disk (docs/architecture.md, "When the disk fills"): appends are refused with
+// Unavailable, reads go on, and appends resume by themselves once space is freed; see storage.h.
+//
 // Thread-safety: all methods may be called from any thread concurrently. Callbacks given to
 // AppendAsync() and AddCommitListener() run on the thread that commits and must not block: the
 // commit thread, or — in Durability::kBulk before any AppendAsync() — the appending thread, which
-// then commits its own append (nobody waits for a sync, so there is nothing to share).
+// then commits its own append (nobody waits for a sync, so there is nothing to share). Callbacks
+// given to the ForEach* reads run while the log holds its database open for them: they may read
+// the log, and must not Close() it.
 #pragma once
 
 #include <array>
@@ -27,6 +32,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -38,16 +44,20 @@
 #include "ledger/options.h"
 #include "ledger/recorded_event.h"
 #include "ledger/status.h"
+#include "ledger/storage.h"
 
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
+class FileLock;
 class Iterator;
+class Status;
 }  // namespace rocksdb
 
 namespace ledger {
 
 class Subscription;
+class StorageListener;
 
 // What Verify() found. When !ok, `first_bad_position` is the first position whose event is
 // missing, damaged or out of chain, and `problem` says why in one line.
@@ -72,6 +82,7 @@ struct LogStats {
   uint64_t appends = 0;           // appends that wrote events
   uint64_t deduplicated = 0;      // appends answered from an idempotency key
   uint64_t conflicts = 0;         // appends refused for a version conflict
+  uint64_t refused = 0;           // appends refused because the disk could not take them
   uint64_t events = 0;            // events written
   // Appends per group commit: [1], [2-3], [4-7], ... [128+]: how much syncs are shared.
   std::array<uint64_t, 8> group_appends{};
@@ -81,7 +92,10 @@ class EventLog {
  public:
   // Opens (or, with options.create_if_missing, creates) the ledger in directory `dir`.
   // NotFound when there is no ledger and creating is off; FailedPrecondition for a ledger of
-  // another format; Unavailable when another process holds it open.
+  // another format; Unavailable when another process holds it open. On a full disk an existing
+  // ledger opens read-only underneath: reads work, appends are refused until there is room.
+  // The directory is made private to the process's user (0700; files in it lose their group
+  // and other permissions).
   static Result<std::unique_ptr<EventLog>> Open(const std::string& dir, const Options& options);
 
   EventLog(const EventLog&) = delete;
@@ -97,7 +111,10 @@ class EventLog {
   // Appends `request.events` to `request.stream`, all or nothing, and returns once they are
   // durable. Errors: InvalidArgument for bad input (nothing written; errors() names each field),
   // Aborted for a version conflict (the message names the stream, expected and actual version),
-  // DataLoss when the ledger is damaged, Unavailable when closed or the disk failed.
+  // DataLoss when the ledger is damaged, Unavailable when closed, when the disk is (nearly) full
+  // or when a write failed (storage() says why). After Unavailable from a failed write the append
+  // was not acknowledged and may or may not have been recorded: retry with the same idempotency
+  // key.
   // A request whose idempotency key was seen returns the first result with deduplicated = true.
   Result<AppendResult> Append(AppendRequest request);
 
@@ -188,27 +205,51 @@ class EventLog {
 
   LogStats GetStats() const;
 
+  // Whether appends are accepted now, and if not, why (at most storage_check_interval old).
+  StorageHealth storage() const;
+
   const Options& options() const { return options_; }
   const std::string& directory() const { return dir_; }
 
-  // For ProjectionStore only (same directory, same database).
+  // For ProjectionStore only (same directory, same database): calls `fn` with the database and
+  // its projections family, which stay open during the call (between calls the log may reopen
+  // its database: see Open). Unavailable when closed.
+  Status WithProjections(
+      const std::function<Status(rocksdb::DB&, rocksdb::ColumnFamilyHandle*)>& fn);
+
+  // The database, for benchmarks that wait for compactions: valid only while the log is open
+  // for writing on a disk with room (a reopen replaces it).
   rocksdb::DB* db() { return db_.get(); }
-  rocksdb::ColumnFamilyHandle* projections_family() { return projections_; }
 
  private:
   friend class Subscription;
   struct Pending;
   struct GroupState;
 
+  // Holds db_ and the families open for a read (see db_mu_).
+  using ReadLock = std::shared_lock<std::shared_mutex>;
+
+  // Durability::kBulk on a writable log: appends skip the write-ahead log and are made durable by
+  // flushing the memtables (Sync(), Close()).
+  static bool Bulk(const Options& o) { return o.durability == Durability::kBulk && !o.read_only; }
+
   EventLog(std::string dir, const Options& options);
   Status OpenDatabase();
+  rocksdb::Status OpenRocks(bool read_only);
+  Status OpenStandIn();
+  Status CheckFormat();
+  Status CloseRocks();
   Status LoadHead();
+  Status CheckStorage(bool look = true);
+  Status ReopenWritable();
+  Status WriteFailed(const rocksdb::Status& s);
   void CommitLoop();
   void CommitGroup(std::vector<Pending>& group);
   Result<AppendResult> Prepare(const AppendRequest& request, GroupState& g);
   Status AddEvent(const AppendRequest& request, const NewEvent& event, uint64_t version,
                   GroupState& g);
   Status Usable() const;
+  Result<ReadLock> Readable() const;
   Result<uint64_t> CurrentVersion(const std::string& stream, const GroupState& g);
   Result<std::optional<AppendResult>> SeenKey(const std::string& key, const GroupState& g);
   void Publish(std::vector<RecordedEvent> events, const Head& head);
@@ -229,6 +270,15 @@ class EventLog {
   rocksdb::ColumnFamilyHandle* idempotency_ = nullptr;
   rocksdb::ColumnFamilyHandle* projections_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  // Readers hold db_mu_ shared while they use db_ and the families; the commit thread holds it
+  // exclusively (try_lock only: it never waits for readers) to replace a database opened
+  // read-only on a full disk with a writable one.
+  mutable std::shared_mutex db_mu_;
+  bool db_read_only_ = false;                  // db_ is open read-only (read_only, or a full disk)
+  rocksdb::FileLock* db_lock_ = nullptr;       // RocksDB's LOCK, held for a read-only stand-in
+  std::shared_ptr<StorageListener> listener_;  // RocksDB's background errors
+  std::unique_ptr<DiskSpace> own_disk_space_;
+  std::unique_ptr<StorageGuard> storage_;
 
   Status damage_;
 
@@ -242,7 +292,7 @@ class EventLog {
 
   // Commit-thread state (touched only by the commit thread after Open).
   Head committed_;              // the last durable head
-  Status write_failure_;        // set once a write fails; later appends are refused
+  uint64_t bulk_groups_ = 0;    // groups committed in bulk mode (CommitGroup)
   std::unordered_map<std::string, uint64_t> version_cache_;
   mutable std::mutex stats_mu_;
   LogStats stats_;

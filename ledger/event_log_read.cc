@@ -50,7 +50,7 @@ Head EventLog::GetHead() const {
 }
 
 Result<RecordedEvent> EventLog::ReadAt(uint64_t position) {
-  LEDGER_RETURN_IF_ERROR(Usable());
+  LEDGER_ASSIGN_OR_RETURN(ReadLock lock, Readable());
   std::string value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), events_, PositionKey(position), &value);
   if (s.IsNotFound())
@@ -99,7 +99,7 @@ Status EventLog::ForEach(uint64_t from, uint64_t to,
 
 Status EventLog::ForEachBatch(uint64_t from, uint64_t to, size_t batch,
                               const std::function<Status(std::span<const RecordedEvent>)>& fn) {
-  LEDGER_RETURN_IF_ERROR(Usable());
+  LEDGER_ASSIGN_OR_RETURN(ReadLock lock, Readable());
   if (from == 0) from = 1;
   batch = std::max<size_t>(batch, 1);
   rocksdb::ReadOptions ro;
@@ -130,7 +130,7 @@ Status EventLog::ForEachBatch(uint64_t from, uint64_t to, size_t batch,
 
 Status EventLog::ForEachByStream(
     size_t batch, const std::function<Status(std::span<const RecordedEvent>)>& fn, Head* head) {
-  LEDGER_RETURN_IF_ERROR(Usable());
+  LEDGER_ASSIGN_OR_RETURN(ReadLock lock, Readable());
   // The head first: everything up to it is in the database, so in the iterator's snapshot, which
   // may also hold later events (skipped).
   *head = GetHead();
@@ -233,7 +233,7 @@ Result<std::vector<RecordedEvent>> EventLog::ReadIndexed(rocksdb::Iterator& it,
 
 Result<std::vector<RecordedEvent>> EventLog::ReadStreamForward(std::string_view stream,
                                                                uint64_t from_version, size_t max) {
-  LEDGER_RETURN_IF_ERROR(Usable());
+  LEDGER_ASSIGN_OR_RETURN(ReadLock lock, Readable());
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(OneStream(), streams_));
   it->Seek(StreamKey(stream, std::max<uint64_t>(from_version, 1)));
   return ReadIndexed(*it, stream, max, /*forward=*/true);
@@ -241,7 +241,7 @@ Result<std::vector<RecordedEvent>> EventLog::ReadStreamForward(std::string_view 
 
 Result<std::vector<RecordedEvent>> EventLog::ReadStreamBackward(std::string_view stream,
                                                                 uint64_t from_version, size_t max) {
-  LEDGER_RETURN_IF_ERROR(Usable());
+  LEDGER_ASSIGN_OR_RETURN(ReadLock lock, Readable());
   uint64_t start = from_version == 0 ? std::numeric_limits<uint64_t>::max() : from_version;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(StreamIndexScan(), streams_));
   it->SeekForPrev(StreamKey(stream, start));
@@ -249,7 +249,7 @@ Result<std::vector<RecordedEvent>> EventLog::ReadStreamBackward(std::string_view
 }
 
 Result<uint64_t> EventLog::StreamVersion(std::string_view stream) {
-  LEDGER_RETURN_IF_ERROR(Usable());
+  LEDGER_ASSIGN_OR_RETURN(ReadLock lock, Readable());
   std::string prefix = StreamPrefix(stream);
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(StreamIndexScan(), streams_));
   it->SeekForPrev(StreamKey(stream, std::numeric_limits<uint64_t>::max()));
@@ -266,7 +266,7 @@ Result<bool> EventLog::StreamExists(std::string_view stream) {
 }
 
 Result<std::string> EventLog::LastStreamWithPrefix(std::string_view prefix) {
-  LEDGER_RETURN_IF_ERROR(Usable());
+  LEDGER_ASSIGN_OR_RETURN(ReadLock lock, Readable());
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(StreamIndexScan(), streams_));
   it->SeekForPrev(std::string(prefix) + "\xff");  // stream ids are UTF-8: never a 0xFF byte
   LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "listing streams"));
@@ -276,7 +276,7 @@ Result<std::string> EventLog::LastStreamWithPrefix(std::string_view prefix) {
 
 Result<std::vector<std::string>> EventLog::ListStreams(std::string_view prefix,
                                                        std::string_view after, size_t max) {
-  LEDGER_RETURN_IF_ERROR(Usable());
+  LEDGER_ASSIGN_OR_RETURN(ReadLock lock, Readable());
   std::vector<std::string> out;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(StreamIndexScan(), streams_));
   // A stream's keys are stream || 0x00 || version, so stream || 0x01 is past all of them.

@@ -46,59 +46,87 @@ Result<ProjectionCheckpoint> DecodeCheckpoint(std::string_view v) {
 
 }  // namespace
 
-Result<std::optional<ProjectionCheckpoint>> ProjectionStore::ReadCheckpoint(std::string_view projection) {
-  std::string v;
-  rocksdb::Status s =
-      log_->db()->Get(rocksdb::ReadOptions(), log_->projections_family(), CheckpointKey(projection), &v);
-  if (s.IsNotFound()) return std::optional<ProjectionCheckpoint>();
-  LEDGER_RETURN_IF_ERROR(FromRocks(s, "reading a projection checkpoint"));
-  LEDGER_ASSIGN_OR_RETURN(ProjectionCheckpoint c, DecodeCheckpoint(v));
-  return std::optional<ProjectionCheckpoint>(std::move(c));
+Result<std::optional<ProjectionCheckpoint>> ProjectionStore::ReadCheckpoint(
+    std::string_view projection) {
+  std::optional<ProjectionCheckpoint> found;
+  LEDGER_RETURN_IF_ERROR(
+      log_->WithProjections([&](rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family) -> Status {
+        std::string v;
+        rocksdb::Status s = db.Get(rocksdb::ReadOptions(), family, CheckpointKey(projection), &v);
+        if (s.IsNotFound()) return Status::Ok();
+        LEDGER_RETURN_IF_ERROR(FromRocks(s, "reading a projection checkpoint"));
+        LEDGER_ASSIGN_OR_RETURN(found, DecodeCheckpoint(v));
+        return Status::Ok();
+      }));
+  return found;
 }
 
 Result<std::optional<std::string>> ProjectionStore::Get(std::string_view projection,
                                                         std::string_view key) {
-  std::string v;
-  rocksdb::Status s =
-      log_->db()->Get(rocksdb::ReadOptions(), log_->projections_family(), RowKey(projection, key), &v);
-  if (s.IsNotFound()) return std::optional<std::string>();
-  LEDGER_RETURN_IF_ERROR(FromRocks(s, "reading a projection row"));
-  return std::optional<std::string>(std::move(v));
+  std::optional<std::string> found;
+  LEDGER_RETURN_IF_ERROR(
+      log_->WithProjections([&](rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family) -> Status {
+        std::string v;
+        rocksdb::Status s = db.Get(rocksdb::ReadOptions(), family, RowKey(projection, key), &v);
+        if (s.IsNotFound()) return Status::Ok();
+        LEDGER_RETURN_IF_ERROR(FromRocks(s, "reading a projection row"));
+        found = std::move(v);
+        return Status::Ok();
+      }));
+  return found;
 }
 
 Status ProjectionStore::Scan(std::string_view projection, std::string_view prefix,
                              const std::function<bool(std::string_view, std::string_view)>& fn) {
   const std::string start = RowKey(projection, prefix);
   const size_t strip = projection.size() + 2;
-  rocksdb::ReadOptions ro;
-  ro.readahead_size = 2 * 1024 * 1024;
-  std::unique_ptr<rocksdb::Iterator> it(log_->db()->NewIterator(ro, log_->projections_family()));
-  for (it->Seek(start); it->Valid(); it->Next()) {
-    std::string_view k = it->key().ToStringView();
-    if (k.substr(0, start.size()) != start) break;
-    if (!fn(k.substr(strip), it->value().ToStringView())) break;
-  }
-  return FromRocks(it->status(), "scanning a projection");
+  return log_->WithProjections([&](rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family) -> Status {
+    rocksdb::ReadOptions ro;
+    ro.readahead_size = 2 * 1024 * 1024;
+    std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(ro, family));
+    for (it->Seek(start); it->Valid(); it->Next()) {
+      std::string_view k = it->key().ToStringView();
+      if (k.substr(0, start.size()) != start) break;
+      if (!fn(k.substr(strip), it->value().ToStringView())) break;
+    }
+    return FromRocks(it->status(), "scanning a projection");
+  });
+}
+
+Status ProjectionStore::Write(const Batch& fill, std::string_view what) {
+  // While the log refuses appends for lack of space its database takes no other writes either:
+  // the rows are derived, and written again with the next batch that can be (runner.h).
+  if (StorageHealth health = log_->storage(); !health.writable)
+    return Status::Unavailable(std::string(what) + ": the ledger refuses writes: " + health.reason);
+  return log_->WithProjections([&](rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family) -> Status {
+    rocksdb::WriteBatch batch;
+    fill(batch, family);
+    return FromRocks(db.Write(rocksdb::WriteOptions(), &batch), what);
+  });
 }
 
 Status ProjectionStore::Commit(std::string_view projection, const Rows& rows,
                                const ProjectionCheckpoint& checkpoint) {
-  rocksdb::WriteBatch batch;
-  for (const auto& [key, value] : rows) {
-    if (value.empty()) batch.Delete(log_->projections_family(), RowKey(projection, key));
-    else batch.Put(log_->projections_family(), RowKey(projection, key), value);
-  }
-  batch.Put(log_->projections_family(), CheckpointKey(projection), EncodeCheckpoint(checkpoint));
-  return FromRocks(log_->db()->Write(rocksdb::WriteOptions(), &batch), "writing a projection");
+  return Write(
+      [&](rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* family) {
+        for (const auto& [key, value] : rows) {
+          if (value.empty())
+            batch.Delete(family, RowKey(projection, key));
+          else
+            batch.Put(family, RowKey(projection, key), value);
+        }
+        batch.Put(family, CheckpointKey(projection), EncodeCheckpoint(checkpoint));
+      },
+      "writing a projection");
 }
 
 Status ProjectionStore::Clear(std::string_view projection) {
   std::string begin(projection), end(projection);
   begin += '\0';
   end += '\x01';
-  rocksdb::WriteBatch batch;
-  batch.DeleteRange(log_->projections_family(), begin, end);
-  return FromRocks(log_->db()->Write(rocksdb::WriteOptions(), &batch), "clearing a projection");
+  return Write([&](rocksdb::WriteBatch& batch,
+                   rocksdb::ColumnFamilyHandle* family) { batch.DeleteRange(family, begin, end); },
+               "clearing a projection");
 }
 
 }  // namespace ledger

@@ -6,6 +6,9 @@
 // crash loses at most the unsynced tail, and because rows and checkpoint are one batch, what
 // survives is consistent with the checkpoint it carries.
 //
+// A full disk: while the log refuses appends (EventLog::storage()), Commit and Clear are
+// Unavailable and write nothing.
+//
 // Thread-safety: all methods may be called concurrently (RocksDB is thread-safe).
 #pragma once
 
@@ -17,6 +20,10 @@
 #include <vector>
 
 #include "ledger/event_log.h"
+
+namespace rocksdb {
+class WriteBatch;
+}  // namespace rocksdb
 
 namespace ledger {
 
@@ -51,6 +58,10 @@ class ProjectionStore {
   Status Clear(std::string_view projection);
 
  private:
+  using Batch = std::function<void(rocksdb::WriteBatch&, rocksdb::ColumnFamilyHandle*)>;
+  // Unavailable, writing nothing, while the log refuses appends (EventLog::storage()).
+  Status Write(const Batch& fill, std::string_view what);
+
   EventLog* const log_;
 };
 

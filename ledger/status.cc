@@ -20,6 +20,35 @@ std::string_view CodeName(Code code) {
   return "unknown";
 }
 
+namespace {
+
+bool EndsWord(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\'' || c == '"' || c == ',' || c == ';' ||
+         c == '(' || c == ')' || c == '[' || c == ']';
+}
+
+}  // namespace
+
+std::string WithoutPaths(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t end = i;
+    while (end < text.size() && !EndsWord(text[end])) ++end;
+    std::string_view word = text.substr(i, end - i);
+    if (size_t slash = word.rfind('/'); slash != std::string_view::npos) {
+      std::string_view name = word.substr(slash + 1);
+      out += name.empty() ? std::string_view("(a directory)") : name;
+    } else {
+      out += word;
+    }
+    if (end < text.size()) out += text[end];
+    i = end + 1;
+  }
+  return out;
+}
+
 Status::Status(Code code, std::string message)
     : rep_(code == Code::kOk ? nullptr
                              : std::make_shared<const Rep>(Rep{code, std::move(message), {}})) {}

@@ -46,6 +46,12 @@ enum class Code : unsigned char {
 // The lower-case name of a code ("invalid_argument"), stable for logs and the API.
 std::string_view CodeName(Code code);
 
+// `text` with every word that holds a '/' cut to what follows its last '/'
+// ("file: /srv/ledger/000004.log: No space" → "file: 000004.log: No space"): for messages of a
+// library (RocksDB's, an exception's) that may reach an API answer, which must not show the
+// machine's directories.
+std::string WithoutPaths(std::string_view text);
+
 // One problem with one input field: `field` is a path ("complainant.phone", "/levels/0/hours"),
 // `rule` a stable machine-readable name ("required", "max_length", "stage"), `message` for people.
 struct FieldError {

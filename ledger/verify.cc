@@ -45,7 +45,7 @@ std::string Pos(uint64_t p) { return std::to_string(p); }
 }  // namespace
 
 Result<VerifyReport> EventLog::Verify(const VerifyOptions& options) {
-  LEDGER_RETURN_IF_ERROR(Usable());
+  LEDGER_ASSIGN_OR_RETURN(ReadLock lock, Readable());
   SnapshotReader snap(db_.get());
   Walk w;
 

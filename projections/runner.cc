@@ -1,11 +1,14 @@
 #include "projections/runner.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "ledger/files.h"
 #include "projections/serialize.h"
 
 namespace projections {
@@ -168,7 +171,10 @@ Status ProjectionRunner::Open(std::string* how, const Progress& progress) {
     if (LoadRows(&why).ok()) {
       *how = "loaded the stored rows at position " + std::to_string(position_.load());
     } else {
-      LEDGER_RETURN_IF_ERROR(Rebuild(progress));
+      LEDGER_RETURN_IF_ERROR(Refold(progress));
+      // Served from memory even if it cannot be stored now (a full disk).
+      std::shared_lock<std::shared_mutex> lock(mu_);
+      (void)Store({}, false);
       *how = "rebuilt from the log (" + (why.empty() ? snapshot_why : why) + ")";
     }
   }
@@ -176,23 +182,60 @@ Status ProjectionRunner::Open(std::string* how, const Progress& progress) {
 }
 
 Status ProjectionRunner::Rebuild(const Progress& progress) {
+  LEDGER_RETURN_IF_ERROR(Refold(progress));
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  return Store({}, false);
+}
+
+Status ProjectionRunner::Refold(const Progress& progress) {
   LEDGER_ASSIGN_OR_RETURN(LedgerProjection fresh, FoldLog(*log_, policies(), fallback(), progress));
-  {
-    std::unique_lock<std::shared_mutex> lock(mu_);
-    projection_ = std::move(fresh);
-    projection_.set_track_touched(true);
-    fines_.Clear();
-    position_ = projection_.position();
-    row_hashes_.clear();
-    rows_digest_ = ledger::kZeroHash;
+  std::unique_lock<std::shared_mutex> lock(mu_);
+  projection_ = std::move(fresh);
+  projection_.set_track_touched(true);
+  fines_.Clear();
+  position_ = projection_.position();
+  row_hashes_.clear();
+  rows_digest_ = ledger::kZeroHash;
+  unstored_all_ = true;
+  return Status::Ok();
+}
+
+// Called with mu_ held (shared or not): only the controlling thread writes the projection.
+Status ProjectionRunner::Store(const std::vector<std::string>& touched, bool ratings) {
+  Status s;
+  if (unstored_all_) {
+    s = store_->Clear(kName);
+    if (s.ok()) s = PersistAll();
+  } else if (unstored_.empty() && !unstored_ratings_) {
+    s = Persist(touched, ratings);
+    if (!s.ok()) {
+      unstored_.insert(touched.begin(), touched.end());
+      unstored_ratings_ = ratings;
+    }
+  } else {
+    unstored_.insert(touched.begin(), touched.end());
+    unstored_ratings_ |= ratings;
+    s = Persist(std::vector<std::string>(unstored_.begin(), unstored_.end()), unstored_ratings_);
   }
-  LEDGER_RETURN_IF_ERROR(store_->Clear(kName));
-  return PersistAll();
+  if (s.ok()) {
+    unstored_all_ = unstored_ratings_ = false;
+    unstored_.clear();
+  }
+  if (s.ok() == store_failing_) {
+    store_failing_ = !s.ok();
+    if (store_failing_)
+      std::fprintf(stderr, "projections: not stored, kept in memory until a write succeeds: %s\n",
+                   s.ToString().c_str());
+    else
+      std::fprintf(stderr, "projections: stored again\n");
+  }
+  return s;
 }
 
 Status ProjectionRunner::PersistAll() {
-  std::shared_lock<std::shared_mutex> lock(mu_);
   ledger::ProjectionStore::Rows rows;
+  row_hashes_.clear();  // a failed attempt may have begun them
+  rows_digest_ = ledger::kZeroHash;
   const ledger::ProjectionCheckpoint incomplete{};  // position 0: not a usable projection yet
   auto flush = [&]() -> Status {
     Status s = store_->Commit(kName, rows, incomplete);
@@ -256,7 +299,8 @@ Status ProjectionRunner::ApplyBatch(const std::vector<ledger::RecordedEvent>& ev
   since_snapshot_ += events.size();
   std::vector<std::string> touched = projection_.TakeTouched();
   fines_.Touch(projection_, from, touched);
-  return Persist(touched, ratings);
+  (void)Store(touched, ratings);  // a failed write waits for the next batch (see runner.h)
+  return Status::Ok();
 }
 
 Status ProjectionRunner::CatchUp() {
@@ -305,6 +349,10 @@ void ProjectionRunner::Stop() {
 }
 
 Status ProjectionRunner::WriteSnapshot() {
+  // The snapshot is as large as the projections: while the log refuses appends for lack of
+  // space it would eat what is left for RocksDB. A restart then loads the rows or rebuilds.
+  if (ledger::StorageHealth health = log_->storage(); !health.writable)
+    return Status::Unavailable("the projection snapshot is not written: " + health.reason);
   std::string payload;
   uint64_t position;
   Hash last_hash;
@@ -330,10 +378,15 @@ Status ProjectionRunner::WriteSnapshot() {
   header.append(reinterpret_cast<const char*>(&size), sizeof size);
   const std::string tmp = options_.snapshot_path + ".tmp";
   {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f << header << payload;
-    f.flush();
-    if (!f) return Status::Unavailable("cannot write the projection snapshot " + tmp);
+    // Private (0600) whatever the umask: the projections hold personal data.
+    LEDGER_ASSIGN_OR_RETURN(int fd, ledger::OpenForWriting(tmp, 0600));
+    Status written = ledger::WriteAll(fd, header);
+    if (written.ok()) written = ledger::WriteAll(fd, payload);
+    if (::close(fd) != 0 && written.ok()) written = Status::Unavailable("cannot close " + tmp);
+    if (!written.ok()) {
+      ::unlink(tmp.c_str());  // a partial file would only hold space a full disk needs
+      return written.Annotate("cannot write the projection snapshot");
+    }
   }
   std::error_code ec;
   std::filesystem::rename(tmp, options_.snapshot_path, ec);

@@ -8,6 +8,11 @@
 //   snapshot   now and then (and at Stop) a cereal snapshot file lets a restart resume without a
 //              full replay.
 //
+// A write that fails (a full disk: the log then refuses writes, ledger/storage.h) stops neither
+// Open() nor following: the projection is served from memory, and the rows the store lacks wait
+// there and go with the next write that succeeds. What is stored stays consistent with its
+// checkpoint throughout (one atomic write each).
+//
 // A stored projection is trusted only if it matches its log: the checkpoint's event hash must be
 // the log's hash at that position, and the rows must hash to the checkpoint's digest (a multiset
 // hash: XOR of SHA-256 over each row). Otherwise it is not served: the runner rebuilds it.
@@ -19,6 +24,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <thread>
@@ -84,7 +90,8 @@ class ProjectionRunner {
   }
   bool has_snapshot_path() const { return !options_.snapshot_path.empty(); }
 
-  // Folds the whole log again and replaces the stored projection.
+  // Folds the whole log again and replaces the stored projection; a failed write is returned
+  // (and retried with the next batch).
   ledger::Status Rebuild(const Progress& progress = {});
 
   // Applies everything committed since the last batch.
@@ -126,6 +133,8 @@ class ProjectionRunner {
 
  private:
   ledger::Status ApplyBatch(const std::vector<ledger::RecordedEvent>& events);
+  ledger::Status Refold(const Progress& progress);
+  ledger::Status Store(const std::vector<std::string>& touched, bool ratings);
   ledger::Status Persist(const std::vector<std::string>& touched, bool ratings);
   ledger::Status PersistAll();
   ledger::Status LoadSnapshot(std::string* why);
@@ -148,6 +157,13 @@ class ProjectionRunner {
   std::unordered_map<std::string, ledger::Hash> row_hashes_;
   ledger::Hash rows_digest_ = ledger::kZeroHash;
   uint64_t since_snapshot_ = 0;
+
+  // What the store lacks after a failed write (Store): every row, or these complaints' rows and
+  // the ratings.
+  bool unstored_all_ = false;
+  std::set<std::string> unstored_;
+  bool unstored_ratings_ = false;
+  bool store_failing_ = false;  // the last write failed (said once on stderr)
 
   std::atomic<bool> stop_{false};
   std::thread follower_;

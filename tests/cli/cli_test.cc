@@ -3,6 +3,7 @@
 // tests/cli/golden/ (LEDGER_UPDATE_GOLDEN=1 rewrites them; review the diff before committing).
 // Every report is evaluated --as-of the demo's fixed "now", so the goldens do not age.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <boost/json.hpp>
 #include <filesystem>
@@ -390,6 +391,44 @@ TEST_F(CliTest, RebuildCheckFailsOnAStoredProjectionThatDiffers) {
   ProcessResult rebuilt = CtlOn(copy, {"rebuild"});
   EXPECT_EQ(rebuilt.exit_code, 0) << rebuilt.err;
   EXPECT_EQ(CtlOn(copy, {"rebuild", "--check"}).exit_code, 0);
+}
+
+// A ledger holds personal data: what ledgerctl writes — the data directory and everything in it
+// (RocksDB's files, the projection snapshot, the token file) and exports — is private to the user
+// it runs as, whatever umask it was started with. `export --mode` asks for another mode.
+TEST_F(CliTest, EverythingItWritesIsPrivateWhateverTheUmask) {
+  const std::string ledger = scratch_.Sub("private");
+  const std::string exported = scratch_.Sub("ledger.jsonl"), shared = scratch_.Sub("shared.jsonl");
+  const mode_t umask_before = ::umask(022);  // inherited by each ledgerctl run below
+  ProcessResult demo = CtlOn(ledger, {"demo", "--no-serve", "--complaints", "5", "--seed", "3"});
+  ProcessResult token =
+      CtlOn(ledger, {"token", "add", "--actor", "u-auditor-09", "--role", "auditor"});
+  ProcessResult rebuild = CtlOn(ledger, {"rebuild"});
+  ProcessResult out = CtlOn(ledger, {"export", "--out", exported});
+  ProcessResult out_shared = CtlOn(ledger, {"export", "--mode", "0644", "--out", shared});
+  ProcessResult bad_mode = CtlOn(ledger, {"export", "--mode", "rw-r--r--", "--out", shared});
+  ::umask(umask_before);
+  for (const ProcessResult* r : {&demo, &token, &rebuild, &out, &out_shared})
+    ASSERT_EQ(r->exit_code, 0) << r->err;
+  ExpectFailure(bad_mode, 2, "--mode must be an octal file mode");
+
+  auto mode = [](const std::filesystem::path& p) {
+    return std::filesystem::symlink_status(p).permissions() & std::filesystem::perms::mask;
+  };
+  using std::filesystem::perms;
+  const perms others = perms::group_all | perms::others_all;
+  EXPECT_EQ(mode(ledger), perms::owner_all);
+  ASSERT_TRUE(std::filesystem::exists(ledger + "/projections.snapshot"));
+  ASSERT_TRUE(std::filesystem::exists(ledger + "/tokens.json"));
+  size_t files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(ledger)) {
+    EXPECT_EQ(mode(entry.path()) & others, perms::none) << entry.path();
+    ++files;
+  }
+  EXPECT_GT(files, 5u);
+  EXPECT_EQ(mode(exported), perms::owner_read | perms::owner_write);
+  EXPECT_EQ(mode(shared),
+            perms::owner_read | perms::owner_write | perms::group_read | perms::others_read);
 }
 
 }  // namespace

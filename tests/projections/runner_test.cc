@@ -1,7 +1,8 @@
 // The projection runner: incremental == rebuild == snapshot + tail over random histories; a
 // stored projection that does not match its log is detected and rebuilt, never served; as-of and
 // known-at answers differ where a back-dated entry makes them differ; a fold's remembered policy
-// lookups answer as the store does.
+// lookups answer as the store does; rows that cannot be stored (a full disk) stop nothing and are
+// stored later.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -10,6 +11,7 @@
 
 #include "ledger/projection_store.h"
 #include "projection_util.h"
+#include "testing/fake_disk_space.h"
 #include "projections/runner.h"
 
 namespace projections {
@@ -151,6 +153,36 @@ TEST(Runner, AStoredProjectionThatDoesNotMatchIsRebuiltNotServed) {
   ProjectionRunner again(&f.log(), &f.policies(), &store, {});
   ASSERT_TRUE(again.Open(&how).ok());
   EXPECT_NE(how.find("another log"), std::string::npos) << how;
+}
+
+// While the disk is nearly full the log refuses writes, the projection store's too: the runner
+// still opens (a rebuild it cannot store) and serves from memory; once the disk has room, the
+// next batch stores everything the store lacks, so that a restart loads the rows.
+TEST(Runner, OpensAndServesWhenItsRowsCannotBeStoredAndStoresThemLater) {
+  FakeDiskSpace disk(uint64_t{1} << 30);
+  LedgerFixture f(*ledger::ParseRfc3339("2026-03-02T09:30:00+08:00"), &disk);
+  ledger::ProjectionStore store(&f.log());
+  History history(f, Seed());
+  for (int i = 0; i < 40; ++i) history.Step();
+  disk.Set(0);
+  ASSERT_EQ(f.Try(ReceiveJson(), CsAgentActor()).status().code(), ledger::Code::kUnavailable);
+
+  ProjectionRunner runner(&f.log(), &f.policies(), &store, {});
+  std::string how;
+  ASSERT_TRUE(runner.Open(&how).ok());
+  EXPECT_NE(how.find("rebuilt"), std::string::npos) << how;
+  EXPECT_EQ(runner.position(), f.log().GetHead().position);
+  std::string why;
+  ProjectionRunner before(&f.log(), &f.policies(), &store, {});
+  EXPECT_EQ(before.Load(ProjectionRunner::Stored::kRows, &why).code(), ledger::Code::kNotFound);
+
+  disk.Set(uint64_t{1} << 30);
+  for (int i = 0; i < 20; ++i) history.Step();
+  ASSERT_TRUE(runner.CatchUp().ok());
+  ProjectionRunner after(&f.log(), &f.policies(), &store, {});
+  ASSERT_TRUE(after.Open(&how).ok());
+  EXPECT_NE(how.find("stored rows"), std::string::npos) << how;
+  EXPECT_EQ(after.digest(), runner.digest());
 }
 
 TEST(AsOfKnownAt, ABackDatedEntryMakesTheTwoAnswersDiffer) {

@@ -20,14 +20,17 @@ inline ledger::Actor Admin() { return {"u-admin", "admin", ""}; }
 
 class LedgerFixture {
  public:
-  explicit LedgerFixture(ledger::Time start = *ledger::ParseRfc3339("2026-03-02T09:30:00+08:00"))
-      : clock_(start) {
+  // `disk` (not owned, may be null: the real one) is where the log reads its free space.
+  explicit LedgerFixture(ledger::Time start = *ledger::ParseRfc3339("2026-03-02T09:30:00+08:00"),
+                         ledger::DiskSpace* disk = nullptr)
+      : clock_(start), disk_(disk) {
     Open();
   }
 
   void Open() {
     ledger::Options o;
     o.clock = &clock_;
+    o.disk_space = disk_;
     auto log = ledger::EventLog::Open(dir_.Sub("ledger"), o);
     ASSERT_TRUE(log.ok()) << log.status().ToString();
     log_ = std::move(log).value();
@@ -73,6 +76,7 @@ class LedgerFixture {
  private:
   TempDir dir_;
   ledger::ManualClock clock_;
+  ledger::DiskSpace* disk_;
   std::unique_ptr<ledger::EventLog> log_;
   std::unique_ptr<ledger::domain::PolicyStore> policies_;
   std::unique_ptr<api::CommandService> service_;

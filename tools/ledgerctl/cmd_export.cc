@@ -1,5 +1,6 @@
-// ledgerctl export [--complaint ID] [--month YYYY-MM] [--format jsonl|html] [--out FILE]:
-// an audit export (docs/cli.md "export").
+// ledgerctl export [--complaint ID] [--month YYYY-MM] [--format jsonl|html] [--out FILE]
+// [--mode MODE]: an audit export (docs/cli.md "export"). The --out file is created 0600 (it
+// holds personal data) unless --mode says otherwise.
 //
 // jsonl  one JSON object per line: an "export" header (scope, positions, time), then every
 //        event in the scope as the API renders it plus "canonical" — the base64 of exactly the
@@ -12,12 +13,17 @@
 //
 // Scopes: the whole log; --month: the events recorded in that month (a contiguous range of
 // positions); --complaint: that complaint's events; both: the complaint's events of the month.
+#include <sys/types.h>
+#include <unistd.h>
+
 #include <boost/json/serialize.hpp>
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "api/payload_json.h"
+#include "ledger/files.h"
 #include "projections/reports.h"
 #include "tools/ledgerctl/commands.h"
 #include "tools/ledgerctl/export_html.h"
@@ -30,6 +36,18 @@ namespace {
 namespace json = boost::json;
 using ledger::Result;
 using ledger::Status;
+
+// "0600", "644": an octal mode of at most 0777.
+std::optional<mode_t> ParseMode(const std::string& text) {
+  if (text.empty() || text.size() > 4) return std::nullopt;
+  mode_t mode = 0;
+  for (char c : text) {
+    if (c < '0' || c > '7') return std::nullopt;
+    mode = mode * 8 + mode_t(c - '0');
+  }
+  if (mode > 0777) return std::nullopt;
+  return mode;
+}
 
 std::string Base64(std::string_view bytes) {
   static constexpr char kAlphabet[] =
@@ -166,6 +184,9 @@ int Export(const Globals& g, const ExportFlags& f) {
     return Fail(kExitUsage, "--format must be jsonl or html, not '" + f.format + "'");
   if (!f.complaint.empty())
     if (Status st = CheckComplaintId(f.complaint); !st.ok()) return FailWith(st);
+  std::optional<mode_t> mode = ParseMode(f.mode);
+  if (!mode)
+    return Fail(kExitUsage, "--mode must be an octal file mode such as 0600, not '" + f.mode + "'");
   auto session = Session::Open(g.data_dir, Access::kReadOnly);
   if (!session.ok()) return FailWith(session.status());
   ledger::VerifyOptions options;
@@ -175,8 +196,14 @@ int Export(const Globals& g, const ExportFlags& f) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, std::fclose);
   std::FILE* out = stdout;
   if (!f.out.empty() && f.out != "-") {
-    file.reset(std::fopen(f.out.c_str(), "wb"));
-    if (!file) return Fail(kExitUsage, "cannot write '" + f.out + "'");
+    // Exactly --mode, whatever the umask, also over an existing file (ledger::OpenForWriting).
+    Result<int> fd = ledger::OpenForWriting(f.out, *mode);
+    if (!fd.ok()) return Fail(kExitUsage, "cannot write '" + f.out + "'");
+    file.reset(::fdopen(*fd, "wb"));
+    if (!file) {
+      ::close(*fd);
+      return Fail(kExitUsage, "cannot write '" + f.out + "'");
+    }
     out = file.get();
   }
   Status st = f.format == "jsonl" ? Jsonl(**session, f, *verified, out)
@@ -199,6 +226,9 @@ void RegisterExportCommand(CLI::App& app, Globals& g, CommandFlags& flags, Runne
   cmd->add_option("--month", f->month, "only events recorded in this month (YYYY-MM)");
   cmd->add_option("--format", f->format, "jsonl or html")->capture_default_str();
   cmd->add_option("--out", f->out, "write to this file instead of standard output");
+  cmd->add_option("--mode", f->mode,
+                  "the --out file's mode, octal (it holds personal data: private by default)")
+      ->capture_default_str();
   cmd->callback([&g, &run, f] { run = [&g, f] { return Export(g, *f); }; });
 }
 

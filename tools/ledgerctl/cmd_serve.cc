@@ -73,8 +73,9 @@ bool ParseListen(const std::string& listen, std::string* host, uint16_t* port) {
   return true;
 }
 
-ledger::Status BuildRouter(api::Router& router, api::Application& app, api::Metrics& metrics) {
-  LEDGER_RETURN_IF_ERROR(api::RegisterHealthRoutes(router, &metrics));
+ledger::Status BuildRouter(api::Router& router, api::Application& app, api::Metrics& metrics,
+                           const ledger::EventLog& log) {
+  LEDGER_RETURN_IF_ERROR(api::RegisterHealthRoutes(router, &metrics, &log));
   LEDGER_RETURN_IF_ERROR(app.RegisterRoutes(router, metrics));
   // Stubs (501) for any contract route not built: none should remain; the OpenAPI test checks.
   return api::RegisterPlannedRoutes(router);
@@ -92,7 +93,10 @@ int Serve(const Globals& g, const ServeFlags& flags, bool create) {
   if (!ParseListen(flags.listen, &host, &port))
     return Fail(kExitUsage, "--listen must be HOST:PORT, not '" + flags.listen + "'");
   if (!InstallShutdownSignals()) return Fail(kExitUsage, "cannot install signal handlers");
-  auto session = Session::Open(g.data_dir, create ? Access::kCreate : Access::kWrite);
+  ledger::Options options;
+  options.min_free_bytes = flags.min_free_bytes;
+  options.resume_free_bytes = flags.resume_free_bytes;
+  auto session = Session::Open(g.data_dir, create ? Access::kCreate : Access::kWrite, options);
   if (!session.ok()) {
     if (!create && session.status().message().rfind("no ledger", 0) == 0)
       return Fail(kExitUnavailable, "no ledger in '" + g.data_dir + "' (use --create to start an empty one)");
@@ -156,7 +160,8 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
 
   api::Metrics metrics;
   api::Router router;
-  if (ledger::Status s = BuildRouter(router, **app, metrics); !s.ok()) return Fail(kExitInternal, s.ToString());
+  if (ledger::Status s = BuildRouter(router, **app, metrics, log); !s.ok())
+    return Fail(kExitInternal, s.ToString());
   api::HttpServer server(options, &router, &tokens, &metrics);
   if (ledger::Status s = server.Start(); !s.ok()) return Fail(kExitUnavailable, OneLine(s));
   const std::string url =
@@ -206,6 +211,12 @@ void RegisterServeCommand(CLI::App& app, Globals& g, Runner& run) {
       ->capture_default_str();
   cmd->add_option("--sse-heartbeat", flags->sse_heartbeat_s,
                   "seconds of silence before an event stream sends a heartbeat")
+      ->capture_default_str();
+  cmd->add_option("--min-free-bytes", flags->min_free_bytes,
+                  "refuse appends while the disk has less free space than this (0: no reserve)")
+      ->capture_default_str();
+  cmd->add_option("--resume-free-bytes", flags->resume_free_bytes,
+                  "accept appends again once the disk has this much free space")
       ->capture_default_str();
   cmd->add_flag("--create", *create, "create an empty ledger when DIR holds none");
   cmd->callback([&g, &run, flags, create] {

@@ -5,9 +5,11 @@
 #include <CLI/CLI.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 
+#include "ledger/options.h"
 #include "tools/ledgerctl/flags.h"
 
 namespace ledger {
@@ -50,6 +52,9 @@ struct ServeFlags {
   size_t max_header_bytes = 16 * 1024;
   double idle_timeout_s = 60, header_timeout_s = 10, body_timeout_s = 30, write_timeout_s = 30;
   double sse_heartbeat_s = 15;
+  // The free-space reserve (ledger::Options, docs/operations.md "When the disk fills").
+  uint64_t min_free_bytes = ledger::kDefaultMinFreeBytes;
+  uint64_t resume_free_bytes = ledger::kDefaultResumeFreeBytes;
 };
 
 // Serves `log` (whose directory is `data_dir`) over HTTP until SIGINT or SIGTERM: starts the

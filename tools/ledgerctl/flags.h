@@ -48,6 +48,7 @@ struct ExportFlags {
   std::string month;
   std::string format = "jsonl";
   std::string out;  // empty or "-": stdout
+  std::string mode = "0600";  // of the --out file (octal): exports hold personal data
 };
 
 struct CommandFlags {

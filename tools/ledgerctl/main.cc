@@ -1,10 +1,16 @@
 // ledgerctl: the ledger's command line. docs/cli.md lists every subcommand.
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <exception>
 
 #include "tools/ledgerctl/commands.h"
 
 int main(int argc, char** argv) {
+  // A ledger holds personal data: whatever ledgerctl creates (RocksDB's files, the projection
+  // snapshot, the token file, exports) is private to the user it runs as, whatever umask it was
+  // started with (docs/operations.md, "File modes"). `export --mode` asks for another mode.
+  ::umask(077);
   CLI::App app{"ledgerctl: the complaint ledger's command line"};
   app.require_subcommand(1);
   tools::Globals globals;

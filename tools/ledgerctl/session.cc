@@ -55,7 +55,7 @@ namespace {
 Status Explain(const Status& s, const std::string& dir) {
   const std::string& m = s.message();
   if (s.code() == Code::kNotFound) return Status::Unavailable("no ledger in '" + dir + "'");
-  if (m.find("lock file") != std::string::npos || m.find("/LOCK") != std::string::npos)
+  if (m.find("lock file") != std::string::npos || m.find("LOCK:") != std::string::npos)
     return Status::Unavailable("the ledger in '" + dir +
                                "' is in use by another process (stop the server first)");
   if (s.code() == Code::kFailedPrecondition) return Status::Unavailable(m);
@@ -64,8 +64,8 @@ Status Explain(const Status& s, const std::string& dir) {
 
 }  // namespace
 
-Result<std::unique_ptr<Session>> Session::Open(const std::string& dir, Access access) {
-  ledger::Options options;
+Result<std::unique_ptr<Session>> Session::Open(const std::string& dir, Access access,
+                                               ledger::Options options) {
   options.read_only = access == Access::kReadOnly;
   options.create_if_missing = access == Access::kCreate;
   Result<std::unique_ptr<ledger::EventLog>> log = ledger::EventLog::Open(dir, options);

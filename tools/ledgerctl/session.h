@@ -51,7 +51,9 @@ class Session {
  public:
   // Opens the ledger in `dir` and loads its policy versions. Every failure is Unavailable with a
   // message fit to print: no ledger, in use by another process, unknown format, unreadable.
-  static ledger::Result<std::unique_ptr<Session>> Open(const std::string& dir, Access access);
+  // `options` gives everything but read_only and create_if_missing, which follow `access`.
+  static ledger::Result<std::unique_ptr<Session>> Open(const std::string& dir, Access access,
+                                                       ledger::Options options = {});
 
   ~Session();
 
