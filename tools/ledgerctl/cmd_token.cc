@@ -26,7 +26,23 @@ std::string PathOf(const Globals& g, const TokenFlags& f) {
   return f.tokens.empty() ? api::TokenStore::PathInDirectory(g.data_dir) : f.tokens;
 }
 
+// A department the ledger's policy does not know would scope the token to nothing: refuse it
+// when there is a ledger to ask (a token file kept elsewhere, without one, is taken as given).
+ledger::Status CheckDepartment(const Globals& g, const ledger::Actor& actor) {
+  if (actor.department.empty()) return ledger::Status::Ok();
+  auto session = Session::Open(g.data_dir, Access::kReadOnly);
+  if (!session.ok() || (*session)->policies().current() == nullptr) return ledger::Status::Ok();
+  const auto& org = (*session)->current().organisation;
+  if (org.FindDepartment(actor.department) != nullptr) return ledger::Status::Ok();
+  std::string known;
+  for (const auto& d : org.departments) known += (known.empty() ? "" : ", ") + d.id;
+  return ledger::Status::InvalidArgument("--department '" + actor.department +
+                                         "' is not a department of the ledger's policy (" +
+                                         known + ")");
+}
+
 int Add(const Globals& g, const TokenFlags& f) {
+  if (ledger::Status s = CheckDepartment(g, f.actor); !s.ok()) return FailWith(s);
   std::error_code ec;
   std::string path = PathOf(g, f);
   std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
@@ -85,7 +101,9 @@ void RegisterTokenCommands(CLI::App& app, Globals& g, Runner& run) {
                   "the actor's role (intake, cs_agent, cs_head, handler, "
                   "dept_head, deputy_gm, gm, auditor, reader, admin)")
       ->required();
-  add->add_option("--department", f->actor.department, "the actor's department");
+  add->add_option("--department", f->actor.department,
+                  "the actor's department (required for intake, cs_agent, cs_head, handler and "
+                  "dept_head: their access is their department's)");
   add->callback([&g, &run, f] { run = [&g, f] { return Add(g, *f); }; });
 
   auto* list = token->add_subcommand("list", "list tokens (ids, actors, status; never secrets)");
