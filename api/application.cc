@@ -32,8 +32,12 @@ Result<std::unique_ptr<Application>> Application::Start(ledger::EventLog* log, l
   app->runner_ = std::make_unique<projections::ProjectionRunner>(
       log, app->policies_.get(), app->store_.get(), projections::RunnerOptions{options.snapshot_path});
   LEDGER_RETURN_IF_ERROR(app->runner_->Open(&app->how_, progress));
+  app->scheduler_ = std::make_unique<Scheduler>(app->commands_.get(), app->runner_.get(),
+                                                app->policies_.get(), clock, Scheduler::Options{});
+  app->scheduler_->Start();  // before following: no batch goes unseen
   if (options.follow) {
     app->runner_->Follow();
+    if (options.run_scheduler) app->scheduler_->Run();
     // The fine index indexes a month on its first query (about 2 s for a million complaints):
     // this month's and last month's, the ones most asked for, are indexed now in the background
     // rather than on a client's first request.
@@ -59,11 +63,23 @@ Application::~Application() { Stop(); }
 void Application::Stop() {
   if (stopped_ || !runner_) return;
   stopped_ = true;
+  if (scheduler_) scheduler_->Stop();
   if (warm_.joinable()) warm_.join();
   runner_->Stop();
 }
 
 Status Application::RegisterRoutes(Router& router, Metrics& metrics) {
+  Scheduler* scheduler = scheduler_.get();  // outlives the server (it stops first)
+  metrics.AddGauge("ledger_scheduler_agenda",
+                   "Open complaints with an escalation that time will bring ahead",
+                   [scheduler] { return double(scheduler->stats().agenda); });
+  metrics.AddCounterFamily(
+      "ledger_scheduler_escalations_total",
+      "Escalations the scheduler appended, and appends that failed (tried again)", [scheduler] {
+        SchedulerStats st = scheduler->stats();
+        return std::vector<Metrics::Sample>{{{{"outcome", "appended"}}, double(st.escalations)},
+                                            {{{"outcome", "failed"}}, double(st.failures)}};
+      });
   PayloadRenderer render =
       DomainPayloadRenderer(policies_->current()->calendar.utc_offset);
   LEDGER_RETURN_IF_ERROR(RegisterLogRoutes(router, {.log = log_, .metrics = &metrics, .render = render}));

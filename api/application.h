@@ -1,6 +1,7 @@
 // Application: the services of a running ledger, built once and passed down (no singletons) —
 // the policy store, the command service (the write path), the projection runner (kept current by
-// following the log) — and the registration of every domain route on a router.
+// following the log), the scheduler (what time brings: escalations) — and the registration of
+// every domain route on a router.
 //
 // Policy at start: a ledger without a policy publishes `policy_text` (the built-in default when
 // empty) as version 1; a ledger with one publishes `policy_text` as the next version only when it
@@ -17,6 +18,7 @@
 #include "api/command_service.h"
 #include "api/metrics.h"
 #include "api/router.h"
+#include "api/scheduler.h"
 #include "ledger/clock.h"
 #include "ledger/domain/policy_store.h"
 #include "ledger/projection_store.h"
@@ -33,6 +35,9 @@ struct ApplicationOptions {
   // them to finish before it is told to retry (ComplaintRoutesOptions).
   size_t heavy_queries = 2;
   std::chrono::milliseconds heavy_wait{5000};
+  // Run the scheduler's thread (escalations time brings; scheduler.h). Off: RunDue() only when
+  // called (tests that move a ManualClock call it themselves).
+  bool run_scheduler = true;
 };
 
 class Application {
@@ -51,6 +56,7 @@ class Application {
 
   CommandService& commands() { return *commands_; }
   projections::ProjectionRunner& projections() { return *runner_; }
+  Scheduler& scheduler() { return *scheduler_; }
   ledger::domain::PolicyStore& policies() { return *policies_; }
   const std::string& how_projections_started() const { return how_; }
 
@@ -63,6 +69,7 @@ class Application {
   std::unique_ptr<CommandService> commands_;
   std::unique_ptr<ledger::ProjectionStore> store_;
   std::unique_ptr<projections::ProjectionRunner> runner_;
+  std::unique_ptr<Scheduler> scheduler_;
   std::string how_;
   size_t heavy_queries_ = 2;
   std::chrono::milliseconds heavy_wait_{5000};

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "ledger/domain/decide.h"
+#include "ledger/domain/escalation.h"
 #include "ledger/domain/event_view.h"
 
 namespace api {
@@ -242,7 +243,7 @@ domain::CrossFacts CommandService::Facts(const domain::Action& action, const std
   {
     std::lock_guard<std::mutex> lock(mu_);
     (void)CatchUpLocked();
-    facts = directory_.FactsFor(action, id);
+    facts = directory_.FactsFor(action, id, action.occurred_at.value_or(clock_->Now()));
   }
   if (action.type == "correct") {
     // Any whole JSON number, as the decider reads it (5, 5.0, 5e0).
@@ -392,58 +393,80 @@ Result<ActionOutcome> CommandService::ExecuteOnStream(const domain::Action& acti
 void CommandService::React(const domain::Action& action, const ActionOutcome& outcome) {
   if (outcome.events.empty()) return;
   const std::string causation = "pos:" + std::to_string(outcome.events.front().position());
-  std::vector<std::pair<std::string, int64_t>> by_target, by_issue;
+  const bool same_issue_link = action.type == "link" && action.fields.contains("relation") &&
+                               action.fields.at("relation") == "same_issue";
+  std::vector<std::pair<std::string, domain::CrossFactsOverTime>> affected;
   {
     std::lock_guard<std::mutex> lock(mu_);
     (void)CatchUpLocked();
     const projections::DirectoryEntry* self = directory_.Find(outcome.id);
     if (self == nullptr) return;
-    // A closed complaint is not escalated (DecideCrossEscalation): the directory knows which
-    // are closed, so those are not even loaded.
+    // A closed complaint is not escalated (escalation.h): the directory knows which are closed,
+    // so those are not even loaded.
     auto open = [this](const std::string& id) {
       const projections::DirectoryEntry* d = directory_.Find(id);
       return d == nullptr || !d->closed_at;
     };
     if (action.type == "receive" && !self->target_key.empty()) {
-      const std::vector<std::string>& same = directory_.ByTarget(self->target_key);
-      for (const std::string& other : same)
-        if (other != outcome.id && open(other)) by_target.emplace_back(other, int64_t(same.size()));
+      // Every complaint against the target, this one too: a receive entered late may be the
+      // fact that made the rule match, as of its own business time, for complaints on record.
+      for (const std::string& member : directory_.ByTarget(self->target_key))
+        if (open(member)) affected.push_back({member, {directory_.TargetIntakes(member)}});
     }
-    if (action.type == "link") {
-      int64_t complainants = directory_.DistinctComplainants(outcome.id, "");
-      for (const std::string& other : directory_.SameIssueGroup(outcome.id))
-        if (other != outcome.id && open(other)) by_issue.emplace_back(other, complainants);
+    if (same_issue_link) {
+      const ledger::Time link_at = outcome.events.front().occurred_at();
+      const int64_t complainants = directory_.DistinctComplainants(outcome.id, "");
+      for (const std::string& member : directory_.SameIssueGroup(outcome.id))
+        if (member != outcome.id && open(member))
+          affected.push_back(
+              {member, {directory_.TargetIntakes(member), complainants, link_at}});
     }
   }
   // Best effort after the fact: a failure here leaves the other complaint's rule level to the
   // read side (and to its next action), never the acknowledged action undone.
-  for (const auto& [other, n] : by_target) (void)EscalateOther(other, n, 0, causation);
-  for (const auto& [other, n] : by_issue) (void)EscalateOther(other, 0, n, causation);
+  for (const auto& [id, facts] : affected) {
+    (void)AppendEscalation(id, [&](const domain::ComplaintState& state,
+                                   const domain::Policy& policy) {
+      return domain::DecideCrossEscalation(state, policy, facts, clock_->Now(), causation);
+    });
+  }
 }
 
-Status CommandService::EscalateOther(const std::string& id, int64_t target_complaints,
-                                     int64_t same_issue_complainants, const std::string& causation) {
+Result<bool> CommandService::EscalateInTime(const std::string& id) {
+  return AppendEscalation(id, [&](const domain::ComplaintState& state,
+                                  const domain::Policy& policy) {
+    return domain::DecideTimeEscalation(state, policy, clock_->Now(), "time");
+  });
+}
+
+Result<bool> CommandService::AppendEscalation(const std::string& id, const EscalationDecider& decide) {
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     domain::ComplaintState state;
     LEDGER_RETURN_IF_ERROR(LoadForDecision(id, &state));
     std::shared_ptr<const domain::Policy> own = policies_->Get(state.policy_version);
     if (!own) own = policies_->current();
-    domain::Decision d = domain::DecideCrossEscalation(state, *own, target_complaints,
-                                                       same_issue_complainants, clock_->Now(),
-                                                       causation);
+    domain::Decision d = decide(state, *own);
     if (d.events.empty()) {
       Remember(std::move(state), {});
-      return Status::Ok();
+      return false;
     }
     ledger::AppendRequest request;
     request.stream = id;
     request.expected = ledger::ExpectedVersion::Exactly(state.version);
+    // The same complaint, level and instant always make the same key: an escalation decided
+    // twice (a restart, two paths to one fact) is appended once.
+    request.idempotency_key =
+        "k1:" + ledger::ToHex(ledger::Sha256("system:" + id + ":" + domain::EscalationKey(d)));
     request.events = domain::ToNewEvents(d, policies_->current_version(), false);
     Result<ledger::AppendResult> r = log_->Append(std::move(request));
     if (r.ok()) {
+      if (r->deduplicated) {
+        Remember(std::move(state), {});
+        return false;
+      }
       Result<ActionOutcome> outcome = Appended(*r);
       if (outcome.ok()) Remember(std::move(state), outcome->events);
-      return Status::Ok();
+      return true;
     }
     if (r.status().code() != ledger::Code::kAborted) return r.status();
   }

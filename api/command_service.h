@@ -74,6 +74,12 @@ class CommandService {
                                         const ledger::Actor& actor, const std::string& complaint,
                                         bool imported = false);
 
+  // Appends the escalation that time has brought to complaint `id` by now (a rule such as
+  // unresolved_week: escalation.h), dated at the instant its rule matched. True when one was
+  // appended; false when none was due (or it was already appended: the key is deterministic).
+  // For the escalation scheduler.
+  ledger::Result<bool> EscalateInTime(const std::string& id);
+
   // The state of a complaint (NotFound when there is none), optionally as of / as known at.
   ledger::Result<ledger::domain::ComplaintState> LoadState(
       const std::string& id, const ledger::domain::FoldOptions& options = {});
@@ -120,10 +126,13 @@ class CommandService {
   void Remember(ledger::domain::ComplaintState state,
                 const std::vector<ledger::RecordedEvent>& events);
   ledger::domain::CrossFacts Facts(const ledger::domain::Action& action, const std::string& id);
-  // Escalations on other complaints caused by `outcome` (same target, same-issue group).
+  // Escalations on complaints of the same target or same-issue group caused by `outcome`.
   void React(const ledger::domain::Action& action, const ActionOutcome& outcome);
-  ledger::Status EscalateOther(const std::string& id, int64_t target_complaints,
-                               int64_t same_issue_complainants, const std::string& causation);
+  // Decides an escalation of `id` on its current state under its own policy and appends it at
+  // that version (retried on a concurrent change), with a key made from the decision.
+  using EscalationDecider = std::function<ledger::domain::Decision(
+      const ledger::domain::ComplaintState&, const ledger::domain::Policy&)>;
+  ledger::Result<bool> AppendEscalation(const std::string& id, const EscalationDecider& decide);
 
   ledger::EventLog* const log_;
   ledger::domain::PolicyStore* const policies_;

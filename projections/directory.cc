@@ -140,16 +140,33 @@ int64_t Directory::DistinctComplainants(std::string_view a, std::string_view b) 
   return int64_t(complainants.size());
 }
 
-domain::CrossFacts Directory::FactsFor(const domain::Action& action, std::string_view id) const {
+std::vector<Time> Directory::TargetIntakes(std::string_view id) const {
+  std::vector<Time> out;
+  const DirectoryEntry* self = Find(id);
+  if (self == nullptr || self->target_key.empty()) return out;
+  for (const std::string& other : ByTarget(self->target_key))
+    if (const DirectoryEntry* o = Find(other)) out.push_back(o->received_at);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+domain::CrossFacts Directory::FactsFor(const domain::Action& action, std::string_view id,
+                                       Time at) const {
   domain::CrossFacts facts;
   const boost::json::object& f = action.fields;
   if (action.type == "receive") {
     if (auto t = f.find("target"); t != f.end() && t->value().is_object()) {
       const auto& obj = t->value().get_object();
       auto kind = obj.find("kind"), tid = obj.find("id");
-      if (kind != obj.end() && tid != obj.end() && kind->value().is_string() && tid->value().is_string())
-        facts.target_complaints =
-            int64_t(ByTarget(TargetKey(kind->value().get_string(), tid->value().get_string())).size()) + 1;
+      if (kind != obj.end() && tid != obj.end() && kind->value().is_string() &&
+          tid->value().is_string()) {
+        // On record by the receive's own business time, and itself.
+        facts.target_complaints = 1;
+        for (const std::string& other :
+             ByTarget(TargetKey(kind->value().get_string(), tid->value().get_string())))
+          if (const DirectoryEntry* o = Find(other); o && o->received_at <= at)
+            ++facts.target_complaints;
+      }
     }
   } else if (action.type == "link") {
     auto other = f.find("other");

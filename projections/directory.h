@@ -54,8 +54,14 @@ class Directory {
   // Distinct complainants over the union of the groups of `a` and `b` (b may be empty).
   int64_t DistinctComplainants(std::string_view a, std::string_view b) const;
 
-  // The CrossFacts the decider needs for `action` on complaint `id` (empty for receive).
-  ledger::domain::CrossFacts FactsFor(const ledger::domain::Action& action, std::string_view id) const;
+  // The CrossFacts the decider needs for `action` on complaint `id` (empty for receive), as of
+  // the action's business time `at`: a receive counts the complaints against its target that
+  // occurred by then (a backdated receive does not count those that came after it).
+  ledger::domain::CrossFacts FactsFor(const ledger::domain::Action& action, std::string_view id,
+                                      Time at) const;
+  // The intake times of the complaints on record against `id`'s target, `id` included (empty
+  // without a target): the facts by which same_target rules match over time.
+  std::vector<Time> TargetIntakes(std::string_view id) const;
 
   static std::string TargetKey(std::string_view kind, std::string_view target_id);
   static std::string ComplainantKey(std::string_view phone, std::string_view name);

@@ -300,7 +300,19 @@ Status ProjectionRunner::ApplyBatch(const std::vector<ledger::RecordedEvent>& ev
   std::vector<std::string> touched = projection_.TakeTouched();
   fines_.Touch(projection_, from, touched);
   (void)Store(touched, ratings);  // a failed write waits for the next batch (see runner.h)
+  lock.unlock();  // listeners read the projection (Read takes the shared lock)
+  std::vector<BatchListener> listeners;
+  {
+    std::lock_guard<std::mutex> guard(listeners_mu_);
+    listeners = listeners_;
+  }
+  for (const BatchListener& fn : listeners) fn(touched);
   return Status::Ok();
+}
+
+void ProjectionRunner::AddBatchListener(BatchListener fn) {
+  std::lock_guard<std::mutex> guard(listeners_mu_);
+  listeners_.push_back(std::move(fn));
 }
 
 Status ProjectionRunner::CatchUp() {

@@ -24,11 +24,13 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <shared_mutex>
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "ledger/domain/policy_store.h"
 #include "ledger/event_log.h"
@@ -97,6 +99,12 @@ class ProjectionRunner {
   // Applies everything committed since the last batch.
   ledger::Status CatchUp();
 
+  // Called after each batch of the log is applied (on the thread that applied it, without the
+  // projection's lock held) with the ids of the complaints it touched. For services that follow
+  // complaints as they change (the scheduler). Add before Follow().
+  using BatchListener = std::function<void(const std::vector<std::string>& touched)>;
+  void AddBatchListener(BatchListener fn);
+
   // Starts / stops the following thread. Stop writes a snapshot.
   void Follow();
   void Stop();
@@ -149,6 +157,8 @@ class ProjectionRunner {
   const RunnerOptions options_;
 
   mutable std::shared_mutex mu_;
+  std::mutex listeners_mu_;  // guards listeners_
+  std::vector<BatchListener> listeners_;
   LedgerProjection projection_;
   FineIndex fines_;  // follows projection_ (Touch in ApplyBatch, Clear wherever it is replaced)
   std::atomic<uint64_t> position_{0};

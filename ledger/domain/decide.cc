@@ -213,31 +213,4 @@ std::vector<NewEvent> ToNewEvents(const Decision& decision, uint32_t policy_vers
   return out;
 }
 
-Decision DecideCrossEscalation(const ComplaintState& state, const Policy& policy,
-                               int64_t target_complaints, int64_t same_issue_complainants,
-                               Time now, const std::string& causation) {
-  Decision decision;
-  if (!state.exists() || state.closed()) return decision;
-  ComplaintState next = state;
-  next.target_complaints = std::max(next.target_complaints, target_complaints);
-  next.same_issue_complainants = std::max(next.same_issue_complainants, same_issue_complainants);
-  RuleMatch before = EvaluateRules(state, policy, now);
-  RuleMatch after = EvaluateRules(next, policy, now);
-  if (after.level <= before.level || after.level <= state.level()) return decision;
-  PendingEvent p;
-  p.message = std::make_unique<capnp::MallocMessageBuilder>(64);
-  auto e = p.message->initRoot<schema::DomainEvent>().initLevelEscalated();
-  e.setLevel(AsText(std::string(LevelName(after.level))));
-  e.setPreviousLevel(AsText(std::string(LevelName(state.level()))));
-  SetList(e.initRules(unsigned(after.codes.size())), after.codes);
-  e.setTargetComplaints(uint32_t(target_complaints));
-  e.setSameIssueComplainants(uint32_t(same_issue_complainants));
-  p.type = std::string(EventTypeName(schema::DomainEvent::LEVEL_ESCALATED));
-  p.actor = {"system", "system", ""};
-  p.occurred_at = now;
-  p.causation_id = causation;
-  decision.events.push_back(std::move(p));
-  return decision;
-}
-
 }  // namespace ledger::domain

@@ -9,7 +9,9 @@
 //
 // Decide is pure: the caller supplies the time (`now`) and the facts from other complaints
 // (CrossFacts). When the action's facts raise the rule level above the current level, the
-// decision also carries a LevelEscalated event by actor "system", naming the rules.
+// decision also carries a LevelEscalated event by actor "system", naming the rules, dated with
+// the action. Escalations by the passage of time and by other complaints' facts are decided in
+// escalation.h.
 #pragma once
 
 #include <capnp/message.h>
@@ -92,13 +94,6 @@ struct Decision {
 };
 
 Result<Decision> Decide(const Action& action, const DecideInput& input);
-
-// An escalation forced by facts of other complaints (a new complaint against the same target, a
-// same-issue link), appended to an affected complaint by actor "system". Empty when the facts do
-// not raise its level.
-Decision DecideCrossEscalation(const ComplaintState& state, const Policy& policy,
-                               int64_t target_complaints, int64_t same_issue_complainants,
-                               Time now, const std::string& causation);
 
 // The events of a decision in the log's form (payload serialized), ready for EventLog::Append.
 std::vector<NewEvent> ToNewEvents(const Decision& decision, uint32_t policy_version, bool imported);

@@ -1,6 +1,7 @@
 // Every escalation rule of policy.md section 4, "the higher grade wins", and automatic escalation
 // appended by the ledger itself (actor "system") in the same decision.
 #include "domain_harness.h"
+#include "ledger/domain/escalation.h"
 #include "ledger/domain/rules.h"
 
 namespace ledger::domain {
@@ -190,9 +191,10 @@ TEST(Escalation, ALevelSetBelowTheRuleLevelStaysUntilTheRuleLevelRises) {
 TEST(Escalation, CrossComplaintFactsEscalateOtherComplaints) {
   Complaint k;
   k.ReceiveAndAssign(R"(,"target":{"kind":"person","id":"u-9"})");
-  Decision none = DecideCrossEscalation(k.state(), k.policy(), 2, 0, k.now(), "pos:9");
+  const Time t = k.now();
+  Decision none = DecideCrossEscalation(k.state(), k.policy(), {{t, t}}, k.now(), "pos:9");
   EXPECT_TRUE(none.events.empty());
-  Decision d = DecideCrossEscalation(k.state(), k.policy(), 3, 0, k.now(), "pos:9");
+  Decision d = DecideCrossEscalation(k.state(), k.policy(), {{t, t, t}}, k.now(), "pos:9");
   ASSERT_EQ(d.events.size(), 1u);
   EXPECT_EQ(d.events[0].actor.id, "system");
   EXPECT_EQ(d.events[0].causation_id, "pos:9");
