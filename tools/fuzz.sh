@@ -29,8 +29,11 @@ while [ $# -gt 0 ]; do
     --log-dir) log_dir="$2"; shift 2 ;;
     --build-only) build_only=1; shift ;;
     --seeds)
-      "$root/tools/build.sh" --target ledger_fuzz_corpus >/dev/null
-      exec "${LEDGER_BUILD_DIR:-$root/build}/tests/fuzz/ledger_fuzz_corpus" "$2" ;;
+      normal="${LEDGER_BUILD_DIR:-$root/build}"
+      cmake -S "$root" -B "$normal" >/dev/null
+      nice -n 10 cmake --build "$normal" -j "${LEDGER_JOBS:-2}" --target ledger_fuzz_corpus \
+        >/dev/null
+      exec "$normal/tests/fuzz/ledger_fuzz_corpus" "$2" ;;
     -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
