@@ -70,6 +70,7 @@ for t in "${targets[@]}"; do
   fi
   build_targets+=("$t")
 done
+if [ "${#build_targets[@]}" -eq 0 ]; then exit 0; fi
 nice -n 10 cmake --build "$build" -j "${LEDGER_JOBS:-2}" \
   --target $(printf 'ledger_%s_fuzz ' "${build_targets[@]}")
 if [ "$build_only" -eq 1 ]; then exit 0; fi
