@@ -66,8 +66,8 @@ std::optional<int64_t> ActionReader::Int(std::string_view key, Need need, int64_
   std::optional<int64_t> n;
   if (v->is_int64()) n = v->get_int64();
   else if (v->is_uint64() && v->get_uint64() <= uint64_t(INT64_MAX)) n = int64_t(v->get_uint64());
-  else if (v->is_double() && v->get_double() == double(int64_t(v->get_double())) &&
-           v->get_double() >= -9e15 && v->get_double() <= 9e15)
+  else if (v->is_double() && v->get_double() >= -9e15 && v->get_double() <= 9e15 &&
+           v->get_double() == double(int64_t(v->get_double())))  // in range before the cast
     n = int64_t(v->get_double());
   if (!n) {
     Error(key, "type", Field(key) + " must be a whole number");

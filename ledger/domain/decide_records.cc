@@ -47,9 +47,12 @@ int64_t ReadScoreHundredths(Call& c) {
     return -1;
   }
   int64_t score = -1;
-  if (v->is_int64()) score = v->get_int64() * 100;
+  // Only a number near the range is scaled, so that none overflows (Boost.JSON reads "0e2299" as
+  // NaN, which no comparison passes); any other stays out of range.
+  if (v->is_int64()) score = std::clamp<int64_t>(v->get_int64(), -1, 1000) * 100;
   else if (v->is_uint64()) score = int64_t(std::min<uint64_t>(v->get_uint64(), 1000)) * 100;
-  else if (v->is_double()) score = int64_t(v->get_double() * 100 + 0.5);
+  else if (v->is_double() && v->get_double() >= -1 && v->get_double() <= 1000)
+    score = int64_t(v->get_double() * 100 + 0.5);
   else if (v->is_string()) {
     Result<Money> m = ParseMoney(v->get_string(), "score");
     if (m.ok()) score = *m;

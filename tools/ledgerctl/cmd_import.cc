@@ -14,6 +14,7 @@
 #include "ledger/domain/policy.h"
 #include "ledger/domain/import_record.h"
 #include "tools/ledgerctl/commands.h"
+#include "tools/ledgerctl/import_lines.h"
 #include "tools/ledgerctl/output.h"
 #include "tools/ledgerctl/session.h"
 
@@ -89,26 +90,20 @@ int Import(const Globals& g, const ImportFlags& f) {
   domain::ImportSummary summary;
   summary.file_name = f.file == "-" ? "(stdin)" : f.file;
   summary.file_sha256 = ledger::ToHex(ledger::Sha256(*data));
-  const uint64_t total = std::count(data->begin(), data->end(), '\n') + 1;
+  ImportLines lines(*data);
+  const uint64_t total = lines.total();
   ProgressFn progress = ProgressBar("importing", "lines");
   Status refused;
-  uint64_t line_no = 0;
-  for (size_t begin = 0; begin < data->size();) {
-    size_t end = data->find('\n', begin);
-    if (end == std::string::npos) end = data->size();
-    std::string_view line(data->data() + begin, end - begin);
-    begin = end + 1;
-    ++line_no;
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;  // blank
+  while (std::optional<ImportLine> line = lines.Next()) {
     ++summary.lines_read;
-    refused = ApplyLine(service, line, &summary.first_position, &summary.last_position);
+    refused = ApplyLine(service, line->text, &summary.first_position, &summary.last_position);
     if (!refused.ok()) {
-      summary.stopped_at = line_no;
+      summary.stopped_at = line->number;
       summary.stop_reason = OneLine(refused);
       break;
     }
     ++summary.lines_applied;
-    if (progress) progress(line_no, total);
+    if (progress) progress(line->number, total);
   }
   if (progress && refused.ok()) progress(total, total);
   Result<ledger::AppendResult> recorded =
