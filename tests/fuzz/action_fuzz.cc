@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   ledger::Result<domain::Action> action = domain::ParseActionText(text, /*import_line=*/false);
   if (!action.ok()) return 0;
-  const ledger::Actor actor = fuzz::ActorFor(*policy, action->type);
+  const ledger::Actor actor = fuzz::ActorFor(*policy, *action);
   for (const domain::ComplaintState& stage : fuzz::Stages()) {
     ledger::Result<domain::Decision> d =
         domain::Decide(*action, fuzz::Input(stage, *policy, actor, /*imported=*/false));

@@ -49,6 +49,24 @@ inline Actor ActorFor(const domain::Policy& policy, std::string_view type) {
   return {"u-fuzz", "", ""};
 }
 
+// ActorFor, except that a receive is filed by whoever received it (the domain refuses anyone
+// else): the receiving staff member of the receiving department the action names.
+inline Actor ActorFor(const domain::Policy& policy, const domain::Action& action) {
+  Actor actor = ActorFor(policy, action.type);
+  if (action.type != "receive") return actor;
+  auto text = [&](std::string_view key) -> std::string {
+    auto it = action.fields.find(key);
+    return it != action.fields.end() && it->value().is_string()
+               ? std::string(it->value().get_string())
+               : std::string();
+  };
+  std::string department = text("receiving_department");
+  if (!department.empty() && department != actor.department)
+    actor = {"u-fuzz-intake", "intake", department};
+  if (std::string staff = text("receiving_staff"); !staff.empty()) actor.id = staff;
+  return actor;
+}
+
 // What the service would know about other complaints, fixed: a linked complaint exists, and a
 // corrected event is the complaint's intake.
 inline domain::CrossFacts Cross(const domain::ComplaintState& state) {
@@ -115,7 +133,7 @@ inline ledger::Status Step(domain::ComplaintState& state, const domain::Policy& 
   ledger::Result<domain::Action> action = domain::ParseActionText(text);
   if (!action.ok()) return action.status();
   ledger::Result<domain::Decision> d =
-      domain::Decide(*action, Input(state, policy, ActorFor(policy, action->type), false));
+      domain::Decide(*action, Input(state, policy, ActorFor(policy, *action), false));
   if (!d.ok()) return d.status();
   Apply(state, *d);
   return ledger::Status::Ok();

@@ -120,7 +120,7 @@ std::optional<domain::Decision> DecideAt(const std::string& text, const domain::
     Fail("does not parse: " + text + ": " + a.status().ToString());
     return std::nullopt;
   }
-  ledger::Actor actor = a->actor ? *a->actor : fuzz::ActorFor(policy, a->type);
+  ledger::Actor actor = a->actor ? *a->actor : fuzz::ActorFor(policy, *a);
   domain::DecideInput in = fuzz::Input(s, policy, actor, import_line);
   if (cross != nullptr) in.cross = *cross;
   ledger::Result<domain::Decision> d = domain::Decide(*a, in);
@@ -171,7 +171,9 @@ void WriteActions(const fs::path& out, const domain::Policy& policy) {
 std::string ImportLine(const std::string& action, const domain::Policy& policy,
                        const std::string& complaint) {
   json::object o = json::parse(action).as_object();
-  ledger::Actor a = fuzz::ActorFor(policy, o["type"].as_string());
+  auto parsed = domain::ParseActionText(action);
+  ledger::Actor a = parsed.ok() ? fuzz::ActorFor(policy, *parsed)
+                                : fuzz::ActorFor(policy, o["type"].as_string());
   o["actor"] = {{"id", a.id}, {"role", a.role}, {"department", a.department}};
   if (!complaint.empty() && o["type"] != "receive") o["complaint"] = complaint;
   return json::serialize(o);
