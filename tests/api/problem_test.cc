@@ -99,6 +99,7 @@ TEST(JsonBody, MalformedInputNamesTheFieldAndRule) {
   ExpectFieldError(ParseBody(""), "body", "empty_body");
   ExpectFieldError(ParseBody(std::string(100, '[') + std::string(100, ']')), "body", "json_depth");
   ExpectFieldError(ParseBody("{}", "text/plain"), "Content-Type", "media_type");
+  ExpectFieldError(ParseBody(R"({"type": "a", "type": "b"})"), "type", "duplicate_key");
   EXPECT_TRUE(ParseBody("{\"a\": \"\xe6\x8a\x95\xe8\xaf\x89\"}").ok());
   EXPECT_TRUE(ParseBody("{}", "application/json; charset=utf-8").ok());
   EXPECT_TRUE(ParseBody("{}", "").ok());
