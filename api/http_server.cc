@@ -32,6 +32,7 @@ struct HttpServer::Impl {
   std::shared_ptr<internal::ServerCore> core_ptr = std::make_shared<internal::ServerCore>();
   internal::ServerCore& core = *core_ptr;
   std::unique_ptr<RateLimiter> limiter;
+  std::unique_ptr<RateLimiter> auth_failures;
   std::unique_ptr<Dispatcher> dispatcher;
   std::unique_ptr<net::io_context> ioc;
   std::unique_ptr<net::thread_pool> workers;
@@ -59,12 +60,17 @@ HttpServer::Impl::Impl(ServerOptions options, const Router* router, Authenticato
       RateLimiter::Options{core.options.rate_limit_per_second, core.options.rate_limit_burst,
                            core.options.rate_limit_max_keys},
       core.clock);
+  auth_failures = std::make_unique<RateLimiter>(
+      RateLimiter::Options{core.options.auth_failure_per_second, core.options.auth_failure_burst,
+                           core.options.rate_limit_max_keys},
+      core.clock);
   workers = std::make_unique<net::thread_pool>(core.options.worker_threads);
   core.post_work = [pool = workers.get()](std::function<void()> task) {
     net::post(*pool, std::move(task));
   };
   dispatcher = std::make_unique<Dispatcher>(
-      router, authenticator, limiter->enabled() ? limiter.get() : nullptr, core.post_work);
+      router, authenticator, limiter->enabled() ? limiter.get() : nullptr,
+      auth_failures->enabled() ? auth_failures.get() : nullptr, core.post_work);
   core.dispatcher = dispatcher.get();
   ioc = std::make_unique<net::io_context>(static_cast<int>(core.options.io_threads));
 }

@@ -46,11 +46,19 @@ struct ServerOptions {
   size_t max_connections = 1024;
 
   // Per-token rate limit (token bucket; rate_limiter.h): requests per second on average and in a
-  // burst, per bearer token (or per client address without one). 429 with Retry-After beyond it.
-  // rate_limit_per_second <= 0 disables it.
+  // burst, per bearer token as parsed (or per client address without a well-formed one). 429
+  // with Retry-After beyond it. rate_limit_per_second <= 0 disables it.
   double rate_limit_per_second = 50;
   double rate_limit_burst = 100;
+  // Buckets each limiter (this one and the next) keeps at most.
   size_t rate_limit_max_keys = 100'000;
+
+  // Failed authentication per client address (a token bucket of its own): each 401 takes one;
+  // once an address has none left, its requests to authenticated routes get 429 with
+  // Retry-After before their token is looked at, so guessing tokens is slow whichever tokens
+  // are tried. Successful requests take nothing. auth_failure_per_second <= 0 disables it.
+  double auth_failure_per_second = 2;
+  double auth_failure_burst = 20;
 
   // Server-Sent Events: a comment line is sent after this much silence, so proxies keep the
   // stream open and dead clients are noticed.
