@@ -107,8 +107,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void ReadNext();
   void OnIdleRead(beast::error_code ec, size_t n);
   void ReadHeader();
-  void OnHeader(beast::error_code ec);
+  void ParseHeader();
+  void OnHeaderBytes(beast::error_code ec, size_t n);
+  void OnHeader();
   void OnBody(beast::error_code ec);
+  void BeginRefusal();
+  void RefuseRequest(const ledger::Status& status);  // 400 bad_request listing its errors
   void FailRead(beast::error_code ec);
   void OnRequestRead();
   void OnAnswer(Response response);

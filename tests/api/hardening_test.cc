@@ -1,7 +1,7 @@
 // The HTTP layer against clients that abuse it on purpose, over a real server: rate-limit keys
 // that ignore how the Authorization header is spelt, a limit on failed authentication per client
-// address, JSON bodies that repeat a key, and error documents that stay small whatever the input
-// echoes into them.
+// address, requests whose framing or headers are ambiguous (request_reader.h), JSON bodies that
+// repeat a key, and error documents that stay small whatever the input echoes into them.
 // Connection-level abuse (slowloris, silent connections, the connection cap) is in
 // server_test.cc.
 #include <gtest/gtest.h>
@@ -119,6 +119,61 @@ TEST_F(HardeningTest, FailedAuthenticationIsLimitedPerAddressAndSuccessIsNot) {
   for (int i = 0; i < 5; ++i) EXPECT_EQ(valid.Get("/v1/events").status, 200u) << i;
   EXPECT_EQ(guesser.Get("/v1/events", {{"Authorization", "Bearer lgr_again"}}).status, 401u);
   EXPECT_EQ(guesser.Get("/v1/events", {{"Authorization", "Bearer lgr_again"}}).status, 429u);
+}
+
+TEST_F(HardeningTest, AmbiguousFramingAndRepeatedOrFoldedHeadersAre400AndClose) {
+  Start();
+  const std::string auth = "Authorization: Bearer " + server_->token(Role::kAdmin) + "\r\n";
+  const std::string body = R"({"name": "widget"})";
+  const std::string length = "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  char size[16];
+  std::snprintf(size, sizeof size, "%zx", body.size());
+  const std::string chunked = std::string(size) + "\r\n" + body + "\r\n0\r\n\r\n";
+  const std::string post = "POST /v1/test/items HTTP/1.1\r\nHost: x\r\n";
+  const std::string json = "Content-Type: application/json\r\n";
+  struct Case {
+    std::string request;
+    std::string error;  // "field:rule"
+  };
+  const std::vector<Case> cases = {
+      {post + auth + auth + json + length + "\r\n" + body, "Authorization:duplicate_header"},
+      {post + auth + json + length + length + "\r\n" + body, "Content-Length:duplicate_header"},
+      {post + auth + json + "Content-Length: " + std::to_string(body.size()) + ", " +
+           std::to_string(body.size()) + "\r\n\r\n" + body,
+       "Content-Length:duplicate_header"},
+      {post + auth + json + json + length + "\r\n" + body, "Content-Type:duplicate_header"},
+      {post + "Host: y\r\n" + auth + json + length + "\r\n" + body, "Host:duplicate_header"},
+      {post + auth + json + "Last-Event-ID: 1\r\nLast-Event-ID: 2\r\n" + length + "\r\n" + body,
+       "Last-Event-ID:duplicate_header"},
+      {post + auth + json + "X-Note: a\r\n b\r\n" + length + "\r\n" + body, "X-Note:obs_fold"},
+      {post + "Authorization: Bearer\r\n\t" + server_->token(Role::kAdmin) + "\r\n" + json +
+           length + "\r\n" + body,
+       "Authorization:obs_fold"},
+      {post + auth + json + "Transfer-Encoding: gzip, chunked\r\n\r\n" + chunked,
+       "Transfer-Encoding:transfer_encoding"},
+      {post + auth + json + "Transfer-Encoding: chunked, chunked\r\n\r\n" + chunked,
+       "Transfer-Encoding:transfer_encoding"},
+      {post + auth + json + "Transfer-Encoding: identity\r\n" + length + "\r\n" + body,
+       "Transfer-Encoding:framing"},
+  };
+  for (const Case& c : cases) {
+    RawConnection raw("127.0.0.1", server_->port());
+    ASSERT_TRUE(raw.Send(c.request));
+    HttpReply r = raw.ReadResponse();
+    ExpectProblem(r, 400, "bad_request");
+    EXPECT_EQ(FirstError(r), c.error) << c.request;
+    // The connection closes: nothing after the header (a chunk, a body) is read as a request.
+    std::string rest = raw.ReadUntil("HTTP/1.1", milliseconds(10000));
+    EXPECT_EQ(rest.find("HTTP/1.1"), std::string::npos) << c.request << "\n" << rest;
+    EXPECT_TRUE(raw.closed()) << c.request;
+  }
+  // Beast refuses Transfer-Encoding: chunked with a Content-Length by itself.
+  RawConnection both("127.0.0.1", server_->port());
+  ASSERT_TRUE(
+      both.Send(post + auth + json + "Transfer-Encoding: chunked\r\n" + length + "\r\n" + chunked));
+  ExpectProblem(both.ReadResponse(), 400, "bad_request");
+  EXPECT_EQ(server_->Head(), 0u);
+  EXPECT_EQ(server_->Client(Role::kAdmin).Post("/v1/test/items", body).status, 201u);
 }
 
 TEST_F(HardeningTest, ARepeatedJsonKeyIs400NamingItsPath) {
