@@ -43,6 +43,21 @@ void ServerCore::RecordChunk(uint64_t bytes) {
   }
 }
 
+std::shared_ptr<Connection> ServerCore::ClaimIdlest() {
+  std::lock_guard<std::mutex> lock(mu);
+  while (!idle.empty()) {
+    std::shared_ptr<Connection> c = idle.begin()->second.lock();
+    idle.erase(idle.begin());
+    if (c) return c;  // the caller drops it outside the lock: ~Connection takes `mu`
+  }
+  return nullptr;
+}
+
+size_t ServerCore::IdleCount() {
+  std::lock_guard<std::mutex> lock(mu);
+  return idle.size();
+}
+
 Connection::Connection(net::ip::tcp::socket socket, ServerCore* core, bool counted)
     : core_(core),
       counted_(counted),
@@ -61,35 +76,65 @@ Connection::~Connection() {
   if (!counted_) return;
   std::lock_guard<std::mutex> lock(core_->mu);
   core_->connections.erase(id_);
+  if (idle_key_) core_->idle.erase(*idle_key_);
   core_->open.fetch_sub(1);
   core_->gone.notify_all();
 }
 
-void Connection::Start() { ReadNext(); }
+void Connection::Start() {
+  // The first request's whole header is due within header_timeout of the accept, whether its
+  // bytes trickle in or never come: a connection that stays silent is cut as fast as a slow one
+  // (it used to wait idle_timeout for its first byte, and enough of them locked everyone out).
+  stream_.expires_after(core_->options.header_timeout);
+  ReadNext();
+}
 
 void Connection::ReadNext() {
   if (state_ == State::kClosed) return;
   if (core_->draining.load()) return Close();
   state_ = State::kIdle;
   if (buffer_.size() > 0) return ReadHeader();  // a pipelined request is already here
-  stream_.expires_after(core_->options.idle_timeout);
+  if (answered_ > 0) stream_.expires_after(core_->options.idle_timeout);
+  EnterIdle();
   stream_.async_read_some(
       buffer_.prepare(kReadChunk),
       [self = shared_from_this()](beast::error_code ec, size_t n) { self->OnIdleRead(ec, n); });
 }
 
 void Connection::OnIdleRead(beast::error_code ec, size_t n) {
-  if (ec) return Close();  // closed by the client, idle too long, or drained
+  bool evicted = !LeaveIdle();
+  // Closed by the client, idle too long, drained, or evicted for a new connection (even if a
+  // byte arrived meanwhile: the server counted this connection out when it admitted another).
+  if (ec || evicted) return Close();
   buffer_.commit(n);
   ReadHeader();
 }
+
+void Connection::EnterIdle() {
+  if (!counted_) return;
+  std::lock_guard<std::mutex> lock(core_->mu);
+  idle_key_ = {std::chrono::steady_clock::now(), id_};
+  core_->idle.emplace(*idle_key_, weak_from_this());
+}
+
+bool Connection::LeaveIdle() {
+  if (!idle_key_) return true;
+  std::lock_guard<std::mutex> lock(core_->mu);
+  bool kept = core_->idle.erase(*idle_key_) > 0;  // absent: ServerCore::ClaimIdlest took it
+  idle_key_.reset();
+  return kept;
+}
+
+void Connection::Evict() { Close(); }
 
 void Connection::ReadHeader() {
   state_ = State::kReading;
   parser_.emplace();
   parser_->header_limit(static_cast<uint32_t>(core_->options.max_header_bytes));
   parser_->body_limit(core_->options.max_body_bytes);
-  stream_.expires_after(core_->options.header_timeout);
+  // A later request's header is due within header_timeout of its first byte; the first one's
+  // deadline has run since the accept (Start).
+  if (answered_ > 0) stream_.expires_after(core_->options.header_timeout);
   ParseHeader();
 }
 
@@ -245,6 +290,7 @@ void Connection::WriteResponse(Response response, bool close_after) {
 }
 
 void Connection::OnWritten(beast::error_code ec, bool keep_alive) {
+  ++answered_;
   LogRequest(status_, response_ ? response_->body().size() : 0);
   response_.reset();
   dispatched_ = {};
@@ -302,6 +348,7 @@ void Connection::OnDrainRead(beast::error_code ec, size_t n) {
 
 void Connection::Close() {
   if (state_ == State::kClosed) return;
+  LeaveIdle();
   bool was_streaming = state_ == State::kStreaming;
   state_ = State::kClosed;
   heartbeat_.cancel();

@@ -31,8 +31,9 @@ struct ServerOptions {
 
   // A keep-alive connection may wait this long for the first byte of its next request.
   std::chrono::milliseconds idle_timeout{60'000};
-  // The whole header must arrive within this time of its first byte (slowloris defence: trickling
-  // bytes does not extend it). Exceeded: the connection is closed.
+  // The whole header must arrive within this time of its first byte, and a new connection's
+  // first header within this time of the accept (slowloris defence: neither trickling bytes nor
+  // sending none extends it). Exceeded: the connection is closed.
   std::chrono::milliseconds header_timeout{10'000};
   // The whole body must arrive within this time of the header. Exceeded: the connection is closed.
   std::chrono::milliseconds body_timeout{30'000};
@@ -42,7 +43,10 @@ struct ServerOptions {
   // Shutdown() waits this long for in-flight requests before closing connections by force.
   std::chrono::milliseconds shutdown_timeout{30'000};
 
-  // Open connections at most; one more gets 503 (problem "overloaded") and is closed.
+  // Open connections at most. At the cap a new connection closes the connection that has waited
+  // longest for a first byte or a next request (counted as evicted); when none is waiting (all
+  // are reading a request, running one, writing or streaming) it gets 503 (problem "overloaded")
+  // and is closed.
   size_t max_connections = 1024;
 
   // Per-token rate limit (token bucket; rate_limiter.h): requests per second on average and in a
