@@ -4,10 +4,9 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <boost/url/parse.hpp>
 
+#include "api/request_reader.h"
 #include "api/server_internal.h"
-#include "ledger/validation.h"
 
 namespace api::internal {
 namespace {
@@ -15,37 +14,6 @@ namespace {
 constexpr size_t kReadChunk = 4096;
 constexpr uint64_t kMaxDrainBytes = 1 << 20;               // lingering close reads at most this
 constexpr std::chrono::milliseconds kLingerTimeout{1000};  // ... for at most this long
-
-ledger::Status BadTarget(std::string what) {
-  return ledger::Status::WithErrors(ledger::Code::kInvalidArgument, what,
-                                    {{"target", "uri", what}});
-}
-
-// The server's view of a parsed Beast request: target split and decoded, query checked.
-ledger::Result<Request> ToRequest(http::request<http::string_body>& msg,
-                                  const std::string& remote) {
-  Request r;
-  r.method = std::string(msg.method_string());
-  r.target = std::string(msg.target());
-  auto url = boost::urls::parse_origin_form(r.target);
-  if (!url) return BadTarget("the request target is not a valid origin-form URI");
-  r.path = std::string(url->encoded_path());
-  for (std::string segment : url->segments()) r.segments.push_back(std::move(segment));
-  for (auto param : url->params()) {
-    if (!ledger::IsValidUtf8(param.key) || !ledger::IsValidUtf8(param.value)) {
-      std::string field = ledger::IsValidUtf8(param.key) ? param.key : "query";
-      std::string message = "query parameter '" + field + "' is not valid UTF-8";
-      return ledger::Status::WithErrors(ledger::Code::kInvalidArgument, message,
-                                        {{field, "utf8", message}});
-    }
-    r.query.emplace_back(std::move(param.key), std::move(param.value));
-  }
-  for (const auto& field : msg)
-    r.headers.Add(std::string(field.name_string()), std::string(field.value()));
-  r.body = std::move(msg.body());
-  r.remote_address = remote;
-  return r;
-}
 
 std::string HeaderSafe(std::string_view v) {
   std::string out;
@@ -75,6 +43,21 @@ void ServerCore::RecordChunk(uint64_t bytes) {
   }
 }
 
+std::shared_ptr<Connection> ServerCore::ClaimIdlest() {
+  std::lock_guard<std::mutex> lock(mu);
+  while (!idle.empty()) {
+    std::shared_ptr<Connection> c = idle.begin()->second.lock();
+    idle.erase(idle.begin());
+    if (c) return c;  // the caller drops it outside the lock: ~Connection takes `mu`
+  }
+  return nullptr;
+}
+
+size_t ServerCore::IdleCount() {
+  std::lock_guard<std::mutex> lock(mu);
+  return idle.size();
+}
+
 Connection::Connection(net::ip::tcp::socket socket, ServerCore* core, bool counted)
     : core_(core),
       counted_(counted),
@@ -93,42 +76,97 @@ Connection::~Connection() {
   if (!counted_) return;
   std::lock_guard<std::mutex> lock(core_->mu);
   core_->connections.erase(id_);
+  if (idle_key_) core_->idle.erase(*idle_key_);
   core_->open.fetch_sub(1);
   core_->gone.notify_all();
 }
 
-void Connection::Start() { ReadNext(); }
+void Connection::Start() {
+  // The first request's whole header is due within header_timeout of the accept, whether its
+  // bytes trickle in or never come: a connection that stays silent is cut as fast as a slow one
+  // (it used to wait idle_timeout for its first byte, and enough of them locked everyone out).
+  stream_.expires_after(core_->options.header_timeout);
+  ReadNext();
+}
 
 void Connection::ReadNext() {
   if (state_ == State::kClosed) return;
   if (core_->draining.load()) return Close();
   state_ = State::kIdle;
   if (buffer_.size() > 0) return ReadHeader();  // a pipelined request is already here
-  stream_.expires_after(core_->options.idle_timeout);
+  if (answered_ > 0) stream_.expires_after(core_->options.idle_timeout);
+  EnterIdle();
   stream_.async_read_some(
       buffer_.prepare(kReadChunk),
       [self = shared_from_this()](beast::error_code ec, size_t n) { self->OnIdleRead(ec, n); });
 }
 
 void Connection::OnIdleRead(beast::error_code ec, size_t n) {
-  if (ec) return Close();  // closed by the client, idle too long, or drained
+  bool evicted = !LeaveIdle();
+  // Closed by the client, idle too long, drained, or evicted for a new connection (even if a
+  // byte arrived meanwhile: the server counted this connection out when it admitted another).
+  if (ec || evicted) return Close();
   buffer_.commit(n);
   ReadHeader();
 }
+
+void Connection::EnterIdle() {
+  if (!counted_) return;
+  std::lock_guard<std::mutex> lock(core_->mu);
+  idle_key_ = {std::chrono::steady_clock::now(), id_};
+  core_->idle.emplace(*idle_key_, weak_from_this());
+}
+
+bool Connection::LeaveIdle() {
+  if (!idle_key_) return true;
+  std::lock_guard<std::mutex> lock(core_->mu);
+  bool kept = core_->idle.erase(*idle_key_) > 0;  // absent: ServerCore::ClaimIdlest took it
+  idle_key_.reset();
+  return kept;
+}
+
+void Connection::Evict() { Close(); }
 
 void Connection::ReadHeader() {
   state_ = State::kReading;
   parser_.emplace();
   parser_->header_limit(static_cast<uint32_t>(core_->options.max_header_bytes));
   parser_->body_limit(core_->options.max_body_bytes);
-  stream_.expires_after(core_->options.header_timeout);
-  http::async_read_header(
-      stream_, buffer_, *parser_,
-      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  // A later request's header is due within header_timeout of its first byte; the first one's
+  // deadline has run since the accept (Start).
+  if (answered_ > 0) stream_.expires_after(core_->options.header_timeout);
+  ParseHeader();
 }
 
-void Connection::OnHeader(beast::error_code ec) {
-  if (ec) return FailRead(ec);
+// Hands the parser what has arrived, reading more until the header is complete: this loop
+// instead of http::async_read_header because the raw header lines must be checked
+// (CheckHeaderLines) before the parser consumes them — it unfolds folded lines without a trace.
+void Connection::ParseHeader() {
+  if (buffer_.size() > 0) {
+    std::string_view pending(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+    if (ledger::Status s = CheckHeaderLines(pending); !s.ok()) return RefuseRequest(s);
+    beast::error_code ec;
+    buffer_.consume(parser_->put(buffer_.data(), ec));
+    if (ec && ec != http::error::need_more) return FailRead(ec);
+    if (parser_->is_header_done()) return OnHeader();
+  }
+  size_t room = buffer_.max_size() - buffer_.size();
+  if (room == 0) return FailRead(http::error::buffer_overflow);
+  stream_.async_read_some(
+      buffer_.prepare(std::min(room, kReadChunk)),
+      [self = shared_from_this()](beast::error_code ec, size_t n) { self->OnHeaderBytes(ec, n); });
+}
+
+void Connection::OnHeaderBytes(beast::error_code ec, size_t n) {
+  if (ec) return FailRead(ec);  // a timeout, a reset, or the client gone mid-header: closed
+  buffer_.commit(n);
+  ParseHeader();
+}
+
+void Connection::OnHeader() {
+  // Before any of the body is read: a request whose framing is in doubt must not have its body
+  // read at all, or a smuggled request inside it could be taken for the next one.
+  if (ledger::Status s = CheckHeaderFields(parser_->get()); !s.ok()) return RefuseRequest(s);
   if (parser_->is_done()) return OnRequestRead();
   stream_.expires_after(core_->options.body_timeout);
   auto read_body = [self = shared_from_this()] {
@@ -153,13 +191,24 @@ void Connection::OnBody(beast::error_code ec) {
   OnRequestRead();
 }
 
-void Connection::FailRead(beast::error_code ec) {
+void Connection::BeginRefusal() {
   if (parser_ && parser_->is_header_done()) {
     method_ = std::string(parser_->get().method_string());
     version_ = parser_->get().version();
   }
   path_.clear();
   started_ = std::chrono::steady_clock::now();
+}
+
+void Connection::RefuseRequest(const ledger::Status& status) {
+  BeginRefusal();
+  Problem problem = MakeProblem(400, kBadRequest, status.message());
+  problem.errors = status.errors();
+  WriteResponse(ProblemResponse(problem), true);
+}
+
+void Connection::FailRead(beast::error_code ec) {
+  BeginRefusal();
   if (ec == http::error::header_limit) {
     return WriteResponse(ProblemResponse(MakeProblem(
                              431, kHeadersTooLarge,
@@ -241,6 +290,7 @@ void Connection::WriteResponse(Response response, bool close_after) {
 }
 
 void Connection::OnWritten(beast::error_code ec, bool keep_alive) {
+  ++answered_;
   LogRequest(status_, response_ ? response_->body().size() : 0);
   response_.reset();
   dispatched_ = {};
@@ -298,6 +348,7 @@ void Connection::OnDrainRead(beast::error_code ec, size_t n) {
 
 void Connection::Close() {
   if (state_ == State::kClosed) return;
+  LeaveIdle();
   bool was_streaming = state_ == State::kStreaming;
   state_ = State::kClosed;
   heartbeat_.cancel();

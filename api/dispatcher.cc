@@ -1,5 +1,6 @@
 #include "api/dispatcher.h"
 
+#include <chrono>
 #include <exception>
 
 #include "api/problem.h"
@@ -62,10 +63,22 @@ double QualityOf(std::string_view accept, std::string_view type) {
   return q;
 }
 
+// The per-token limit's key: the token as BearerToken parses it, never the header's bytes, which
+// the scheme's case and the spaces after it vary without changing the token (each variant used
+// to get a fresh bucket). Without a well-formed token: the client address.
 std::string RateKey(const Request& request) {
-  if (auto auth = request.headers.Get("Authorization"))
-    return "t:" + ledger::ToHex(ledger::Sha256(*auth));
+  ledger::Result<std::string_view> token = BearerToken(request);
+  if (token.ok()) return "t:" + ledger::ToHex(ledger::Sha256(*token));
   return "a:" + request.remote_address;
+}
+
+Response TooManyRequests(std::string why, std::chrono::seconds retry_after,
+                         const std::string& path) {
+  Response r = ProblemResponse(
+      MakeProblem(429, kRateLimited,
+                  why + "; retry after " + std::to_string(retry_after.count()) + " s", path));
+  r.headers.Set("Retry-After", std::to_string(retry_after.count()));
+  return r;
 }
 
 }  // namespace
@@ -79,10 +92,11 @@ std::optional<Format> NegotiateFormat(std::optional<std::string_view> accept, bo
 }
 
 Dispatcher::Dispatcher(const Router* router, Authenticator* authenticator, RateLimiter* limiter,
-                       PostWork post_work)
+                       RateLimiter* auth_failures, PostWork post_work)
     : router_(router),
       authenticator_(authenticator),
       limiter_(limiter),
+      auth_failures_(auth_failures),
       post_work_(std::move(post_work)) {}
 
 Dispatcher::Dispatched Dispatcher::Dispatch(Request request, Responder responder) {
@@ -107,15 +121,18 @@ Dispatcher::Dispatched Dispatcher::Dispatch(Request request, Responder responder
       break;
   }
   const Route* route = found.route;
+  if (auth_failures_ != nullptr && route->options.authenticated) {
+    RateLimiter::Decision d = auth_failures_->Check(request.remote_address);
+    if (!d.allowed) {
+      responder.Send(TooManyRequests("too many failed authentications from this address",
+                                     d.retry_after, request.path));
+      return {route, nullptr};
+    }
+  }
   if (limiter_ != nullptr && route->options.rate_limited) {
     RateLimiter::Decision d = limiter_->Take(RateKey(request));
     if (!d.allowed) {
-      Response r = ProblemResponse(MakeProblem(
-          429, kRateLimited,
-          "too many requests; retry after " + std::to_string(d.retry_after.count()) + " s",
-          request.path));
-      r.headers.Set("Retry-After", std::to_string(d.retry_after.count()));
-      responder.Send(std::move(r));
+      responder.Send(TooManyRequests("too many requests", d.retry_after, request.path));
       return {route, nullptr};
     }
   }
@@ -145,6 +162,8 @@ void Dispatcher::Run(std::shared_ptr<RequestContext> ctx, Responder responder) {
       ledger::Result<Principal> who =
           Authorize(*authenticator_, ctx->request(), route->options.roles);
       if (!who.ok()) {
+        if (auth_failures_ != nullptr && who.status().code() == ledger::Code::kUnauthenticated)
+          auth_failures_->Take(ctx->request().remote_address);  // none left: 429 from the next
         responder.Send(AuthErrorResponse(who.status(), ctx->request()));
         return;
       }

@@ -2,12 +2,16 @@
 // it can be tested alone. For each request, in order:
 //
 //   1. route (router.h)           404 no_route, 405 + Allow, 400 bad path parameter
-//   2. rate limit (rate_limiter.h) 429 + Retry-After      (routes with rate_limited)
-//   3. negotiate (Accept)          406 not_acceptable     (application/json or x-capnp)
-//   4. on a worker thread: authenticate + role check (auth.h)  401 / 403
-//   5. on the same worker thread: the handler; an exception escaping it becomes a 500 problem
+//   2. failed authentications      429 + Retry-After      (authenticated routes, when the client
+//      from this address                                   address has no failures left)
+//   3. rate limit (rate_limiter.h) 429 + Retry-After      (routes with rate_limited; keyed on
+//                                                          the parsed bearer token)
+//   4. negotiate (Accept)          406 not_acceptable     (application/json or x-capnp)
+//   5. on a worker thread: authenticate + role check (auth.h)  401 / 403; a 401 takes one of the
+//      address's failures
+//   6. on the same worker thread: the handler; an exception escaping it becomes a 500 problem
 //
-// Steps 1-3 answer on the calling (I/O) thread; they never block.
+// Steps 1-4 answer on the calling (I/O) thread; they never block.
 //
 // Thread-safety: Dispatch() may be called from any thread concurrently; the router,
 // authenticator and limiter must outlive the dispatcher.
@@ -35,9 +39,10 @@ class Dispatcher {
  public:
   using PostWork = std::function<void(std::function<void()>)>;
 
-  // `limiter` may be null (no rate limit). `post_work` runs a task on the worker pool.
+  // `limiter` (requests per token) and `auth_failures` (failed authentications per client
+  // address) may be null: no such limit. `post_work` runs a task on the worker pool.
   Dispatcher(const Router* router, Authenticator* authenticator, RateLimiter* limiter,
-             PostWork post_work);
+             RateLimiter* auth_failures, PostWork post_work);
 
   struct Dispatched {
     const Route* route = nullptr;                   // null when no route matched
@@ -54,6 +59,7 @@ class Dispatcher {
   const Router* const router_;
   Authenticator* const authenticator_;
   RateLimiter* const limiter_;
+  RateLimiter* const auth_failures_;
   PostWork post_work_;
 };
 

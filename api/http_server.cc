@@ -32,6 +32,7 @@ struct HttpServer::Impl {
   std::shared_ptr<internal::ServerCore> core_ptr = std::make_shared<internal::ServerCore>();
   internal::ServerCore& core = *core_ptr;
   std::unique_ptr<RateLimiter> limiter;
+  std::unique_ptr<RateLimiter> auth_failures;
   std::unique_ptr<Dispatcher> dispatcher;
   std::unique_ptr<net::io_context> ioc;
   std::unique_ptr<net::thread_pool> workers;
@@ -59,12 +60,17 @@ HttpServer::Impl::Impl(ServerOptions options, const Router* router, Authenticato
       RateLimiter::Options{core.options.rate_limit_per_second, core.options.rate_limit_burst,
                            core.options.rate_limit_max_keys},
       core.clock);
+  auth_failures = std::make_unique<RateLimiter>(
+      RateLimiter::Options{core.options.auth_failure_per_second, core.options.auth_failure_burst,
+                           core.options.rate_limit_max_keys},
+      core.clock);
   workers = std::make_unique<net::thread_pool>(core.options.worker_threads);
   core.post_work = [pool = workers.get()](std::function<void()> task) {
     net::post(*pool, std::move(task));
   };
   dispatcher = std::make_unique<Dispatcher>(
-      router, authenticator, limiter->enabled() ? limiter.get() : nullptr, core.post_work);
+      router, authenticator, limiter->enabled() ? limiter.get() : nullptr,
+      auth_failures->enabled() ? auth_failures.get() : nullptr, core.post_work);
   core.dispatcher = dispatcher.get();
   ioc = std::make_unique<net::io_context>(static_cast<int>(core.options.io_threads));
 }
@@ -85,13 +91,22 @@ void HttpServer::Impl::OnAccept(boost::system::error_code ec, tcp::socket socket
     });
     return;
   }
-  if (core.open.load() >= core.options.max_connections) {
+  bool full = core.open.load() >= core.options.max_connections;
+  std::shared_ptr<Connection> evicted = full ? core.ClaimIdlest() : nullptr;
+  if (full && !evicted) {
     core.rejected.fetch_add(1);
     auto c = std::make_shared<Connection>(std::move(socket), &core, false);
     net::post(c->executor(), [c] {
       c->Reject(MakeProblem(503, kOverloaded, "too many open connections; retry shortly"));
     });
   } else {
+    if (evicted) {
+      // The cap counts the evicted connection until it is gone: admitting this one runs over it
+      // for a moment, by at most the evictions still in flight.
+      core.evicted.fetch_add(1);
+      const net::any_io_executor& ex = evicted->executor();
+      net::post(ex, [c = std::move(evicted)] { c->Evict(); });  // dropped on its own strand
+    }
     auto c = std::make_shared<Connection>(std::move(socket), &core, true);
     {
       std::lock_guard<std::mutex> lock(core.mu);
@@ -116,6 +131,14 @@ HttpServer::HttpServer(ServerOptions options, const Router* router, Authenticato
       "ledger_http_rejected_connections_total",
       "Connections refused with 503 because of the connection cap", [core] {
         return std::vector<Metrics::Sample>{{{}, static_cast<double>(core->rejected.load())}};
+      });
+  metrics->AddGauge("ledger_http_idle_connections",
+                    "Open client connections waiting for a first byte or a next request",
+                    [core] { return static_cast<double>(core->IdleCount()); });
+  metrics->AddCounterFamily(
+      "ledger_http_evicted_connections_total",
+      "Idle connections closed to admit a new one at the connection cap", [core] {
+        return std::vector<Metrics::Sample>{{{}, static_cast<double>(core->evicted.load())}};
       });
   metrics->AddCounterFamily(
       "ledger_sse_stalled_total", "Event streams dropped because the client stopped reading",
@@ -216,6 +239,8 @@ ServerStats HttpServer::GetStats() const {
   ServerStats st;
   st.open_connections = c.open.load();
   st.rejected_connections = c.rejected.load();
+  st.evicted_connections = c.evicted.load();
+  st.idle_connections = impl_->core.IdleCount();
   st.requests = c.requests.load();
   st.sse_clients = c.sse_clients.load();
   st.sse_stalled = c.sse_stalled.load();

@@ -30,6 +30,8 @@ namespace api {
 struct ServerStats {
   uint64_t open_connections = 0;      // accepted and not yet closed (rejected ones excluded)
   uint64_t rejected_connections = 0;  // refused with 503 because of max_connections
+  uint64_t evicted_connections = 0;   // idle ones closed to admit a new one at max_connections
+  uint64_t idle_connections = 0;      // open, waiting for a first byte or a next request
   uint64_t requests = 0;              // answered requests
   uint64_t sse_clients = 0;           // open event streams
   uint64_t sse_stalled = 0;           // event streams dropped because a write timed out

@@ -1,8 +1,8 @@
 #include "api/json_body.h"
 
 #include <algorithm>
-#include <boost/json/parse_options.hpp>
-#include <boost/json/stream_parser.hpp>
+
+#include "ledger/strict_json.h"
 
 namespace api {
 namespace {
@@ -13,52 +13,6 @@ using ledger::Status;
 Status Invalid(std::string_view field, std::string rule, std::string message) {
   return Status::WithErrors(ledger::Code::kInvalidArgument, message,
                             {FieldError{std::string(field), std::move(rule), message}});
-}
-
-// The offset of the first byte that is not part of well-formed UTF-8 (no overlong forms, no
-// surrogates, nothing above U+10FFFF), or npos.
-size_t Utf8ErrorOffset(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t n = 0;
-    uint32_t cp = 0, min = 0;
-    if ((c & 0xE0) == 0xC0)
-      n = 1, cp = c & 0x1F, min = 0x80;
-    else if ((c & 0xF0) == 0xE0)
-      n = 2, cp = c & 0x0F, min = 0x800;
-    else if ((c & 0xF8) == 0xF0)
-      n = 3, cp = c & 0x07, min = 0x10000;
-    else
-      return i;
-    if (s.size() - i <= n) return i;
-    for (size_t k = 1; k <= n; ++k) {
-      auto b = static_cast<unsigned char>(s[i + k]);
-      if ((b & 0xC0) != 0x80) return i;
-      cp = (cp << 6) | (b & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
-    i += n + 1;
-  }
-  return std::string_view::npos;
-}
-
-std::string LineColumn(std::string_view text, size_t offset) {
-  offset = std::min(offset, text.size());
-  size_t line = 1, column = 1;
-  for (size_t i = 0; i < offset; ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return "line " + std::to_string(line) + " column " + std::to_string(column);
 }
 
 bool IsJsonMediaType(std::string_view content_type) {
@@ -91,33 +45,7 @@ std::string_view KindName(const boost::json::value& v) {
 }  // namespace
 
 ledger::Result<boost::json::value> ParseJson(std::string_view text, std::string_view field) {
-  if (size_t at = Utf8ErrorOffset(text); at != std::string_view::npos) {
-    return Invalid(
-        field, "utf8",
-        "the " + std::string(field) + " is not valid UTF-8 (at byte " + std::to_string(at) + ")");
-  }
-  boost::json::parse_options options;
-  options.max_depth = kMaxJsonDepth;
-  boost::json::stream_parser parser({}, options);
-  boost::system::error_code ec;
-  size_t used = parser.write_some(text.data(), text.size(), ec);
-  if (!ec) parser.finish(ec);
-  if (!ec && used < text.size()) {
-    return Invalid(field, "json",
-                   "the " + std::string(field) + " has text after the JSON value at " +
-                       LineColumn(text, used));
-  }
-  if (ec == boost::json::error::too_deep) {
-    return Invalid(field, "json_depth",
-                   "the " + std::string(field) + " nests deeper than " +
-                       std::to_string(kMaxJsonDepth) + " levels");
-  }
-  if (ec) {
-    return Invalid(field, "json",
-                   "the " + std::string(field) + " is not valid JSON: " + ec.message() + " at " +
-                       LineColumn(text, used));
-  }
-  return parser.release();
+  return ledger::ParseStrictJson(text, kMaxJsonDepth, field);
 }
 
 ledger::Result<boost::json::object> ParseJsonObject(const Request& request) {

@@ -9,8 +9,8 @@
 //   LEDGER_RETURN_IF_ERROR(f.status());   // InvalidArgument listing every field problem
 //
 // Field paths use dots for objects and [i] for arrays ("people[2]"). Rules are stable names:
-// "json" (not JSON), "utf8" (not UTF-8), "json_depth", "media_type", "required", "type",
-// "max_length", "control_characters", "range", "unknown_field", "empty_body".
+// "json" (not JSON), "utf8" (not UTF-8), "json_depth", "duplicate_key", "media_type", "required",
+// "type", "max_length", "control_characters", "range", "unknown_field", "empty_body".
 //
 // Thread-safety: ParseJson* are free functions; a JsonFields is used by one thread.
 #pragma once
@@ -32,9 +32,11 @@ namespace api {
 
 inline constexpr size_t kMaxJsonDepth = 32;
 
-// Parses `text` as one JSON value. InvalidArgument with field `field` and rule "utf8" (with the
-// byte offset) for invalid UTF-8, "json" (with line and column) for a syntax error or trailing
-// garbage, "json_depth" for nesting deeper than kMaxJsonDepth.
+// Parses `text` as one JSON value: ledger::ParseStrictJson (ledger/strict_json.h) with
+// kMaxJsonDepth. InvalidArgument with field `field` and rule "utf8" (with the byte offset) for
+// invalid UTF-8, "json" (with line and column) for a syntax error or trailing garbage,
+// "json_depth" for nesting deeper than kMaxJsonDepth; a key repeated anywhere in one object is
+// rule "duplicate_key" with the key's path as the field ("complainant.name"), each one listed.
 ledger::Result<boost::json::value> ParseJson(std::string_view text,
                                              std::string_view field = "body");
 

@@ -50,6 +50,36 @@ std::string_view TitleForName(std::string_view name) {
   return ReasonPhrase(0);
 }
 
+// The length of `c` inside a JSON string as Boost.JSON writes it.
+size_t EscapedLength(unsigned char c) {
+  if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t')
+    return 2;
+  return c < 0x20 ? 6 : 1;  // other controls become \u00XX
+}
+
+size_t EscapedLength(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += EscapedLength(static_cast<unsigned char>(c));
+  return n;
+}
+
+// `s`, or its longest prefix that with "..." stays within `max` bytes of JSON text. The cut never
+// splits a UTF-8 sequence. Input echoed into a problem (keys, paths, header values) is cut here:
+// without it a 64 KiB body of unknown keys came back as a 576 KiB problem.
+std::string Clip(std::string_view s, size_t max) {
+  if (EscapedLength(s) <= max) return std::string(s);
+  constexpr std::string_view kEllipsis = "...";
+  size_t used = 0, end = 0;
+  while (end < s.size()) {
+    size_t len = EscapedLength(static_cast<unsigned char>(s[end]));
+    if (used + len + kEllipsis.size() > max) break;
+    used += len;
+    ++end;
+  }
+  while (end > 0 && end < s.size() && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  return std::string(s.substr(0, end)) + std::string(kEllipsis);
+}
+
 }  // namespace
 
 unsigned HttpStatusFor(ledger::Code code) {
@@ -106,20 +136,37 @@ Problem MakeProblem(unsigned http_status, std::string_view name, std::string det
 }
 
 std::string ProblemJson(const Problem& problem) {
+  // {"field":"","rule":"","message":""} and a comma around each listed error's three texts.
+  constexpr size_t kErrorOverhead = 36;
+  boost::json::array errors;
+  size_t errors_bytes = 0;
+  for (const ledger::FieldError& e : problem.errors) {
+    if (errors.size() == kMaxProblemErrors) break;
+    std::string field = Clip(e.field, kMaxProblemFieldBytes);
+    std::string rule = Clip(e.rule, kMaxProblemRuleBytes);
+    std::string message = Clip(e.message, kMaxProblemMessageBytes);
+    size_t bytes =
+        kErrorOverhead + EscapedLength(field) + EscapedLength(rule) + EscapedLength(message);
+    if (errors_bytes + bytes > kMaxProblemErrorsBytes) break;
+    errors_bytes += bytes;
+    errors.push_back(boost::json::object{
+        {"field", std::move(field)}, {"rule", std::move(rule)}, {"message", std::move(message)}});
+  }
+  size_t omitted = problem.errors.size() - errors.size();
+  std::string detail = Clip(problem.detail, kMaxProblemDetailBytes);
+  if (omitted > 0) {
+    detail += " (" + std::to_string(errors.size()) + " errors listed, " + std::to_string(omitted) +
+              " more omitted)";
+  }
+
   boost::json::object o;
   o["type"] = problem.type;
   o["title"] = problem.title;
   o["status"] = problem.status;
-  o["detail"] = problem.detail;
-  if (!problem.instance.empty()) o["instance"] = problem.instance;
-  if (!problem.errors.empty()) {
-    boost::json::array errors;
-    for (const ledger::FieldError& e : problem.errors) {
-      errors.push_back(
-          boost::json::object{{"field", e.field}, {"rule", e.rule}, {"message", e.message}});
-    }
-    o["errors"] = std::move(errors);
-  }
+  o["detail"] = std::move(detail);
+  if (!problem.instance.empty()) o["instance"] = Clip(problem.instance, kMaxProblemInstanceBytes);
+  if (!errors.empty()) o["errors"] = std::move(errors);
+  if (omitted > 0) o["errors_omitted"] = omitted;
   return boost::json::serialize(o);
 }
 

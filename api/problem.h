@@ -11,6 +11,11 @@
 // present only when the Status carries field errors. Errors are always problem+json, also for
 // clients that asked for application/x-capnp.
 //
+// A problem document is bounded whatever the input echoed into it (kMaxProblemBytes): at most
+// kMaxProblemErrors field errors and kMaxProblemErrorsBytes of them are listed, the rest are
+// counted in "errors_omitted" and the detail says how many; each echoed text is cut (with "...")
+// to its limit, measured as JSON text (escapes included) and at a UTF-8 character boundary.
+//
 // Thread-safety: free functions, no shared state.
 #pragma once
 
@@ -44,6 +49,16 @@ inline constexpr std::string_view kNotImplemented = "not_implemented";       // 
 
 inline constexpr std::string_view kProblemTypePrefix = "urn:ledger:problem:";
 
+// Bounds of a problem document's JSON text (see above).
+inline constexpr size_t kMaxProblemBytes = 8 * 1024;        // the whole document, always below
+inline constexpr size_t kMaxProblemErrors = 20;             // field errors listed
+inline constexpr size_t kMaxProblemErrorsBytes = 6 * 1024;  // ... and their JSON text at most
+inline constexpr size_t kMaxProblemFieldBytes = 120;        // one error's field
+inline constexpr size_t kMaxProblemRuleBytes = 64;          // one error's rule
+inline constexpr size_t kMaxProblemMessageBytes = 300;      // one error's message
+inline constexpr size_t kMaxProblemDetailBytes = 600;       // the detail (before the omitted note)
+inline constexpr size_t kMaxProblemInstanceBytes = 300;     // the instance (a request path)
+
 struct Problem {
   unsigned status = 500;
   std::string type;      // full URI, kProblemTypePrefix + name
@@ -66,7 +81,8 @@ Problem MakeProblem(unsigned http_status, std::string_view name, std::string det
 Response ProblemResponse(const Problem& problem);
 Response ErrorResponse(const ledger::Status& status, std::string_view instance = {});
 
-// The JSON text of the problem document.
+// The JSON text of the problem document, bounded as described above. Every problem the API
+// sends is rendered here.
 std::string ProblemJson(const Problem& problem);
 
 }  // namespace api

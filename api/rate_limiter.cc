@@ -44,6 +44,20 @@ RateLimiter::Decision RateLimiter::Take(std::string_view key) {
     b.tokens -= 1;
     return {};
   }
+  return Refused(b);
+}
+
+RateLimiter::Decision RateLimiter::Check(std::string_view key) {
+  if (!enabled()) return {};
+  ledger::Time now = clock_->Now();
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = buckets_.find(std::string(key));
+  if (it == buckets_.end()) return {};
+  Refill(it->second, now);
+  return it->second.tokens >= 1 ? Decision{} : Refused(it->second);
+}
+
+RateLimiter::Decision RateLimiter::Refused(const Bucket& b) const {
   double wait = (1 - b.tokens) / options_.per_second;
   return {false, std::chrono::seconds(std::max<int64_t>(1, static_cast<int64_t>(std::ceil(wait))))};
 }

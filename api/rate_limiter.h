@@ -1,5 +1,6 @@
-// RateLimiter: a token bucket per key (a bearer token's hash, or the client address for requests
-// without one). Each key may make `burst` requests at once and `per_second` on average; a
+// RateLimiter: a token bucket per key. The server keeps two (dispatcher.h): requests per bearer
+// token (its hash, or the client address for requests without one) and failed authentications
+// per client address. Each key may take `burst` tokens at once and `per_second` on average; a
 // request over the limit is refused with how long to wait (429 with Retry-After).
 //
 // Time comes from the injected ledger::Clock, so tests move it by hand. A clock that steps back
@@ -38,6 +39,10 @@ class RateLimiter {
   // Takes one token from `key`'s bucket.
   Decision Take(std::string_view key);
 
+  // Whether a Take() would be allowed now, without taking anything. Creates no bucket: a key
+  // never taken from is allowed.
+  Decision Check(std::string_view key);
+
   size_t keys() const;
   bool enabled() const { return options_.per_second > 0; }
 
@@ -47,6 +52,7 @@ class RateLimiter {
     ledger::Time last{};
   };
   void Refill(Bucket& b, ledger::Time now) const;
+  Decision Refused(const Bucket& b) const;  // with the wait until `b` has a token again
   void SweepLocked(ledger::Time now);
 
   const Options options_;

@@ -23,14 +23,17 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "api/dispatcher.h"
 #include "api/metrics.h"
@@ -71,6 +74,7 @@ struct ServerCore {
 
   std::atomic<uint64_t> open{0};
   std::atomic<uint64_t> rejected{0};
+  std::atomic<uint64_t> evicted{0};
   std::atomic<uint64_t> requests{0};
   std::atomic<uint64_t> sse_clients{0};
   std::atomic<uint64_t> sse_stalled{0};
@@ -81,8 +85,18 @@ struct ServerCore {
   std::condition_variable gone;
   std::unordered_map<uint64_t, std::weak_ptr<Connection>> connections;
   uint64_t next_id = 1;
+  // Counted connections waiting for a first byte or a next request, oldest wait first (by when
+  // it began, then id). At max_connections a new connection closes the first of them instead of
+  // being refused, so connections that send nothing can never lock a real client out. Not here:
+  // connections reading a request, running a handler, writing, streaming events or closing.
+  using IdleKey = std::pair<std::chrono::steady_clock::time_point, uint64_t>;
+  std::map<IdleKey, std::weak_ptr<Connection>> idle;
 
   void RecordChunk(uint64_t bytes);
+  // Takes the connection idle longest out of `idle` (so it can no longer leave idle by itself:
+  // Connection::LeaveIdle then reports it evicted); null when none is. Locks `mu`.
+  std::shared_ptr<Connection> ClaimIdlest();
+  size_t IdleCount();
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -95,6 +109,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Reject(const Problem& problem);  // answer `problem` without reading, then close
   void Drain();                         // shutdown began: finish the current request, then close
   void ForceClose();
+  void Evict();  // after ServerCore::ClaimIdlest() took it: close (it was idle)
 
   const net::any_io_executor& executor() const { return executor_; }
   void set_id(uint64_t id) { id_ = id; }
@@ -106,9 +121,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Requests (connection.cc).
   void ReadNext();
   void OnIdleRead(beast::error_code ec, size_t n);
+  void EnterIdle();
+  bool LeaveIdle();  // false when the server claimed this connection for eviction
   void ReadHeader();
-  void OnHeader(beast::error_code ec);
+  void ParseHeader();
+  void OnHeaderBytes(beast::error_code ec, size_t n);
+  void OnHeader();
   void OnBody(beast::error_code ec);
+  void BeginRefusal();
+  void RefuseRequest(const ledger::Status& status);  // 400 bad_request listing its errors
   void FailRead(beast::error_code ec);
   void OnRequestRead();
   void OnAnswer(Response response);
@@ -138,7 +159,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   State state_ = State::kIdle;
-  std::shared_ptr<Connection> self_;  // set while a handler holds the responder
+  std::shared_ptr<Connection> self_;             // set while a handler holds the responder
+  std::optional<ServerCore::IdleKey> idle_key_;  // set while registered in core_->idle
+  uint64_t answered_ = 0;                        // responses written on this connection
 
   // The request being answered.
   std::chrono::steady_clock::time_point started_{};

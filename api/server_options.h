@@ -31,8 +31,9 @@ struct ServerOptions {
 
   // A keep-alive connection may wait this long for the first byte of its next request.
   std::chrono::milliseconds idle_timeout{60'000};
-  // The whole header must arrive within this time of its first byte (slowloris defence: trickling
-  // bytes does not extend it). Exceeded: the connection is closed.
+  // The whole header must arrive within this time of its first byte, and a new connection's
+  // first header within this time of the accept (slowloris defence: neither trickling bytes nor
+  // sending none extends it). Exceeded: the connection is closed.
   std::chrono::milliseconds header_timeout{10'000};
   // The whole body must arrive within this time of the header. Exceeded: the connection is closed.
   std::chrono::milliseconds body_timeout{30'000};
@@ -42,15 +43,26 @@ struct ServerOptions {
   // Shutdown() waits this long for in-flight requests before closing connections by force.
   std::chrono::milliseconds shutdown_timeout{30'000};
 
-  // Open connections at most; one more gets 503 (problem "overloaded") and is closed.
+  // Open connections at most. At the cap a new connection closes the connection that has waited
+  // longest for a first byte or a next request (counted as evicted); when none is waiting (all
+  // are reading a request, running one, writing or streaming) it gets 503 (problem "overloaded")
+  // and is closed.
   size_t max_connections = 1024;
 
   // Per-token rate limit (token bucket; rate_limiter.h): requests per second on average and in a
-  // burst, per bearer token (or per client address without one). 429 with Retry-After beyond it.
-  // rate_limit_per_second <= 0 disables it.
+  // burst, per bearer token as parsed (or per client address without a well-formed one). 429
+  // with Retry-After beyond it. rate_limit_per_second <= 0 disables it.
   double rate_limit_per_second = 50;
   double rate_limit_burst = 100;
+  // Buckets each limiter (this one and the next) keeps at most.
   size_t rate_limit_max_keys = 100'000;
+
+  // Failed authentication per client address (a token bucket of its own): each 401 takes one;
+  // once an address has none left, its requests to authenticated routes get 429 with
+  // Retry-After before their token is looked at, so guessing tokens is slow whichever tokens
+  // are tried. Successful requests take nothing. auth_failure_per_second <= 0 disables it.
+  double auth_failure_per_second = 2;
+  double auth_failure_burst = 20;
 
   // Server-Sent Events: a comment line is sent after this much silence, so proxies keep the
   // stream open and dead clients are noticed.

@@ -564,6 +564,8 @@ TEST_F(ComplaintRoutes, BadInputIsRefusedAndAppendsNothing) {
       {"invalid UTF-8", act, "{\"type\":\"record_progress\",\"summary\":\"\xff\xfe\"}", 400, ""},
       {"a time in the future", act, R"({"type":"record_progress","summary":"x","occurred_at":"2027-01-01T00:00:00Z"})", 400, "occurred_at"},
       {"receive on the actions endpoint", act, Receive(), 400, "type"},
+      {"a second type, which used to win", act,
+       R"({"type":"close","type":"record_progress","summary":"x"})", 400, "type"},
       {"a rule refuses: close without a closure basis", act, R"({"type":"close"})", 400, "basis"},
       {"a rule refuses: closing an unresolved complaint", act, R"({"type":"close","basis":"customer_confirmed"})", 422, ""},
       {"a stale expected version", act, R"({"type":"record_progress","summary":"x","expected_version":1})", 409, ""},

@@ -30,6 +30,21 @@ TEST(RateLimiter, SlowRatesAskForLongerWaits) {
   EXPECT_EQ(limiter.Take("a").retry_after, std::chrono::seconds(10));
 }
 
+TEST(RateLimiter, CheckTakesNothingAndCreatesNoBucket) {
+  ledger::ManualClock clock(ledger::FromMicros(0));
+  RateLimiter limiter({.per_second = 1, .burst = 2, .max_keys = 10}, &clock);
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(limiter.Check("a").allowed);
+  EXPECT_EQ(limiter.keys(), 0u);
+  EXPECT_TRUE(limiter.Take("a").allowed);
+  EXPECT_TRUE(limiter.Check("a").allowed);
+  EXPECT_TRUE(limiter.Take("a").allowed);
+  RateLimiter::Decision refused = limiter.Check("a");
+  EXPECT_FALSE(refused.allowed);
+  EXPECT_EQ(refused.retry_after, std::chrono::seconds(1));
+  clock.Advance(std::chrono::seconds(1));
+  EXPECT_TRUE(limiter.Check("a").allowed);
+}
+
 TEST(RateLimiter, KeysAreBoundedAndIdleOnesDropped) {
   ledger::ManualClock clock(ledger::FromMicros(0));
   RateLimiter limiter({.per_second = 1, .burst = 1, .max_keys = 2}, &clock);

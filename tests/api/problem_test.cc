@@ -7,6 +7,7 @@
 
 #include "api/dispatcher.h"
 #include "api/json_body.h"
+#include "ledger/validation.h"
 
 namespace api {
 namespace {
@@ -74,6 +75,67 @@ TEST(Problem, HttpLayerProblemsHaveTheirOwnTypes) {
   EXPECT_EQ(o.at("status"), 413);
 }
 
+TEST(Problem, ManyFieldErrorsAreListedUpToTwentyAndCounted) {
+  std::vector<ledger::FieldError> errors;
+  for (int i = 0; i < 25; ++i)
+    errors.push_back({"f" + std::to_string(i), "unknown_field", "f is not a known field"});
+  Status s = Status::WithErrors(Code::kInvalidArgument, "25 invalid fields", errors);
+  boost::json::object o = boost::json::parse(ErrorResponse(s).body).as_object();
+  ASSERT_EQ(o.at("errors").as_array().size(), kMaxProblemErrors);
+  EXPECT_EQ(o.at("errors").at(19).at("field"), "f19");
+  EXPECT_EQ(o.at("errors_omitted"), 5);
+  EXPECT_EQ(o.at("detail"), "25 invalid fields (20 errors listed, 5 more omitted)");
+}
+
+// The length of a string value as JSON text, without its quotes.
+size_t JsonLength(const boost::json::value& v) { return boost::json::serialize(v).size() - 2; }
+
+TEST(Problem, EchoedTextIsCutSoEveryDocumentStaysBounded) {
+  // The worst an input can echo: long names of control characters (each written as six
+  // characters), long messages of quotes (two each), a long detail and instance, and thousands
+  // of errors.
+  std::vector<ledger::FieldError> errors;
+  for (int i = 0; i < 5000; ++i)
+    errors.push_back({std::string(1000, '\x01'), std::string(200, 'r'), std::string(3000, '"')});
+  Problem p = ProblemFromStatus(
+      Status::WithErrors(Code::kInvalidArgument, std::string(20000, '\x02'), errors),
+      std::string(20000, '/'));
+  std::string json = ProblemJson(p);
+  EXPECT_LT(json.size(), kMaxProblemBytes);
+  boost::json::object o = boost::json::parse(json).as_object();
+  ASSERT_TRUE(o.contains("errors") && o.contains("errors_omitted")) << json.substr(0, 200);
+  const boost::json::array& listed = o.at("errors").as_array();
+  ASSERT_FALSE(listed.empty());
+  EXPECT_LE(listed.size(), kMaxProblemErrors);
+  int64_t omitted = 5000 - static_cast<int64_t>(listed.size());
+  EXPECT_EQ(o.at("errors_omitted").as_int64(), omitted);
+  EXPECT_NE(o.at("detail").as_string().find(std::to_string(omitted) + " more omitted"),
+            std::string::npos);
+  for (const boost::json::value& e : listed) {
+    EXPECT_LE(JsonLength(e.at("field")), kMaxProblemFieldBytes);
+    EXPECT_LE(JsonLength(e.at("rule")), kMaxProblemRuleBytes);
+    EXPECT_LE(JsonLength(e.at("message")), kMaxProblemMessageBytes);
+    EXPECT_TRUE(e.at("message").as_string().ends_with("...")) << e.at("message");
+  }
+  EXPECT_LE(JsonLength(o.at("instance")), kMaxProblemInstanceBytes);
+}
+
+TEST(Problem, CutsNeverSplitACharacterAndShortTextIsKept) {
+  std::string e_acute = "\xc3\xa9";
+  std::string long_name;
+  for (int i = 0; i < 200; ++i) long_name += e_acute;
+  Problem p = MakeProblem(400, kBadRequest, "short detail", "/v1/x");
+  p.errors = {{long_name, "rule", "message"}};
+  boost::json::object o = boost::json::parse(ProblemJson(p)).as_object();
+  std::string field(o.at("errors").at(0).at("field").as_string());
+  EXPECT_TRUE(ledger::IsValidUtf8(field)) << field;
+  EXPECT_LE(field.size(), kMaxProblemFieldBytes);
+  EXPECT_EQ(field.substr(field.size() - 5), e_acute + "...");
+  EXPECT_EQ(o.at("detail"), "short detail");
+  EXPECT_EQ(o.at("instance"), "/v1/x");
+  EXPECT_FALSE(o.contains("errors_omitted"));
+}
+
 ledger::Status ParseBody(const std::string& body,
                          const std::string& content_type = "application/json") {
   Request r;
@@ -99,6 +161,7 @@ TEST(JsonBody, MalformedInputNamesTheFieldAndRule) {
   ExpectFieldError(ParseBody(""), "body", "empty_body");
   ExpectFieldError(ParseBody(std::string(100, '[') + std::string(100, ']')), "body", "json_depth");
   ExpectFieldError(ParseBody("{}", "text/plain"), "Content-Type", "media_type");
+  ExpectFieldError(ParseBody(R"({"type": "a", "type": "b"})"), "type", "duplicate_key");
   EXPECT_TRUE(ParseBody("{\"a\": \"\xe6\x8a\x95\xe8\xaf\x89\"}").ok());
   EXPECT_TRUE(ParseBody("{}", "application/json; charset=utf-8").ok());
   EXPECT_TRUE(ParseBody("{}", "").ok());

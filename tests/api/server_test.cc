@@ -1,7 +1,8 @@
 // The HTTP server core against a real client: routing errors, the bad-input suite (malformed
-// JSON, invalid UTF-8, oversized bodies and headers, slowloris, path traversal, floods, the
-// connection cap), pipelining, asynchronous answers, and graceful shutdown. After each abuse the
-// server still answers /healthz and nothing was appended to the log.
+// JSON, invalid UTF-8, oversized bodies and headers, slowloris, silent connections, path
+// traversal, floods, the connection cap and eviction of idle connections), pipelining,
+// asynchronous answers, and graceful shutdown. After each abuse the server still answers /healthz
+// and nothing was appended to the log. Abuse of headers and bodies: hardening_test.cc.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -221,6 +222,15 @@ TEST_F(ServerTest, SlowlorisClientIsCutByTheHeaderTimeout) {
   ExpectStillHealthyAndNothingAppended();
 }
 
+TEST_F(ServerTest, ASilentNewConnectionIsCutByTheHeaderTimeout) {
+  TestServerConfig config;
+  config.options.header_timeout = milliseconds(300);  // idle_timeout stays 60 s
+  Start(config);
+  RawConnection silent("127.0.0.1", server_->port());
+  EXPECT_TRUE(silent.WaitForClose(milliseconds(10000)));
+  ExpectStillHealthyAndNothingAppended();
+}
+
 TEST_F(ServerTest, IdleKeepAliveConnectionsAreClosed) {
   TestServerConfig config;
   config.options.idle_timeout = milliseconds(200);
@@ -285,24 +295,67 @@ TEST_F(ServerTest, AFloodHitsTheRateLimitWith429AndRetryAfter) {
   ExpectStillHealthyAndNothingAppended();  // /healthz is exempt
 }
 
-TEST_F(ServerTest, ConnectionsBeyondTheCapAreRefusedWith503) {
+TEST_F(ServerTest, AtTheCapANewConnectionEvictsTheOneIdleLongest) {
+  TestServerConfig config;
+  config.options.max_connections = 16;
+  config.options.header_timeout = milliseconds(60000);  // the silent ones stay until evicted
+  Start(config);
+  auto stats = [this] { return server_->server().GetStats(); };
+  // Sixteen connections that send nothing, the first one idle before any other opens.
+  std::vector<std::unique_ptr<RawConnection>> silent;
+  silent.push_back(std::make_unique<RawConnection>("127.0.0.1", server_->port()));
+  ASSERT_TRUE(api_testing::WaitFor([&] { return stats().idle_connections == 1; }));
+  for (int i = 1; i < 16; ++i)
+    silent.push_back(std::make_unique<RawConnection>("127.0.0.1", server_->port()));
+  ASSERT_TRUE(api_testing::WaitFor(
+      [&] { return stats().open_connections == 16 && stats().idle_connections == 16; }));
+
+  HttpReply r = server_->Client().Get("/healthz");  // a real client is let in...
+  EXPECT_EQ(r.status, 200u) << r.body << r.error;
+  EXPECT_TRUE(silent[0]->WaitForClose(milliseconds(10000)));  // ... in place of the oldest
+  for (size_t i = 1; i < silent.size(); ++i) {
+    silent[i]->ReadSome(milliseconds(1));
+    EXPECT_FALSE(silent[i]->closed()) << i;
+  }
+  EXPECT_EQ(stats().evicted_connections, 1u);
+  EXPECT_EQ(stats().rejected_connections, 0u);
+  std::string metrics = server_->Client().Get("/metrics").body;
+  EXPECT_NE(metrics.find("ledger_http_evicted_connections_total 1\n"), std::string::npos)
+      << metrics;
+}
+
+TEST_F(ServerTest, ConnectionsBeyondTheCapAreRefusedWith503WhenNoneIsIdle) {
   TestServerConfig config;
   config.options.max_connections = 3;
   Start(config);
-  std::vector<std::unique_ptr<HttpClient>> held;
-  for (int i = 0; i < 3; ++i) {
-    held.push_back(std::make_unique<HttpClient>(server_->Client()));
-    ASSERT_EQ(held.back()->Get("/healthz").status, 200u);  // accepted and counted
+  // Two connections in the middle of a request and one event stream: none of them idle.
+  std::vector<std::unique_ptr<RawConnection>> busy;
+  for (int i = 0; i < 2; ++i) {
+    busy.push_back(std::make_unique<RawConnection>("127.0.0.1", server_->port()));
+    ASSERT_TRUE(busy.back()->Send("GET /healthz HTTP/1.1\r\nHost: x\r\n"));
   }
+  testing_util::SseClient stream("127.0.0.1", server_->port(), "/v1/events/stream",
+                                 {{"Authorization", "Bearer " + server_->token(Role::kAuditor)}});
+  ASSERT_EQ(stream.status(), 200u);
+  ASSERT_TRUE(api_testing::WaitFor([&] {
+    ServerStats s = server_->server().GetStats();
+    return s.open_connections == 3 && s.idle_connections == 0;
+  }));
   RawConnection extra("127.0.0.1", server_->port());
   ASSERT_TRUE(extra.Send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
   HttpReply refused = extra.ReadResponse();
   ExpectProblem(refused, 503, "overloaded");
   EXPECT_EQ(refused.Header("Retry-After"), "1");
   EXPECT_EQ(server_->server().GetStats().rejected_connections, 1u);
-  held.pop_back();  // one client leaves: room for another
+  EXPECT_EQ(server_->server().GetStats().evicted_connections, 0u);
+  for (auto& c : busy) {  // the requests in the middle were left alone
+    ASSERT_TRUE(c->Send("\r\n"));
+    EXPECT_EQ(c->ReadResponse().status, 200u);
+  }
+  EXPECT_FALSE(stream.closed());
+  busy.clear();  // they leave: room for another
   ASSERT_TRUE(
-      api_testing::WaitFor([&] { return server_->server().GetStats().open_connections == 2; }));
+      api_testing::WaitFor([&] { return server_->server().GetStats().open_connections == 1; }));
   ExpectStillHealthyAndNothingAppended();
 }
 

@@ -13,6 +13,7 @@ namespace api_testing {
 api::ServerOptions TestOptions() {
   api::ServerOptions o;
   o.rate_limit_per_second = 0;
+  o.auth_failure_per_second = 0;
   o.io_threads = 2;
   o.worker_threads = 4;
   return o;

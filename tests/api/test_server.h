@@ -7,7 +7,8 @@
 //   EXPECT_EQ(c.Get("/v1/events").status, 200);
 //
 // Time: the ledger, the rate limiter and the token store read `clock()` (a ManualClock); tests
-// move it by hand. The rate limit is off unless the test sets options.rate_limit_per_second.
+// move it by hand. The rate limit is off unless the test sets options.rate_limit_per_second, the
+// limit on failed authentications unless it sets options.auth_failure_per_second.
 // Access-log lines are captured (AccessLines()).
 //
 // Thread-safety: used from the test's thread; AccessLines() from any.
@@ -35,8 +36,8 @@
 
 namespace api_testing {
 
-// Options for tests: no rate limit, 2 I/O threads, 4 workers (host and port are forced to
-// 127.0.0.1:0 anyway).
+// Options for tests: no rate limit and no limit on failed authentications, 2 I/O threads,
+// 4 workers (host and port are forced to 127.0.0.1:0 anyway).
 api::ServerOptions TestOptions();
 
 struct TestServerConfig {

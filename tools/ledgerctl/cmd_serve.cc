@@ -127,6 +127,8 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
   options.max_body_bytes = flags.max_body_bytes;
   options.rate_limit_per_second = flags.rate_limit;
   options.rate_limit_burst = flags.rate_burst;
+  options.auth_failure_per_second = flags.auth_failure_rate;
+  options.auth_failure_burst = flags.auth_failure_burst;
   options.worker_threads = flags.workers;
   options.max_header_bytes = flags.max_header_bytes;
   auto ms = [](double seconds) { return std::chrono::milliseconds(int64_t(seconds * 1000)); };
@@ -196,6 +198,12 @@ void RegisterServeCommand(CLI::App& app, Globals& g, Runner& run) {
   cmd->add_option("--rate-limit", flags->rate_limit, "requests per second per token (0: off)")
       ->capture_default_str();
   cmd->add_option("--rate-burst", flags->rate_burst, "burst per token")->capture_default_str();
+  cmd->add_option("--auth-failure-rate", flags->auth_failure_rate,
+                  "failed authentications per second per client address (0: off)")
+      ->capture_default_str();
+  cmd->add_option("--auth-failure-burst", flags->auth_failure_burst,
+                  "failed authentications per client address in a burst")
+      ->capture_default_str();
   cmd->add_option("--max-header-bytes", flags->max_header_bytes, "request line and headers at most")
       ->capture_default_str();
   cmd->add_option("--idle-timeout", flags->idle_timeout_s,

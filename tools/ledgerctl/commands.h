@@ -48,6 +48,7 @@ struct ServeFlags {
   size_t max_body_bytes = 64 * 1024;
   double rate_limit = 50;
   double rate_burst = 100;
+  double auth_failure_rate = 2, auth_failure_burst = 20;  // failed authentications per address
   size_t workers = 64;  // handler threads: actions wait for durability on them
   size_t max_header_bytes = 16 * 1024;
   double idle_timeout_s = 60, header_timeout_s = 10, body_timeout_s = 30, write_timeout_s = 30;
