@@ -1,5 +1,7 @@
 #include "api/json_body.h"
 
+#include "ledger/validation.h"
+
 #include <algorithm>
 
 #include "ledger/strict_json.h"
@@ -108,13 +110,11 @@ std::optional<std::string> JsonFields::String(std::string_view name, Need need, 
              Path(name) + " is longer than " + std::to_string(max_bytes) + " bytes");
     return std::nullopt;
   }
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    bool allowed = multi_line && (c == '\n' || c == '\r' || c == '\t');
-    if ((u < 0x20 || u == 0x7f) && !allowed) {
-      AddError(name, "control_characters", Path(name) + " contains control characters");
-      return std::nullopt;
-    }
+  // The one rule for text (ledger/validation.h): no control characters, newline and tab aside
+  // in multi-line text; C1 controls (a terminal's CSI) included.
+  if (ledger::HasControlCharacter(s, multi_line)) {
+    AddError(name, "control_characters", Path(name) + " contains control characters");
+    return std::nullopt;
   }
   return std::string(s);
 }

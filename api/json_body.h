@@ -56,7 +56,7 @@ class JsonFields {
   explicit JsonFields(const boost::json::object& object, std::string prefix = "");
 
   // A string of valid UTF-8 (guaranteed by ParseJson), at most `max_bytes`, without control
-  // characters unless `multi_line` (which allows \n, \r and \t).
+  // characters (C0, DEL, C1) but newline and tab when `multi_line`.
   std::optional<std::string> String(std::string_view name, Need need = Need::kOptional,
                                     size_t max_bytes = 256, bool multi_line = false);
   std::optional<int64_t> Int(std::string_view name, Need need = Need::kOptional,

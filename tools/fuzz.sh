@@ -64,10 +64,6 @@ if [ "${#targets[@]}" -eq 0 ]; then targets=("${all_targets[@]}"); fi
 build_targets=()
 for t in "${targets[@]}"; do
   if [ ! -f "$root/tests/fuzz/${t}_fuzz.cc" ]; then echo "fuzz.sh: no target $t" >&2; exit 2; fi
-  if [ "$t" = http_request ] && [ ! -f "$root/api/request_reader.h" ]; then
-    echo "fuzz.sh: skipping http_request: api/request_reader.h is not here yet"
-    continue
-  fi
   build_targets+=("$t")
 done
 if [ "${#build_targets[@]}" -eq 0 ]; then exit 0; fi
@@ -89,6 +85,7 @@ for t in "${build_targets[@]}"; do
     action|import) dict=(-dict="$root/tests/fuzz/dict/action.dict") ;;
     policy) dict=(-dict="$root/tests/fuzz/dict/policy.dict") ;;
     envelope|payload) dict=(-dict="$root/tests/fuzz/dict/event.dict") ;;
+    http_request) dict=(-dict="$root/tests/fuzz/dict/http.dict") ;;
   esac
   before=$(ls "$work/artifacts" | wc -l)
   # One process (the same as -jobs=1, without its log redirection) at the lowest priority, until

@@ -6,6 +6,7 @@
 #include <array>
 
 #include "ledger/domain/action_reader.h"
+#include "ledger/strict_json.h"
 #include "ledger/validation.h"
 
 namespace ledger::domain {
@@ -83,13 +84,10 @@ Result<Action> ParseAction(const json::value& value, bool import_line) {
 }
 
 Result<Action> ParseActionText(std::string_view text, bool import_line) {
-  if (!IsValidUtf8(text)) return InvalidFields({{"", "utf8", "the body is not valid UTF-8"}});
-  boost::system::error_code ec;
-  json::parse_options options;
-  options.max_depth = 16;
-  json::value v = json::parse(text, ec, {}, options);
-  if (ec) return InvalidFields({{"", "json", "the body is not valid JSON: " + ec.message()}});
-  return ParseAction(v, import_line);
+  // The strict parse: a repeated key (a second "type", say) is refused, never the last one kept.
+  Result<json::value> v = ParseStrictJson(text, 16, import_line ? "line" : "body");
+  if (!v.ok()) return v.status();
+  return ParseAction(*v, import_line);
 }
 
 }  // namespace ledger::domain

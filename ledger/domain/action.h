@@ -35,7 +35,9 @@ bool IsActionType(std::string_view type);
 // `complaint` is required except for "receive". InvalidArgument lists every problem.
 Result<Action> ParseAction(const boost::json::value& json, bool import_line = false);
 
-// Parses JSON text (one object). Malformed JSON is InvalidArgument with field "" rule "json".
+// Parses JSON text (one object) strictly (ledger/strict_json.h): malformed JSON, invalid UTF-8,
+// deep nesting and repeated keys are InvalidArgument naming field "body" ("line" for an import
+// line, or the repeated key's path) and the rule.
 Result<Action> ParseActionText(std::string_view text, bool import_line = false);
 
 }  // namespace ledger::domain

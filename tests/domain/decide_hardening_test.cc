@@ -124,7 +124,7 @@ TEST(Hardening, BusinessTimesLieWithinThePolicysCalendar) {
 TEST(Hardening, TextHoldsNoControlCharacters) {
   auto with = [](const std::string& field, const std::string& escaped) {
     return R"({"type":"receive","channel":"hotline","complainant":{"name":"Li"},
-      "project":"p-lakeside","subject":"s","description":"d","receiving_department":
+      "project":"p-lakeside","description":"d","receiving_department":
       "customer_service",")" + field + R"(":")" + escaped + "\"}";
   };
   auto description = [](const std::string& escaped) {
@@ -165,6 +165,27 @@ TEST(Hardening, AComplaintHoldsABoundedNumberOfEvents) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), ledger::Code::kFailedPrecondition);
   EXPECT_EQ(PairsOf(r.status()), (Pairs{{"type", "complaint_full"}}));
+}
+
+}  // namespace
+}  // namespace testing_util
+
+namespace testing_util {
+namespace {
+
+// An import line (or any action text) with a repeated key is refused, never the last one kept:
+// a second "type" would otherwise turn one action into another.
+TEST(Hardening, ARepeatedKeyInActionTextIsRefused) {
+  auto r = ParseActionText(R"({"type":"close","basis":"customer_confirmed","type":"reopen"})",
+                           /*import_line=*/false);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ledger::Code::kInvalidArgument);
+  EXPECT_EQ(PairsOf(r.status()), (Pairs{{"type", "duplicate_key"}}));
+  auto nested = ParseActionText(
+      R"({"type":"receive","complainant":{"name":"A","name":"B"},"actor":{"id":"x","role":"intake"}})",
+      /*import_line=*/true);
+  ASSERT_FALSE(nested.ok());
+  EXPECT_EQ(PairsOf(nested.status()), (Pairs{{"complainant.name", "duplicate_key"}}));
 }
 
 }  // namespace

@@ -2,11 +2,8 @@
 // by api::ReadRequest (api/request_reader.h) under the server's default limits, as the server
 // reads a request before routing it. Any bytes give a request or a refusal: never a crash, a
 // sanitizer report or a leak.
-//
-// Built only when api/request_reader.h exists (tests/fuzz/CMakeLists.txt): the reader is being
-// written on another branch. Written against its announced signature,
-//   ReadRequest(std::string_view wire_bytes, const RequestLimits&),
-// returning a value-or-status (ok()).
+// The reader runs the same checks the server's connections run on what Beast parsed (folded
+// lines, repeated singleton headers, ambiguous framing): the seeds hold one of each.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

@@ -156,6 +156,7 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
   api::ApplicationOptions app_options;
   app_options.policy_text = std::move(policy_text);
   app_options.snapshot_path = (std::filesystem::path(data_dir) / "projections.snapshot").string();
+  app_options.heavy_queries = flags.max_heavy_queries;
   auto app = api::Application::Start(&log, &clock, std::move(app_options));
   if (!app.ok()) return FailWith(app.status());
   std::fprintf(stderr, "ledgerctl: projections: %s\n", (*app)->how_projections_started().c_str());
@@ -198,6 +199,10 @@ void RegisterServeCommand(CLI::App& app, Globals& g, Runner& run) {
   cmd->add_option("--rate-limit", flags->rate_limit, "requests per second per token (0: off)")
       ->capture_default_str();
   cmd->add_option("--rate-burst", flags->rate_burst, "burst per token")->capture_default_str();
+  cmd->add_option("--max-heavy-queries", flags->max_heavy_queries,
+                  "as-of, known-at and what-if reports computed at once (each folds the whole "
+                  "log; more wait, then get 429)")
+      ->capture_default_str();
   cmd->add_option("--auth-failure-rate", flags->auth_failure_rate,
                   "failed authentications per second per client address (0: off)")
       ->capture_default_str();

@@ -56,6 +56,8 @@ struct ServeFlags {
   // The free-space reserve (ledger::Options, docs/operations.md "When the disk fills").
   uint64_t min_free_bytes = ledger::kDefaultMinFreeBytes;
   uint64_t resume_free_bytes = ledger::kDefaultResumeFreeBytes;
+  // As-of, known-at and what-if reports computed at once (each folds the whole log).
+  size_t max_heavy_queries = 2;
 };
 
 // Serves `log` (whose directory is `data_dir`) over HTTP until SIGINT or SIGTERM: starts the
