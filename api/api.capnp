@@ -406,6 +406,29 @@ struct Metrics {
   evaluated @3 :Evaluation;
 }
 
+# A deadline alert (projections/alerts.h): a clock still to be done has passed a threshold.
+struct Alert {
+  complaint @0 :Text;
+  clock @1 :Text;          # transmission, assignment, response, plan, staff_decision, closure
+  cycle @2 :UInt32;        # closure cycle (0 for the other clocks)
+  threshold @3 :UInt32;    # percent of the clock's time passed; 100: the deadline (missed)
+  state @4 :Text;          # due_soon (below 100) or missed
+  at @5 :Text;             # when the threshold passed (RFC 3339, the policy's zone)
+  start @6 :Text;          # the clock's start
+  due @7 :Text;            # its deadline
+  level @8 :Text;          # the level its time is counted under
+  department @9 :Text;     # who must act: the responsible (or receiving) department
+  person @10 :Text;        # and the person, when one is named (the handler)
+  project @11 :Text;       # the complaint's project
+}
+
+# GET /v1/alerts.
+struct Alerts {
+  alerts @0 :List(Alert);  # One page, by complaint id.
+  asOf @1 :Text $Json.name("as_of");  # When they were evaluated.
+  nextCursor @2 :Text $Json.name("next_cursor");  # Pass back as ?cursor=; unset on the last page.
+}
+
 # GET /v1/findings.
 struct Findings {
   findings @0 :List(Finding);          # One page of the findings, in time order.

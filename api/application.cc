@@ -1,5 +1,6 @@
 #include "api/application.h"
 
+#include "api/alert_routes.h"
 #include "api/complaint_routes.h"
 #include "api/log_routes.h"
 #include "api/payload_json.h"
@@ -83,6 +84,8 @@ Status Application::RegisterRoutes(Router& router, Metrics& metrics) {
   PayloadRenderer render =
       DomainPayloadRenderer(policies_->current()->calendar.utc_offset);
   LEDGER_RETURN_IF_ERROR(RegisterLogRoutes(router, {.log = log_, .metrics = &metrics, .render = render}));
+  LEDGER_RETURN_IF_ERROR(RegisterAlertRoutes(
+      router, {.projections = runner_.get(), .policies = policies_.get(), .clock = clock_}));
   return RegisterComplaintRoutes(router, {.commands = commands_.get(),
                                           .projections = runner_.get(),
                                           .policies = policies_.get(),

@@ -21,6 +21,7 @@ constexpr AccessRule kTable[] = {
     {Role::kIntake, R::kComplaintList, Allow(CS::kReceivedByDepartment, RS::kInScope)},
     {Role::kIntake, R::kReceive, Allow(CS::kReceivedByDepartment)},
     {Role::kIntake, R::kAction, Allow(CS::kReceivedByDepartment)},
+    {Role::kIntake, R::kAlerts, Allow(CS::kReceivedByDepartment, RS::kInScope)},
     {Role::kIntake, R::kPolicies, Allow()},
     // cs_agent: customer service triages and follows every complaint.
     {Role::kCsAgent, R::kComplaint, Allow(CS::kAll)},
@@ -33,6 +34,7 @@ constexpr AccessRule kTable[] = {
     {Role::kCsAgent, R::kRewards, Allow(CS::kAll)},
     {Role::kCsAgent, R::kMetrics, Allow(CS::kAll)},
     {Role::kCsAgent, R::kFindings, Allow(CS::kAll)},
+    {Role::kCsAgent, R::kAlerts, Allow(CS::kAll)},
     {Role::kCsAgent, R::kPolicies, Allow()},
     // cs_head: as cs_agent, and the raw log.
     {Role::kCsHead, R::kComplaint, Allow(CS::kAll)},
@@ -45,12 +47,14 @@ constexpr AccessRule kTable[] = {
     {Role::kCsHead, R::kRewards, Allow(CS::kAll)},
     {Role::kCsHead, R::kMetrics, Allow(CS::kAll)},
     {Role::kCsHead, R::kFindings, Allow(CS::kAll)},
+    {Role::kCsHead, R::kAlerts, Allow(CS::kAll)},
     {Role::kCsHead, R::kLog, Allow(CS::kAll)},
     {Role::kCsHead, R::kPolicies, Allow()},
     // handler: what is assigned to them or to their department.
     {Role::kHandler, R::kComplaint, Allow(CS::kHandlerOrDepartment)},
     {Role::kHandler, R::kComplaintList, Allow(CS::kHandlerOrDepartment, RS::kInScope)},
     {Role::kHandler, R::kAction, Allow(CS::kHandlerOrDepartment)},
+    {Role::kHandler, R::kAlerts, Allow(CS::kHandlerOrDepartment, RS::kInScope)},
     {Role::kHandler, R::kPolicies, Allow()},
     // dept_head: their department's complaints, and their department's rows of the reports.
     {Role::kDeptHead, R::kComplaint, Allow(CS::kDepartment)},
@@ -61,6 +65,7 @@ constexpr AccessRule kTable[] = {
     {Role::kDeptHead, R::kRewards, Allow(CS::kDepartment, RS::kOwnDepartment)},
     {Role::kDeptHead, R::kMetrics, Allow(CS::kDepartment, RS::kInScope)},
     {Role::kDeptHead, R::kFindings, Allow(CS::kDepartment, RS::kInScope)},
+    {Role::kDeptHead, R::kAlerts, Allow(CS::kDepartment, RS::kInScope)},
     {Role::kDeptHead, R::kPolicies, Allow()},
     // deputy_gm, gm: the leadership sees and acts on everything.
     {Role::kDeputyGm, R::kComplaint, Allow(CS::kAll)},
@@ -71,6 +76,7 @@ constexpr AccessRule kTable[] = {
     {Role::kDeputyGm, R::kRewards, Allow(CS::kAll)},
     {Role::kDeputyGm, R::kMetrics, Allow(CS::kAll)},
     {Role::kDeputyGm, R::kFindings, Allow(CS::kAll)},
+    {Role::kDeputyGm, R::kAlerts, Allow(CS::kAll)},
     {Role::kDeputyGm, R::kLog, Allow(CS::kAll)},
     {Role::kDeputyGm, R::kPolicies, Allow()},
     {Role::kGm, R::kComplaint, Allow(CS::kAll)},
@@ -81,6 +87,7 @@ constexpr AccessRule kTable[] = {
     {Role::kGm, R::kRewards, Allow(CS::kAll)},
     {Role::kGm, R::kMetrics, Allow(CS::kAll)},
     {Role::kGm, R::kFindings, Allow(CS::kAll)},
+    {Role::kGm, R::kAlerts, Allow(CS::kAll)},
     {Role::kGm, R::kLog, Allow(CS::kAll)},
     {Role::kGm, R::kPolicies, Allow()},
     // auditor: reads everything, personal data included, and verifies; writes nothing.
@@ -91,6 +98,7 @@ constexpr AccessRule kTable[] = {
     {Role::kAuditor, R::kRewards, Allow(CS::kAll)},
     {Role::kAuditor, R::kMetrics, Allow(CS::kAll)},
     {Role::kAuditor, R::kFindings, Allow(CS::kAll)},
+    {Role::kAuditor, R::kAlerts, Allow(CS::kAll)},
     {Role::kAuditor, R::kLog, Allow(CS::kAll)},
     {Role::kAuditor, R::kVerify, Allow()},
     {Role::kAuditor, R::kPolicies, Allow()},
@@ -102,6 +110,7 @@ constexpr AccessRule kTable[] = {
     {Role::kReader, R::kRewards, Allow(CS::kAll)},
     {Role::kReader, R::kMetrics, Allow(CS::kAll)},
     {Role::kReader, R::kFindings, Allow(CS::kAll)},
+    {Role::kReader, R::kAlerts, Allow(CS::kAll)},
     {Role::kReader, R::kPolicies, Allow()},
     // admin: tokens and policy versions, and the integrity check; no complaint, no report.
     {Role::kAdmin, R::kVerify, Allow()},
@@ -112,12 +121,12 @@ constexpr AccessRule kTable[] = {
 constexpr std::array<Resource, kResourceCount> kResources = {
     R::kComplaint, R::kComplaintList, R::kReceive, R::kAction,   R::kRating,
     R::kResponsibility, R::kFines,    R::kRewards, R::kMetrics,  R::kFindings,
-    R::kLog,       R::kVerify,        R::kPolicies, R::kPublishPolicy};
+    R::kAlerts,    R::kLog,           R::kVerify,  R::kPolicies, R::kPublishPolicy};
 
 constexpr std::array<std::string_view, kResourceCount> kResourceNames = {
     "complaint", "complaint_list", "receive", "action",   "rating",
     "responsibility", "fines",     "rewards", "metrics",  "findings",
-    "log",       "verify",         "policies", "publish_policy"};
+    "alerts",    "log",            "verify",  "policies", "publish_policy"};
 
 bool Same(std::string_view a, std::string_view b) { return !a.empty() && a == b; }
 

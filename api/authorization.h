@@ -41,12 +41,13 @@ enum class Resource : uint8_t {
   kRewards,         // GET /v1/rewards
   kMetrics,         // GET /v1/metrics
   kFindings,        // GET /v1/findings
+  kAlerts,          // GET /v1/alerts and /v1/alerts/stream: deadline alerts
   kLog,             // GET /v1/events and /v1/events/stream: the raw global log
   kVerify,          // GET /v1/ledger/verify
   kPolicies,        // GET /v1/policies
   kPublishPolicy,   // POST /v1/policies
 };
-inline constexpr int kResourceCount = 14;
+inline constexpr int kResourceCount = 15;
 
 // Which complaints a role may read or act on (object level).
 enum class ComplaintScope : uint8_t {

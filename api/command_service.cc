@@ -360,8 +360,22 @@ Result<ActionOutcome> CommandService::ExecuteOnStream(const domain::Action& acti
                                        std::to_string(current)));
     std::shared_ptr<const domain::Policy> policy = policies_->current();
     std::shared_ptr<const domain::Policy> own = policies_->Get(state.policy_version);
-    domain::DecideInput input{&state, policy.get(), policies_->current_version(),
-                              own ? own.get() : policy.get(), actor, clock_->Now(),
+    const domain::Policy& rules = own ? *own : *policy;
+    const ledger::Time now = clock_->Now();
+    // Time may have raised the level since the complaint's last event (unresolved_week) with
+    // nobody to record it yet (no scheduler: an import, the demo; or its round not come): that
+    // rise goes first, dated at its instant, and the action is decided on the state after it —
+    // never a rise dated at whatever action came next.
+    // Due by the action's own business time: an imported history's line takes only the rises
+    // of its past, the scheduler (or a later line) the ones after it.
+    domain::Decision due;
+    if (complaint)
+      due = domain::DecideTimeEscalation(state, rules, action.occurred_at.value_or(now), "time");
+    std::optional<domain::ComplaintState> raised;
+    if (!due.events.empty())
+      raised = domain::Preview(state, due, policies_->current_version(), now);
+    domain::DecideInput input{raised ? &*raised : &state, policy.get(),
+                              policies_->current_version(), &rules, actor, now,
                               Facts(action, id), imported};
     Result<domain::Decision> decided = domain::Decide(action, input);
     if (!decided.ok()) return give_back(decided.status());
@@ -372,7 +386,9 @@ Result<ActionOutcome> CommandService::ExecuteOnStream(const domain::Action& acti
                                     : ledger::ExpectedVersion::Exactly(current);
     request.idempotency_key = key.log_key;
     request.request_digest = key.digest;
-    request.events = domain::ToNewEvents(decision, input.policy_version, imported);
+    request.events = domain::ToNewEvents(due, input.policy_version, false);
+    for (ledger::NewEvent& e : domain::ToNewEvents(decision, input.policy_version, imported))
+      request.events.push_back(std::move(e));
     Result<ledger::AppendResult> appended = log_->Append(std::move(request));
     if (appended.ok()) {
       if (appended->deduplicated) {

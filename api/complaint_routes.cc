@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "api/authorization.h"
+#include "api/complaint_access.h"
 #include "api/api.capnp.h"
 #include "api/capnp_views.h"
 #include "api/event_capnp.h"
@@ -56,28 +57,6 @@ Result<std::optional<ledger::Time>> QueryTime(const RequestContext& ctx, std::st
   if (!t.ok())
     return BadQuery(name, "rfc3339", std::string(name) + " must be an RFC 3339 time with offset");
   return std::optional<ledger::Time>(*t);
-}
-
-// Who holds the complaint, for the object-level check (authorization.h). Views into `s`.
-ComplaintHolders HoldersOf(const domain::ComplaintState& s) {
-  ComplaintHolders h;
-  h.id = s.id;
-  h.receiving_department = s.receiving_department;
-  if (const domain::AssignmentRecord* a = s.assignment()) {
-    h.responsible_department = a->department;
-    for (const std::string& c : a->cooperating) h.cooperating_departments.push_back(c);
-    h.handler = a->handler;
-  }
-  return h;
-}
-
-// The complaints a caller may see, for queries over many (projections::Scope::visible): empty
-// (all) when the caller's scope is every complaint.
-std::function<bool(const domain::ComplaintState&)> VisibleTo(const Access& access) {
-  if (access.grant().complaints == ComplaintScope::kAll) return {};
-  return [access](const domain::ComplaintState& s) {
-    return access.MayReadComplaint(HoldersOf(s));
-  };
 }
 
 std::string QueryText(const RequestContext& ctx, std::string_view name) {

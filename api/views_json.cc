@@ -273,6 +273,23 @@ json::object TicketToJson(const projections::TrackedComplaint& t, const projecti
   return std::move(doc.as_object());
 }
 
+json::object AlertToJson(const projections::Alert& a, const ViewContext& v) {
+  json::object o;
+  o["complaint"] = a.complaint;
+  o["clock"] = domain::ClockKindName(a.clock);
+  o["cycle"] = a.cycle;
+  o["threshold"] = a.threshold;
+  o["state"] = a.missed() ? "missed" : "due_soon";
+  o["at"] = Time(a.at, v);
+  o["start"] = Time(a.start, v);
+  o["due"] = Time(a.due, v);
+  o["level"] = domain::LevelName(a.level);
+  o["department"] = a.department;
+  o["person"] = a.person.empty() ? json::value(nullptr) : json::value(a.person);
+  o["project"] = a.project;
+  return o;
+}
+
 json::object TimelineToJson(const std::string& id, const projections::Timeline& t,
                             const Evaluation& at, const ViewContext& v) {
   json::object o;

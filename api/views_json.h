@@ -35,6 +35,9 @@ boost::json::object FineLineToJson(const ledger::domain::FineLine& line, const V
 boost::json::object FindingToJson(const projections::Finding& finding, const ViewContext& v);
 boost::json::object ResponsibilityToJson(const projections::ResponsibilityRecord& r,
                                          const ViewContext& v);
+// A deadline alert: {complaint, clock, cycle, threshold, state (due_soon | missed), at, start,
+// due, level, department, person, project}. No personal data.
+boost::json::object AlertToJson(const projections::Alert& alert, const ViewContext& v);
 
 boost::json::object TicketToJson(const projections::TrackedComplaint& tracked,
                                  const projections::Derived& derived,

@@ -66,6 +66,30 @@ ListPage ListComplaints(const Scope& scope, const ListFilter& f) {
   return page;
 }
 
+AlertPage AlertsQuery(const Scope& scope, const AlertFilter& f) {
+  AlertPage page;
+  const auto& all = scope.projection.complaints();
+  auto it = f.cursor.empty() ? all.begin() : all.upper_bound(f.cursor);
+  for (; it != all.end(); ++it) {
+    const domain::ComplaintState& s = it->second.state;
+    if (!s.exists() || s.closed() || !scope.Sees(s)) continue;
+    if (page.alerts.size() >= f.limit) {
+      page.next_cursor = page.alerts.back().complaint;
+      break;
+    }
+    for (Alert& a : CurrentAlerts(it->second, scope.policies, scope.fallback, scope.now)) {
+      if ((!f.department.empty() && a.department != f.department) ||
+          (!f.person.empty() && a.person != f.person) ||
+          (!f.level.empty() && domain::LevelName(a.level) != f.level) ||
+          (!f.clock.empty() && domain::ClockKindName(a.clock) != f.clock) ||
+          (f.state == "missed" && !a.missed()) || (f.state == "due_soon" && a.missed()))
+        continue;
+      page.alerts.push_back(std::move(a));
+    }
+  }
+  return page;
+}
+
 FinesReport FinesQuery(const Scope& scope, const Period& month, const std::string& department,
                        const std::string& person) {
   std::vector<domain::FineLine> lines;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "projections/alerts.h"
 #include "projections/ledger_projection.h"
 #include "projections/reports.h"
 
@@ -67,6 +68,19 @@ std::vector<Finding> FindingsQuery(const Scope& scope, std::optional<Time> from,
 std::vector<ResponsibilityRecord> ResponsibilityQuery(const Scope& scope, const std::string& department,
                                                       const std::string& person,
                                                       const std::optional<Period>& month);
+
+// GET /v1/alerts: the alert of each clock still to be done, where a threshold has passed.
+struct AlertFilter {
+  std::string department, person, level, clock;
+  std::string state;   // due_soon (below 100%) | missed; empty: both
+  size_t limit = 200;  // alerts per page (a page ends at a complaint's last alert)
+  std::string cursor;  // the last complaint id of the previous page
+};
+struct AlertPage {
+  std::vector<Alert> alerts;  // by complaint id, then clock
+  std::string next_cursor;    // empty: no more
+};
+AlertPage AlertsQuery(const Scope& scope, const AlertFilter& filter);
 
 // A page of a list that may be long (findings, responsibility records): at most `limit` items
 // after `cursor` (the previous page's next_cursor; empty: from the first). Cursors name an item

@@ -197,6 +197,19 @@ struct Survey {
   int64_t reason_below = 6;  // a score below this needs the customer's reason
 };
 
+// Deadline alerts, the policy's early warning (预警; docs/clocks.md "Alerts"): for each clock and
+// level, the percentages of the clock's time (from its start to its deadline) at which an alert
+// arises; 100 is the deadline itself (missed). Ascending, each 1..100.
+struct AlertThresholds {
+  std::vector<int> defaults;  // every clock and level not listed in `by`; empty: no alerts
+  std::map<std::pair<ClockKind, Level>, std::vector<int>> by;
+
+  const std::vector<int>& For(ClockKind clock, Level level) const {
+    auto it = by.find({clock, level});
+    return it == by.end() ? defaults : it->second;
+  }
+};
+
 // Separation of duties (docs/policy-format.md): whoever proposed a plan may not review it,
 // whoever requested an extension may not decide it, and a person a fine line charges may not
 // waive it. A role listed for a duty is exempt from that rule (an organisation too small for a
@@ -239,6 +252,7 @@ struct Policy {
   std::vector<std::string> waiver_roles;         // may waive a fine line
   std::vector<std::string> recorded_fine_roles;  // may record a fine
   SeparationOfDuties separation;                 // optional in the file: no exemptions
+  AlertThresholds alerts;                        // optional in the file: no alerts
 
   Duration max_backdate = std::chrono::hours(24);     // later entries are findings
   Duration future_skew = std::chrono::minutes(5);     // occurred_at may be this far ahead

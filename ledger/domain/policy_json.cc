@@ -75,6 +75,7 @@ void ReadSections(Reader& r, const json::object& top, Policy* p) {
           [&](auto& v, auto path) { p->recorded_fine_roles = ReadRoleList(r, v, path); });
   if (const json::value* v = top.if_contains("separation_of_duties"))
     ReadSeparationOfDuties(r, *v, "/separation_of_duties", &p->separation);
+  if (const json::value* v = top.if_contains("alerts")) ReadAlerts(r, *v, "/alerts", &p->alerts);
   CheckRoleConsistency(r, *p);
 }
 
@@ -121,6 +122,7 @@ Result<std::shared_ptr<const Policy>> ParsePolicy(std::string_view json_text) {
                                       "waiver_roles",
                                       "recorded_fine_roles",
                                       "separation_of_duties",
+                                      "alerts",
                                       "max_backdate",
                                       "future_skew",
                                       "second_complaint_months"});

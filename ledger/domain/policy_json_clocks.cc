@@ -143,4 +143,57 @@ void ReadEscalation(Reader& r, const json::value& v, const std::string& path,
   for (size_t i = 0; i < a->size(); ++i) ReadRule(r, (*a)[i], Child(path, i), &levels_by_code, out);
 }
 
+namespace {
+
+// A list of alert thresholds: integer percentages, each 1..100, ascending.
+std::vector<int> ReadThresholds(Reader& r, const json::value& v, const std::string& path) {
+  std::vector<int> out;
+  const json::array* a = r.Array(v, path);
+  if (!a) return out;
+  if (a->empty()) r.Error(path, "empty", "name at least one threshold");
+  for (size_t i = 0; i < a->size(); ++i) {
+    std::optional<int64_t> p = r.AsInt((*a)[i], Child(path, i));
+    if (!p) continue;
+    if (*p < 1 || *p > 100)
+      r.Error(Child(path, i), "range", "a threshold is a percentage of the clock, 1 to 100");
+    else if (!out.empty() && *p <= out.back())
+      r.Error(Child(path, i), "not_ascending", "thresholds go up: each above the one before");
+    else
+      out.push_back(int(*p));
+  }
+  return out;
+}
+
+std::vector<std::string_view> ClockNames() {
+  std::vector<std::string_view> out;
+  for (int k = 0; k < kClockKindCount; ++k) out.push_back(ClockKindName(ClockKind(k)));
+  return out;
+}
+
+}  // namespace
+
+void ReadAlerts(Reader& r, const json::value& v, const std::string& path, AlertThresholds* out) {
+  const json::object* o = r.Object(v, path, {"thresholds", "by_clock", "note"});
+  if (!o) return;
+  if (const json::value* t = r.Member(*o, path, "thresholds", kRequired))
+    out->defaults = ReadThresholds(r, *t, Child(path, "thresholds"));
+  if (o->contains("note")) r.StringAt(*o, path, "note", kOptional);
+  const json::value* by = o->if_contains("by_clock");
+  if (!by) return;
+  const std::string by_path = Child(path, "by_clock");
+  const json::object* clocks = r.KeyedObject(*by, by_path, ClockNames(), "unknown_clock", false);
+  if (!clocks) return;
+  for (const auto& [clock_name, levels_value] : *clocks) {
+    std::optional<ClockKind> clock = ParseClockKind(clock_name);
+    if (!clock) continue;
+    const std::string clock_path = Child(by_path, clock_name);
+    const json::object* levels =
+        r.KeyedObject(levels_value, clock_path, LevelNames(), "unknown_level", false);
+    if (!levels) continue;
+    for (Level l : kAllLevels)
+      if (const json::value* list = levels->if_contains(LevelName(l)))
+        out->by[{*clock, l}] = ReadThresholds(r, *list, Child(clock_path, LevelName(l)));
+  }
+}
+
 }  // namespace ledger::domain::policy_json

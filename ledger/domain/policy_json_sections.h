@@ -37,6 +37,8 @@ void ReadClosure(Reader& r, const json::value& v, const std::string& path,
                  std::array<ClosureRule, kClosureClassCount>* out);
 void ReadEscalation(Reader& r, const json::value& v, const std::string& path,
                     std::vector<EscalationRule>* out);
+// "alerts": the default thresholds (percentages of a clock) and overrides per clock and level.
+void ReadAlerts(Reader& r, const json::value& v, const std::string& path, AlertThresholds* out);
 
 // policy_json_fines.cc
 void ReadFines(Reader& r, const json::value& v, const std::string& path, Fines* out);

@@ -53,7 +53,7 @@ struct Expect {
 };
 
 const std::set<std::string> kReports = {"responsibility", "fines", "rewards", "metrics",
-                                        "findings"};
+                                        "findings", "alerts"};
 
 std::set<std::string> With(std::set<std::string> a, const std::set<std::string>& b) {
   a.insert(b.begin(), b.end());
@@ -64,7 +64,7 @@ std::set<std::string> With(std::set<std::string> a, const std::set<std::string>&
 const std::vector<Expect>& Expectations() {
   static const std::vector<Expect> kExpect = {
       {{"u-intake-property-1", "intake", "property"},
-       {"complaint", "list", "receive", "action", "policies"},
+       {"complaint", "list", "receive", "action", "alerts", "policies"},
        true, false, true},
       {{"u-cs-01", "cs_agent", "customer_service"},
        With({"complaint", "list", "receive", "action", "rating", "policies"}, kReports),
@@ -73,7 +73,7 @@ const std::vector<Expect>& Expectations() {
        With({"complaint", "list", "receive", "action", "rating", "log", "policies"}, kReports),
        true, true, true},
       {{"u-handler-property-1", "handler", "property"},
-       {"complaint", "list", "action", "policies"},
+       {"complaint", "list", "action", "alerts", "policies"},
        true, false, true},
       {{"u-head-property", "dept_head", "property"},
        With({"complaint", "list", "action", "policies"}, kReports),
@@ -109,6 +109,7 @@ const std::map<std::string, std::string>& RouteResources() {
       {"GET /v1/rewards", "rewards"},
       {"GET /v1/metrics", "metrics"},
       {"GET /v1/findings", "findings"},
+      {"GET /v1/alerts", "alerts"},
       {"GET /v1/events", "log"},
       {"GET /v1/events/stream", "log"},
       {"GET /v1/ledger/verify", "verify"},

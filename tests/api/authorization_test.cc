@@ -100,7 +100,7 @@ TEST(Access, TheTableKeepsItsInvariants) {
     const bool report = rule.resource == Resource::kResponsibility ||
                         rule.resource == Resource::kFines || rule.resource == Resource::kRewards ||
                         rule.resource == Resource::kMetrics || rule.resource == Resource::kFindings ||
-                        rule.resource == Resource::kComplaintList;
+                        rule.resource == Resource::kAlerts || rule.resource == Resource::kComplaintList;
     if (RoleNeedsDepartment(rule.role) && rule.role != Role::kCsAgent &&
         rule.role != Role::kCsHead) {
       EXPECT_NE(rule.grant.complaints, ComplaintScope::kAll);
@@ -178,6 +178,7 @@ TEST(Access, TheApiPagesTableIsTheCodesTable) {
       case Resource::kRewards:
       case Resource::kMetrics:
       case Resource::kFindings:
+      case Resource::kAlerts:
         return g.rows == RowScope::kAll ? "all"
                : g.rows == RowScope::kInScope ? "in scope" : "own dept";
       default:
@@ -186,7 +187,7 @@ TEST(Access, TheApiPagesTableIsTheCodesTable) {
   };
   const std::vector<std::string> columns = {
       "complaint", "list", "receive", "action", "rating", "responsibility", "fines", "rewards",
-      "metrics", "findings", "log", "verify", "policies", "publish"};
+      "metrics", "findings", "alerts", "log", "verify", "policies", "publish"};
   ASSERT_EQ(columns.size(), AllResources().size());
   for (size_t i = 0; i < columns.size(); ++i) EXPECT_EQ(header[i + 1], columns[i]);
   for (Role role : AllRoles()) {
