@@ -1,6 +1,8 @@
 // Application: the services of a running ledger, built once and passed down (no singletons) —
 // the policy store, the command service (the write path), the projection runner (kept current by
-// following the log) — and the registration of every domain route on a router.
+// following the log), the outbox of notifications (ledger/outbox.h; delivered to webhooks by
+// api::WebhookDelivery, which `ledgerctl serve` starts) — and the registration of every domain
+// route on a router.
 //
 // Policy at start: a ledger without a policy publishes `policy_text` (the built-in default when
 // empty) as version 1; a ledger with one publishes `policy_text` as the next version only when it
@@ -19,6 +21,7 @@
 #include "api/router.h"
 #include "ledger/clock.h"
 #include "ledger/domain/policy_store.h"
+#include "ledger/outbox.h"
 #include "ledger/projection_store.h"
 #include "projections/runner.h"
 
@@ -33,6 +36,9 @@ struct ApplicationOptions {
   // them to finish before it is told to retry (ComplaintRoutesOptions).
   size_t heavy_queries = 2;
   std::chrono::milliseconds heavy_wait{5000};
+  // How long finished outbox entries are kept, and idempotency keys (ledger::OutboxOptions).
+  ledger::Duration outbox_retention = ledger::OutboxOptions().retention;
+  ledger::Duration outbox_key_retention = ledger::OutboxOptions().key_retention;
 };
 
 class Application {
@@ -52,6 +58,8 @@ class Application {
   CommandService& commands() { return *commands_; }
   projections::ProjectionRunner& projections() { return *runner_; }
   ledger::domain::PolicyStore& policies() { return *policies_; }
+  // Notifications to deliver (deadline alerts): the one Outbox of this ledger.
+  ledger::Outbox& outbox() { return *outbox_; }
   const std::string& how_projections_started() const { return how_; }
 
  private:
@@ -63,6 +71,7 @@ class Application {
   std::unique_ptr<CommandService> commands_;
   std::unique_ptr<ledger::ProjectionStore> store_;
   std::unique_ptr<projections::ProjectionRunner> runner_;
+  std::unique_ptr<ledger::Outbox> outbox_;
   std::string how_;
   size_t heavy_queries_ = 2;
   std::chrono::milliseconds heavy_wait_{5000};

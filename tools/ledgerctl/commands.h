@@ -27,6 +27,7 @@ using Runner = std::function<int()>;
 
 void RegisterServeCommand(CLI::App& app, Globals& globals, Runner& run);
 void RegisterTokenCommands(CLI::App& app, Globals& globals, Runner& run);
+void RegisterWebhookCommands(CLI::App& app, Globals& globals, Runner& run);
 void RegisterDemoCommand(CLI::App& app, Globals& globals, Runner& run);
 // The commands whose option values live in main()'s CommandFlags (flags.h).
 void RegisterLogCommands(CLI::App& app, Globals& globals, CommandFlags& flags, Runner& run);
@@ -55,6 +56,10 @@ struct ServeFlags {
   // The free-space reserve (ledger::Options, docs/operations.md "When the disk fills").
   uint64_t min_free_bytes = ledger::kDefaultMinFreeBytes;
   uint64_t resume_free_bytes = ledger::kDefaultResumeFreeBytes;
+  // Webhooks (docs/operations.md, "Webhooks"): days finished outbox entries are kept, and the
+  // longest wait between two attempts at a failing receiver.
+  double outbox_retention_days = 30;
+  double webhook_max_backoff_s = 300;
 };
 
 // Serves `log` (whose directory is `data_dir`) over HTTP until SIGINT or SIGTERM: starts the
