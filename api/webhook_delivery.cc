@@ -16,7 +16,7 @@ int64_t UnixSeconds(Time t) {
 WebhookDelivery::WebhookDelivery(ledger::Outbox* outbox, WebhookStore* webhooks,
                                  WebhookDeliveryOptions options)
     : outbox_(outbox), webhooks_(webhooks), options_(std::move(options)),
-      sender_(options_.timeouts) {}
+      sender_(options_.timeouts, options_.ca_file) {}
 
 WebhookDelivery::~WebhookDelivery() { Stop(); }
 
@@ -230,9 +230,10 @@ void WebhookDelivery::RegisterMetrics(Metrics& metrics) {
       "ledger_webhook_outbox_depth", "Outbox entries a webhook has not received yet", [this] {
         auto last = outbox_->LastSeq();
         std::vector<Metrics::Sample> out;
-        for (const WebhookStats& s : Stats())
-          out.push_back({{{"webhook", s.id}},
-                         last.ok() && *last > s.cursor ? static_cast<double>(*last - s.cursor) : 0});
+        for (const WebhookStats& s : Stats()) {
+          const uint64_t depth = last.ok() && *last > s.cursor ? *last - s.cursor : 0;
+          out.push_back({{{"webhook", s.id}}, static_cast<double>(depth)});
+        }
         return out;
       });
   metrics.AddCounterFamily(
@@ -240,8 +241,8 @@ void WebhookDelivery::RegisterMetrics(Metrics& metrics) {
       [this] {
         std::vector<Metrics::Sample> out;
         for (const WebhookStats& s : Stats()) {
-          out.push_back({{{"webhook", s.id}, {"outcome", "ok"}}, static_cast<double>(s.delivered)});
-          out.push_back({{{"webhook", s.id}, {"outcome", "failed"}}, static_cast<double>(s.failed)});
+          out.push_back({{{"webhook", s.id}, {"outcome", "ok"}}, double(s.delivered)});
+          out.push_back({{{"webhook", s.id}, {"outcome", "failed"}}, double(s.failed)});
         }
         return out;
       });

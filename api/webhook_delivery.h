@@ -54,6 +54,7 @@ struct WebhookDeliveryOptions {
   std::chrono::milliseconds idle_check{1000};
   ledger::Duration trim_interval = std::chrono::hours(1);
   WebhookSender::Timeouts timeouts;
+  std::string ca_file;  // certificates to trust for https:// webhooks; "": the system's
   std::function<void(std::string_view)> warn;  // problems worth a line on stderr; may be empty
 };
 

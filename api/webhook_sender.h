@@ -1,17 +1,20 @@
 // WebhookSender: what goes on the wire for one webhook delivery — which URLs can be delivered
-// to, the signature, and the HTTP POST itself (Boost.Beast, one connection per delivery, a
-// deadline on each of connect, write and read). docs/api.md ("Webhooks") is the receiver's side.
+// to, the signature, and the HTTP POST itself (Boost.Beast, over TLS with Boost.Asio SSL and
+// OpenSSL for https://; one connection per delivery; a deadline on each of connect (with the TLS
+// handshake), write and read). docs/api.md ("Webhooks") is the receiver's side.
 //
-// URLs: http:// to a loopback host only (127.0.0.0/8, [::1], localhost). Plain HTTP must not
-// leave the machine: the payload names complaints and the signature does not hide it. https://
-// is refused for now (no TLS client yet): to reach another machine, point the webhook at a
-// TLS-terminating forwarder on loopback (docs/operations.md, "Webhooks").
+// URLs: https:// to any host, or http:// to a loopback host only (127.0.0.0/8, [::1],
+// localhost): plain HTTP must not leave the machine, the payload names complaints and the
+// signature does not hide it. TLS checks the receiver's certificate chain (against the system's
+// trusted certificates, or only those of `ca_file`) and that it names the URL's host (its DNS
+// name, or its IP address for a URL with one); the host name goes out as SNI.
 //
 // Thread-safety: ParseWebhookUrl and WebhookSignature are free functions. A WebhookSender is used
 // by one thread at a time, except Abort(), which any thread may call.
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -25,8 +28,9 @@
 namespace api {
 
 struct WebhookUrl {
+  bool tls = false;    // https://
   std::string host;    // as written, without brackets ("127.0.0.1", "::1", "localhost")
-  std::string port;    // "80" when the URL has none
+  std::string port;    // "80" (http) or "443" (https) when the URL has none
   std::string target;  // path and query ("/hooks/ledger?x=1"); "/" when empty
 };
 
@@ -50,7 +54,10 @@ class WebhookSender {
     std::chrono::milliseconds read{10000};  // for the whole answer, from the end of the write
   };
 
-  explicit WebhookSender(Timeouts timeouts) : timeouts_(timeouts) {}
+  // `ca_file`: a PEM file of the certificates to trust for https:// receivers; empty: the
+  // system's (OpenSSL's default paths). A file that cannot be loaded fails every https:// POST.
+  explicit WebhookSender(Timeouts timeouts, std::string ca_file = "");
+  ~WebhookSender();
 
   // POSTs `body` to `url` with `headers` (Host, Content-Length, User-Agent and Connection: close
   // are added) and waits for the answer or a deadline. Never throws.
@@ -62,7 +69,11 @@ class WebhookSender {
   void Abort();
 
  private:
+  struct Tls;
+
   const Timeouts timeouts_;
+  const std::string ca_file_;
+  std::unique_ptr<Tls> tls_;  // the TLS context, made at the first https:// POST
   boost::asio::io_context ioc_;
   std::mutex mu_;
   bool aborted_ = false;

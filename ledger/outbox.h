@@ -117,8 +117,10 @@ class Outbox {
   // the keys appended at or before now - key_retention.
   Result<OutboxTrim> Trim(uint64_t finished_through);
 
-  // Registers fn(seq) to run after each Append that appended (on the appending thread; it must
-  // not block). Returns an id for RemoveAppendListener.
+  // Registers fn(seq) to run after each Append that appended (on the appending thread, one
+  // listener call at a time; it must not block, nor add or remove listeners). Returns an id for
+  // RemoveAppendListener. For consumers that follow the outbox (a delivery thread, an alert
+  // stream): wake up, then ReadFrom(cursor + 1, ...).
   uint64_t AddAppendListener(std::function<void(uint64_t)> fn);
   void RemoveAppendListener(uint64_t id);
 

@@ -72,6 +72,7 @@ class WebhookDeliveryTest : public ::testing::Test {
       o.max_backoff = milliseconds(4000);
       o.idle_check = milliseconds(50);
       o.timeouts = {milliseconds(2000), milliseconds(2000), milliseconds(2000)};
+      o.ca_file = ca_file_;
       delivery_ = std::make_unique<WebhookDelivery>(outbox_.get(), store_.get(), o);
     }
     return *delivery_;
@@ -107,6 +108,7 @@ class WebhookDeliveryTest : public ::testing::Test {
   std::unique_ptr<api::WebhookStore> store_;
   WebhookReceiver receiver_;
   std::string hook_;
+  std::string ca_file_;
   std::unique_ptr<WebhookDelivery> delivery_;
 };
 
@@ -116,11 +118,18 @@ TEST(WebhookSignature, IsHmacSha256OfTheBodyInHex) {
             "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
-TEST(WebhookUrl, OnlyLoopbackHttpIsAccepted) {
+TEST(WebhookUrl, HttpsAnywhereHttpOnlyToLoopback) {
   for (const char* ok : {"http://127.0.0.1:9000/hook", "http://localhost/x?y=1",
-                         "http://[::1]:8080/", "http://127.1.2.3:1"}) {
+                         "http://[::1]:8080/", "http://127.1.2.3:1", "https://hooks.example.com/x",
+                         "https://10.0.0.1:8443/x"}) {
     EXPECT_TRUE(api::ParseWebhookUrl(ok).ok()) << ok;
   }
+  auto https = api::ParseWebhookUrl("https://hooks.example.com/in");
+  ASSERT_TRUE(https.ok());
+  EXPECT_TRUE(https->tls);
+  EXPECT_EQ(https->host, "hooks.example.com");
+  EXPECT_EQ(https->port, "443");
+  EXPECT_FALSE(api::ParseWebhookUrl("http://127.0.0.1/").value().tls);
   auto url = api::ParseWebhookUrl("http://[::1]:8080/a?b=c");
   ASSERT_TRUE(url.ok());
   EXPECT_EQ(url->host, "::1");
@@ -129,11 +138,10 @@ TEST(WebhookUrl, OnlyLoopbackHttpIsAccepted) {
   EXPECT_EQ(api::ParseWebhookUrl("http://127.0.0.1").value().target, "/");
   for (const char* bad : {"http://10.0.0.1/hook", "http://example.com/hook", "ftp://127.0.0.1/",
                           "http://user:pw@127.0.0.1/", "127.0.0.1:9000", "http://127.0.0.1:0/",
-                          "http://127.0.0.1/#frag"}) {
+                          "http://127.0.0.1/#frag", "https://user@example.com/"}) {
     EXPECT_EQ(api::ParseWebhookUrl(bad).status().code(), ledger::Code::kInvalidArgument) << bad;
   }
-  EXPECT_NE(api::ParseWebhookUrl("https://hooks.example.com/x").status().message().find(
-                "https:// is not supported yet"),
+  EXPECT_NE(api::ParseWebhookUrl("http://example.com/x").status().message().find("use https://"),
             std::string::npos);
 }
 
@@ -271,6 +279,41 @@ TEST_F(WebhookDeliveryTest, TrimsOldEntriesOnceEveryWebhookReceivedThem) {
   EXPECT_EQ(Append(3), 3u);  // seqs are never reused
   EXPECT_EQ(Delivery().RunOnce().delivered, 1u);
   EXPECT_EQ(DeliveryIds().back(), Id(3));
+}
+
+// https:// receivers: the certificate chain is verified (here against a CA file holding the
+// test's self-signed certificate) and must name the URL's host.
+TEST_F(WebhookDeliveryTest, DeliversOverTlsOnlyToAReceiverWhoseCertificateChecksOut) {
+  const std::string cert = dir_.Sub("cert.pem"), key = dir_.Sub("key.pem");
+  ASSERT_TRUE(api_testing::MakeTestCertificate("IP:127.0.0.1", cert, key));
+  WebhookReceiver tls;
+  ASSERT_TRUE(tls.StartTls(cert, key));
+  ASSERT_TRUE(store_->Remove(hook_).ok());
+  hook_ = Register(tls.Url());
+  ASSERT_EQ(tls.Url().rfind("https://127.0.0.1:", 0), 0u);
+  Append(1);
+
+  // The system's trusted certificates do not include the test's: refused, nothing sent.
+  EXPECT_EQ(Delivery().RunOnce().failed, 1u);
+  EXPECT_NE(StatsOf(hook_).last_error.find("tls handshake"), std::string::npos)
+      << StatsOf(hook_).last_error;
+  EXPECT_TRUE(tls.Requests().empty());
+
+  ca_file_ = cert;
+  delivery_.reset();
+  EXPECT_EQ(Delivery().RunOnce().delivered, 1u) << StatsOf(hook_).last_error;
+  ASSERT_EQ(tls.Requests().size(), 1u);
+  EXPECT_EQ(tls.Requests()[0].delivery, Id(1));
+  EXPECT_EQ(tls.Requests()[0].signature, ReceiverHmac(kSecret, tls.Requests()[0].body));
+
+  // A trusted certificate that does not name the URL's host ("localhost"): refused.
+  ASSERT_TRUE(store_->Remove(hook_).ok());
+  hook_ = Register("https://localhost:" + std::to_string(tls.port()) + "/hook");
+  delivery_.reset();
+  EXPECT_EQ(Delivery().RunOnce().failed, 1u);
+  EXPECT_NE(StatsOf(hook_).last_error.find("tls handshake"), std::string::npos)
+      << StatsOf(hook_).last_error;
+  EXPECT_EQ(tls.Requests().size(), 1u);
 }
 
 TEST_F(WebhookDeliveryTest, MetricsShowDepthOutcomesAndLastSuccess) {

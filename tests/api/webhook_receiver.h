@@ -1,7 +1,8 @@
 // WebhookReceiver: a real HTTP server on 127.0.0.1 for webhook tests. It records every request
 // (target, the X-Ledger-* headers, body) and answers with the next status of a script (then
 // 200), after an optional delay; it can be stopped (connections refused) and started again on
-// the same port.
+// the same port. Over TLS too (StartTls), with a certificate the test makes
+// (MakeTestCertificate).
 //
 //   WebhookReceiver receiver;
 //   receiver.Start();                       // any free port
@@ -30,6 +31,11 @@ struct ReceivedRequest {
   unsigned answered = 0;  // the status it was answered with (0: the connection was cut first)
 };
 
+// Writes a new self-signed certificate (EC P-256, valid for a day) naming `names` in its subject
+// alternative names ("IP:127.0.0.1", "DNS:localhost") and its key, in PEM. False on failure.
+bool MakeTestCertificate(const std::string& names, const std::string& cert_file,
+                         const std::string& key_file);
+
 class WebhookReceiver {
  public:
   WebhookReceiver();
@@ -38,6 +44,8 @@ class WebhookReceiver {
   // Listens on 127.0.0.1:`port` (0: any free one; the same port again after a Stop). False when
   // it cannot bind.
   bool Start(uint16_t port = 0);
+  // As Start, over TLS with the PEM certificate chain and key in these files.
+  bool StartTls(const std::string& cert_file, const std::string& key_file, uint16_t port = 0);
   // Closes the listener and every connection; answers not yet sent are never sent.
   void Stop();
   uint16_t port() const { return port_; }
@@ -54,6 +62,7 @@ class WebhookReceiver {
 
  private:
   struct Impl;
+  bool Listen(uint16_t port);
   std::unique_ptr<Impl> impl_;
   uint16_t port_ = 0;
 };

@@ -52,6 +52,9 @@ TEST_F(WebhookCli, AddListRemove) {
   EXPECT_EQ(secret2.rfind("whsec_", 0), 0u) << generated.out;
   EXPECT_NE(generated.err.find("not shown again"), std::string::npos);
 
+  ProcessResult tls = Ctl({"webhook", "add", "--url", "https://hooks.example.com/ledger"});
+  ASSERT_EQ(tls.exit_code, 0) << tls.err;
+
   ProcessResult from_stdin =
       Ctl({"webhook", "add", "--url", "http://127.0.0.1:9002/", "--secret", "-"},
           "stdin-secret-0123456789\n");
@@ -88,8 +91,7 @@ TEST_F(WebhookCli, AddListRemove) {
 TEST_F(WebhookCli, UsageErrorsExit2WithOneLine) {
   ExpectUsage(Ctl({"webhook", "add"}), "--url is required");
   ExpectUsage(Ctl({"webhook", "add", "--url", "http://10.1.2.3/hook"}), "loopback");
-  ExpectUsage(Ctl({"webhook", "add", "--url", "https://example.com/hook"}),
-              "https:// is not supported yet");
+  ExpectUsage(Ctl({"webhook", "add", "--url", "http://example.com/hook"}), "use https://");
   ExpectUsage(Ctl({"webhook", "add", "--url", "http://127.0.0.1/", "--secret", "short"}),
               "16-256 printable");
   ExpectUsage(Ctl({"webhook", "add", "--url", "http://127.0.0.1/", "--secret", "-"}, ""),

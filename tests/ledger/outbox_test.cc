@@ -220,10 +220,10 @@ void DropOutboxFamily(const std::string& dir) {
 TEST_F(OutboxTest, ALedgerMadeBeforeTheOutboxOpensAndGetsOne) {
   ASSERT_TRUE(log_->Append(testing_util::Request("s-1")).ok());
   Close();
-  DropOutboxFamily(dir_.Sub("ledger"));
+  ASSERT_NO_FATAL_FAILURE(DropOutboxFamily(dir_.Sub("ledger")));
 
   // Read-only (as `ledgerctl state` beside a server): it opens, with an empty outbox.
-  Open(/*read_only=*/true);
+  ASSERT_NO_FATAL_FAILURE(Open(/*read_only=*/true));
   EXPECT_EQ(log_->GetHead().position, 1u);
   EXPECT_EQ(*outbox_->LastSeq(), 0u);
   EXPECT_TRUE(All().empty());
@@ -232,11 +232,11 @@ TEST_F(OutboxTest, ALedgerMadeBeforeTheOutboxOpensAndGetsOne) {
   Close();
 
   // For writing: the family is created and the outbox works.
-  Open();
+  ASSERT_NO_FATAL_FAILURE(Open());
   EXPECT_EQ(log_->GetHead().position, 1u);
   EXPECT_EQ(Append("a"), 1u);
   Close();
-  Open(/*read_only=*/true);
+  ASSERT_NO_FATAL_FAILURE(Open(/*read_only=*/true));
   EXPECT_EQ(All().size(), 1u);
 }
 

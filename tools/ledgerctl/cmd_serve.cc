@@ -175,6 +175,9 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
   delivery_options.clock = &clock;
   delivery_options.max_backoff = ms(flags.webhook_max_backoff_s);
   delivery_options.warn = warn;
+  delivery_options.ca_file = flags.webhook_ca_file;
+  if (!flags.webhook_ca_file.empty() && !ReadFile(flags.webhook_ca_file))
+    return Fail(kExitUsage, "cannot read --webhook-ca-file " + flags.webhook_ca_file);
   api::WebhookDelivery delivery(&(*app)->outbox(), &webhooks, delivery_options);
 
   api::Metrics metrics;
@@ -246,6 +249,8 @@ void RegisterServeCommand(CLI::App& app, Globals& g, Runner& run) {
   cmd->add_option("--webhook-max-backoff", flags->webhook_max_backoff_s,
                   "seconds between attempts at a failing webhook, at most (from 1, doubling)")
       ->capture_default_str();
+  cmd->add_option("--webhook-ca-file", flags->webhook_ca_file,
+                  "PEM certificates to trust for https:// webhooks (default: the system's)");
   cmd->add_flag("--create", *create, "create an empty ledger when DIR holds none");
   cmd->callback([&g, &run, flags, create] {
     run = [&g, flags, create] { return Serve(g, *flags, *create); };

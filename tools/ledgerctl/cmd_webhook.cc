@@ -87,8 +87,7 @@ void RegisterWebhookCommands(CLI::App& app, Globals& g, Runner& run) {
       "add", "register a receiver; prints its id (and a generated secret, once)");
   add->fallthrough();
   add->add_option("--url", f->spec.url,
-                  "where to POST: http://127.0.0.1:PORT/PATH (loopback only; https is not "
-                  "supported yet)")
+                  "where to POST: https://HOST/PATH, or http:// to a loopback host only")
       ->required();
   add->add_option("--secret", f->spec.secret,
                   "the HMAC key, 16-256 printable characters; '-' reads it from stdin; "

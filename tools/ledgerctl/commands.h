@@ -60,6 +60,7 @@ struct ServeFlags {
   // longest wait between two attempts at a failing receiver.
   double outbox_retention_days = 30;
   double webhook_max_backoff_s = 300;
+  std::string webhook_ca_file;  // certificates to trust for https:// webhooks; "": the system's
 };
 
 // Serves `log` (whose directory is `data_dir`) over HTTP until SIGINT or SIGTERM: starts the
