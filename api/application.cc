@@ -30,6 +30,8 @@ Result<std::unique_ptr<Application>> Application::Start(ledger::EventLog* log, l
   app->commands_ = std::make_unique<CommandService>(log, app->policies_.get(), clock);
   LEDGER_RETURN_IF_ERROR(app->commands_->Start());
   app->store_ = std::make_unique<ledger::ProjectionStore>(log);
+  app->outbox_ = std::make_unique<ledger::Outbox>(
+      log, ledger::OutboxOptions{clock, options.outbox_retention, options.outbox_key_retention});
   app->runner_ = std::make_unique<projections::ProjectionRunner>(
       log, app->policies_.get(), app->store_.get(), projections::RunnerOptions{options.snapshot_path});
   LEDGER_RETURN_IF_ERROR(app->runner_->Open(&app->how_, progress));

@@ -1,7 +1,8 @@
 // Application: the services of a running ledger, built once and passed down (no singletons) —
 // the policy store, the command service (the write path), the projection runner (kept current by
-// following the log), the scheduler (what time brings: escalations) — and the registration of
-// every domain route on a router.
+// following the log), the scheduler (what time brings: escalations, alerts), the outbox of
+// notifications (ledger/outbox.h; delivered to webhooks by api::WebhookDelivery, which `ledgerctl
+// serve` starts) — and the registration of every domain route on a router.
 //
 // Policy at start: a ledger without a policy publishes `policy_text` (the built-in default when
 // empty) as version 1; a ledger with one publishes `policy_text` as the next version only when it
@@ -21,6 +22,7 @@
 #include "api/scheduler.h"
 #include "ledger/clock.h"
 #include "ledger/domain/policy_store.h"
+#include "ledger/outbox.h"
 #include "ledger/projection_store.h"
 #include "projections/runner.h"
 
@@ -38,6 +40,9 @@ struct ApplicationOptions {
   // Run the scheduler's thread (escalations time brings; scheduler.h). Off: RunDue() only when
   // called (tests that move a ManualClock call it themselves).
   bool run_scheduler = true;
+  // How long finished outbox entries are kept, and idempotency keys (ledger::OutboxOptions).
+  ledger::Duration outbox_retention = ledger::OutboxOptions().retention;
+  ledger::Duration outbox_key_retention = ledger::OutboxOptions().key_retention;
 };
 
 class Application {
@@ -58,6 +63,8 @@ class Application {
   projections::ProjectionRunner& projections() { return *runner_; }
   Scheduler& scheduler() { return *scheduler_; }
   ledger::domain::PolicyStore& policies() { return *policies_; }
+  // Notifications to deliver (deadline alerts): the one Outbox of this ledger.
+  ledger::Outbox& outbox() { return *outbox_; }
   const std::string& how_projections_started() const { return how_; }
 
  private:
@@ -70,6 +77,7 @@ class Application {
   std::unique_ptr<ledger::ProjectionStore> store_;
   std::unique_ptr<projections::ProjectionRunner> runner_;
   std::unique_ptr<Scheduler> scheduler_;
+  std::unique_ptr<ledger::Outbox> outbox_;
   std::string how_;
   size_t heavy_queries_ = 2;
   std::chrono::milliseconds heavy_wait_{5000};

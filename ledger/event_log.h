@@ -217,6 +217,11 @@ class EventLog {
   Status WithProjections(
       const std::function<Status(rocksdb::DB&, rocksdb::ColumnFamilyHandle*)>& fn);
 
+  // For Outbox only (ledger/outbox.h), as WithProjections with the outbox family. The family is
+  // null when a ledger made before the outbox existed is open read-only (a writable open
+  // creates it): there is then no outbox to read, and none can be written.
+  Status WithOutbox(const std::function<Status(rocksdb::DB&, rocksdb::ColumnFamilyHandle*)>& fn);
+
   // The database, for benchmarks that wait for compactions: valid only while the log is open
   // for writing on a disk with room (a reopen replaces it).
   rocksdb::DB* db() { return db_.get(); }
@@ -269,6 +274,7 @@ class EventLog {
   rocksdb::ColumnFamilyHandle* streams_ = nullptr;
   rocksdb::ColumnFamilyHandle* idempotency_ = nullptr;
   rocksdb::ColumnFamilyHandle* projections_ = nullptr;
+  rocksdb::ColumnFamilyHandle* outbox_ = nullptr;  // null: an old ledger open read-only
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   // Readers hold db_mu_ shared while they use db_ and the families; the commit thread holds it
   // exclusively (try_lock only: it never waits for readers) to replace a database opened

@@ -138,7 +138,17 @@ rocksdb::Status EventLog::OpenRocks(bool read_only) {
       {kStreamsFamily, StreamsOptions(cache)},
       {kIdempotencyFamily, FamilyOptions(cache, true)},
       {kProjectionsFamily, FamilyOptions(cache, true)},
+      {kOutboxFamily, FamilyOptions(cache, true)},
   };
+  // A writable open creates a family that a ledger made before it lacks (the outbox); a
+  // read-only open cannot, and RocksDB refuses to open one that is not there: leave it out.
+  if (read_only) {
+    std::vector<std::string> present;
+    rocksdb::Status listed = rocksdb::DB::ListColumnFamilies(db, dir_, &present);
+    if (!listed.ok()) return listed;
+    if (std::find(present.begin(), present.end(), kOutboxFamily) == present.end())
+      families.pop_back();
+  }
   if (Bulk(options_)) {
     // One writer: insertion hints (which concurrent memtable writes would ignore) for the two
     // families whose keys do not arrive in order.
@@ -160,6 +170,7 @@ rocksdb::Status EventLog::OpenRocks(bool read_only) {
   streams_ = handles_[2];
   idempotency_ = handles_[3];
   projections_ = handles_[4];
+  outbox_ = handles_.size() > 5 ? handles_[5] : nullptr;
   return s;
 }
 
@@ -208,7 +219,7 @@ Status EventLog::CheckFormat() {
 Status EventLog::CloseRocks() {
   for (rocksdb::ColumnFamilyHandle* h : handles_) (void)db_->DestroyColumnFamilyHandle(h);
   handles_.clear();
-  default_ = events_ = streams_ = idempotency_ = projections_ = nullptr;
+  default_ = events_ = streams_ = idempotency_ = projections_ = outbox_ = nullptr;
   Status closed = FromRocks(db_->Close(), "closing the ledger");
   db_.reset();
   if (db_lock_ != nullptr) (void)rocksdb::Env::Default()->UnlockFile(db_lock_);
@@ -302,6 +313,12 @@ Status EventLog::WithProjections(
     const std::function<Status(rocksdb::DB&, rocksdb::ColumnFamilyHandle*)>& fn) {
   LEDGER_ASSIGN_OR_RETURN(ReadLock lock, Readable());
   return fn(*db_, projections_);
+}
+
+Status EventLog::WithOutbox(
+    const std::function<Status(rocksdb::DB&, rocksdb::ColumnFamilyHandle*)>& fn) {
+  LEDGER_ASSIGN_OR_RETURN(ReadLock lock, Readable());
+  return fn(*db_, outbox_);
 }
 
 }  // namespace ledger

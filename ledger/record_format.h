@@ -6,6 +6,8 @@
 //                                                         (format 1: BE64(position) alone)
 //   idempotency     idempotency key                       canonical AppendOutcome
 //   projections     (owned by ProjectionStore)
+//   outbox          (owned by Outbox: ledger/outbox.h; absent from ledgers made before it
+//                   until they are opened for writing)
 //   default         "head"                                canonical Head
 //                   "format"                              BE32(kFormatVersion)
 //
@@ -31,6 +33,7 @@ inline constexpr char kEventsFamily[] = "events";
 inline constexpr char kStreamsFamily[] = "streams";
 inline constexpr char kIdempotencyFamily[] = "idempotency";
 inline constexpr char kProjectionsFamily[] = "projections";
+inline constexpr char kOutboxFamily[] = "outbox";
 inline constexpr char kHeadKey[] = "head";
 inline constexpr char kFormatKey[] = "format";
 

@@ -1,7 +1,8 @@
 // ledgerctl serve: the API server over a ledger, until SIGINT or SIGTERM.
 //
 // main-style wiring (no singletons): this file builds the clock, the token store, the metrics,
-// the router and the server, and passes them down. The domain routes (complaints, projections)
+// the router, the server and the webhook delivery (its own thread: api/webhook_delivery.h), and
+// passes them down. The domain routes (complaints, projections)
 // are registered in BuildRouter() next to the log routes; RegisterPlannedRoutes() comes last.
 #include <fcntl.h>
 #include <signal.h>
@@ -19,6 +20,8 @@
 #include "api/http_server.h"
 #include "api/log_routes.h"
 #include "api/token_store.h"
+#include "api/webhook_delivery.h"
+#include "api/webhook_store.h"
 #include "ledger/clock.h"
 #include "ledger/event_log.h"
 #include "tools/ledgerctl/commands.h"
@@ -157,16 +160,37 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
   app_options.policy_text = std::move(policy_text);
   app_options.snapshot_path = (std::filesystem::path(data_dir) / "projections.snapshot").string();
   app_options.heavy_queries = flags.max_heavy_queries;
+  app_options.outbox_retention =
+      std::chrono::duration_cast<ledger::Duration>(std::chrono::duration<double, std::ratio<86400>>(
+          flags.outbox_retention_days));
   auto app = api::Application::Start(&log, &clock, std::move(app_options));
   if (!app.ok()) return FailWith(app.status());
   std::fprintf(stderr, "ledgerctl: projections: %s\n", (*app)->how_projections_started().c_str());
 
+  // Webhooks: DIR/webhooks.json, reloaded when `ledgerctl webhook` changes it.
+  auto warn = [](std::string_view w) {
+    std::fprintf(stderr, "ledgerctl: warning: %.*s\n", static_cast<int>(w.size()), w.data());
+  };
+  api::WebhookStore webhooks(api::WebhookStore::PathInDirectory(data_dir),
+                             {&clock, std::chrono::milliseconds(1000), warn});
+  if (ledger::Status s = webhooks.Load(); !s.ok()) return FailWith(s);
+  api::WebhookDeliveryOptions delivery_options;
+  delivery_options.clock = &clock;
+  delivery_options.max_backoff = ms(flags.webhook_max_backoff_s);
+  delivery_options.warn = warn;
+  delivery_options.ca_file = flags.webhook_ca_file;
+  if (!flags.webhook_ca_file.empty() && !ReadFile(flags.webhook_ca_file))
+    return Fail(kExitUsage, "cannot read --webhook-ca-file " + flags.webhook_ca_file);
+  api::WebhookDelivery delivery(&(*app)->outbox(), &webhooks, delivery_options);
+
   api::Metrics metrics;
+  delivery.RegisterMetrics(metrics);
   api::Router router;
   if (ledger::Status s = BuildRouter(router, **app, metrics, log); !s.ok())
     return Fail(kExitInternal, s.ToString());
   api::HttpServer server(options, &router, &tokens, &metrics);
   if (ledger::Status s = server.Start(); !s.ok()) return Fail(kExitUnavailable, OneLine(s));
+  delivery.Start();
   const std::string url =
       "http://" + options.host + ":" + std::to_string(static_cast<unsigned>(server.port()));
   std::printf("listening on %s\n", url.c_str());
@@ -176,6 +200,7 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
   WaitForShutdownSignal();
   std::fprintf(stderr, "ledgerctl: shutting down: finishing requests in flight\n");
   server.Shutdown();
+  delivery.Stop();  // a delivery in flight is cut; it is sent again after the next start
   (*app)->Stop();  // the follower stops and a projection snapshot is written
   return 0;
 }
@@ -231,6 +256,14 @@ void RegisterServeCommand(CLI::App& app, Globals& g, Runner& run) {
   cmd->add_option("--resume-free-bytes", flags->resume_free_bytes,
                   "accept appends again once the disk has this much free space")
       ->capture_default_str();
+  cmd->add_option("--outbox-retention-days", flags->outbox_retention_days,
+                  "days to keep outbox entries every webhook has received")
+      ->capture_default_str();
+  cmd->add_option("--webhook-max-backoff", flags->webhook_max_backoff_s,
+                  "seconds between attempts at a failing webhook, at most (from 1, doubling)")
+      ->capture_default_str();
+  cmd->add_option("--webhook-ca-file", flags->webhook_ca_file,
+                  "PEM certificates to trust for https:// webhooks (default: the system's)");
   cmd->add_flag("--create", *create, "create an empty ledger when DIR holds none");
   cmd->callback([&g, &run, flags, create] {
     run = [&g, flags, create] { return Serve(g, *flags, *create); };

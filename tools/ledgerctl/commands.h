@@ -27,6 +27,7 @@ using Runner = std::function<int()>;
 
 void RegisterServeCommand(CLI::App& app, Globals& globals, Runner& run);
 void RegisterTokenCommands(CLI::App& app, Globals& globals, Runner& run);
+void RegisterWebhookCommands(CLI::App& app, Globals& globals, Runner& run);
 void RegisterDemoCommand(CLI::App& app, Globals& globals, Runner& run);
 // The commands whose option values live in main()'s CommandFlags (flags.h).
 void RegisterLogCommands(CLI::App& app, Globals& globals, CommandFlags& flags, Runner& run);
@@ -58,6 +59,11 @@ struct ServeFlags {
   uint64_t resume_free_bytes = ledger::kDefaultResumeFreeBytes;
   // As-of, known-at and what-if reports computed at once (each folds the whole log).
   size_t max_heavy_queries = 2;
+  // Webhooks (docs/operations.md, "Webhooks"): days finished outbox entries are kept, and the
+  // longest wait between two attempts at a failing receiver.
+  double outbox_retention_days = 30;
+  double webhook_max_backoff_s = 300;
+  std::string webhook_ca_file;  // certificates to trust for https:// webhooks; "": the system's
 };
 
 // Serves `log` (whose directory is `data_dir`) over HTTP until SIGINT or SIGTERM: starts the

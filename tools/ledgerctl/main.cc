@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <string>
 
 #include "tools/ledgerctl/commands.h"
 
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
   tools::RegisterLogCommands(app, globals, flags, run);
   tools::RegisterServeCommand(app, globals, run);
   tools::RegisterTokenCommands(app, globals, run);
+  tools::RegisterWebhookCommands(app, globals, run);
   tools::RegisterDemoCommand(app, globals, run);
   tools::RegisterComplaintCommands(app, globals, flags, run);
   tools::RegisterReportCommands(app, globals, flags, run);
@@ -30,7 +32,14 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version exit 0 with CLI11's text; a usage error is one line and exit 2
+    // (docs/cli.md, "Exit codes").
+    if (e.get_exit_code() == 0) return app.exit(e);
+    std::string message = e.what();
+    for (char& c : message)
+      if (c == '\n') c = ' ';
+    std::fprintf(stderr, "ledgerctl: %s (see --help)\n", message.c_str());
+    return 2;
   }
   try {
     return run ? run() : 0;
