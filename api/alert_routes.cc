@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "api/alert_stream.h"
 #include "api/api.capnp.h"
 #include "api/capnp_views.h"
 #include "api/complaint_access.h"
@@ -62,14 +63,34 @@ Result<Response> Alerts(const AlertRoutesOptions& o, const RequestContext& ctx) 
   });
 }
 
+Result<Response> Stream(const AlertRoutesOptions& o, const RequestContext& ctx) {
+  uint64_t from = 0;
+  if (auto last = ctx.request().headers.Get("Last-Event-ID"); last && !last->empty()) {
+    LEDGER_ASSIGN_OR_RETURN(uint64_t seen, ParseUint(*last, "Last-Event-ID"));
+    if (seen == UINT64_MAX) return Status::InvalidArgument("Last-Event-ID is out of range");
+    from = seen + 1;
+  } else if (ctx.Query("from")) {
+    LEDGER_ASSIGN_OR_RETURN(from, ctx.QueryUint("from", 1, 1, UINT64_MAX));
+  } else {
+    LEDGER_ASSIGN_OR_RETURN(uint64_t last_seq, o.outbox->LastSeq());
+    from = last_seq + 1;  // what arises from now on
+  }
+  return Response::EventStream(
+      std::make_shared<AlertEventSource>(o.outbox, o.projections, from, ctx.access()));
+}
+
 }  // namespace
 
 Status RegisterAlertRoutes(Router& router, AlertRoutesOptions options) {
   if (!options.projections || !options.policies || !options.clock)
     return Status::Internal("RegisterAlertRoutes needs every service");
   auto o = std::make_shared<const AlertRoutesOptions>(options);
-  return router.Add("GET", "/v1/alerts", {.resource = Resource::kAlerts, .capnp = true},
-                    [o](const RequestContext& ctx) { return Alerts(*o, ctx); });
+  LEDGER_RETURN_IF_ERROR(
+      router.Add("GET", "/v1/alerts", {.resource = Resource::kAlerts, .capnp = true},
+                 [o](const RequestContext& ctx) { return Alerts(*o, ctx); }));
+  if (o->outbox == nullptr) return Status::Ok();
+  return router.Add("GET", "/v1/alerts/stream", {.resource = Resource::kAlerts, .any_accept = true},
+                    [o](const RequestContext& ctx) { return Stream(*o, ctx); });
 }
 
 }  // namespace api

@@ -36,7 +36,8 @@ Result<std::unique_ptr<Application>> Application::Start(ledger::EventLog* log, l
       log, app->policies_.get(), app->store_.get(), projections::RunnerOptions{options.snapshot_path});
   LEDGER_RETURN_IF_ERROR(app->runner_->Open(&app->how_, progress));
   app->scheduler_ = std::make_unique<Scheduler>(app->commands_.get(), app->runner_.get(),
-                                                app->policies_.get(), clock, Scheduler::Options{});
+                                                app->policies_.get(), app->outbox_.get(), clock,
+                                                Scheduler::Options{});
   app->scheduler_->Start();  // before following: no batch goes unseen
   if (options.follow) {
     app->runner_->Follow();
@@ -87,7 +88,10 @@ Status Application::RegisterRoutes(Router& router, Metrics& metrics) {
       DomainPayloadRenderer(policies_->current()->calendar.utc_offset);
   LEDGER_RETURN_IF_ERROR(RegisterLogRoutes(router, {.log = log_, .metrics = &metrics, .render = render}));
   LEDGER_RETURN_IF_ERROR(RegisterAlertRoutes(
-      router, {.projections = runner_.get(), .policies = policies_.get(), .clock = clock_}));
+      router, {.projections = runner_.get(),
+               .policies = policies_.get(),
+               .clock = clock_,
+               .outbox = outbox_.get()}));
   return RegisterComplaintRoutes(router, {.commands = commands_.get(),
                                           .projections = runner_.get(),
                                           .policies = policies_.get(),

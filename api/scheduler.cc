@@ -2,7 +2,11 @@
 
 #include <cstdio>
 
+#include <boost/json/serialize.hpp>
+
+#include "api/views_json.h"
 #include "ledger/domain/escalation.h"
+#include "projections/alerts.h"
 
 namespace api {
 
@@ -12,10 +16,12 @@ using ledger::Status;
 using ledger::Time;
 
 Scheduler::Scheduler(CommandService* commands, projections::ProjectionRunner* runner,
-                     domain::PolicyStore* policies, ledger::Clock* clock, Options options)
+                     domain::PolicyStore* policies, ledger::Outbox* outbox, ledger::Clock* clock,
+                     Options options)
     : commands_(commands),
       runner_(runner),
       policies_(policies),
+      outbox_(outbox),
       clock_(clock),
       options_(options) {}
 
@@ -28,23 +34,36 @@ void Scheduler::Start() {
       if (tracked.state.exists() && !tracked.state.closed()) ids.push_back(id);
     return 0;
   });
-  Reschedule(ids);
-  runner_->AddBatchListener([this](const std::vector<std::string>& touched) { Reschedule(touched); });
+  // Due now, each: alerts that arose while the server was down are published, and escalations
+  // passed meanwhile appended (a complaint with nothing due is looked at once and leaves).
+  Reschedule(ids, /*changed=*/true);
+  runner_->AddBatchListener(
+      [this](const std::vector<std::string>& touched) { Reschedule(touched, true); });
 }
 
-void Scheduler::Reschedule(const std::vector<std::string>& ids) {
+void Scheduler::Reschedule(const std::vector<std::string>& ids, bool changed) {
+  const Time now = clock_->Now();
   std::vector<std::pair<std::string, std::optional<Time>>> next;
   next.reserve(ids.size());
   runner_->Read([&](const projections::LedgerProjection& p) {
+    const projections::PolicyLookup lookup = runner_->policies();
+    const domain::Policy& fallback = runner_->fallback();
     for (const std::string& id : ids) {
       const projections::TrackedComplaint* t = p.Find(id);
-      if (t == nullptr) {
+      if (t == nullptr || !t->state.exists() || t->state.closed()) {
         next.emplace_back(id, std::nullopt);
         continue;
       }
-      std::shared_ptr<const domain::Policy> own = policies_->Get(t->state.policy_version);
-      if (!own) own = policies_->current();
-      next.emplace_back(id, own ? domain::NextTimeEscalation(t->state, *own) : std::nullopt);
+      if (changed) {
+        next.emplace_back(id, now);
+        continue;
+      }
+      const domain::Policy& own = projections::OwnPolicy(t->state, lookup, fallback);
+      std::optional<Time> at = domain::NextTimeEscalation(t->state, own);
+      std::optional<Time> alert =
+          outbox_ ? projections::NextAlert(*t, lookup, fallback, now) : std::nullopt;
+      if (alert && (!at || *alert < *at)) at = alert;
+      next.emplace_back(id, at);
     }
     return 0;
   });
@@ -79,23 +98,58 @@ Result<size_t> Scheduler::RunDue() {
   Status first_failure;
   std::vector<std::string> seen;
   for (const auto& [at, id] : due) {
-    Result<bool> r = commands_->EscalateInTime(id);
-    if (!r.ok()) {
+    // The projection (in memory) tells whether a rise is due; only then is the complaint loaded
+    // and decided on by the write path (which decides again on its latest state).
+    bool rise_due = false;
+    runner_->Read([&](const projections::LedgerProjection& p) {
+      if (const projections::TrackedComplaint* t = p.Find(id)) {
+        std::optional<Time> next = domain::NextTimeEscalation(
+            t->state, projections::OwnPolicy(t->state, runner_->policies(), runner_->fallback()));
+        rise_due = next && *next <= now;
+      }
+      return 0;
+    });
+    Result<bool> r = rise_due ? commands_->EscalateInTime(id) : Result<bool>(false);
+    Result<size_t> published = r.ok() ? PublishAlerts(id, now) : Result<size_t>(r.status());
+    if (!published.ok()) {
       ++failures_;
-      if (first_failure.ok()) first_failure = r.status();
+      if (first_failure.ok()) first_failure = published.status();
       std::lock_guard<std::mutex> lock(mu_);
       Place(id, at);  // tried again at the next round
       continue;
     }
     if (*r) ++appended;
+    alerts_ += *published;
     seen.push_back(id);
   }
   escalations_ += appended;
-  // Their next instants (another rule ahead, or none): from the projection, which the batch
-  // listener brings up to date again once it has applied what was appended.
-  Reschedule(seen);
+  // Their next instants ahead (another rule or threshold, or none): from the projection, which
+  // the batch listener brings up to date again once it has applied what was appended.
+  Reschedule(seen, /*changed=*/false);
   if (!first_failure.ok()) return first_failure;
   return appended;
+}
+
+Result<size_t> Scheduler::PublishAlerts(const std::string& id, Time now) {
+  if (outbox_ == nullptr) return size_t(0);
+  std::vector<projections::Alert> alerts;
+  std::chrono::minutes offset{480};
+  runner_->Read([&](const projections::LedgerProjection& p) {
+    offset = runner_->fallback().calendar.utc_offset;
+    if (const projections::TrackedComplaint* t = p.Find(id))
+      alerts = projections::AlertsOf(*t, runner_->policies(), runner_->fallback(), now);
+    return 0;
+  });
+  LEDGER_ASSIGN_OR_RETURN(const uint64_t before, outbox_->LastSeq());
+  size_t added = 0;
+  for (const projections::Alert& a : alerts) {
+    if (a.at < now - options_.alert_lookback) continue;
+    // No personal data in an alert: it may go to any registered webhook.
+    std::string body = boost::json::serialize(AlertToJson(a, ViewContext{offset, nullptr}));
+    LEDGER_ASSIGN_OR_RETURN(uint64_t seq, outbox_->Append("alert:" + a.Key(), a.complaint, body));
+    if (seq > before) ++added;  // a key seen before answers its old seq
+  }
+  return added;
 }
 
 void Scheduler::Run() {
@@ -134,6 +188,7 @@ SchedulerStats Scheduler::stats() const {
     s.agenda = agenda_.size();
   }
   s.escalations = escalations_.load();
+  s.alerts = alerts_.load();
   s.failures = failures_.load();
   return s;
 }

@@ -1,0 +1,168 @@
+// Deadline alerts over the real product: GET /v1/alerts at a time (the highest threshold each
+// clock still to be done has passed), filtered and scoped; the scheduler publishing each alert
+// once, at its instant, to the outbox; the live stream sending them to whoever may see the
+// complaint, and resuming after Last-Event-ID. The clock is moved by hand; the test runs the
+// scheduler's rounds itself.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "test_server.h"
+
+namespace api {
+namespace {
+
+namespace json = boost::json;
+using testing_util::HttpReply;
+
+const ledger::Actor kCs{"u-cs-01", "cs_agent", "customer_service"};
+const ledger::Actor kHandler{"u-handler-property-1", "handler", "property"};
+const ledger::Actor kOtherHandler{"u-handler-marketing-1", "handler", "marketing"};
+
+ledger::Time At(const std::string& local) { return *ledger::ParseRfc3339(local + "+08:00"); }
+
+class Alerts : public ::testing::Test {
+ protected:
+  Alerts() : server_(Config()) { server_.clock().Set(At("2026-03-02T10:00:00")); }
+  static api_testing::TestServerConfig Config() {
+    api_testing::TestServerConfig c = api_testing::ProductConfig();
+    c.app_options.run_scheduler = false;
+    return c;
+  }
+
+  // Received by customer service at 10:00 Monday, valid, assigned to property: general, so the
+  // first response is due at 11:00 (alerts at 10:30, 10:45 and 11:00) and the plan at 14:00.
+  std::string Assigned() {
+    testing_util::HttpClient cs = server_.ClientAs(kCs);
+    HttpReply r = cs.Post("/v1/complaints", R"({"type":"receive","channel":"hotline",
+      "complainant":{"name":"Li"},"project":"p-lakeside","subject":"Leak","description":"d",
+      "receiving_department":"customer_service"})");
+    EXPECT_EQ(r.status, 201u) << r.body;
+    std::string id(r.Json().at("id").as_string());
+    for (const char* body :
+         {R"({"type":"assess_validity","valid":true})",
+          R"({"type":"classify","category":"property_service"})",
+          R"({"type":"assign","department":"property","handler":"u-handler-property-1"})"})
+      EXPECT_EQ(cs.Post("/v1/complaints/" + id + "/actions", body).status, 200u);
+    EXPECT_TRUE(server_.WaitForProjections());
+    return id;
+  }
+  json::value Get(const ledger::Actor& who, const std::string& target) {
+    HttpReply r = server_.ClientAs(who).Get(target);
+    EXPECT_EQ(r.status, 200u) << target << " " << r.body;
+    return r.Json();
+  }
+  // The response clock's alert in a GET /v1/alerts answer, or null.
+  static json::value ResponseAlert(const json::value& doc) {
+    for (const json::value& a : doc.at("alerts").as_array())
+      if (a.at("clock") == "response") return a;
+    return nullptr;
+  }
+
+  api_testing::TestServer server_;
+};
+
+TEST_F(Alerts, TheQueueShowsEachClocksHighestThresholdPassed) {
+  const std::string id = Assigned();
+  server_.clock().Set(At("2026-03-02T10:29:00"));
+  EXPECT_TRUE(ResponseAlert(Get(kCs, "/v1/alerts")).is_null());  // not half way yet
+  server_.clock().Set(At("2026-03-02T10:40:00"));
+  json::value half = ResponseAlert(Get(kCs, "/v1/alerts"));
+  ASSERT_FALSE(half.is_null());
+  EXPECT_EQ(half.at("complaint").as_string(), id);
+  EXPECT_EQ(half.at("threshold").as_int64(), 50);
+  EXPECT_EQ(half.at("state").as_string(), "due_soon");
+  EXPECT_EQ(half.at("at").as_string(), "2026-03-02T10:30:00+08:00");
+  EXPECT_EQ(half.at("due").as_string(), "2026-03-02T11:00:00+08:00");
+  EXPECT_EQ(half.at("department").as_string(), "property");
+  EXPECT_EQ(half.at("person").as_string(), "u-handler-property-1");
+  server_.clock().Set(At("2026-03-02T11:05:00"));
+  json::value missed = ResponseAlert(Get(kCs, "/v1/alerts?state=missed"));
+  ASSERT_FALSE(missed.is_null());
+  EXPECT_EQ(missed.at("threshold").as_int64(), 100);
+  EXPECT_EQ(missed.at("state").as_string(), "missed");
+  // Filters: by clock, level, department and person; a state it is not in.
+  EXPECT_EQ(Get(kCs, "/v1/alerts?clock=response").at("alerts").as_array().size(), 1u);
+  EXPECT_TRUE(Get(kCs, "/v1/alerts?clock=plan").at("alerts").as_array().empty());  // 27% by 11:05
+  EXPECT_TRUE(ResponseAlert(Get(kCs, "/v1/alerts?state=due_soon")).is_null());
+  EXPECT_FALSE(ResponseAlert(Get(kCs, "/v1/alerts?person=u-handler-property-1")).is_null());
+  EXPECT_TRUE(Get(kCs, "/v1/alerts?department=marketing").at("alerts").as_array().empty());
+  EXPECT_TRUE(Get(kCs, "/v1/alerts?level=major").at("alerts").as_array().empty());
+  // Scoped: the handler of the department sees it; another department's handler does not.
+  EXPECT_FALSE(ResponseAlert(Get(kHandler, "/v1/alerts")).is_null());
+  EXPECT_TRUE(Get(kOtherHandler, "/v1/alerts").at("alerts").as_array().empty());
+  // Done: the clock is met, its alert gone.
+  EXPECT_EQ(server_.ClientAs(kHandler)
+                .Post("/v1/complaints/" + id + "/actions",
+                      R"({"type":"respond","channel":"phone","summary":"called"})")
+                .status,
+            200u);
+  ASSERT_TRUE(server_.WaitForProjections());
+  EXPECT_TRUE(ResponseAlert(Get(kCs, "/v1/alerts")).is_null());
+  // Bad filters are 400 naming the parameter.
+  HttpReply bad = server_.ClientAs(kCs).Get("/v1/alerts?clock=lunch");
+  EXPECT_EQ(bad.status, 400u);
+  EXPECT_EQ(bad.Json().at("errors").at(0).at("field").as_string(), "clock");
+}
+
+TEST_F(Alerts, EachAlertIsPublishedOnceAtItsInstantAndStreamedToWhoMaySeeIt) {
+  const std::string id = Assigned();
+  ledger::Outbox& outbox = server_.app().outbox();
+  Scheduler& scheduler = server_.app().scheduler();
+  server_.clock().Set(At("2026-03-02T10:20:00"));
+  ASSERT_TRUE(scheduler.RunDue().ok());
+  EXPECT_EQ(outbox.LastSeq().value(), 0u);  // nothing has arisen yet
+  server_.clock().Set(At("2026-03-02T10:31:00"));
+  ASSERT_TRUE(scheduler.RunDue().ok());
+  auto entries = outbox.ReadFrom(1, 100).value();
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].key, "alert:" + id + "/response/0/50");
+  EXPECT_EQ(entries[0].stream, id);
+  EXPECT_EQ(json::parse(entries[0].body).at("threshold").as_int64(), 50);
+  // Rounds and restarts of the decision do not publish it again.
+  ASSERT_TRUE(scheduler.RunDue().ok());
+  server_.clock().Set(At("2026-03-02T10:32:00"));
+  ASSERT_TRUE(scheduler.RunDue().ok());
+  EXPECT_EQ(outbox.LastSeq().value(), 1u);
+  // The next thresholds, as their instants pass: response 75% at 10:45, plan 50% at 12:00.
+  server_.clock().Set(At("2026-03-02T12:01:00"));
+  ASSERT_TRUE(scheduler.RunDue().ok());
+  std::vector<std::string> keys;
+  const std::vector<ledger::OutboxEntry> all = outbox.ReadFrom(1, 100).value();
+  for (const ledger::OutboxEntry& e : all) keys.push_back(e.key);
+  std::sort(keys.begin() + 1, keys.end());
+  EXPECT_EQ(keys, (std::vector<std::string>{"alert:" + id + "/response/0/50",
+                                             "alert:" + id + "/plan/0/50",
+                                             "alert:" + id + "/response/0/100",
+                                             "alert:" + id + "/response/0/75"}));
+
+  // The live stream: from the start for the department's handler; nothing for another's.
+  testing_util::HeaderList mine = {{"Authorization", "Bearer " + server_.TokenFor(kHandler)}};
+  testing_util::SseClient sse("127.0.0.1", server_.port(), "/v1/alerts/stream?from=1", mine);
+  ASSERT_EQ(sse.status(), 200u) << sse.error_body();
+  auto events = sse.Read(4, std::chrono::milliseconds(10000));
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[0].id, "1");
+  EXPECT_EQ(json::parse(events[0].data).at("complaint").as_string(), id);
+  testing_util::HeaderList theirs = {
+      {"Authorization", "Bearer " + server_.TokenFor(kOtherHandler)}};
+  testing_util::SseClient other("127.0.0.1", server_.port(), "/v1/alerts/stream?from=1", theirs);
+  ASSERT_EQ(other.status(), 200u);
+  EXPECT_TRUE(other.Read(1, std::chrono::milliseconds(1500)).empty());
+  // A reconnecting client resumes after the last id it saw, and sees what arises next live.
+  testing_util::HeaderList resume = mine;
+  resume.emplace_back("Last-Event-ID", "3");
+  testing_util::SseClient again("127.0.0.1", server_.port(), "/v1/alerts/stream", resume);
+  auto rest = again.Read(1, std::chrono::milliseconds(10000));
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].id, "4");
+  server_.clock().Set(At("2026-03-02T13:01:00"));  // the plan's 75%
+  ASSERT_TRUE(scheduler.RunDue().ok());
+  auto live = again.Read(1, std::chrono::milliseconds(10000));
+  ASSERT_EQ(live.size(), 1u);
+  EXPECT_EQ(live[0].id, "5");
+  EXPECT_EQ(json::parse(live[0].data).at("clock").as_string(), "plan");
+}
+
+}  // namespace
+}  // namespace api
