@@ -103,6 +103,7 @@ struct ClockExplanation {
   extensions @6 :List(ExtensionNote);
   notes @7 :List(Text);
   events @8 :List(UInt64);             # Every event the deadline rests on.
+  noDeadline @9 :Text $Json.name("no_deadline");  # Why a clock has no deadline (then no start, no level).
 }
 
 struct Clock {
@@ -255,6 +256,7 @@ struct TimelineEntry {
   changes @8 :List(Text);
   clocks @9 :List(Clock);              # After the event, evaluated at its occurred_at.
   fines @10 :List(FineLine);           # Lines that accrued since the previous entry.
+  waivedFines @11 :List(FineLine) $Json.name("waived_fines");  # Lines this event waived.
 }
 
 # GET /v1/complaints/{id}/timeline.

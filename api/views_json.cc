@@ -62,9 +62,11 @@ json::object ClockToJson(const domain::ClockResult& c, const ViewContext& v) {
   o["met_event"] = c.met && c.met->position ? json::value(c.met->position) : json::value(nullptr);
   const domain::ClockExplanation& w = c.why;
   json::object why;
-  why["start"] = Time(w.start, v);
+  // A clock without a deadline says why, and has no start or level (not a made-up one).
+  why["no_deadline"] = w.no_deadline.empty() ? json::value(nullptr) : json::value(w.no_deadline);
+  why["start"] = TimeOr(w.start, v);
   why["start_rule"] = w.start_rule;
-  why["level"] = domain::LevelName(w.level);
+  why["level"] = w.level ? json::value(domain::LevelName(*w.level)) : json::value(nullptr);
   why["policy_version"] = w.policy_version;
   why["allowance"] = w.allowance;
   json::array skipped;
@@ -318,6 +320,9 @@ json::object TimelineToJson(const std::string& id, const projections::Timeline& 
     json::array fines;
     for (const domain::FineLine& l : e.fines) fines.push_back(FineLineToJson(l, v));
     x["fines"] = std::move(fines);
+    json::array waived;
+    for (const domain::FineLine& l : e.waived) waived.push_back(FineLineToJson(l, v));
+    x["waived_fines"] = std::move(waived);
     entries.push_back(std::move(x));
   }
   o["entries"] = std::move(entries);

@@ -91,9 +91,10 @@ void WebhookDelivery::Refresh() {
   std::vector<std::string> gone;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (const auto& [id, hook] : hooks_) {
+    for (const auto& entry : hooks_) {
+      const std::string& id = entry.first;  // clang: a structured binding is not captured
       if (std::none_of(records.begin(), records.end(),
-                       [&](const WebhookRecord& r) { return r.id == id; }))
+                       [&id](const WebhookRecord& r) { return r.id == id; }))
         gone.push_back(id);
     }
     for (const std::string& id : gone) hooks_.erase(id);

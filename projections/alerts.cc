@@ -33,17 +33,17 @@ void ForEachOpenClock(const TrackedComplaint& t, const PolicyLookup& policies,
   for (const domain::ClockResult& c : ClocksOf(s, policies, fallback, now)) {
     const bool running = c.state == ClockState::kPending;
     const bool overdue = c.state == ClockState::kMissed && !c.met;
-    if ((!running && !overdue) || !c.due) continue;
+    if ((!running && !overdue) || !c.due || !c.why.start || !c.why.level) continue;
     Alert a;
     a.complaint = s.id;
     a.clock = c.kind;
     a.cycle = c.cycle;
-    a.start = c.why.start;
+    a.start = *c.why.start;
     a.due = *c.due;
-    a.level = c.why.level;
+    a.level = *c.why.level;
     a.project = s.project;
     Holders(s, own, c.kind, &a);
-    fn(a, own.alerts.For(c.kind, c.why.level));
+    fn(a, own.alerts.For(c.kind, *c.why.level));
   }
 }
 

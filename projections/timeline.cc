@@ -60,6 +60,10 @@ std::vector<std::string> Diff(const std::map<std::string, std::string>& before,
 
 }  // namespace
 
+std::string DescribeFineLine(const domain::FineLine& l) {
+  return l.rule + " " + Money(l.amount) + " of " + l.day + " on " + l.complaint;
+}
+
 std::string Describe(const domain::EventView& v) {
   auto e = v.event;
   switch (e.which()) {
@@ -144,11 +148,19 @@ ledger::Result<Timeline> BuildTimeline(const std::string& id,
   Timeline out;
   TrackedComplaint t;
   t.state.id = id;
-  std::set<std::string> seen_fines;
-  auto new_fines = [&](const std::vector<domain::FineLine>& lines) {
+  // Each line is listed once, by the entry by which it accrued (marked if waived by then); the
+  // entry that waives a line lists it among its waivers, whether it was listed before or accrued
+  // since the previous entry.
+  std::set<std::string> listed, waived;
+  auto new_fines = [&](const std::vector<domain::FineLine>& lines,
+                       std::vector<domain::FineLine>* waived_now) {
     std::vector<domain::FineLine> fresh;
-    for (const domain::FineLine& l : lines)
-      if (seen_fines.insert(l.id + (l.waived ? "/w" : "")).second) fresh.push_back(l);
+    for (const domain::FineLine& l : lines) {
+      const bool was_listed = !listed.insert(l.id).second;
+      if (!was_listed) fresh.push_back(l);
+      if (l.waived && waived.insert(l.id).second && waived_now)
+        waived_now->push_back(l);
+    }
     return fresh;
   };
   bool folded_before_window = false;  // events folded before the window's first entry
@@ -174,7 +186,7 @@ ledger::Result<Timeline> BuildTimeline(const std::string& id,
     if (folded_before_window && out.entries.empty()) {
       // The window's first entry shows the lines accrued since the event before it: every line
       // accrued by that event (as its own entry would have listed them) counts as seen.
-      (void)new_fines(Derive(t, policies, fallback, previous_at).fines);
+      (void)new_fines(Derive(t, policies, fallback, previous_at).fines, nullptr);
     }
     std::map<std::string, std::string> before_shape = Shape(t.state);
     TimelineEntry entry;
@@ -199,14 +211,22 @@ ledger::Result<Timeline> BuildTimeline(const std::string& id,
     entry.changes = Diff(before_shape, Shape(t.state));
     Derived d = Derive(t, policies, fallback, std::min(v.occurred_at, as_of));
     entry.clocks = std::move(d.clocks);
-    entry.fines = new_fines(d.fines);
+    entry.fines = new_fines(d.fines, &entry.waived);
+    if (v.event.which() == W::FINE_WAIVED) {
+      // Name the waived line by what it is, not by its internal id.
+      const std::string fine = S(v.event.getFineWaived().getFine());
+      for (const domain::FineLine& l : d.fines)
+        if (l.id == fine)
+          entry.summary = "fine waived: " + DescribeFineLine(l) + " (" +
+                          S(v.event.getFineWaived().getReason()) + ")";
+    }
     previous_at = std::min(v.occurred_at, as_of);
     out.entries.push_back(std::move(entry));
   }
   if (t.state.exists()) {
     Derived d = Derive(t, policies, fallback, as_of);
     out.clocks = std::move(d.clocks);
-    if (out.next_version == 0) out.since_last = new_fines(d.fines);
+    if (out.next_version == 0) out.since_last = new_fines(d.fines, nullptr);
   }
   return out;
 }

@@ -20,6 +20,7 @@ struct TimelineEntry {
   std::vector<std::string> changes;      // "stage: received -> transmitted", ...
   std::vector<domain::ClockResult> clocks;   // after the event, evaluated at its occurred_at
   std::vector<domain::FineLine> fines;       // lines that accrued since the previous entry
+  std::vector<domain::FineLine> waived;      // lines this event waived
   bool imported = false;
   // The summary quotes a complainant's personal data (a correction of a complainant.* field):
   // redact it for viewers who may not see personal data.
@@ -51,5 +52,9 @@ ledger::Result<Timeline> BuildTimeline(const std::string& id,
 
 // One line describing an event ("assigned to property, handler u-h1").
 std::string Describe(const domain::EventView& event);
+
+// A fine line named for people: "closure_overdue 100.00 of 2026-09-07 on CMP-2026-000040"
+// (its rule, amount, day and complaint; never its internal id).
+std::string DescribeFineLine(const domain::FineLine& line);
 
 }  // namespace projections

@@ -104,8 +104,7 @@ ClockSpec LevelClock(const Context& c, ClockKind kind, Allowance LevelClocks::*f
 ClockResult Transmission(const Context& c) {
   if (c.facts.received_by_customer_service)
     return IdleClock(ClockKind::kTransmission, ClockState::kNotApplicable,
-                     "received by customer service: nothing to transmit", c.levels[0].level,
-                     c.version);
+                     "received by customer service: nothing to transmit", c.version);
   ClockSpec s = LevelClock(c, ClockKind::kTransmission, &LevelClocks::transmission);
   s.met = c.Seen(c.facts.transmitted);
   return RunClock(s, c.as_of);
@@ -132,8 +131,7 @@ ClockResult Assignment(const Context& c) {
     s.events.push_back(t->position);
   } else {
     return IdleClock(ClockKind::kAssignment, ClockState::kNotStarted,
-                     "starts when the complaint is transmitted to customer service",
-                     c.levels[0].level, c.version);
+                     "starts when the complaint is transmitted to customer service", c.version);
   }
   s.met = c.Seen(c.facts.assigned);
   return RunClock(s, c.as_of);
@@ -175,15 +173,13 @@ ClockResult Plan(const Context& c) {
 }
 
 ClockResult StaffDecision(const Context& c) {
-  const Level level = c.levels[0].level;
   if (!c.facts.about_staff)
     return IdleClock(ClockKind::kStaffDecision, ClockState::kNotApplicable,
-                     "not a complaint about a staff member", level, c.version);
+                     "not a complaint about a staff member", c.version);
   std::optional<Stamp> valid = c.Seen(c.facts.valid_since);
   if (!valid)
     return IdleClock(ClockKind::kStaffDecision, ClockState::kNotStarted,
-                     "starts when the complaint is assessed as valid", level,
-                     c.version);
+                     "starts when the complaint is assessed as valid", c.version);
   ClockSpec s = BaseSpec(c, ClockKind::kStaffDecision, valid->at,
                          "validity assessed as valid (" + Pos(valid->position) + ")",
                          c.version, c.policy.calendar);
@@ -276,8 +272,7 @@ ClockResult Lapse(const Context& c, ClockResult r, bool on_invalid) {
 // What every clock but closure is before the intake.
 ClockResult BeforeIntake(ClockKind kind, const ClockFacts& facts) {
   return IdleClock(kind, ClockState::kNotStarted,
-                   "the complaint was received after the evaluation time", Level::kGeneral,
-                   facts.policy_version);
+                   "the complaint was received after the evaluation time", facts.policy_version);
 }
 
 }  // namespace

@@ -115,9 +115,13 @@ struct ExtensionNote {
 
 // How a deadline was computed (policy.md "Explainable clocks").
 struct ClockExplanation {
-  Time start{};
+  // Why the clock has no deadline ("received by customer service: nothing to transmit", "starts
+  // when the complaint is assessed as valid"); empty when it has one. A clock without a deadline
+  // has no start and no level either.
+  std::string no_deadline;
+  std::optional<Time> start;
   std::string start_rule;      // "intake", "next working day's opening after a non-working-day intake", ...
-  Level level = Level::kGeneral;
+  std::optional<Level> level;
   uint32_t policy_version = 0;
   std::string allowance;       // "2 hours", "15 working days", "4 hours (safety risk)"
   std::vector<SkippedInterval> skipped;

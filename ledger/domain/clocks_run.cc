@@ -236,14 +236,13 @@ ClockResult Walk::Run() {
 
 ClockResult RunClock(const ClockSpec& spec, Time as_of) { return Walk(spec, as_of).Run(); }
 
-ClockResult IdleClock(ClockKind kind, ClockState state, std::string reason, Level level,
+ClockResult IdleClock(ClockKind kind, ClockState state, std::string reason,
                       uint32_t policy_version) {
   ClockResult r;
   r.kind = kind;
   r.state = state;
-  r.why.level = level;
   r.why.policy_version = policy_version;
-  r.why.notes.push_back(std::move(reason));
+  r.why.no_deadline = std::move(reason);
   return r;
 }
 

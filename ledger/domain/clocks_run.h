@@ -40,8 +40,9 @@ struct ClockSpec {
 
 ClockResult RunClock(const ClockSpec& spec, Time as_of);
 
-// A clock that does not run: not applicable, or not started yet, with the reason.
-ClockResult IdleClock(ClockKind kind, ClockState state, std::string reason, Level level,
+// A clock that does not run: not applicable, or not started yet, with the reason and no start,
+// level or deadline.
+ClockResult IdleClock(ClockKind kind, ClockState state, std::string reason,
                       uint32_t policy_version);
 
 }  // namespace ledger::domain::clocks_internal

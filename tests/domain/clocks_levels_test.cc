@@ -215,7 +215,13 @@ TEST(ClocksEngine, TransmissionDoesNotApplyWhenCustomerServiceReceivedIt) {
   ClockResult t = Eval(Received(kTuesday), ClockKind::kTransmission, "2026-03-10T18:00");
   EXPECT_EQ(t.state, ClockState::kNotApplicable);
   EXPECT_FALSE(t.due);
-  EXPECT_FALSE(t.why.notes.empty());
+  // No made-up start or level: it says why it does not apply.
+  EXPECT_FALSE(t.why.start);
+  EXPECT_FALSE(t.why.level);
+  EXPECT_EQ(t.why.no_deadline, "received by customer service: nothing to transmit");
+  // A clock that runs has no such reason.
+  EXPECT_TRUE(Eval(Received(kTuesday), ClockKind::kResponse, "2026-03-10T18:00")
+                  .why.no_deadline.empty());
 }
 
 TEST(ClocksEngine, TransmissionOfAWeekendIntakeBeforeTheClockStartCountsFromTheStart) {

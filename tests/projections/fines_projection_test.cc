@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "projection_util.h"
+#include "projections/timeline.h"
 
 namespace projections {
 namespace {
@@ -134,6 +135,39 @@ TEST_F(LateComplaint, OverdueAccruesWhileOpenAndAWaiverKeepsTheLineVisible) {
   EXPECT_EQ(waived->waiver_reason, "supplier strike");
   EXPECT_EQ(after.total + after.waived, at_five.total);
   EXPECT_EQ(after.waived, 10000);
+}
+
+// The timeline lists each line once, by the entry by which it accrued, and the waiver as a waiver
+// of that line by the entry that waived it, named by rule, amount, day and complaint.
+TEST_F(LateComplaint, TheTimelineShowsAWaiverAsTheWaiverOfTheLineNotANewLine) {
+  // An event that lists the overdue lines accrued so far, then the waiver of one of them.
+  f_.At("2026-03-27T11:00:00+08:00");
+  f_.Do(R"({"type":"record_fine","rule":"deflection","people":["u-head-marketing"],
+            "departments":["marketing"],"reason":"sent the owner to marketing"})",
+        CsHeadActor(), id_);
+  f_.At("2026-03-27T12:00:00+08:00");
+  const std::string line = id_ + ":closure_overdue:c0:d2";
+  f_.Do(R"({"type":"waive_fine","fine":")" + line + R"(","reason":"supplier strike"})",
+        DeputyGmActor(), id_);
+  auto events = f_.log().ReadStreamForward(id_, 1, 1000);
+  ASSERT_TRUE(events.ok());
+  auto lookup = [this](uint32_t v) { return f_.policies().ForVersion(v); };
+  auto timeline = BuildTimeline(id_, *events, lookup, *f_.policies().current(),
+                                T("2026-03-27T12:00:00+08:00"));
+  ASSERT_TRUE(timeline.ok()) << timeline.status().ToString();
+  int listed = 0;
+  for (const TimelineEntry& e : timeline->entries)
+    for (const domain::FineLine& l : e.fines) listed += l.id == line;
+  EXPECT_EQ(listed, 1) << "a line is listed once, by the entry by which it accrued";
+  const TimelineEntry& last = timeline->entries.back();
+  ASSERT_EQ(last.type, "FineWaived");
+  EXPECT_TRUE(last.fines.empty()) << "the waived line was listed before: not new again";
+  ASSERT_EQ(last.waived.size(), 1u);
+  EXPECT_EQ(last.waived[0].id, line);
+  EXPECT_TRUE(last.waived[0].waived);
+  EXPECT_EQ(last.summary, "fine waived: closure_overdue 100.00 of 2026-03-24 on " + id_ +
+                              " (supplier strike)");
+  EXPECT_EQ(last.summary.find(":c0:"), std::string::npos) << "no internal id";
 }
 
 TEST_F(LateComplaint, RecordedFinesAreLinesWithTheManagersReason) {

@@ -68,8 +68,11 @@ std::string ClocksSection(const json::array& clocks) {
   for (const json::value& cv : clocks) {
     const json::object& c = O(cv);
     const json::object& w = O(c, "explanation");
-    std::string why = S(w, "allowance") + " from " + T(w, "start") + " (" + S(w, "start_rule") +
-                      "), level " + S(w, "level") + ", policy v" + S(w, "policy_version");
+    const bool runs = !(w.contains("no_deadline") && w.at("no_deadline").is_string());
+    std::string why = runs ? S(w, "allowance") + " from " + T(w, "start") + " (" +
+                                 S(w, "start_rule") + "), level " + S(w, "level") + ", policy v" +
+                                 S(w, "policy_version")
+                           : "no deadline: " + S(w, "no_deadline");
     for (const json::value& s : A(w, "skipped"))
       why += "<br>skipped " + S(O(s), "reason") + ": " + T(O(s), "from") + " to " + T(O(s), "to") +
              " (" + Evidence(A(O(s), "events")) + ")";
@@ -141,7 +144,11 @@ std::string TimelineSection(const json::object& tl) {
            "</span><br>" + S(e, "summary");
     for (const json::value& c : A(e, "changes")) out += "<br>→ " + S(c);
     for (const json::value& f : A(e, "fines"))
-      out += "<br>fine: " + S(O(f), "rule") + " " + S(O(f), "amount") + " (" + S(O(f), "day") + ")";
+      out += "<br>fine: " + S(O(f), "rule") + " " + S(O(f), "amount") + " (" + S(O(f), "day") +
+             ")" + (O(f).contains("waiver") ? " <b>waived</b> since" : "");
+    for (const json::value& f : A(e, "waived_fines"))
+      out += "<br><b>waived</b>: <span class=waived>" + S(O(f), "rule") + " " +
+             S(O(f), "amount") + " (" + S(O(f), "day") + ")</span>";
     out += "</div>";
   }
   return out;

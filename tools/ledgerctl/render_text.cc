@@ -45,6 +45,11 @@ std::string Field(std::string_view name, const std::string& value) {
 // One line explaining a clock's deadline: start, rule, level, policy, skips, extensions.
 std::string Why(const json::object& clock) {
   const json::object& w = O(clock, "explanation");
+  if (w.contains("no_deadline") && w.at("no_deadline").is_string()) {
+    std::string out = "no deadline: " + S(w, "no_deadline");
+    for (const json::value& n : A(w, "notes")) out += "; " + S(n);
+    return out;
+  }
   if (S(w, "start_rule").empty() || S(w, "start_rule") == "-") return Join(A(w, "notes"), "; ");
   std::string out = S(w, "allowance") + " from " + ShortTime(w.at("start")) + " (" +
                     S(w, "start_rule") + "), " + S(w, "level") + ", policy v" +
@@ -191,7 +196,10 @@ std::string TimelineText(const json::object& doc) {
     if (!clocks.empty()) out += "    clocks: " + clocks + "\n";
     for (const json::value& f : A(e, "fines"))
       out += "    fine: " + S(O(f), "rule") + " " + S(O(f), "amount") + " on " + S(O(f), "day") +
-             " to " + Charged(O(f)) + "\n";
+             " to " + Charged(O(f)) + (O(f).contains("waiver") ? " (waived since)" : "") + "\n";
+    for (const json::value& f : A(e, "waived_fines"))
+      out += "    waived: " + S(O(f), "rule") + " " + S(O(f), "amount") + " on " +
+             S(O(f), "day") + " (charged to " + Charged(O(f)) + ")\n";
   }
   if (!A(doc, "fines_since_last_event").empty()) {
     out += "\nfines since the last event:\n";
