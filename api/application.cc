@@ -84,6 +84,12 @@ Status Application::RegisterRoutes(Router& router, Metrics& metrics) {
         return std::vector<Metrics::Sample>{{{{"outcome", "appended"}}, double(st.escalations)},
                                             {{{"outcome", "failed"}}, double(st.failures)}};
       });
+  metrics.AddCounterFamily(
+      "ledger_alerts_published_total",
+      "Deadline alerts the scheduler published to the outbox (for webhooks and the alert stream)",
+      [scheduler] {
+        return std::vector<Metrics::Sample>{{{}, double(scheduler->stats().alerts)}};
+      });
   PayloadRenderer render =
       DomainPayloadRenderer(policies_->current()->calendar.utc_offset);
   LEDGER_RETURN_IF_ERROR(RegisterLogRoutes(router, {.log = log_, .metrics = &metrics, .render = render}));

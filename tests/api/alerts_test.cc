@@ -7,7 +7,13 @@
 
 #include <boost/json.hpp>
 
+#include <openssl/hmac.h>
+
+#include "api/webhook_delivery.h"
+#include "api/webhook_store.h"
+#include "ledger/hash.h"
 #include "test_server.h"
+#include "webhook_receiver.h"
 
 namespace api {
 namespace {
@@ -162,6 +168,59 @@ TEST_F(Alerts, EachAlertIsPublishedOnceAtItsInstantAndStreamedToWhoMaySeeIt) {
   ASSERT_EQ(live.size(), 1u);
   EXPECT_EQ(live[0].id, "5");
   EXPECT_EQ(json::parse(live[0].data).at("clock").as_string(), "plan");
+}
+
+// The whole path of an alert to a receiver: the scheduler publishes it when its instant passes,
+// the delivery POSTs it, signed with the webhook's secret, to a real HTTP receiver that was down
+// when the alerts arose; once it is up it gets each alert, in order, with its delivery id.
+TEST_F(Alerts, AlertsReachARegisteredWebhookSignedInOrderAfterTheReceiverWasDown) {
+  const std::string secret = "alert-hook-secret-0123456789";
+  api_testing::WebhookReceiver receiver;
+  ASSERT_TRUE(receiver.Start());
+  const uint16_t port = receiver.port();
+  WebhookStore store(WebhookStore::PathInDirectory(server_.dir()),
+                     WebhookStore::Options{&server_.clock(), std::chrono::milliseconds(1000), {}});
+  auto added = store.Add({receiver.Url(), secret, "alerts"});
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  WebhookDeliveryOptions o;
+  o.clock = &server_.clock();
+  o.first_backoff = std::chrono::milliseconds(1000);
+  o.max_backoff = std::chrono::milliseconds(4000);
+  o.timeouts = {std::chrono::milliseconds(2000), std::chrono::milliseconds(2000),
+                std::chrono::milliseconds(2000)};
+  WebhookDelivery delivery(&server_.app().outbox(), &store, o);
+
+  const std::string id = Assigned();
+  receiver.Stop();  // down while the response clock's alerts arise
+  server_.clock().Set(At("2026-03-02T11:01:00"));
+  ASSERT_TRUE(server_.app().scheduler().RunDue().ok());
+  EXPECT_EQ(delivery.RunOnce().delivered, 0u);
+  ASSERT_TRUE(receiver.Start(port));
+  server_.clock().Advance(std::chrono::seconds(5));  // past the backoff
+  EXPECT_EQ(delivery.RunOnce().delivered, 3u);
+  EXPECT_NE(server_.Client().Get("/metrics").body.find("\nledger_alerts_published_total 3\n"),
+            std::string::npos);
+
+  std::vector<api_testing::ReceivedRequest> got;
+  for (const api_testing::ReceivedRequest& r : receiver.Requests())
+    if (r.answered == 200) got.push_back(r);
+  ASSERT_EQ(got.size(), 3u);
+  const int64_t thresholds[] = {50, 75, 100};
+  for (size_t i = 0; i < got.size(); ++i) {
+    json::value alert = json::parse(got[i].body);
+    EXPECT_EQ(alert.at("complaint").as_string(), id);
+    EXPECT_EQ(alert.at("clock").as_string(), "response");
+    EXPECT_EQ(alert.at("threshold").as_int64(), thresholds[i]) << "in order of their instants";
+    EXPECT_EQ(got[i].delivery, added->record.id + "-" + std::to_string(i + 1));
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+         reinterpret_cast<const unsigned char*>(got[i].body.data()), got[i].body.size(), mac, &n);
+    EXPECT_EQ(got[i].signature,
+              "sha256=" + ledger::ToHex(std::string_view(reinterpret_cast<const char*>(mac), n)));
+    // No personal data travels to a receiver.
+    EXPECT_EQ(got[i].body.find("Li"), std::string::npos) << got[i].body;
+  }
 }
 
 }  // namespace
