@@ -440,8 +440,9 @@ void CommandService::React(const domain::Action& action, const ActionOutcome& ou
   }
   // Best effort after the fact: a failure here leaves the other complaint's rule level to the
   // read side (and to its next action), never the acknowledged action undone.
-  for (const auto& [id, facts] : affected) {
-    (void)AppendEscalation(id, [&](const domain::ComplaintState& state,
+  for (const auto& entry : affected) {
+    const domain::CrossFactsOverTime& facts = entry.second;  // a lambda may not capture a binding
+    (void)AppendEscalation(entry.first, [&](const domain::ComplaintState& state,
                                    const domain::Policy& policy) {
       return domain::DecideCrossEscalation(state, policy, facts, clock_->Now(), causation);
     });

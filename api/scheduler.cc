@@ -97,7 +97,9 @@ Result<size_t> Scheduler::RunDue() {
   size_t appended = 0;
   Status first_failure;
   std::vector<std::string> seen;
-  for (const auto& [at, id] : due) {
+  for (const auto& entry : due) {
+    const Time at = entry.first;
+    const std::string& id = entry.second;  // not a binding: lambdas below capture it
     // The projection (in memory) tells whether a rise is due; only then is the complaint loaded
     // and decided on by the write path (which decides again on its latest state).
     bool rise_due = false;
