@@ -75,11 +75,13 @@ void Application::Stop() {
 Status Application::RegisterRoutes(Router& router, Metrics& metrics) {
   Scheduler* scheduler = scheduler_.get();  // outlives the server (it stops first)
   metrics.AddGauge("ledger_scheduler_agenda",
-                   "Open complaints with an escalation that time will bring ahead",
+                   "Open complaints with an escalation or a deadline alert that time will bring ahead",
                    [scheduler] { return double(scheduler->stats().agenda); });
   metrics.AddCounterFamily(
       "ledger_scheduler_escalations_total",
-      "Escalations the scheduler appended, and appends that failed (tried again)", [scheduler] {
+      "Escalations the scheduler appended, and complaints whose escalation or alerts could not be "
+      "written (tried again at the next round)",
+      [scheduler] {
         SchedulerStats st = scheduler->stats();
         return std::vector<Metrics::Sample>{{{{"outcome", "appended"}}, double(st.escalations)},
                                             {{{"outcome", "failed"}}, double(st.failures)}};

@@ -386,7 +386,8 @@ Result<ActionOutcome> CommandService::ExecuteOnStream(const domain::Action& acti
                                     : ledger::ExpectedVersion::Exactly(current);
     request.idempotency_key = key.log_key;
     request.request_digest = key.digest;
-    request.events = domain::ToNewEvents(due, input.policy_version, false);
+    // Part of the line when importing: marked imported like the line's own events.
+    request.events = domain::ToNewEvents(due, input.policy_version, imported);
     for (ledger::NewEvent& e : domain::ToNewEvents(decision, input.policy_version, imported))
       request.events.push_back(std::move(e));
     Result<ledger::AppendResult> appended = log_->Append(std::move(request));
@@ -407,8 +408,12 @@ Result<ActionOutcome> CommandService::ExecuteOnStream(const domain::Action& acti
 }
 
 void CommandService::React(const domain::Action& action, const ActionOutcome& outcome) {
-  if (outcome.events.empty()) return;
-  const std::string causation = "pos:" + std::to_string(outcome.events.front().position());
+  // The action's own event: a time rise that was due before the action is put first in the same
+  // append (by the ledger itself), and is not the fact other complaints react to.
+  auto own = std::find_if(outcome.events.begin(), outcome.events.end(),
+                          [](const ledger::RecordedEvent& e) { return e.actor_role() != "system"; });
+  if (own == outcome.events.end()) return;
+  const std::string causation = "pos:" + std::to_string(own->position());
   const bool same_issue_link = action.type == "link" && action.fields.contains("relation") &&
                                action.fields.at("relation") == "same_issue";
   std::vector<std::pair<std::string, domain::CrossFactsOverTime>> affected;
@@ -430,7 +435,7 @@ void CommandService::React(const domain::Action& action, const ActionOutcome& ou
         if (open(member)) affected.push_back({member, {directory_.TargetIntakes(member)}});
     }
     if (same_issue_link) {
-      const ledger::Time link_at = outcome.events.front().occurred_at();
+      const ledger::Time link_at = own->occurred_at();
       const int64_t complainants = directory_.DistinctComplainants(outcome.id, "");
       for (const std::string& member : directory_.SameIssueGroup(outcome.id))
         if (member != outcome.id && open(member))

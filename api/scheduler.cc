@@ -166,7 +166,8 @@ void Scheduler::Run() {
       lock.unlock();
       Result<size_t> r = RunDue();
       if (!r.ok())
-        std::fprintf(stderr, "scheduler: an escalation could not be appended (retried): %s\n",
+        std::fprintf(stderr,
+                     "scheduler: an escalation or alert could not be written (retried): %s\n",
                      r.status().ToString().c_str());
       lock.lock();
       wake_.wait_for(lock, options_.period, [this] { return stopping_; });

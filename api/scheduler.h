@@ -43,7 +43,8 @@ struct SchedulerStats {
   size_t agenda = 0;          // complaints with an instant ahead
   uint64_t escalations = 0;   // escalations appended since start
   uint64_t alerts = 0;        // alerts published since start (new to the outbox)
-  uint64_t failures = 0;      // appends that failed (retried at the next round)
+  uint64_t failures = 0;      // complaints whose escalation or alerts could not be written
+                              // (retried at the next round)
 };
 
 class Scheduler {

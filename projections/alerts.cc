@@ -85,6 +85,7 @@ std::vector<Alert> CurrentAlerts(const TrackedComplaint& t, const PolicyLookup& 
       highest = base;
       highest->threshold = p;
       highest->at = at;
+      highest->past_due = base.due <= now;
     }
     if (highest) out.push_back(std::move(*highest));
   });

@@ -22,11 +22,17 @@ struct Alert {
   Time at{};              // when it arose: start + threshold% of (due - start)
   Time start{}, due{};
   domain::Level level = domain::Level::kGeneral;
-  std::string department;  // who must act: the responsible department (before assignment: the
-  std::string person;      // receiving department or customer service) and the handler, if any
+  // Who must act: for the transmission clock, the receiving department and staff member; for
+  // the others, the responsible department and its handler once assigned, customer service
+  // (no person) before.
+  std::string department;
+  std::string person;
   std::string project;
 
-  bool missed() const { return threshold >= 100; }
+  // The deadline had passed at the evaluation time (the queue, CurrentAlerts(), only): a clock
+  // past its deadline is missed whatever the policy's highest threshold below 100 is.
+  bool past_due = false;
+  bool missed() const { return threshold >= 100 || past_due; }
   // Names the alert for good: "CMP-2026-000001/closure/0/75". Producers append it once.
   std::string Key() const;
 };

@@ -73,10 +73,7 @@ AlertPage AlertsQuery(const Scope& scope, const AlertFilter& f) {
   for (; it != all.end(); ++it) {
     const domain::ComplaintState& s = it->second.state;
     if (!s.exists() || s.closed() || !scope.Sees(s)) continue;
-    if (page.alerts.size() >= f.limit) {
-      page.next_cursor = page.alerts.back().complaint;
-      break;
-    }
+    std::vector<Alert> matching;
     for (Alert& a : CurrentAlerts(it->second, scope.policies, scope.fallback, scope.now)) {
       if ((!f.department.empty() && a.department != f.department) ||
           (!f.person.empty() && a.person != f.person) ||
@@ -84,8 +81,16 @@ AlertPage AlertsQuery(const Scope& scope, const AlertFilter& f) {
           (!f.clock.empty() && domain::ClockKindName(a.clock) != f.clock) ||
           (f.state == "missed" && !a.missed()) || (f.state == "due_soon" && a.missed()))
         continue;
-      page.alerts.push_back(std::move(a));
+      matching.push_back(std::move(a));
     }
+    if (matching.empty()) continue;
+    // A page ends between complaints (a complaint's alerts are never split), and only when
+    // another complaint has a matching alert: the next page is never empty.
+    if (page.alerts.size() >= f.limit) {
+      page.next_cursor = page.alerts.back().complaint;
+      break;
+    }
+    for (Alert& a : matching) page.alerts.push_back(std::move(a));
   }
   return page;
 }

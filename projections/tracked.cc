@@ -59,7 +59,11 @@ void Track(TrackedComplaint& t, const domain::EventView& e, const PolicyLookup& 
   domain::Evolve(t.state, e);
   const domain::Policy& p = OwnPolicy(t.state, policies, fallback);
 
-  if (!e.imported && e.recorded_at - e.occurred_at > p.max_backdate) {
+  // A late entry is a person recording late. The ledger's own events (escalations dated at the
+  // instant a rule matched: caught up after the server was down, or caused by a backdated entry
+  // of another complaint) are recorded late by design, not by anyone's delay.
+  const bool by_the_ledger = e.actor_role == "system";
+  if (!e.imported && !by_the_ledger && e.recorded_at - e.occurred_at > p.max_backdate) {
     t.event_findings.push_back(
         {"late_entry", t.state.id, e.occurred_at,
          std::string(domain::EventTypeName(e.event.which())) + " recorded " +

@@ -165,8 +165,10 @@ void Call::Escalate() {
   RuleMatch after = EvaluateRules(next, rules, at);
   const LevelRecord& last = next.levels.back();
   bool deliberate = last.manual && last.rule_level >= after.level;
-  if (after.level <= next.level() || deliberate) return;
-  auto e = EmitSystem(decision_.events.front().type).initLevelEscalated();
+  if (after.level <= next.level() || deliberate || decision_.events.empty()) return;
+  // Caused by the action's first event (its type: PendingEvent::type is only filled at the end).
+  auto e = EmitSystem(std::string(EventTypeName(decision_.events.front().event().which())))
+               .initLevelEscalated();
   e.setLevel(AsText(std::string(LevelName(after.level))));
   e.setPreviousLevel(AsText(std::string(LevelName(next.level()))));
   SetList(e.initRules(unsigned(after.codes.size())), after.codes);

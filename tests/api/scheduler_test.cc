@@ -115,6 +115,11 @@ TEST(Scheduler, ARestartAcrossTheInstantCatchesUpOnceAndOnlyOnce) {
     EXPECT_EQ(Escalations(after, id),
               (std::vector<std::pair<std::string, std::string>>{
                   {"2026-03-09T02:00:00Z", "important"}}));
+    // Recorded three days after its instant by the ledger itself: not a person's late entry.
+    ASSERT_TRUE(after.WaitForProjections());
+    HttpReply findings = after.ClientAs(kAuditor).Get("/v1/findings");
+    ASSERT_EQ(findings.status, 200u) << findings.body;
+    EXPECT_EQ(findings.body.find("late_entry"), std::string::npos) << findings.body;
   }
 }
 

@@ -83,6 +83,7 @@ TEST(Escalation, NewFactsLaterEscalateInTheSameDecision) {
   EXPECT_EQ(k.state().level(), Level::kGeneral);
   Decision d = k.Do(R"({"type":"add_flag","flag":"government"})", CsAgent());
   EXPECT_EQ(TypesOf(d), (std::vector<std::string>{"FlagAdded", "LevelEscalated"}));
+  EXPECT_EQ(d.events[1].causation_id, "FlagAdded") << "caused by the action's own event";
   EXPECT_EQ(k.state().level(), Level::kImportant);
   d = k.Do(R"({"type":"add_flag","flag":"litigation"})", CsAgent());
   EXPECT_EQ(k.state().level(), Level::kMajor);
