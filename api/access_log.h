@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "ledger/time.h"
+#include "ledger/base/time.h"
 
 namespace api {
 

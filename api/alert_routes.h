@@ -12,9 +12,9 @@
 #pragma once
 
 #include "api/router.h"
-#include "ledger/clock.h"
+#include "ledger/base/clock.h"
 #include "ledger/domain/policy_store.h"
-#include "ledger/outbox.h"
+#include "ledger/log/outbox.h"
 #include "projections/runner.h"
 
 namespace api {

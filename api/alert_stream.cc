@@ -28,7 +28,7 @@ ledger::Status AlertEventSource::Poll(size_t max_events, size_t max_bytes, std::
   LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::OutboxEntry> entries,
                           outbox_->ReadFrom(next_, std::min<size_t>(max_events, 64)));
   if (entries.empty()) return ledger::Status::Ok();
-  // Nothing leaves the process that a machine crash could take back (ledger/outbox.h).
+  // Nothing leaves the process that a machine crash could take back (ledger/log/outbox.h).
   LEDGER_RETURN_IF_ERROR(outbox_->Sync());
   for (const ledger::OutboxEntry& e : entries) {
     if (out->size() >= max_bytes) break;

@@ -1,5 +1,5 @@
 // AlertEventSource: deadline alerts as Server-Sent Events (GET /v1/alerts/stream), read from the
-// outbox the scheduler publishes them to (ledger/outbox.h), so a client that reconnects with
+// outbox the scheduler publishes them to (ledger/log/outbox.h), so a client that reconnects with
 // Last-Event-ID (an outbox seq) misses nothing and gets nothing twice.
 //
 //   id: 17
@@ -19,7 +19,7 @@
 
 #include "api/authorization.h"
 #include "api/event_stream.h"
-#include "ledger/outbox.h"
+#include "ledger/log/outbox.h"
 #include "projections/runner.h"
 
 namespace api {

@@ -17,7 +17,7 @@
 using Cxx = import "/capnp/c++.capnp";
 $Cxx.namespace("api::schema");
 
-using Ledger = import "/ledger/envelope.capnp";
+using Ledger = import "/ledger/log/envelope.capnp";
 using Json = import "/capnp/compat/json.capnp";
 
 # A reference to an event in the chain: what the head record holds, as a client sees it.

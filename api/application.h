@@ -1,7 +1,7 @@
 // Application: the services of a running ledger, built once and passed down (no singletons) —
 // the policy store, the command service (the write path), the projection runner (kept current by
 // following the log), the scheduler (what time brings: escalations, alerts), the outbox of
-// notifications (ledger/outbox.h; delivered to webhooks by api::WebhookDelivery, which `ledgerctl
+// notifications (ledger/log/outbox.h; delivered to webhooks by api::WebhookDelivery, which `ledgerctl
 // serve` starts) — and the registration of every domain route on a router.
 //
 // Policy at start: a ledger without a policy publishes `policy_text` (the built-in default when
@@ -20,10 +20,10 @@
 #include "api/metrics.h"
 #include "api/router.h"
 #include "api/scheduler.h"
-#include "ledger/clock.h"
+#include "ledger/base/clock.h"
 #include "ledger/domain/policy_store.h"
-#include "ledger/outbox.h"
-#include "ledger/projection_store.h"
+#include "ledger/log/outbox.h"
+#include "ledger/log/projection_store.h"
 #include "projections/runner.h"
 
 namespace api {

@@ -15,8 +15,8 @@
 
 #include "api/http_types.h"
 #include "api/roles.h"
-#include "ledger/append.h"
-#include "ledger/status.h"
+#include "ledger/log/append.h"
+#include "ledger/base/status.h"
 
 namespace api {
 

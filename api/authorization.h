@@ -25,7 +25,7 @@
 
 #include "api/auth.h"
 #include "api/roles.h"
-#include "ledger/status.h"
+#include "ledger/base/status.h"
 
 namespace api {
 

@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include "api/http_types.h"
-#include "ledger/status.h"
+#include "ledger/base/status.h"
 
 namespace api {
 

@@ -24,11 +24,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include "ledger/clock.h"
+#include "ledger/base/clock.h"
 #include "ledger/domain/action.h"
 #include "ledger/domain/evolve.h"
 #include "ledger/domain/policy_store.h"
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 #include "projections/directory.h"
 
 namespace api {

@@ -25,7 +25,7 @@
 #include "api/event_json.h"
 #include "api/metrics.h"
 #include "api/router.h"
-#include "ledger/clock.h"
+#include "ledger/base/clock.h"
 #include "projections/runner.h"
 
 namespace api {

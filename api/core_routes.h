@@ -1,7 +1,7 @@
 // The routes every server has, and placeholders for the ones not built yet:
 //
 //   GET /healthz   liveness: 200 {"status": "ok", "writes": "accepted"}; no token, no rate limit.
-//                  While the ledger refuses appends (a full disk, ledger/storage.h) still 200 —
+//                  While the ledger refuses appends (a full disk, ledger/log/storage.h) still 200 —
 //                  the process is alive and serves reads, and a restart would not free space —
 //                  with {"status": "degraded", "writes": "refused", "reason": "...",
 //                  "available_bytes": N}. Alert on the body or on ledger_storage_writable.
@@ -21,7 +21,7 @@
 
 #include "api/metrics.h"
 #include "api/router.h"
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 
 namespace api {
 

@@ -4,7 +4,7 @@
 #include <exception>
 
 #include "api/problem.h"
-#include "ledger/hash.h"
+#include "ledger/base/hash.h"
 
 namespace api {
 namespace {

@@ -1,6 +1,6 @@
 #include "api/event_capnp.h"
 
-#include "ledger/capnp_util.h"
+#include "ledger/base/capnp_util.h"
 
 namespace api {
 

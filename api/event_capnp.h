@@ -14,9 +14,9 @@
 
 #include "api/api.capnp.h"
 #include "api/http_types.h"
-#include "ledger/append.h"
-#include "ledger/envelope.capnp.h"
-#include "ledger/recorded_event.h"
+#include "ledger/log/append.h"
+#include "ledger/log/envelope.capnp.h"
+#include "ledger/log/recorded_event.h"
 
 namespace api {
 

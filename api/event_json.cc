@@ -4,9 +4,9 @@
 
 #include "api/authorization.h"
 #include "api/redaction.h"
-#include "ledger/capnp_util.h"
-#include "ledger/hash.h"
-#include "ledger/time.h"
+#include "ledger/base/capnp_util.h"
+#include "ledger/base/hash.h"
+#include "ledger/base/time.h"
 
 namespace api {
 

@@ -1,4 +1,4 @@
-// The JSON rendering of a logged event: its envelope (every field of ledger/envelope.capnp) plus
+// The JSON rendering of a logged event: its envelope (every field of ledger/log/envelope.capnp) plus
 // a `payload` rendered by a pluggable PayloadRenderer, since payload schemas are domain types.
 //
 //   {"position": 7, "stream": "CMP-2026-000001", "version": 3,
@@ -8,7 +8,7 @@
 //    "idempotency_key": "", "imported": false, "prev_hash": "<64 hex>", "hash": "<64 hex>",
 //    "payload": {...}}
 //
-// Times are RFC 3339 in UTC (ledger/time.h). Personal data inside payloads is redacted for
+// Times are RFC 3339 in UTC (ledger/base/time.h). Personal data inside payloads is redacted for
 // viewers that may not see it (redaction.h), whatever the renderer returns.
 //
 // Thread-safety: free functions; a PayloadRenderer is called from several worker threads at once
@@ -21,8 +21,8 @@
 
 #include "api/auth.h"
 #include "api/http_types.h"
-#include "ledger/recorded_event.h"
-#include "ledger/status.h"
+#include "ledger/log/recorded_event.h"
+#include "ledger/base/status.h"
 
 namespace api {
 

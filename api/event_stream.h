@@ -18,7 +18,7 @@
 #include <functional>
 #include <string>
 
-#include "ledger/status.h"
+#include "ledger/base/status.h"
 
 namespace api {
 

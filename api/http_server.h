@@ -23,7 +23,7 @@
 #include "api/metrics.h"
 #include "api/router.h"
 #include "api/server_options.h"
-#include "ledger/status.h"
+#include "ledger/base/status.h"
 
 namespace api {
 

@@ -1,10 +1,10 @@
 #include "api/json_body.h"
 
-#include "ledger/validation.h"
+#include "ledger/log/validation.h"
 
 #include <algorithm>
 
-#include "ledger/strict_json.h"
+#include "ledger/base/strict_json.h"
 
 namespace api {
 namespace {
@@ -110,7 +110,7 @@ std::optional<std::string> JsonFields::String(std::string_view name, Need need, 
              Path(name) + " is longer than " + std::to_string(max_bytes) + " bytes");
     return std::nullopt;
   }
-  // The one rule for text (ledger/validation.h): no control characters, newline and tab aside
+  // The one rule for text (ledger/log/validation.h): no control characters, newline and tab aside
   // in multi-line text; C1 controls (a terminal's CSI) included.
   if (ledger::HasControlCharacter(s, multi_line)) {
     AddError(name, "control_characters", Path(name) + " contains control characters");

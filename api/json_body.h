@@ -26,13 +26,13 @@
 #include <vector>
 
 #include "api/http_types.h"
-#include "ledger/status.h"
+#include "ledger/base/status.h"
 
 namespace api {
 
 inline constexpr size_t kMaxJsonDepth = 32;
 
-// Parses `text` as one JSON value: ledger::ParseStrictJson (ledger/strict_json.h) with
+// Parses `text` as one JSON value: ledger::ParseStrictJson (ledger/base/strict_json.h) with
 // kMaxJsonDepth. InvalidArgument with field `field` and rule "utf8" (with the byte offset) for
 // invalid UTF-8, "json" (with line and column) for a syntax error or trailing garbage,
 // "json_depth" for nesting deeper than kMaxJsonDepth; a key repeated anywhere in one object is

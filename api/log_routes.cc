@@ -4,7 +4,7 @@
 
 #include "api/event_capnp.h"
 #include "api/log_stream.h"
-#include "ledger/hash.h"
+#include "ledger/base/hash.h"
 
 namespace api {
 namespace {

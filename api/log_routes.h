@@ -17,7 +17,7 @@
 #include "api/metrics.h"
 #include "api/authorization.h"
 #include "api/router.h"
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 
 namespace api {
 

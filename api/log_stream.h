@@ -22,7 +22,7 @@
 
 #include "api/event_json.h"
 #include "api/event_stream.h"
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 
 namespace api {
 

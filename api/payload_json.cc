@@ -8,7 +8,7 @@
 #include "api/redaction.h"
 #include "ledger/domain/events.capnp.h"
 #include "ledger/domain/money.h"
-#include "ledger/hash.h"
+#include "ledger/base/hash.h"
 
 namespace api {
 

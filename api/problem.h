@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "api/http_types.h"
-#include "ledger/status.h"
+#include "ledger/base/status.h"
 
 namespace api {
 

@@ -17,7 +17,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "ledger/clock.h"
+#include "ledger/base/clock.h"
 
 namespace api {
 

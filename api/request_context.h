@@ -19,7 +19,7 @@
 #include "api/auth.h"
 #include "api/authorization.h"
 #include "api/http_types.h"
-#include "ledger/status.h"
+#include "ledger/base/status.h"
 
 namespace api {
 

@@ -17,7 +17,7 @@
 #include <limits>
 #include <vector>
 
-#include "ledger/validation.h"
+#include "ledger/log/validation.h"
 
 namespace api {
 namespace {

@@ -19,7 +19,7 @@
 #include <string>
 
 #include "api/http_types.h"
-#include "ledger/status.h"
+#include "ledger/base/status.h"
 
 namespace api {
 

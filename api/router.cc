@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "ledger/validation.h"
+#include "ledger/log/validation.h"
 
 namespace api {
 namespace {

@@ -36,7 +36,7 @@
 #include "api/request_context.h"
 #include "api/responder.h"
 #include "api/roles.h"
-#include "ledger/status.h"
+#include "ledger/base/status.h"
 
 namespace api {
 

@@ -1,7 +1,7 @@
 // Scheduler: the work a running server does because time passes, not because a request came:
 //   * the escalations time brings (ledger/domain/escalation.h: unresolved_week), appended within
 //     a period of their instant, and at start for every instant passed while the server was down;
-//   * deadline alerts (projections/alerts.h), published to the outbox (ledger/outbox.h) as they
+//   * deadline alerts (projections/alerts.h), published to the outbox (ledger/log/outbox.h) as they
 //     arise — for webhooks and the live alert stream — each once (its key names it).
 //
 // It keeps an agenda: for each open complaint, the next instant something is due for it. The
@@ -33,8 +33,8 @@
 #include <vector>
 
 #include "api/command_service.h"
-#include "ledger/clock.h"
-#include "ledger/outbox.h"
+#include "ledger/base/clock.h"
+#include "ledger/log/outbox.h"
 #include "projections/runner.h"
 
 namespace api {

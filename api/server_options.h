@@ -10,7 +10,7 @@
 #include <string>
 
 #include "api/access_log.h"
-#include "ledger/clock.h"
+#include "ledger/base/clock.h"
 
 namespace api {
 

@@ -10,7 +10,7 @@
 #include <filesystem>
 
 #include "api/roles.h"
-#include "ledger/time.h"
+#include "ledger/base/time.h"
 
 namespace api {
 namespace {

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "api/token_store.h"
-#include "ledger/status.h"
+#include "ledger/base/status.h"
 
 namespace api {
 

@@ -8,7 +8,7 @@
 
 #include "api/authorization.h"
 #include "api/token_file.h"
-#include "ledger/hash.h"
+#include "ledger/base/hash.h"
 
 namespace api {
 namespace {

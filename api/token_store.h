@@ -27,10 +27,10 @@
 #include <vector>
 
 #include "api/auth.h"
-#include "ledger/append.h"
-#include "ledger/clock.h"
-#include "ledger/status.h"
-#include "ledger/time.h"
+#include "ledger/log/append.h"
+#include "ledger/base/clock.h"
+#include "ledger/base/status.h"
+#include "ledger/base/time.h"
 
 namespace api {
 

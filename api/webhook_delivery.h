@@ -1,4 +1,4 @@
-// WebhookDelivery: delivers the outbox (ledger/outbox.h) to every registered webhook
+// WebhookDelivery: delivers the outbox (ledger/log/outbox.h) to every registered webhook
 // (webhook_store.h), in sequence order, at least once. docs/api.md ("Webhooks") is the contract
 // a receiver sees; docs/operations.md ("Webhooks") what operators watch.
 //
@@ -41,8 +41,8 @@
 #include "api/metrics.h"
 #include "api/webhook_sender.h"
 #include "api/webhook_store.h"
-#include "ledger/clock.h"
-#include "ledger/outbox.h"
+#include "ledger/base/clock.h"
+#include "ledger/log/outbox.h"
 
 namespace api {
 

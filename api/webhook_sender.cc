@@ -12,7 +12,7 @@
 #include <exception>
 #include <type_traits>
 
-#include "ledger/hash.h"
+#include "ledger/base/hash.h"
 
 namespace api {
 namespace {

@@ -23,7 +23,7 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "ledger/status.h"
+#include "ledger/base/status.h"
 
 namespace api {
 

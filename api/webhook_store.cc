@@ -9,7 +9,7 @@
 
 #include "api/token_file.h"
 #include "api/webhook_sender.h"
-#include "ledger/hash.h"
+#include "ledger/base/hash.h"
 
 namespace api {
 namespace {

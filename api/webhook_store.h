@@ -26,9 +26,9 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/clock.h"
-#include "ledger/status.h"
-#include "ledger/time.h"
+#include "ledger/base/clock.h"
+#include "ledger/base/status.h"
+#include "ledger/base/time.h"
 
 namespace api {
 

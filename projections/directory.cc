@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "ledger/capnp_util.h"
+#include "ledger/base/capnp_util.h"
 
 namespace projections {
 

@@ -16,7 +16,7 @@
 
 #include "ledger/domain/decide.h"
 #include "ledger/domain/event_view.h"
-#include "ledger/recorded_event.h"
+#include "ledger/log/recorded_event.h"
 
 namespace projections {
 

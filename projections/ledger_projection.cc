@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
-#include "ledger/capnp_util.h"
+#include "ledger/base/capnp_util.h"
 #include "ledger/domain/event_view.h"
 #include "projections/serialize.h"
 

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/recorded_event.h"
+#include "ledger/log/recorded_event.h"
 #include "projections/reports.h"
 #include "projections/tracked.h"
 

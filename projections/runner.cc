@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "ledger/files.h"
+#include "ledger/base/files.h"
 #include "projections/serialize.h"
 
 namespace projections {

@@ -4,11 +4,11 @@
 //   follow     a thread follows the log's subscription and applies new events as they commit;
 //   persist    after each batch, the rows of the complaints it touched and the checkpoint
 //              {position, hash of that event, digest} go into RocksDB in one atomic write
-//              (ledger/projection_store.h);
+//              (ledger/log/projection_store.h);
 //   snapshot   now and then (and at Stop) a cereal snapshot file lets a restart resume without a
 //              full replay.
 //
-// A write that fails (a full disk: the log then refuses writes, ledger/storage.h) stops neither
+// A write that fails (a full disk: the log then refuses writes, ledger/log/storage.h) stops neither
 // Open() nor following: the projection is served from memory, and the rows the store lacks wait
 // there and go with the next write that succeeds. What is stored stays consistent with its
 // checkpoint throughout (one atomic write each).
@@ -33,8 +33,8 @@
 #include <vector>
 
 #include "ledger/domain/policy_store.h"
-#include "ledger/event_log.h"
-#include "ledger/projection_store.h"
+#include "ledger/log/event_log.h"
+#include "ledger/log/projection_store.h"
 #include "projections/fine_index.h"
 #include "projections/ledger_projection.h"
 

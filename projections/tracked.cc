@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "ledger/capnp_util.h"
+#include "ledger/base/capnp_util.h"
 #include "ledger/domain/rules.h"
 
 namespace projections {

@@ -6,8 +6,8 @@
 #include <array>
 
 #include "ledger/domain/action_reader.h"
-#include "ledger/strict_json.h"
-#include "ledger/validation.h"
+#include "ledger/base/strict_json.h"
+#include "ledger/log/validation.h"
 
 namespace ledger::domain {
 

@@ -10,9 +10,9 @@
 #include <string>
 #include <string_view>
 
-#include "ledger/append.h"
-#include "ledger/status.h"
-#include "ledger/time.h"
+#include "ledger/log/append.h"
+#include "ledger/base/status.h"
+#include "ledger/base/time.h"
 
 namespace ledger::domain {
 
@@ -35,7 +35,7 @@ bool IsActionType(std::string_view type);
 // `complaint` is required except for "receive". InvalidArgument lists every problem.
 Result<Action> ParseAction(const boost::json::value& json, bool import_line = false);
 
-// Parses JSON text (one object) strictly (ledger/strict_json.h): malformed JSON, invalid UTF-8,
+// Parses JSON text (one object) strictly (ledger/base/strict_json.h): malformed JSON, invalid UTF-8,
 // deep nesting and repeated keys are InvalidArgument naming field "body" ("line" for an import
 // line, or the repeated key's path) and the rule.
 Result<Action> ParseActionText(std::string_view text, bool import_line = false);

@@ -2,7 +2,7 @@
 
 #include <boost/json/value.hpp>
 
-#include "ledger/validation.h"
+#include "ledger/log/validation.h"
 
 namespace ledger::domain {
 

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "ledger/domain/money.h"
-#include "ledger/status.h"
-#include "ledger/time.h"
+#include "ledger/base/status.h"
+#include "ledger/base/time.h"
 
 namespace ledger::domain {
 

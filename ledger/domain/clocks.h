@@ -16,8 +16,8 @@
 
 #include "ledger/domain/policy.h"
 #include "ledger/domain/types.h"
-#include "ledger/sym.h"
-#include "ledger/time.h"
+#include "ledger/base/sym.h"
+#include "ledger/base/time.h"
 
 namespace ledger::domain {
 

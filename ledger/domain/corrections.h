@@ -8,7 +8,7 @@
 
 #include "ledger/domain/events.capnp.h"
 #include "ledger/domain/state.h"
-#include "ledger/status.h"
+#include "ledger/base/status.h"
 
 namespace ledger::domain {
 

@@ -4,7 +4,7 @@
 #include <map>
 #include <optional>
 
-#include "ledger/capnp_util.h"
+#include "ledger/base/capnp_util.h"
 #include "ledger/domain/decide_internal.h"
 #include "ledger/domain/evolve.h"
 #include "ledger/domain/rules.h"

@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "ledger/append.h"
+#include "ledger/log/append.h"
 #include "ledger/domain/action.h"
 #include "ledger/domain/event_view.h"
 #include "ledger/domain/events.capnp.h"

@@ -10,8 +10,8 @@
 
 #include "ledger/domain/clocks.h"
 #include "ledger/domain/events.capnp.h"
-#include "ledger/recorded_event.h"
-#include "ledger/status.h"
+#include "ledger/log/recorded_event.h"
+#include "ledger/base/status.h"
 
 namespace ledger::domain {
 

@@ -1,7 +1,7 @@
 # The complaint event catalogue: one struct per fact the actions can produce. docs/events.md lists
 # each event with what it means, who may cause it and what it carries.
 #
-# Every complaint event is an Envelope (ledger/envelope.capnp) whose payload is a DomainEvent and
+# Every complaint event is an Envelope (ledger/log/envelope.capnp) whose payload is a DomainEvent and
 # whose `type` names the union member (e.g. type "ComplaintReceived" <-> received).
 #
 # Conventions:

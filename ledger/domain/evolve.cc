@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "ledger/capnp_util.h"
+#include "ledger/base/capnp_util.h"
 #include "ledger/domain/corrections.h"
 
 namespace ledger::domain {

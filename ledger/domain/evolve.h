@@ -11,7 +11,7 @@
 
 #include "ledger/domain/event_view.h"
 #include "ledger/domain/state.h"
-#include "ledger/recorded_event.h"
+#include "ledger/log/recorded_event.h"
 
 namespace ledger::domain {
 

@@ -2,7 +2,7 @@
 
 #include <capnp/message.h>
 
-#include "ledger/capnp_util.h"
+#include "ledger/base/capnp_util.h"
 #include "ledger/domain/event_view.h"
 #include "ledger/domain/events.capnp.h"
 

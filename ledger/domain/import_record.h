@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string>
 
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 
 namespace ledger::domain {
 

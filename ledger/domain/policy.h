@@ -20,8 +20,8 @@
 
 #include "ledger/domain/money.h"
 #include "ledger/domain/types.h"
-#include "ledger/status.h"
-#include "ledger/time.h"
+#include "ledger/base/status.h"
+#include "ledger/base/time.h"
 
 namespace ledger::domain {
 

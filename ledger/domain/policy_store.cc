@@ -1,6 +1,6 @@
 #include "ledger/domain/policy_store.h"
 
-#include "ledger/capnp_util.h"
+#include "ledger/base/capnp_util.h"
 #include "ledger/domain/event_view.h"
 #include "ledger/domain/events.capnp.h"
 

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "ledger/domain/policy.h"
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 
 namespace ledger::domain {
 

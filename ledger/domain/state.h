@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/append.h"
-#include "ledger/sym.h"
+#include "ledger/log/append.h"
+#include "ledger/base/sym.h"
 #include "ledger/domain/clocks.h"
 #include "ledger/domain/money.h"
 #include "ledger/domain/types.h"

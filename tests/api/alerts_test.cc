@@ -11,7 +11,7 @@
 
 #include "api/webhook_delivery.h"
 #include "api/webhook_store.h"
-#include "ledger/hash.h"
+#include "ledger/base/hash.h"
 #include "test_server.h"
 #include "webhook_receiver.h"
 

@@ -12,8 +12,8 @@
 #include "api/auth.h"
 #include "api/event_json.h"
 #include "api/redaction.h"
-#include "ledger/clock.h"
-#include "ledger/event_log.h"
+#include "ledger/base/clock.h"
+#include "ledger/log/event_log.h"
 #include "testing/log_util.h"
 #include "testing/temp_dir.h"
 

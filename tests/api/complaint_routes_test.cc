@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "api/api.capnp.h"
-#include "ledger/capnp_util.h"
+#include "ledger/base/capnp_util.h"
 #include "test_server.h"
 
 namespace api {

@@ -10,8 +10,8 @@
 
 #include "api/api.capnp.h"
 #include "api/log_stream.h"
-#include "ledger/capnp_util.h"
-#include "ledger/record_format.h"
+#include "ledger/base/capnp_util.h"
+#include "ledger/log/record_format.h"
 #include "test_server.h"
 #include "testing/log_util.h"
 

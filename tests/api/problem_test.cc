@@ -7,7 +7,7 @@
 
 #include "api/dispatcher.h"
 #include "api/json_body.h"
-#include "ledger/validation.h"
+#include "ledger/log/validation.h"
 
 namespace api {
 namespace {

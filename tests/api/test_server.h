@@ -29,8 +29,8 @@
 #include "api/roles.h"
 #include "api/router.h"
 #include "api/token_store.h"
-#include "ledger/clock.h"
-#include "ledger/event_log.h"
+#include "ledger/base/clock.h"
+#include "ledger/log/event_log.h"
 #include "testing/http_client.h"
 #include "testing/temp_dir.h"
 

@@ -8,7 +8,7 @@
 #include <sstream>
 #include <thread>
 
-#include "ledger/hash.h"
+#include "ledger/base/hash.h"
 #include "testing/temp_dir.h"
 
 namespace api {

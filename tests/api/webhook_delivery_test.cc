@@ -10,9 +10,9 @@
 
 #include <memory>
 
-#include "ledger/event_log.h"
-#include "ledger/hash.h"
-#include "ledger/outbox.h"
+#include "ledger/log/event_log.h"
+#include "ledger/base/hash.h"
+#include "ledger/log/outbox.h"
 #include "test_server.h"
 #include "testing/temp_dir.h"
 #include "webhook_receiver.h"

@@ -8,7 +8,7 @@
 #include "ledger/domain/action.h"
 #include "ledger/domain/decide.h"
 #include "ledger/domain/policy.h"
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 #include "testing/process.h"
 #include "testing/temp_dir.h"
 

@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <regex>
 
-#include "ledger/record_format.h"
+#include "ledger/log/record_format.h"
 #include "testing/process.h"
 #include "testing/raw_db.h"
 #include "testing/temp_dir.h"

@@ -29,7 +29,7 @@
 #include <thread>
 #include <vector>
 
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 #include "testing/http_client.h"
 #include "testing/process.h"
 #include "testing/temp_dir.h"

@@ -20,8 +20,8 @@
 #include <thread>
 
 #include "api/webhook_sender.h"
-#include "ledger/event_log.h"
-#include "ledger/outbox.h"
+#include "ledger/log/event_log.h"
+#include "ledger/log/outbox.h"
 #include "testing/http_client.h"
 #include "testing/process.h"
 #include "testing/temp_dir.h"

@@ -23,13 +23,13 @@
 #include <random>
 
 #include "api/command_service.h"
-#include "ledger/clock.h"
+#include "ledger/base/clock.h"
 #include "ledger/domain/event_view.h"
 #include "ledger/domain/evolve.h"
 #include "ledger/domain/fines.h"
 #include "ledger/domain/policy_store.h"
 #include "ledger/domain/rules.h"
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 #include "testing/temp_dir.h"
 
 namespace ledger::domain {

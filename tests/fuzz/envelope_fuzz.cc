@@ -21,9 +21,9 @@
 #include <string>
 #include <string_view>
 
-#include "ledger/capnp_util.h"
-#include "ledger/record_format.h"
-#include "ledger/recorded_event.h"
+#include "ledger/base/capnp_util.h"
+#include "ledger/log/record_format.h"
+#include "ledger/log/recorded_event.h"
 
 namespace {
 

@@ -20,10 +20,10 @@
 #include <vector>
 
 #include "fuzz_common.h"
-#include "ledger/clock.h"
+#include "ledger/base/clock.h"
 #include "ledger/domain/import_record.h"
 #include "ledger/domain/policy_store.h"
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 #include "payload_format.h"
 
 namespace {

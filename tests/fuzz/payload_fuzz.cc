@@ -16,7 +16,7 @@
 #include "fuzz_common.h"
 #include "ledger/domain/event_view.h"
 #include "ledger/domain/evolve.h"
-#include "ledger/recorded_event.h"
+#include "ledger/log/recorded_event.h"
 #include "payload_format.h"
 
 namespace {

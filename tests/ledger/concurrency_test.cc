@@ -8,7 +8,7 @@
 #include <set>
 #include <thread>
 
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 #include "testing/log_util.h"
 #include "testing/temp_dir.h"
 

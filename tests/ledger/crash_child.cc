@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 #include "testing/log_util.h"
 
 int main(int argc, char** argv) {

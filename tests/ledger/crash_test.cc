@@ -13,7 +13,7 @@
 #include <random>
 #include <sstream>
 
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 #include "testing/temp_dir.h"
 
 namespace ledger {

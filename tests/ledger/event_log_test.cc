@@ -1,12 +1,12 @@
 // Behaviour of EventLog: appends, versions, idempotency, bad input, reads, subscriptions.
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 
 #include <gtest/gtest.h>
 
 #include <map>
 #include <thread>
 
-#include "ledger/clock.h"
+#include "ledger/base/clock.h"
 #include "testing/log_util.h"
 #include "testing/temp_dir.h"
 

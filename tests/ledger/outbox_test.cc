@@ -1,6 +1,6 @@
-// The outbox (ledger/outbox.h): gapless numbering, idempotent keys, cursors, trimming, what
+// The outbox (ledger/log/outbox.h): gapless numbering, idempotent keys, cursors, trimming, what
 // survives a reopen, and a ledger made before the outbox existed.
-#include "ledger/outbox.h"
+#include "ledger/log/outbox.h"
 
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "ledger/record_format.h"
+#include "ledger/log/record_format.h"
 #include "testing/log_util.h"
 #include "testing/temp_dir.h"
 

@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "ledger/event_log.h"
-#include "ledger/record_format.h"
+#include "ledger/log/event_log.h"
+#include "ledger/log/record_format.h"
 #include "testing/log_util.h"
 #include "testing/temp_dir.h"
 

@@ -1,9 +1,9 @@
-// A disk that fills up (ledger/storage.h): the free-space reserve refuses appends before RocksDB
+// A disk that fills up (ledger/log/storage.h): the free-space reserve refuses appends before RocksDB
 // meets a full disk and accepts them again only above the resume threshold; the refusals are
 // Unavailable and name no file; reads go on; appends resume by themselves. The disk here is a
 // fake; tests/cli/disk_full_test.cc fills a real one under a real server. Also: what the log
 // makes of RocksDB's messages (no paths), and the modes of what it creates.
-#include "ledger/storage.h"
+#include "ledger/log/storage.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -12,8 +12,8 @@
 #include <fstream>
 #include <thread>
 
-#include "ledger/event_log.h"
-#include "ledger/rocks_status.h"
+#include "ledger/log/event_log.h"
+#include "ledger/log/rocks_status.h"
 #include "testing/fake_disk_space.h"
 #include "testing/log_util.h"
 #include "testing/temp_dir.h"

@@ -1,6 +1,6 @@
 // ParseStrictJson: every repeated key is refused with its path; the other checks (UTF-8, syntax,
 // depth, trailing text) keep their rules.
-#include "ledger/strict_json.h"
+#include "ledger/base/strict_json.h"
 
 #include <gtest/gtest.h>
 

@@ -8,7 +8,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "ledger/sym.h"
+#include "ledger/base/sym.h"
 
 namespace ledger {
 namespace {

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 
-#include "ledger/event_log.h"
-#include "ledger/record_format.h"
+#include "ledger/log/event_log.h"
+#include "ledger/log/record_format.h"
 #include "testing/log_util.h"
 #include "testing/raw_db.h"
 #include "testing/temp_dir.h"

@@ -3,7 +3,7 @@
 
 #include <random>
 
-#include "ledger/time.h"
+#include "ledger/base/time.h"
 
 namespace ledger {
 namespace {

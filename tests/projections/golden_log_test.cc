@@ -14,8 +14,8 @@
 
 #include "api/views_json.h"
 #include "ledger/domain/policy_store.h"
-#include "ledger/projection_store.h"
-#include "ledger/record_format.h"
+#include "ledger/log/projection_store.h"
+#include "ledger/log/record_format.h"
 #include "projections/derive.h"
 #include "projections/fine_index.h"
 #include "projections/queries.h"

@@ -9,7 +9,7 @@
 #include <random>
 #include <vector>
 
-#include "ledger/projection_store.h"
+#include "ledger/log/projection_store.h"
 #include "projection_util.h"
 #include "testing/fake_disk_space.h"
 #include "projections/runner.h"

@@ -10,10 +10,10 @@
 #include <optional>
 #include <string>
 
-#include "ledger/capnp_util.h"
-#include "ledger/clock.h"
-#include "ledger/envelope.capnp.h"
-#include "ledger/event_log.h"
+#include "ledger/base/capnp_util.h"
+#include "ledger/base/clock.h"
+#include "ledger/log/envelope.capnp.h"
+#include "ledger/log/event_log.h"
 
 namespace testing_util {
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "ledger/storage.h"
+#include "ledger/log/storage.h"
 
 namespace testing_util {
 

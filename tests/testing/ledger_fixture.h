@@ -9,9 +9,9 @@
 #include <string>
 
 #include "api/command_service.h"
-#include "ledger/clock.h"
+#include "ledger/base/clock.h"
 #include "ledger/domain/policy_store.h"
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 #include "testing/temp_dir.h"
 
 namespace testing_util {

@@ -3,9 +3,9 @@
 
 #include <string>
 
-#include "ledger/append.h"
-#include "ledger/capnp_util.h"
-#include "ledger/envelope.capnp.h"
+#include "ledger/log/append.h"
+#include "ledger/base/capnp_util.h"
+#include "ledger/log/envelope.capnp.h"
 
 namespace testing_util {
 

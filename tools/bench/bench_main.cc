@@ -10,7 +10,7 @@
 #include <fstream>
 #include <thread>
 
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 #include "tools/bench/report.h"
 #include "tools/bench/runner.h"
 #include "tools/bench/store.h"

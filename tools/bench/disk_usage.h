@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <string>
 
-#include "ledger/status.h"
+#include "ledger/base/status.h"
 
 namespace bench {
 

@@ -1,4 +1,4 @@
-// The ledger through its public API (ledger/event_log.h), as the server uses it: Durability::kSync,
+// The ledger through its public API (ledger/log/event_log.h), as the server uses it: Durability::kSync,
 // one event per Append(), ExpectedVersion exact or any.
 #include <rocksdb/version.h>
 
@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <mutex>
 
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 #include "tools/bench/disk_usage.h"
 #include "tools/bench/rocks_settle.h"
 #include "tools/bench/store.h"

@@ -32,8 +32,8 @@
 #include <random>
 
 #include "ledger/domain/policy_store.h"
-#include "ledger/event_log.h"
-#include "ledger/sym.h"
+#include "ledger/log/event_log.h"
+#include "ledger/base/sym.h"
 #include "projections/fine_index.h"
 #include "projections/ledger_projection.h"
 #include "projections/queries.h"

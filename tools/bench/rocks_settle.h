@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <thread>
 
-#include "ledger/status.h"
+#include "ledger/base/status.h"
 
 namespace bench {
 

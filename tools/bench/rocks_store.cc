@@ -1,5 +1,5 @@
 // Raw RocksDB: the floor under the ledger. The same column families and table options as the
-// ledger (ledger/rocks_options.h), the same keys (ledger/record_format.h) and the same
+// ledger (ledger/log/rocks_options.h), the same keys (ledger/log/record_format.h) and the same
 // values (the stored bytes of ledger events), written by each writer thread as its own
 // WriteBatch with WriteOptions::sync. RocksDB groups concurrent synced writes by itself (a leader
 // writes and syncs the write-ahead log for the whole group).
@@ -17,9 +17,9 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "ledger/record_format.h"
-#include "ledger/rocks_options.h"
-#include "ledger/rocks_status.h"
+#include "ledger/log/record_format.h"
+#include "ledger/log/rocks_options.h"
+#include "ledger/log/rocks_status.h"
 #include "tools/bench/disk_usage.h"
 #include "tools/bench/rocks_settle.h"
 #include "tools/bench/store.h"
@@ -167,7 +167,7 @@ class RocksStore : public Store {
     db.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
     auto cache = rocksdb::NewLRUCache(256 * 1024 * 1024);
     std::vector<rocksdb::ColumnFamilyDescriptor> families = {
-        // The ledger's own options for these families (ledger/rocks_options.h).
+        // The ledger's own options for these families (ledger/log/rocks_options.h).
         {rocksdb::kDefaultColumnFamilyName, ledger::FamilyOptions(cache, false)},
         {ledger::kEventsFamily, ledger::FamilyOptions(cache, false)},
         {ledger::kStreamsFamily, ledger::StreamsOptions(cache)},

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/status.h"
+#include "ledger/base/status.h"
 #include "tools/bench/workload.h"
 
 namespace bench {

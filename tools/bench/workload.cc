@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <random>
 
-#include "ledger/capnp_util.h"
-#include "ledger/envelope.capnp.h"
+#include "ledger/base/capnp_util.h"
+#include "ledger/log/envelope.capnp.h"
 
 namespace bench {
 namespace {

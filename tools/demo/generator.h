@@ -23,9 +23,9 @@
 #include <vector>
 
 #include "api/command_service.h"
-#include "ledger/clock.h"
-#include "ledger/status.h"
-#include "ledger/time.h"
+#include "ledger/base/clock.h"
+#include "ledger/base/status.h"
+#include "ledger/base/time.h"
 
 namespace demo {
 

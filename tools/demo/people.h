@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "ledger/append.h"
+#include "ledger/log/append.h"
 #include "ledger/domain/policy.h"
 
 namespace demo {

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "ledger/time.h"
+#include "ledger/base/time.h"
 
 namespace demo {
 

@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "ledger/append.h"
+#include "ledger/log/append.h"
 #include "ledger/domain/policy.h"
-#include "ledger/time.h"
+#include "ledger/base/time.h"
 #include "tools/demo/texts.h"
 
 namespace demo {

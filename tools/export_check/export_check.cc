@@ -4,7 +4,7 @@
 // For every event line it decodes "canonical" (base64), recomputes
 //   hash = SHA-256(prev_hash || canonical)
 // and compares it with the line's "hash"; it reads the canonical bytes as the envelope
-// (ledger/envelope.capnp, the published schema) and checks that the line's position, stream,
+// (ledger/log/envelope.capnp, the published schema) and checks that the line's position, stream,
 // version, times, type, actor and prev_hash say what the hashed bytes say. For a contiguous
 // export (the whole log or a month) it also checks that positions follow one another and each
 // prev_hash is the hash before it, and that the last event is the head when the export reaches it.
@@ -23,7 +23,7 @@
 #include <optional>
 #include <string>
 
-#include "ledger/envelope.capnp.h"
+#include "ledger/log/envelope.capnp.h"
 
 namespace {
 

@@ -10,7 +10,7 @@
 #include <filesystem>
 
 #include "api/token_store.h"
-#include "ledger/projection_store.h"
+#include "ledger/log/projection_store.h"
 #include "projections/queries.h"
 #include "projections/runner.h"
 #include "tools/demo/demo_ledger.h"

@@ -23,7 +23,7 @@
 #include <optional>
 
 #include "api/payload_json.h"
-#include "ledger/files.h"
+#include "ledger/base/files.h"
 #include "projections/reports.h"
 #include "tools/ledgerctl/commands.h"
 #include "tools/ledgerctl/export_html.h"

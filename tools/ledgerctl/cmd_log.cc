@@ -1,7 +1,7 @@
 // ledgerctl verify / head: the integrity chain from the command line.
 #include <cstdio>
 
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 #include "tools/ledgerctl/commands.h"
 #include "tools/ledgerctl/output.h"
 #include "tools/ledgerctl/session.h"

@@ -7,7 +7,7 @@
 //                  Read-only: it can run beside a running server. Exit 1 on any difference.
 #include <filesystem>
 
-#include "ledger/projection_store.h"
+#include "ledger/log/projection_store.h"
 #include "projections/runner.h"
 #include "tools/ledgerctl/commands.h"
 #include "tools/ledgerctl/output.h"

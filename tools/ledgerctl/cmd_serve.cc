@@ -22,8 +22,8 @@
 #include "api/token_store.h"
 #include "api/webhook_delivery.h"
 #include "api/webhook_store.h"
-#include "ledger/clock.h"
-#include "ledger/event_log.h"
+#include "ledger/base/clock.h"
+#include "ledger/log/event_log.h"
 #include "tools/ledgerctl/commands.h"
 #include "tools/ledgerctl/session.h"
 

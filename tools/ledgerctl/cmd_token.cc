@@ -4,8 +4,8 @@
 #include <memory>
 
 #include "api/token_store.h"
-#include "ledger/clock.h"
-#include "ledger/time.h"
+#include "ledger/base/clock.h"
+#include "ledger/base/time.h"
 #include "tools/ledgerctl/commands.h"
 #include "tools/ledgerctl/session.h"
 

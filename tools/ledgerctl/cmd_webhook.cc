@@ -7,8 +7,8 @@
 #include <memory>
 
 #include "api/webhook_store.h"
-#include "ledger/clock.h"
-#include "ledger/time.h"
+#include "ledger/base/clock.h"
+#include "ledger/base/time.h"
 #include "tools/ledgerctl/commands.h"
 #include "tools/ledgerctl/output.h"
 #include "tools/ledgerctl/session.h"

@@ -9,7 +9,7 @@
 #include <functional>
 #include <string>
 
-#include "ledger/options.h"
+#include "ledger/log/options.h"
 #include "tools/ledgerctl/flags.h"
 
 namespace ledger {

@@ -7,7 +7,7 @@
 #include <optional>
 
 #include "api/views_json.h"
-#include "ledger/clock.h"
+#include "ledger/base/clock.h"
 #include "projections/ledger_projection.h"
 #include "projections/runner.h"
 #include "tools/ledgerctl/flags.h"

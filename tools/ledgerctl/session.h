@@ -14,8 +14,8 @@
 #include <string>
 
 #include "ledger/domain/policy_store.h"
-#include "ledger/event_log.h"
-#include "ledger/status.h"
+#include "ledger/log/event_log.h"
+#include "ledger/base/status.h"
 #include "projections/tracked.h"
 
 namespace tools {

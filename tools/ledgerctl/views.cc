@@ -3,7 +3,7 @@
 #include <regex>
 
 #include "api/payload_json.h"
-#include "ledger/clock.h"
+#include "ledger/base/clock.h"
 #include "projections/queries.h"
 #include "projections/timeline.h"
 

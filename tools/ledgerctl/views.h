@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "ledger/status.h"
+#include "ledger/base/status.h"
 #include "projections/ledger_projection.h"
 #include "tools/ledgerctl/evaluation.h"
 #include "tools/ledgerctl/session.h"
