@@ -32,8 +32,11 @@ Result<std::unique_ptr<Application>> Application::Start(ledger::EventLog* log, l
   app->store_ = std::make_unique<ledger::ProjectionStore>(log);
   app->outbox_ = std::make_unique<ledger::Outbox>(
       log, ledger::OutboxOptions{clock, options.outbox_retention, options.outbox_key_retention});
+  projections::RunnerOptions runner_options;
+  runner_options.snapshot_path = options.snapshot_path;
+  runner_options.warn = options.warn;
   app->runner_ = std::make_unique<projections::ProjectionRunner>(
-      log, app->policies_.get(), app->store_.get(), projections::RunnerOptions{options.snapshot_path});
+      log, app->policies_.get(), app->store_.get(), std::move(runner_options));
   LEDGER_RETURN_IF_ERROR(app->runner_->Open(&app->how_, progress));
   app->scheduler_ = std::make_unique<Scheduler>(app->commands_.get(), app->runner_.get(),
                                                 app->policies_.get(), app->outbox_.get(), clock,

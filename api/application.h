@@ -12,8 +12,10 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "api/command_service.h"
@@ -43,6 +45,8 @@ struct ApplicationOptions {
   // How long finished outbox entries are kept, and idempotency keys (ledger::OutboxOptions).
   ledger::Duration outbox_retention = ledger::OutboxOptions().retention;
   ledger::Duration outbox_key_retention = ledger::OutboxOptions().key_retention;
+  // Why a stored projection is rebuilt at start (RunnerOptions::warn); empty: a line on stderr.
+  std::function<void(std::string_view)> warn;
 };
 
 class Application {

@@ -163,7 +163,7 @@ std::string LedgerProjection::Digest() const {
   std::ostringstream out;
   {
     cereal::BinaryOutputArchive archive(out);
-    archive(kSnapshotFormat, position_, last_hash_, complaints_, ratings_);
+    archive(kProjectionFormat, position_, last_hash_, complaints_, ratings_);
   }
   return ledger::ToHex(ledger::Sha256(out.str()));
 }

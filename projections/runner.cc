@@ -162,23 +162,69 @@ Status ProjectionRunner::Matches(uint64_t position, const Hash& hash, std::strin
   return Status::Ok();
 }
 
+// Whether a stored form was written as this build writes: in its format, under its rules.
+Status ProjectionRunner::SameFormat(uint32_t format, std::string* why) const {
+  if (format == options_.format) return Status::Ok();
+  *why = format == 0 ? "projection stored without a format (written before projections recorded "
+                       "theirs), format " + std::to_string(options_.format) + " expected"
+                     : "projection format " + std::to_string(format) + " stored, " +
+                           std::to_string(options_.format) + " expected";
+  return Status::FailedPrecondition(*why);
+}
+
+Status ProjectionRunner::SameRules(const Hash& rules, std::string* why) const {
+  if (rules == options_.rules) return Status::Ok();
+  // A digest names no version; its first 16 hex characters tell two apart in a log line.
+  *why = "projection rules " + ledger::ToHex(rules).substr(0, 16) + " stored, " +
+         ledger::ToHex(options_.rules).substr(0, 16) + " expected";
+  return Status::FailedPrecondition(*why);
+}
+
+// The checkpoint of the projection as it is now. Called with mu_ held.
+ledger::ProjectionCheckpoint ProjectionRunner::CheckpointHere() const {
+  return {projection_.position(), projection_.last_hash(), ledger::ToHex(rows_digest_),
+          options_.format, options_.rules};
+}
+
 Status ProjectionRunner::Open(std::string* how, const Progress& progress) {
-  std::string why;
-  if (!options_.snapshot_path.empty() && LoadSnapshot(&why).ok()) {
+  std::string snapshot_why, rows_why;
+  Status snapshot = Status::NotFound("no snapshot");
+  if (!options_.snapshot_path.empty()) snapshot = LoadSnapshot(&snapshot_why);
+  if (snapshot.ok()) {
     *how = "loaded the snapshot at position " + std::to_string(position_.load());
-  } else {
-    std::string snapshot_why = why;
-    if (LoadRows(&why).ok()) {
-      *how = "loaded the stored rows at position " + std::to_string(position_.load());
-    } else {
-      LEDGER_RETURN_IF_ERROR(Refold(progress));
-      // Served from memory even if it cannot be stored now (a full disk).
-      std::shared_lock<std::shared_mutex> lock(mu_);
-      (void)Store({}, false);
-      *how = "rebuilt from the log (" + (why.empty() ? snapshot_why : why) + ")";
-    }
+    return CatchUp();
   }
+  Status rows = LoadRows(&rows_why);
+  if (rows.ok()) {
+    *how = "loaded the stored rows at position " + std::to_string(position_.load());
+    return CatchUp();
+  }
+  // Why it is rebuilt: what refused a stored form (the rows' reason first: they are what a
+  // restart reloads), else that none is stored. Said before a rebuild that may take minutes, when
+  // something stored was refused; a first start, with nothing stored, says nothing.
+  auto reason = [](const Status& s, const std::string& why) {
+    return why.empty() ? s.message() : why;
+  };
+  const bool rows_refused = rows.code() != ledger::Code::kNotFound;
+  const bool snapshot_refused = snapshot.code() != ledger::Code::kNotFound;
+  const std::string why = rows_refused || !snapshot_refused ? reason(rows, rows_why)
+                                                            : reason(snapshot, snapshot_why);
+  if (rows_refused || snapshot_refused) Warn(why + ": rebuilding from the log");
+  LEDGER_RETURN_IF_ERROR(Refold(progress));
+  {
+    // Served from memory even if it cannot be stored now (a full disk).
+    std::shared_lock<std::shared_mutex> lock(mu_);
+    (void)Store({}, false);
+  }
+  *how = "rebuilt from the log (" + why + ")";
   return CatchUp();
+}
+
+void ProjectionRunner::Warn(const std::string& line) const {
+  if (options_.warn)
+    options_.warn(line);
+  else
+    std::fprintf(stderr, "projections: %s\n", line.c_str());
 }
 
 Status ProjectionRunner::Rebuild(const Progress& progress) {
@@ -236,7 +282,9 @@ Status ProjectionRunner::PersistAll() {
   ledger::ProjectionStore::Rows rows;
   row_hashes_.clear();  // a failed attempt may have begun them
   rows_digest_ = ledger::kZeroHash;
-  const ledger::ProjectionCheckpoint incomplete{};  // position 0: not a usable projection yet
+  // Position 0: not a usable projection yet.
+  const ledger::ProjectionCheckpoint incomplete{0, ledger::kZeroHash, "", options_.format,
+                                                options_.rules};
   auto flush = [&]() -> Status {
     Status s = store_->Commit(kName, rows, incomplete);
     rows.clear();
@@ -257,8 +305,7 @@ Status ProjectionRunner::PersistAll() {
     XorInto(rows_digest_, h);
     rows.emplace_back(std::move(key), std::move(value));
   }
-  return store_->Commit(kName, rows,
-                        {projection_.position(), projection_.last_hash(), ledger::ToHex(rows_digest_)});
+  return store_->Commit(kName, rows, CheckpointHere());
 }
 
 Status ProjectionRunner::Persist(const std::vector<std::string>& touched, bool ratings) {
@@ -279,8 +326,7 @@ Status ProjectionRunner::Persist(const std::vector<std::string>& touched, bool r
   if (ratings)
     for (const auto& [dm, rating] : projection_.ratings())
       put(RatingRowKey(dm.first, dm.second), Serialize(rating));
-  return store_->Commit(kName, rows,
-                        {projection_.position(), projection_.last_hash(), ledger::ToHex(rows_digest_)});
+  return store_->Commit(kName, rows, CheckpointHere());
 }
 
 Status ProjectionRunner::ApplyBatch(const std::vector<ledger::RecordedEvent>& events) {
@@ -380,14 +426,17 @@ Status ProjectionRunner::WriteSnapshot() {
     last_hash = projection_.last_hash();
   }
   Hash sum = ledger::Sha256(payload);
+  // magic | format | position | last event's hash | SHA-256 of the payload | its size | rules.
+  // The format stays where format 1 had it, so that any older snapshot is told by its format.
   std::string header(kSnapshotMagic, sizeof kSnapshotMagic);
-  uint32_t format = kSnapshotFormat;
+  uint32_t format = options_.format;
   uint64_t size = payload.size();
   header.append(reinterpret_cast<const char*>(&format), sizeof format);
   header.append(reinterpret_cast<const char*>(&position), sizeof position);
   header.append(ledger::AsBytes(last_hash));
   header.append(ledger::AsBytes(sum));
   header.append(reinterpret_cast<const char*>(&size), sizeof size);
+  header.append(ledger::AsBytes(options_.rules));
   const std::string tmp = options_.snapshot_path + ".tmp";
   {
     // Private (0600) whatever the umask: the projections hold personal data.
@@ -414,22 +463,30 @@ Status ProjectionRunner::LoadSnapshot(std::string* why) {
     return Status::NotFound(*why);
   }
   std::string data((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  constexpr size_t kHeader = 8 + 4 + 8 + 32 + 32 + 8;
+  constexpr size_t kHeader = 8 + 4 + 8 + 32 + 32 + 8 + 32;
   uint32_t format = 0;
+  if (data.size() < 12 || std::memcmp(data.data(), kSnapshotMagic, 8) != 0) {
+    *why = "the snapshot is damaged";
+    return Status::DataLoss(*why);
+  }
+  std::memcpy(&format, data.data() + 8, 4);
+  // The format before the rest of the header: the header's layout is the format's.
+  LEDGER_RETURN_IF_ERROR(SameFormat(format, why));
   uint64_t position = 0, size = 0;
-  Hash last_hash{}, sum{};
-  if (data.size() >= kHeader && std::memcmp(data.data(), kSnapshotMagic, 8) == 0) {
-    std::memcpy(&format, data.data() + 8, 4);
+  Hash last_hash{}, sum{}, rules{};
+  if (data.size() >= kHeader) {
     std::memcpy(&position, data.data() + 12, 8);
     std::memcpy(last_hash.data(), data.data() + 20, 32);
     std::memcpy(sum.data(), data.data() + 52, 32);
     std::memcpy(&size, data.data() + 84, 8);
+    std::memcpy(rules.data(), data.data() + 92, 32);
   }
   std::string_view payload = std::string_view(data).substr(std::min(data.size(), kHeader));
-  if (format != kSnapshotFormat || payload.size() != size || ledger::Sha256(payload) != sum) {
-    *why = "the snapshot is damaged or of another format";
+  if (data.size() < kHeader || payload.size() != size || ledger::Sha256(payload) != sum) {
+    *why = "the snapshot is damaged";
     return Status::DataLoss(*why);
   }
+  LEDGER_RETURN_IF_ERROR(SameRules(rules, why));
   LEDGER_RETURN_IF_ERROR(Matches(position, last_hash, why));
   LedgerProjection loaded;
   std::unordered_map<std::string, Hash> hashes;
@@ -459,6 +516,8 @@ Status ProjectionRunner::LoadRows(std::string* why) {
     *why = checkpoint ? "the stored projection is incomplete" : "no stored projection";
     return Status::NotFound(*why);
   }
+  LEDGER_RETURN_IF_ERROR(SameFormat(checkpoint->format, why));
+  LEDGER_RETURN_IF_ERROR(SameRules(checkpoint->rules, why));
   LEDGER_RETURN_IF_ERROR(Matches(checkpoint->position, checkpoint->log_hash, why));
   std::map<std::string, TrackedComplaint> complaints;
   Ratings ratings;

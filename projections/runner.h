@@ -15,7 +15,10 @@
 //
 // A stored projection is trusted only if it matches its log: the checkpoint's event hash must be
 // the log's hash at that position, and the rows must hash to the checkpoint's digest (a multiset
-// hash: XOR of SHA-256 over each row). Otherwise it is not served: the runner rebuilds it.
+// hash: XOR of SHA-256 over each row). And only if this build would have written it: the rows'
+// checkpoint and the snapshot's header record the format and the rules digest they were written
+// with (format.h), which must be this build's. Otherwise it is not served: the runner rebuilds it
+// (and says so through RunnerOptions::warn, naming what differed, before it starts).
 //
 // Thread-safety: Read() may be called from any thread at any time (shared lock); the other
 // methods from one controlling thread.
@@ -28,6 +31,7 @@
 #include <set>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -36,6 +40,7 @@
 #include "ledger/log/event_log.h"
 #include "ledger/log/projection_store.h"
 #include "projections/fine_index.h"
+#include "projections/format.h"
 #include "projections/ledger_projection.h"
 
 namespace projections {
@@ -44,6 +49,13 @@ struct RunnerOptions {
   std::string snapshot_path;        // empty: no snapshots
   uint64_t snapshot_every = 250000; // events between snapshots while following
   size_t batch_events = 8192;       // events applied per persisted batch
+  // Why Open() rebuilds a projection it found stored ("projection format 2 stored, 3 expected:
+  // rebuilding from the log"), said before the rebuild starts. Empty: a line on stderr.
+  std::function<void(std::string_view)> warn = nullptr;
+  // The format and rules digest this build writes and expects (format.h). Tests set others to
+  // play a build of another format or other rules.
+  uint32_t format = kProjectionFormat;
+  ledger::Hash rules = ProjectionRulesDigest();
 };
 
 // Progress of long work: (done, total) events.
@@ -79,13 +91,15 @@ class ProjectionRunner {
                    ledger::ProjectionStore* store, RunnerOptions options);
   ~ProjectionRunner();
 
-  // Loads the stored projection if it matches the log (snapshot first, then rows), else rebuilds;
-  // then catches up with the head. `how` says which happened and why.
+  // Loads the stored projection if it matches the log and this build (snapshot first, then rows),
+  // else rebuilds (having said why through options.warn, if something stored was refused); then
+  // catches up with the head. `how` says which happened and why.
   ledger::Status Open(std::string* how, const Progress& progress = {});
 
   // Loads one stored form of the projection, as it is (no rebuild, no catch-up): NotFound when
   // there is none, DataLoss when it is damaged, FailedPrecondition when it does not match the
-  // log; `why` says which. `ledgerctl rebuild --check` loads, then Check()s.
+  // log or was written in another format or under other rules; `why` says which. `ledgerctl
+  // rebuild --check` loads, then Check()s.
   enum class Stored { kSnapshot, kRows };
   ledger::Status Load(Stored which, std::string* why) {
     return which == Stored::kSnapshot ? LoadSnapshot(why) : LoadRows(why);
@@ -148,6 +162,10 @@ class ProjectionRunner {
   ledger::Status LoadSnapshot(std::string* why);
   ledger::Status LoadRows(std::string* why);
   ledger::Status Matches(uint64_t position, const ledger::Hash& hash, std::string* why);
+  ledger::Status SameFormat(uint32_t format, std::string* why) const;
+  ledger::Status SameRules(const ledger::Hash& rules, std::string* why) const;
+  ledger::ProjectionCheckpoint CheckpointHere() const;
+  void Warn(const std::string& line) const;
   void RecomputeRowHashes();
   void FollowLoop();
 

@@ -1,6 +1,6 @@
 // Cereal serialization of the projection state (snapshots and persisted rows). Binary archives
-// only: they are caches of what the log says, versioned by kSnapshotFormat, and rebuilt from the
-// log when the format changes.
+// only: they are caches of what the log says, versioned by kProjectionFormat (format.h), and
+// rebuilt from the log when the format changes.
 #pragma once
 
 #include <cereal/archives/binary.hpp>
@@ -12,13 +12,9 @@
 #include <cereal/types/utility.hpp>
 #include <cereal/types/vector.hpp>
 
+#include "projections/format.h"
 #include "projections/reports.h"
 #include "projections/tracked.h"
-
-namespace projections {
-// Bump when any serialized struct changes: old snapshots and rows are then rebuilt from the log.
-inline constexpr uint32_t kSnapshotFormat = 1;
-}  // namespace projections
 
 namespace ledger {
 // A Sym is written as its text (the bytes of a std::string), never as its pool index.

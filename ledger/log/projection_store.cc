@@ -11,7 +11,11 @@
 namespace ledger {
 namespace {
 
-// Keys: "<projection>\x00r<key>" for rows, "<projection>\x00c" for the checkpoint.
+// Keys: "<projection>\x00r<key>" for rows, "<projection>\x00v" for the checkpoint. Checkpoints
+// written before they recorded a format are under "<projection>\x00c", in the old layout: they
+// are read as format 0, which no projection expects, so the first start of a newer build rebuilds
+// and its Clear removes the old key. A separate key rather than a second layout under the old one:
+// an older build reading a newer store finds no checkpoint and rebuilds, instead of misreading it.
 std::string RowKey(std::string_view projection, std::string_view key) {
   std::string k(projection);
   k += '\0';
@@ -20,22 +24,41 @@ std::string RowKey(std::string_view projection, std::string_view key) {
   return k;
 }
 
-std::string CheckpointKey(std::string_view projection) {
+std::string CheckpointKey(std::string_view projection, char which = 'v') {
   std::string k(projection);
   k += '\0';
-  k += 'c';
+  k += which;
   return k;
 }
 
+constexpr char kUnformattedCheckpoint = 'c';
+
+// position (8, big-endian) | log hash (32) | format (4, big-endian) | rules (32) | digest (hex).
 std::string EncodeCheckpoint(const ProjectionCheckpoint& c) {
   std::string v;
   PutBigEndian64(&v, c.position);
   v.append(AsBytes(c.log_hash));
+  for (int shift = 24; shift >= 0; shift -= 8) v += static_cast<char>((c.format >> shift) & 0xff);
+  v.append(AsBytes(c.rules));
   v += c.digest;
   return v;
 }
 
 Result<ProjectionCheckpoint> DecodeCheckpoint(std::string_view v) {
+  constexpr size_t kFixed = 8 + kHashBytes + 4 + kHashBytes;
+  if (v.size() < kFixed) return Status::DataLoss("a projection checkpoint is damaged");
+  ProjectionCheckpoint c;
+  c.position = GetBigEndian64(v);
+  std::memcpy(c.log_hash.data(), v.data() + 8, kHashBytes);
+  for (size_t i = 0; i < 4; ++i)
+    c.format = (c.format << 8) | static_cast<uint8_t>(v[8 + kHashBytes + i]);
+  std::memcpy(c.rules.data(), v.data() + 8 + kHashBytes + 4, kHashBytes);
+  c.digest = std::string(v.substr(kFixed));
+  return c;
+}
+
+// The layout before checkpoints recorded a format: position | log hash | digest.
+Result<ProjectionCheckpoint> DecodeUnformattedCheckpoint(std::string_view v) {
   if (v.size() < 8 + kHashBytes) return Status::DataLoss("a projection checkpoint is damaged");
   ProjectionCheckpoint c;
   c.position = GetBigEndian64(v);
@@ -53,9 +76,16 @@ Result<std::optional<ProjectionCheckpoint>> ProjectionStore::ReadCheckpoint(
       log_->WithProjections([&](rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family) -> Status {
         std::string v;
         rocksdb::Status s = db.Get(rocksdb::ReadOptions(), family, CheckpointKey(projection), &v);
+        if (s.ok()) {
+          LEDGER_ASSIGN_OR_RETURN(found, DecodeCheckpoint(v));
+          return Status::Ok();
+        }
+        if (!s.IsNotFound()) return FromRocks(s, "reading a projection checkpoint");
+        s = db.Get(rocksdb::ReadOptions(), family,
+                   CheckpointKey(projection, kUnformattedCheckpoint), &v);
         if (s.IsNotFound()) return Status::Ok();
         LEDGER_RETURN_IF_ERROR(FromRocks(s, "reading a projection checkpoint"));
-        LEDGER_ASSIGN_OR_RETURN(found, DecodeCheckpoint(v));
+        LEDGER_ASSIGN_OR_RETURN(found, DecodeUnformattedCheckpoint(v));
         return Status::Ok();
       }));
   return found;

@@ -29,11 +29,16 @@ namespace ledger {
 
 // How far a projection got: the last log position it applied, the hash of that event (so a
 // projection of another log, or of a log that was changed, is detected), and the digest of the
-// projection's state at that point.
+// projection's state at that point. And what wrote it: the format of its rows and a digest of the
+// rules that derived them, which the projection compares with its own at start (a build that
+// changed either rebuilds instead of serving rows it would not have written). The store keeps
+// them and judges neither.
 struct ProjectionCheckpoint {
   uint64_t position = 0;
   Hash log_hash = kZeroHash;
   std::string digest;  // hex; empty when unknown
+  uint32_t format = 0;  // 0: written before checkpoints recorded a format (and rules)
+  Hash rules = kZeroHash;
   bool operator==(const ProjectionCheckpoint&) const = default;
 };
 
@@ -42,6 +47,7 @@ class ProjectionStore {
   // `log` must be open for writing and outlive the store.
   explicit ProjectionStore(EventLog* log) : log_(log) {}
 
+  // The checkpoint, if any; one written before checkpoints recorded a format reads as format 0.
   Result<std::optional<ProjectionCheckpoint>> ReadCheckpoint(std::string_view projection);
   Result<std::optional<std::string>> Get(std::string_view projection, std::string_view key);
 
@@ -54,7 +60,7 @@ class ProjectionStore {
   using Rows = std::vector<std::pair<std::string, std::string>>;
   Status Commit(std::string_view projection, const Rows& rows, const ProjectionCheckpoint& checkpoint);
 
-  // Deletes every row and the checkpoint of `projection` (before a rebuild).
+  // Deletes every row and the checkpoint (of either layout) of `projection` (before a rebuild).
   Status Clear(std::string_view projection);
 
  private:

@@ -393,6 +393,40 @@ TEST_F(CliTest, RebuildCheckFailsOnAStoredProjectionThatDiffers) {
   EXPECT_EQ(CtlOn(copy, {"rebuild", "--check"}).exit_code, 0);
 }
 
+// Projections an older build stored — rows whose checkpoint records no format (under its old
+// key, in its old layout), a snapshot of format 1 — are differences that say what differed; a
+// `rebuild` rewrites both in this build's format.
+TEST_F(CliTest, RebuildCheckNamesProjectionsOfAnOlderFormat) {
+  std::string copy = CopyOfLedger();
+  {
+    testing_util::RawDb raw(copy);
+    const std::string prefix = std::string("ledger") + '\0';
+    const std::string checkpoint = raw.Get("projections", prefix + 'v');
+    ASSERT_GE(checkpoint.size(), 8u + 32 + 4 + 32);
+    // position | log hash | digest: without the format and the rules digest.
+    raw.Put("projections", prefix + 'c', checkpoint.substr(0, 40) + checkpoint.substr(76));
+    raw.Delete("projections", prefix + 'v');
+  }
+  {
+    std::fstream snapshot(copy + "/projections.snapshot",
+                          std::ios::in | std::ios::out | std::ios::binary);
+    const uint32_t one = 1;  // the format, after the 8-byte magic, in the machine's order
+    snapshot.seekp(8);
+    snapshot.write(reinterpret_cast<const char*>(&one), sizeof one);
+    ASSERT_TRUE(snapshot.good());
+  }
+  ProcessResult r = CtlOn(copy, {"rebuild", "--check"});
+  ExpectFailure(r, 1, "the stored projections differ from the log");
+  EXPECT_NE(r.out.find("stored rows: DIFFERENT: projection stored without a format"),
+            std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("snapshot: DIFFERENT: projection format 1 stored"), std::string::npos)
+      << r.out;
+  ProcessResult rebuilt = CtlOn(copy, {"rebuild"});
+  EXPECT_EQ(rebuilt.exit_code, 0) << rebuilt.err;
+  ProcessResult check = CtlOn(copy, {"rebuild", "--check"});
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+}
+
 // A ledger holds personal data: what ledgerctl writes — the data directory and everything in it
 // (RocksDB's files, the projection snapshot, the token file) and exports — is private to the user
 // it runs as, whatever umask it was started with. `export --mode` asks for another mode.

@@ -356,7 +356,7 @@ TEST_F(GoldenLog, ARebuildStreamByStreamEqualsTheFoldInLogOrder) {
 }
 
 // Interned texts (ledger::Sym) are written as the bytes of a std::string, so rows and snapshots
-// written before the state's strings were interned load unchanged (kSnapshotFormat stays).
+// written before the state's strings were interned load unchanged (kProjectionFormat stays).
 TEST(SnapshotFormat, AnInternedTextIsWrittenAsItsString) {
   domain::TargetInfo target{"person", "u-eng-07", "engineering"};
   std::stringstream as_syms, as_strings;

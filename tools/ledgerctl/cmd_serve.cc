@@ -156,8 +156,12 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
                  "ledgerctl: warning: no tokens in %s yet; add one with `ledgerctl token add`\n",
                  token_path.c_str());
 
+  auto warn = [](std::string_view w) {
+    std::fprintf(stderr, "ledgerctl: warning: %.*s\n", static_cast<int>(w.size()), w.data());
+  };
   api::ApplicationOptions app_options;
   app_options.policy_text = std::move(policy_text);
+  app_options.warn = warn;
   app_options.snapshot_path = (std::filesystem::path(data_dir) / "projections.snapshot").string();
   app_options.heavy_queries = flags.max_heavy_queries;
   app_options.outbox_retention =
@@ -168,9 +172,6 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
   std::fprintf(stderr, "ledgerctl: projections: %s\n", (*app)->how_projections_started().c_str());
 
   // Webhooks: DIR/webhooks.json, reloaded when `ledgerctl webhook` changes it.
-  auto warn = [](std::string_view w) {
-    std::fprintf(stderr, "ledgerctl: warning: %.*s\n", static_cast<int>(w.size()), w.data());
-  };
   api::WebhookStore webhooks(api::WebhookStore::PathInDirectory(data_dir),
                              {&clock, std::chrono::milliseconds(1000), warn});
   if (ledger::Status s = webhooks.Load(); !s.ok()) return FailWith(s);
