@@ -13,6 +13,8 @@
 #   given". JSON shows them as RFC 3339 in the policy's time zone.
 # - Positions (UInt64) refer to events of the global log.
 # - Field numbers are forever: add new fields at the end, rename retired ones obsoleteXxx.
+# - Comments: every struct has one on the lines above it; every field has one after it, on its
+#   own line or on the lines directly below (tests/ledger/schema_comments_test.cc checks this).
 
 @0xd20955993ab5ac1c;
 
@@ -41,76 +43,79 @@ struct Target {
 
 # An action's event, with the action's free-text note.
 struct DomainEvent {
-  note @0 :Text;  # the action's `note`, if any
+  note @0 :Text;  # the action's free-text `note`, on its first event; empty if none
 
+  # The event itself: exactly one member, the one the envelope's `type` names.
   union {
-    received @1 :ComplaintReceived;
-    transmitted @2 :ComplaintTransmitted;
-    validityAssessed @3 :ValidityAssessed;
-    classified @4 :ComplaintClassified;
-    levelSet @5 :LevelSet;
-    levelEscalated @6 :LevelEscalated;
-    responsibilityAssigned @7 :ResponsibilityAssigned;
-    customerResponded @8 :CustomerResponded;
-    planProposed @9 :PlanProposed;
-    planReviewed @10 :PlanReviewed;
-    progressRecorded @11 :ProgressRecorded;
-    resolved @12 :ComplaintResolved;
-    resolutionConfirmed @13 :ResolutionConfirmed;
-    closed @14 :ComplaintClosed;
-    reopened @15 :ComplaintReopened;
-    clockPaused @16 :ClockPaused;
-    clockResumed @17 :ClockResumed;
-    flagAdded @18 :FlagAdded;
-    linked @19 :ComplaintLinked;
-    extensionRequested @20 :ExtensionRequested;
-    extensionDecided @21 :ExtensionDecided;
-    staffDecisionRecorded @22 :StaffDecisionRecorded;
-    callbackRecorded @23 :CallbackRecorded;
-    fineRecorded @24 :FineRecorded;
-    fineWaived @25 :FineWaived;
-    departmentRated @26 :DepartmentRated;
-    corrected @27 :EventCorrected;
-    evidenceAttached @28 :EvidenceAttached;
-    policyPublished @29 :PolicyPublished;
-    importRecorded @30 :ImportRecorded;
+    received @1 :ComplaintReceived;                 # type "ComplaintReceived"
+    transmitted @2 :ComplaintTransmitted;           # type "ComplaintTransmitted"
+    validityAssessed @3 :ValidityAssessed;          # type "ValidityAssessed"
+    classified @4 :ComplaintClassified;             # type "ComplaintClassified"
+    levelSet @5 :LevelSet;                          # type "LevelSet"
+    levelEscalated @6 :LevelEscalated;              # type "LevelEscalated"
+    responsibilityAssigned @7 :ResponsibilityAssigned;  # type "ResponsibilityAssigned"
+    customerResponded @8 :CustomerResponded;        # type "CustomerResponded"
+    planProposed @9 :PlanProposed;                  # type "PlanProposed"
+    planReviewed @10 :PlanReviewed;                 # type "PlanReviewed"
+    progressRecorded @11 :ProgressRecorded;         # type "ProgressRecorded"
+    resolved @12 :ComplaintResolved;                # type "ComplaintResolved"
+    resolutionConfirmed @13 :ResolutionConfirmed;   # type "ResolutionConfirmed"
+    closed @14 :ComplaintClosed;                    # type "ComplaintClosed"
+    reopened @15 :ComplaintReopened;                # type "ComplaintReopened"
+    clockPaused @16 :ClockPaused;                   # type "ClockPaused"
+    clockResumed @17 :ClockResumed;                 # type "ClockResumed"
+    flagAdded @18 :FlagAdded;                       # type "FlagAdded"
+    linked @19 :ComplaintLinked;                    # type "ComplaintLinked"
+    extensionRequested @20 :ExtensionRequested;     # type "ExtensionRequested"
+    extensionDecided @21 :ExtensionDecided;         # type "ExtensionDecided"
+    staffDecisionRecorded @22 :StaffDecisionRecorded;  # type "StaffDecisionRecorded"
+    callbackRecorded @23 :CallbackRecorded;         # type "CallbackRecorded"
+    fineRecorded @24 :FineRecorded;                 # type "FineRecorded"
+    fineWaived @25 :FineWaived;                     # type "FineWaived"
+    departmentRated @26 :DepartmentRated;           # type "DepartmentRated" (stream "ratings")
+    corrected @27 :EventCorrected;                  # type "EventCorrected"
+    evidenceAttached @28 :EvidenceAttached;         # type "EvidenceAttached"
+    policyPublished @29 :PolicyPublished;           # type "PolicyPublished" (stream "policy")
+    importRecorded @30 :ImportRecorded;             # type "ImportRecorded" (stream "imports")
   }
 }
 
 # A complaint was received (intake). The first event of every complaint stream.
 struct ComplaintReceived {
   channel @0 :Text;              # hotline | wechat | visit | ... (interfaces.md)
-  complainant @1 :Complainant $personal;
+  complainant @1 :Complainant $personal;  # who complains (personal data)
   project @2 :Text;              # the site/store/branch (a project id of the policy)
   subject @3 :Text;              # one line
   description @4 :Text;          # what happened
   demands @5 :Text;              # what the customer asks for
   target @6 :Target;             # null when nobody/nothing in particular is complained about
   claimedCompensation @7 :Int64 = -1 $money;  # money claimed, -1 if none
-  headcount @8 :UInt32;          # number of complainants, >= 1
-  flags @9 :List(Text);          # flags known at intake
+  headcount @8 :UInt32;          # number of complainants, >= 1 (1 when not given)
+  flags @9 :List(Text);          # flag codes known at intake (safety_risk, media, ...)
   receivingDepartment @10 :Text; # the department that received it
-  receivingStaff @11 :Text;      # the staff member who received it (person id)
-  externalRef @12 :Text;         # e.g. the manufacturer's work order number; unique when given
+  receivingStaff @11 :Text;      # the staff member who received it (person id; the actor)
+  externalRef @12 :Text;         # e.g. the manufacturer's work order number; unique when given,
+                                 # empty when not
   targetComplaints @13 :UInt32;  # complaints on record against the same target at intake,
                                  # this one included (0: no target); feeds same_target_3
 }
 
 # The receiving department passed the complaint on (normally to customer service).
 struct ComplaintTransmitted {
-  toDepartment @0 :Text;
-  toPerson @1 :Text;  # the staff member who took it over, if known
+  toDepartment @0 :Text;  # department id; only customer service's meets the transmission clock
+  toPerson @1 :Text;      # the staff member who took it over (person id); empty if unknown
 }
 
 # Customer service decided whether the complaint is valid.
 struct ValidityAssessed {
-  valid @0 :Bool;
-  reason @1 :Text;  # required when invalid: suggestion | misunderstanding | ... (policy.md 2)
+  valid @0 :Bool;   # true: valid; false: invalid
+  reason @1 :Text;  # required when invalid: suggestion | misunderstanding | ... (policy.md 2);
+                    # empty when valid
 }
 
 # Customer service set the category; the policy maps it to departments and a closure class.
 struct ComplaintClassified {
-  category @0 :Text;          # e.g. maintenance
+  category @0 :Text;          # a category code of the policy, e.g. maintenance
   closureClass @1 :Text;      # as the policy mapped it when classified (for the record)
   firstResponsible @2 :Text;  # department the policy names (empty: case by case)
 }
@@ -118,19 +123,19 @@ struct ComplaintClassified {
 # Customer service set the level by hand.
 struct LevelSet {
   level @0 :Text;             # general | important | major | crisis
-  previousLevel @1 :Text;
+  previousLevel @1 :Text;     # the level before this event
   reason @2 :Text;            # required; below the rule level it becomes a compliance finding
   ruleLevel @3 :Text;         # the level the rules gave at that moment
   ruleCodes @4 :List(Text);   # the rules that matched at that moment
 }
 
 # The ledger raised the level because new facts match a higher rule (actor "system").
+# targetComplaints and sameIssueComplainants are the facts from other complaints that raised it
+# (0: not involved), recorded so that the rule level can be recomputed from this stream alone.
 struct LevelEscalated {
-  level @0 :Text;
-  previousLevel @1 :Text;
-  rules @2 :List(Text);  # the rule codes of the new level that matched (e.g. collective_10)
-  # Facts from other complaints that raised it (0: not involved). Recorded so that the rule level
-  # can be recomputed from this stream alone.
+  level @0 :Text;          # the new level: important | major | crisis
+  previousLevel @1 :Text;  # the level before this event
+  rules @2 :List(Text);    # the rule codes of the new level that matched (e.g. collective_10)
   targetComplaints @3 :UInt32;       # complaints on record against the same target
   sameIssueComplainants @4 :UInt32;  # distinct complainants of the same issue (linked)
 }
@@ -140,7 +145,8 @@ struct ResponsibilityAssigned {
   department @0 :Text;              # first-responsible department
   cooperating @1 :List(Text);       # cooperating departments
   handler @2 :Text;                 # person id of the handler
-  reason @3 :Text;
+  reason @3 :Text;                  # required when reassigning or when overriding the
+                                    # first-responsible department; else may be empty
   reportTo @4 :List(Text);          # roles told for the level at assignment (policy report_to)
   notified @5 :List(Text);          # person ids told (department head, cs head, deputy GM, GM)
   firstResponsiblePeople @6 :List(Text);  # people first responsible beyond the department (a
@@ -152,35 +158,37 @@ struct ResponsibilityAssigned {
 # Somebody responded to the customer. The first one meets the first-response clock.
 struct CustomerResponded {
   channel @0 :Text;   # how the customer was reached (phone, visit, wechat, ...)
-  summary @1 :Text;
+  summary @1 :Text;   # what was said, in short
   first @2 :Bool;     # true for the first response of the complaint
 }
 
 # The handler proposed a handling plan.
 struct PlanProposed {
   planType @0 :Text;       # repair | replace | owner_self_repair | communicate | other
-  description @1 :Text;
-  plannedStart @2 :Int64 $time;
-  plannedFinish @3 :Int64 $time;
-  estimatedCost @4 :Int64 = -1 $money;
+  description @1 :Text;    # the plan
+  plannedStart @2 :Int64 $time;         # when the work is to start; 0 if not given
+  plannedFinish @3 :Int64 $time;        # when it is to be done; 0 if not given
+  estimatedCost @4 :Int64 = -1 $money;  # what it is expected to cost; -1 if not given
 }
 
 # The plan was approved or sent back.
 struct PlanReviewed {
-  approved @0 :Bool;
-  comment @1 :Text;
+  approved @0 :Bool;  # true: approved; false: sent back
+  comment @1 :Text;   # the reviewer's comment; required when sent back
   plan @2 :UInt64;  # position of the PlanProposed reviewed
 }
 
+# A note on the progress of the handling.
 struct ProgressRecorded {
-  summary @0 :Text;
+  summary @0 :Text;  # the progress, in the actor's words
 }
 
 # The handler resolved the complaint, with root cause and corrective action.
 struct ComplaintResolved {
-  resolution @0 :Text;
-  rootCause @1 :Text;         # product_quality | service_quality | staff_attitude | customer_misuse | inspection_miss | other
-  correctiveAction @2 :Text;
+  resolution @0 :Text;        # how the complaint was resolved
+  rootCause @1 :Text;         # product_quality | service_quality | staff_attitude |
+                              # customer_misuse | inspection_miss | other
+  correctiveAction @2 :Text;  # what is done so that it does not happen again
 }
 
 # The customer (or, for engineering, the property company) confirmed the result.
@@ -188,14 +196,16 @@ struct ResolutionConfirmed {
   method @0 :Text;  # written | recorded_call | property_company
 }
 
+# The current closure cycle was closed. Meets its closure clock and ends an open pause.
 struct ComplaintClosed {
-  basis @0 :Text;  # customer_confirmed | plan_issued_no_agreement | litigation_concluded | invalid_explained
+  basis @0 :Text;    # customer_confirmed | plan_issued_no_agreement | litigation_concluded |
+                     # invalid_explained
   cycle @1 :UInt32;  # closure cycle closed: 0 first, then one per reopening
 }
 
 # The same problem recurred: the complaint is open again and its closure clock restarts.
 struct ComplaintReopened {
-  reason @0 :Text;
+  reason @0 :Text;   # why it was reopened (required)
   cycle @1 :UInt32;  # the new closure cycle (1 for the first reopening)
 }
 
@@ -204,13 +214,16 @@ struct ClockPaused {
   reason @0 :Text;  # awaiting_customer | litigation
 }
 
+# The closure clock runs again: the open pause ended.
 struct ClockResumed {
   reason @0 :Text;  # the reason of the pause that ends
 }
 
+# A fact flag was added after intake; it may raise the level.
 struct FlagAdded {
-  flag @0 :Text;
-  detail @1 :Text;
+  flag @0 :Text;    # safety_risk | serious_loss | media | media_threatened | litigation |
+                    # litigation_threatened | government | reputation
+  detail @1 :Text;  # more about it, as given; empty if not given
 }
 
 # This complaint is linked to another one.
@@ -228,23 +241,23 @@ struct ComplaintLinked {
 struct ExtensionRequested {
   clock @0 :Text;        # transmission | response | plan | closure
   until @1 :Int64 $time; # the requested deadline
-  reason @2 :Text;
+  reason @2 :Text;       # why more time is needed (required)
   due @3 :Int64 $time;   # the deadline in force when asked (for the record)
 }
 
 # The role for the level approved or refused an extension.
 struct ExtensionDecided {
   request @0 :UInt64;    # position of the ExtensionRequested
-  approved @1 :Bool;
-  comment @2 :Text;
+  approved @1 :Bool;     # true: approved; false: refused
+  comment @2 :Text;      # the approver's comment; required when refused
   clock @3 :Text;        # copied from the request
   until @4 :Int64 $time; # copied from the request
 }
 
 # The complained-of staff member's department decided about the staff member.
 struct StaffDecisionRecorded {
-  person @0 :Text;
-  decision @1 :Text;
+  person @0 :Text;    # the staff member the decision is about (person id)
+  decision @1 :Text;  # what was decided, as free text
 }
 
 # Callback survey after handling (policy.md 7).
@@ -259,23 +272,24 @@ struct CallbackRecorded {
 
 # A manager recorded a fine (rules that are not derived from clocks).
 struct FineRecorded {
-  rule @0 :Text;               # closure_overdue_15 | deflection | misconduct | concealment | media_investigation
+  rule @0 :Text;                 # closure_overdue_15 | deflection | misconduct | concealment |
+                                 # media_investigation
   amount @1 :Int64 = -1 $money;  # -1: no fixed amount (media_investigation)
-  people @2 :List(Text);
-  departments @3 :List(Text);
-  reason @4 :Text;
+  people @2 :List(Text);         # person ids charged
+  departments @3 :List(Text);    # department ids charged (at least one person or department)
+  reason @4 :Text;               # why the fine was recorded (required)
 }
 
 # A deputy general manager or the general manager waived a fine line. The line stays visible.
 struct FineWaived {
   fine @0 :Text;    # the fine line id (docs/events.md "Fine line ids")
-  reason @1 :Text;
+  reason @1 :Text;  # why it is waived (required)
 }
 
 # Customer service rated a department for a month (platform rating). Stream "ratings".
 struct DepartmentRated {
-  department @0 :Text;
-  month @1 :Text;           # YYYY-MM
+  department @0 :Text;         # the department rated (department id)
+  month @1 :Text;              # YYYY-MM
   scoreHundredths @2 :UInt32;  # 0..10000 (0.00-100.00)
 }
 
@@ -285,35 +299,36 @@ struct EventCorrected {
   event @0 :UInt64;        # position of the corrected event
   field @1 :Text;          # e.g. occurred_at, headcount, claimed_compensation
   value @2 :Text;          # the new value, as in an action's JSON (times RFC 3339, money "1.00")
-  reason @3 :Text;
+  reason @3 :Text;         # why it is corrected (required)
   previousValue @4 :Text;  # the value it supersedes (for the record)
 }
 
 # A file was attached as evidence; the ledger stores its digest, not the file.
 struct EvidenceAttached {
-  name @0 :Text;
-  mediaType @1 :Text;
-  size @2 :UInt64;
-  sha256 @3 :Text;  # lower-case hex
+  name @0 :Text;       # the file's name, as given
+  mediaType @1 :Text;  # its media type as given, e.g. image/jpeg
+  size @2 :UInt64;     # its size in bytes
+  sha256 @3 :Text;     # SHA-256 of its content: 64 lower-case hex digits
 }
 
 # An admin published a policy version. Stream "policy".
 struct PolicyPublished {
-  version @0 :UInt32;   # 1, 2, 3 ...
-  name @1 :Text;
+  version @0 :UInt32;   # 1, 2, 3 ... (the n-th event of the stream is version n)
+  name @1 :Text;        # the policy's `name` (from the document)
   document @2 :Text;    # the policy file (JSON) as published
-  sha256 @3 :Text;      # of the document
-  effectiveFrom @4 :Int64 $time;  # events decided after this use it (the append time)
+  sha256 @3 :Text;      # of the document, lower-case hex
+  effectiveFrom @4 :Int64 $time;  # 0: not set by the policy store; the version is in force from
+                                  # this event's recordedAt (events decided after it use it)
 }
 
 # An import finished (or stopped at a refused line). Stream "imports".
 struct ImportRecorded {
-  fileName @0 :Text;
-  fileSha256 @1 :Text;
-  linesRead @2 :UInt64;
-  linesApplied @3 :UInt64;
+  fileName @0 :Text;         # the file as named to `ledgerctl import`; "(stdin)" for "-"
+  fileSha256 @1 :Text;       # SHA-256 of the whole file, lower-case hex
+  linesRead @2 :UInt64;      # non-blank lines looked at, the refused one included
+  linesApplied @3 :UInt64;   # lines applied, each one action
   firstPosition @4 :UInt64;  # first event the import appended (0: none)
-  lastPosition @5 :UInt64;
+  lastPosition @5 :UInt64;   # last event the import appended (0: none)
   stoppedAt @6 :UInt64;      # the refused line (1-based), 0 if the whole file was applied
-  stopReason @7 :Text;
+  stopReason @7 :Text;       # why that line was refused, in one line; empty if none was
 }

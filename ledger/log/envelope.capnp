@@ -1,9 +1,14 @@
-# The on-disk envelope of every event in the ledger. docs/event-format.md describes it field by field.
+# The on-disk envelope of every event in the ledger. docs/event-format.md describes it field by
+# field.
 #
-# Evolution rules (Cap'n Proto "Evolving Your Protocol"): a field's number is forever. New fields are
-# added at the end with the next number; a retired field is renamed `obsoleteXxx` and kept, never
-# reused. The canonical encoding of this struct (with `hash` null) is what the chain hashes, so a
-# change here is a change of the ledger format: bump `kFormatVersion` in ledger/log/record_format.h.
+# Evolution rules (Cap'n Proto "Evolving Your Protocol"): a field's number is forever. New fields
+# are added at the end with the next number; a retired field is renamed `obsoleteXxx` and kept,
+# never reused. The canonical encoding of this struct (with `hash` null) is what the chain hashes,
+# so a change here is a change of the ledger format: bump `kFormatVersion` in
+# ledger/log/record_format.h.
+#
+# Comments: every struct has one on the lines above it; every field has one after it, on its own
+# line or on the lines directly below (tests/ledger/schema_comments_test.cc checks this).
 
 @0xd89e7699ce8917d8;
 
@@ -18,6 +23,8 @@ struct Actor {
   department @2 :Text;  # The actor's department id (e.g. "customer_service"); empty if none.
 }
 
+# One event: where it sits in the log and in its stream, when and by whom it happened, what it
+# says (`type` and `payload`), and the hash chain that seals it.
 struct Envelope {
   position @0 :UInt64;
   # Global position in the log: 1 for the first event, then +1 per event with no gaps, assigned at
