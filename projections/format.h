@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "ledger/hash.h"
+#include "ledger/base/hash.h"
 
 namespace projections {
 

@@ -186,8 +186,9 @@ TEST_F(Alerts, AlertsReachARegisteredWebhookSignedInOrderAfterTheReceiverWasDown
   o.clock = &server_.clock();
   o.first_backoff = std::chrono::milliseconds(1000);
   o.max_backoff = std::chrono::milliseconds(4000);
-  o.timeouts = {std::chrono::milliseconds(2000), std::chrono::milliseconds(2000),
-                std::chrono::milliseconds(2000)};
+  // Generous bounds (a loaded machine): they only end a stuck exchange, nothing waits for them.
+  o.timeouts = {std::chrono::milliseconds(20000), std::chrono::milliseconds(20000),
+                std::chrono::milliseconds(20000)};
   WebhookDelivery delivery(&server_.app().outbox(), &store, o);
 
   const std::string id = Assigned();

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "api/application.h"
-#include "ledger/projection_store.h"
-#include "ledger/record_format.h"
+#include "ledger/log/projection_store.h"
+#include "ledger/log/record_format.h"
 #include "projection_util.h"
 #include "projections/format.h"
 #include "projections/runner.h"
