@@ -9,8 +9,8 @@
 
 #include <openssl/hmac.h>
 
-#include "api/webhook_delivery.h"
-#include "api/webhook_store.h"
+#include "api/services/webhook_delivery.h"
+#include "api/services/webhook_store.h"
 #include "ledger/base/hash.h"
 #include "test_server.h"
 #include "webhook_receiver.h"

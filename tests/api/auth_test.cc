@@ -4,7 +4,7 @@
 
 #include <boost/json.hpp>
 
-#include "api/log_routes.h"
+#include "api/http/log_routes.h"
 #include "test_server.h"
 
 namespace api {

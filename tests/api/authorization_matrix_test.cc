@@ -5,8 +5,8 @@
 // complainant for roles that may not see personal data.
 //
 // The expectations below are written out by hand, from policy.md section 9 and docs/api.md ("Who
-// may do and see what") — not read from api/authorization.h — so that loosening any one check of
-// the product makes this test fail.
+// may do and see what") — not read from api/services/authorization.h — so that loosening any one
+// check of the product makes this test fail.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "api/router.h"
+#include "api/http/router.h"
 #include "test_server.h"
 
 namespace api {

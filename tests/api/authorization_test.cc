@@ -1,6 +1,6 @@
 // Auth header parsing, the authorization table (object, row and property level), redaction and
 // event rendering. The table over the real server: tests/api/authorization_matrix_test.cc.
-#include "api/authorization.h"
+#include "api/services/authorization.h"
 
 #include <gtest/gtest.h>
 
@@ -9,9 +9,9 @@
 #include <map>
 #include <sstream>
 
-#include "api/auth.h"
-#include "api/event_json.h"
-#include "api/redaction.h"
+#include "api/http/auth.h"
+#include "api/services/event_json.h"
+#include "api/services/redaction.h"
 #include "ledger/base/clock.h"
 #include "ledger/log/event_log.h"
 #include "testing/log_util.h"

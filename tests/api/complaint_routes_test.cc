@@ -9,7 +9,7 @@
 #include <capnp/serialize.h>
 #include <thread>
 
-#include "api/api.capnp.h"
+#include "api/http/api.capnp.h"
 #include "ledger/base/capnp_util.h"
 #include "test_server.h"
 

@@ -1,9 +1,9 @@
 // The rate limiter, the metrics exposition and the access-log format.
 #include <gtest/gtest.h>
 
-#include "api/access_log.h"
-#include "api/metrics.h"
-#include "api/rate_limiter.h"
+#include "api/http/access_log.h"
+#include "api/http/rate_limiter.h"
+#include "api/services/metrics.h"
 
 namespace api {
 namespace {

@@ -1,6 +1,6 @@
 // The log endpoints: pages and cursors (JSON and Cap'n Proto), verify, metrics, and the
 // Server-Sent Events stream (live, resume without gap or duplicate, heartbeats, slow clients).
-#include "api/log_routes.h"
+#include "api/http/log_routes.h"
 
 #include <capnp/serialize.h>
 #include <gtest/gtest.h>
@@ -8,8 +8,8 @@
 
 #include <boost/json.hpp>
 
-#include "api/api.capnp.h"
-#include "api/log_stream.h"
+#include "api/http/api.capnp.h"
+#include "api/http/log_stream.h"
 #include "ledger/base/capnp_util.h"
 #include "ledger/log/record_format.h"
 #include "test_server.h"

@@ -1,12 +1,12 @@
 // Problem details, the one Code -> HTTP mapping, JSON body parsing, content negotiation.
-#include "api/problem.h"
+#include "api/http/problem.h"
 
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 
-#include "api/dispatcher.h"
-#include "api/json_body.h"
+#include "api/http/dispatcher.h"
+#include "api/http/json_body.h"
 #include "ledger/log/validation.h"
 
 namespace api {

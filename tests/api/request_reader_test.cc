@@ -2,7 +2,7 @@
 // Beast (folded lines, repeated singleton fields, transfer codings other than chunked, ambiguous
 // framing), and the Request a valid one becomes. hardening_test.cc sends such bytes to a real
 // server.
-#include "api/request_reader.h"
+#include "api/http/request_reader.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Router: patterns, matching, specificity, 404/405, and path-parameter checks.
-#include "api/router.h"
+#include "api/http/router.h"
 
 #include <gtest/gtest.h>
 

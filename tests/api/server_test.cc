@@ -10,9 +10,8 @@
 #include <future>
 #include <thread>
 
-#include "api/event_json.h"
-#include "api/json_body.h"
-#include "api/problem.h"
+#include "api/http/json_body.h"
+#include "api/http/problem.h"
 #include "test_server.h"
 #include "testing/log_util.h"
 

@@ -4,8 +4,9 @@
 
 #include <thread>
 
-#include "api/core_routes.h"
-#include "api/log_routes.h"
+#include "api/http/core_routes.h"
+#include "api/http/log_routes.h"
+#include "api/http/product_routes.h"
 #include "testing/log_util.h"
 
 namespace api_testing {
@@ -59,7 +60,7 @@ TestServer::TestServer(TestServerConfig config) {
       std::abort();
     }
     app_ = std::move(app).value();
-    check(app_->RegisterRoutes(router_, metrics_));
+    check(api::RegisterProductRoutes(*app_, router_, metrics_));
   } else if (config.log_routes) {
     check(api::RegisterLogRoutes(
         router_, {.log = log_.get(), .metrics = &metrics_, .render = config.render}));

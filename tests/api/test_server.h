@@ -22,13 +22,13 @@
 #include <string>
 #include <vector>
 
-#include "api/application.h"
-#include "api/event_json.h"
-#include "api/http_server.h"
-#include "api/metrics.h"
-#include "api/roles.h"
-#include "api/router.h"
-#include "api/token_store.h"
+#include "api/http/http_server.h"
+#include "api/http/router.h"
+#include "api/services/application.h"
+#include "api/services/event_json.h"
+#include "api/services/metrics.h"
+#include "api/services/roles.h"
+#include "api/services/token_store.h"
 #include "ledger/base/clock.h"
 #include "ledger/log/event_log.h"
 #include "testing/http_client.h"

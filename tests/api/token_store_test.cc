@@ -1,5 +1,5 @@
 // TokenStore: issuing, listing and revoking tokens; only hashes on disk; reloading on change.
-#include "api/token_store.h"
+#include "api/services/token_store.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>

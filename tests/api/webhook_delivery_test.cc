@@ -1,8 +1,8 @@
-// Webhook delivery (api/webhook_delivery.h) against a real HTTP receiver on 127.0.0.1: the
+// Webhook delivery (api/services/webhook_delivery.h) against a real HTTP receiver on 127.0.0.1: the
 // signature, order, retries with backoff on the injected clock, a receiver that is down for a
 // while, webhooks registered and removed while delivering, and the delivery thread. Rounds run
 // with RunOnce(); time moves on a ManualClock, so no test waits for a backoff.
-#include "api/webhook_delivery.h"
+#include "api/services/webhook_delivery.h"
 
 #include <gtest/gtest.h>
 #include <openssl/evp.h>

@@ -1,6 +1,6 @@
-// The webhook registry (api/webhook_store.h): what it accepts, the file (0600, atomic, under a
-// lock), and a running server's view of it when the file changes.
-#include "api/webhook_store.h"
+// The webhook registry (api/services/webhook_store.h): what it accepts, the file (0600, atomic,
+// under a lock), and a running server's view of it when the file changes.
+#include "api/services/webhook_store.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>

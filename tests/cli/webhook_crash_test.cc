@@ -19,7 +19,7 @@
 #include <set>
 #include <thread>
 
-#include "api/webhook_sender.h"
+#include "api/services/webhook_sender.h"
 #include "ledger/log/event_log.h"
 #include "ledger/log/outbox.h"
 #include "testing/http_client.h"

@@ -22,7 +22,7 @@
 #include <map>
 #include <random>
 
-#include "api/command_service.h"
+#include "api/services/command_service.h"
 #include "ledger/base/clock.h"
 #include "ledger/domain/event_view.h"
 #include "ledger/domain/evolve.h"

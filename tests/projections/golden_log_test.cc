@@ -12,7 +12,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "api/views_json.h"
+#include "api/services/views_json.h"
 #include "ledger/domain/policy_store.h"
 #include "ledger/log/projection_store.h"
 #include "ledger/log/record_format.h"

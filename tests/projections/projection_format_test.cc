@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "api/application.h"
+#include "api/services/application.h"
 #include "ledger/log/projection_store.h"
 #include "ledger/log/record_format.h"
 #include "projection_util.h"

@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "api/command_service.h"
+#include "api/services/command_service.h"
 #include "ledger/base/clock.h"
 #include "ledger/domain/policy_store.h"
 #include "ledger/log/event_log.h"

@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "api/command_service.h"
+#include "api/services/command_service.h"
 #include "ledger/base/clock.h"
 #include "ledger/base/status.h"
 #include "ledger/base/time.h"

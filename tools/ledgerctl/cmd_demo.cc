@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "api/token_store.h"
+#include "api/services/token_store.h"
 #include "ledger/log/projection_store.h"
 #include "projections/queries.h"
 #include "projections/runner.h"

@@ -22,7 +22,7 @@
 #include <memory>
 #include <optional>
 
-#include "api/payload_json.h"
+#include "api/services/payload_json.h"
 #include "ledger/base/files.h"
 #include "projections/reports.h"
 #include "tools/ledgerctl/commands.h"

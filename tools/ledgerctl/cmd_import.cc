@@ -10,9 +10,9 @@
 #include <iostream>
 #include <iterator>
 
-#include "api/command_service.h"
-#include "ledger/domain/policy.h"
+#include "api/services/command_service.h"
 #include "ledger/domain/import_record.h"
+#include "ledger/domain/policy.h"
 #include "tools/ledgerctl/commands.h"
 #include "tools/ledgerctl/import_lines.h"
 #include "tools/ledgerctl/output.h"

@@ -1,9 +1,10 @@
 // ledgerctl serve: the API server over a ledger, until SIGINT or SIGTERM.
 //
 // main-style wiring (no singletons): this file builds the clock, the token store, the metrics,
-// the router, the server and the webhook delivery (its own thread: api/webhook_delivery.h), and
-// passes them down. The domain routes (complaints, projections)
-// are registered in BuildRouter() next to the log routes; RegisterPlannedRoutes() comes last.
+// the router, the server and the webhook delivery (its own thread:
+// api/services/webhook_delivery.h), and passes them down. The domain routes (complaints,
+// projections) are registered in BuildRouter() next to the log routes; RegisterPlannedRoutes()
+// comes last.
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
@@ -15,13 +16,14 @@
 #include <optional>
 #include <memory>
 
-#include "api/application.h"
-#include "api/core_routes.h"
-#include "api/http_server.h"
-#include "api/log_routes.h"
-#include "api/token_store.h"
-#include "api/webhook_delivery.h"
-#include "api/webhook_store.h"
+#include "api/http/core_routes.h"
+#include "api/http/http_server.h"
+#include "api/http/log_routes.h"
+#include "api/http/product_routes.h"
+#include "api/services/application.h"
+#include "api/services/token_store.h"
+#include "api/services/webhook_delivery.h"
+#include "api/services/webhook_store.h"
 #include "ledger/base/clock.h"
 #include "ledger/log/event_log.h"
 #include "tools/ledgerctl/commands.h"
@@ -79,7 +81,7 @@ bool ParseListen(const std::string& listen, std::string* host, uint16_t* port) {
 ledger::Status BuildRouter(api::Router& router, api::Application& app, api::Metrics& metrics,
                            const ledger::EventLog& log) {
   LEDGER_RETURN_IF_ERROR(api::RegisterHealthRoutes(router, &metrics, &log));
-  LEDGER_RETURN_IF_ERROR(app.RegisterRoutes(router, metrics));
+  LEDGER_RETURN_IF_ERROR(api::RegisterProductRoutes(app, router, metrics));
   // Stubs (501) for any contract route not built: none should remain; the OpenAPI test checks.
   return api::RegisterPlannedRoutes(router);
 }

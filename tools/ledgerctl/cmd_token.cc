@@ -1,9 +1,9 @@
-// ledgerctl token add | list | revoke: the API's bearer tokens (api/token_store.h).
+// ledgerctl token add | list | revoke: the API's bearer tokens (api/services/token_store.h).
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 
-#include "api/token_store.h"
+#include "api/services/token_store.h"
 #include "ledger/base/clock.h"
 #include "ledger/base/time.h"
 #include "tools/ledgerctl/commands.h"

@@ -1,12 +1,13 @@
 // ledgerctl webhook add | list | remove: where the server delivers the outbox's notifications
-// (api/webhook_store.h, api/webhook_delivery.h). A running server sees changes within a second.
+// (api/services/webhook_store.h, api/services/webhook_delivery.h). A running server sees changes
+// within a second.
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <iterator>
 #include <memory>
 
-#include "api/webhook_store.h"
+#include "api/services/webhook_store.h"
 #include "ledger/base/clock.h"
 #include "ledger/base/time.h"
 #include "tools/ledgerctl/commands.h"

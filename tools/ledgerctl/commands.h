@@ -67,8 +67,8 @@ struct ServeFlags {
 };
 
 // Serves `log` (whose directory is `data_dir`) over HTTP until SIGINT or SIGTERM: starts the
-// application (policy, write path, projections: api/application.h), prints the bound address,
-// shuts down gracefully and returns the exit code. The caller closes the log.
+// application (policy, write path, projections: api/services/application.h), prints the bound
+// address, shuts down gracefully and returns the exit code. The caller closes the log.
 // `on_listening(url)` runs once the server listens ("http://127.0.0.1:8080").
 int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlags& flags,
              const std::function<void(const std::string&)>& on_listening = {});

@@ -6,7 +6,7 @@
 #include <memory>
 #include <optional>
 
-#include "api/views_json.h"
+#include "api/services/views_json.h"
 #include "ledger/base/clock.h"
 #include "projections/ledger_projection.h"
 #include "projections/runner.h"

@@ -1,5 +1,5 @@
 // The text that ledgerctl prints for people, made from the same JSON views the API returns
-// (api/views_json.h) — so a table and `--json` (and the API) can never disagree.
+// (api/services/views_json.h) — so a table and `--json` (and the API) can never disagree.
 //
 // Each function takes a view's JSON object and returns lines of text ending with a newline.
 // Times are shown as "2026-05-21 09:13" in the policy's time zone (the views carry it).

@@ -2,7 +2,7 @@
 
 #include <regex>
 
-#include "api/payload_json.h"
+#include "api/services/payload_json.h"
 #include "ledger/base/clock.h"
 #include "projections/queries.h"
 #include "projections/timeline.h"

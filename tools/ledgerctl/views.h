@@ -1,6 +1,6 @@
 // The JSON views ledgerctl prints, computed from the log as the API computes them
-// (api/views_json.h): one complaint's ticket state, raw events and timeline, and the reports
-// (fines, rewards, metrics, findings, responsibility) over a fold of the whole log.
+// (api/services/views_json.h): one complaint's ticket state, raw events and timeline, and the
+// reports (fines, rewards, metrics, findings, responsibility) over a fold of the whole log.
 // Text output (render_text.h), the HTML export and the demo's summary are made from them.
 //
 // Thread-safety: one command, one thread.

@@ -1,0 +1,160 @@
+#include "api/http/log_routes.h"
+
+#include <boost/json.hpp>
+
+#include "api/http/event_capnp.h"
+#include "api/http/json_body.h"
+#include "api/http/log_stream.h"
+#include "ledger/base/hash.h"
+
+namespace api {
+namespace {
+
+using ledger::Result;
+using ledger::Status;
+
+boost::json::object HeadJson(const ledger::Head& head) {
+  return {{"position", head.position}, {"hash", ledger::ToHex(head.hash)}};
+}
+
+Result<Response> EventsPage(const LogRoutesOptions& o, const RequestContext& ctx) {
+  LEDGER_ASSIGN_OR_RETURN(uint64_t from, ctx.QueryUint("from", 1, 0, UINT64_MAX));
+  LEDGER_ASSIGN_OR_RETURN(uint64_t limit,
+                          ctx.QueryUint("limit", kDefaultPageSize, 1, kMaxPageSize));
+  from = std::max<uint64_t>(from, 1);
+  LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::RecordedEvent> events, o.log->ReadAll(from, limit));
+  ledger::Head head = o.log->GetHead();  // after the read: has_more is then never a false "no"
+
+  // Trim the page to kMaxPageBytes (keeping at least one event).
+  size_t bytes = 0, keep = 0;
+  boost::json::array rendered;
+  for (; keep < events.size(); ++keep) {
+    size_t size = events[keep].canonical_bytes().size();
+    if (ctx.format() == Format::kJson) {
+      boost::json::object e = EventToJson(events[keep], o.render, ctx.principal());
+      size = boost::json::serialize(e).size();
+      if (keep > 0 && bytes + size > kMaxPageBytes) break;
+      rendered.push_back(std::move(e));
+    } else if (keep > 0 && bytes + size > kMaxPageBytes) {
+      break;
+    }
+    bytes += size;
+  }
+  events.resize(keep);
+  uint64_t next = events.empty() ? from : events.back().position() + 1;
+  bool has_more = next <= head.position;
+
+  if (ctx.format() == Format::kCapnp) {
+    capnp::MallocMessageBuilder message;
+    auto page = message.initRoot<schema::EventPage>();
+    FillEnvelopes(page.initEvents(static_cast<unsigned>(events.size())), events,
+                  ctx.access().personal_data());
+    page.setNext(next);
+    page.setHasMore(has_more);
+    FillHead(page.initHead(), head);
+    return CapnpResponse(message, "EventPage");
+  }
+  return JsonResponse(200, boost::json::object{{"events", std::move(rendered)},
+                                               {"next", next},
+                                               {"has_more", has_more},
+                                               {"head", HeadJson(head)}});
+}
+
+Result<Response> EventStream(const LogRoutesOptions& o, const RequestContext& ctx) {
+  uint64_t from = 1;
+  if (auto last = ctx.request().headers.Get("Last-Event-ID"); last && !last->empty()) {
+    // The client saw `last`: resume right after it, whatever `from` says.
+    LEDGER_ASSIGN_OR_RETURN(uint64_t seen, ParseUint(*last, "Last-Event-ID"));
+    if (seen == UINT64_MAX) return Status::InvalidArgument("Last-Event-ID is out of range");
+    from = seen + 1;
+  } else {
+    LEDGER_ASSIGN_OR_RETURN(from, ctx.QueryUint("from", 1, 0, UINT64_MAX));
+  }
+  std::optional<Principal> viewer;
+  if (ctx.principal() != nullptr) viewer = *ctx.principal();
+  return Response::EventStream(
+      std::make_shared<LogEventSource>(o.log, from, o.render, std::move(viewer)));
+}
+
+Result<Response> Verify(const LogRoutesOptions& o, const RequestContext& ctx) {
+  LEDGER_ASSIGN_OR_RETURN(ledger::VerifyReport report, o.log->Verify());
+  if (ctx.format() == Format::kCapnp) {
+    capnp::MallocMessageBuilder message;
+    auto out = message.initRoot<schema::VerifyResult>();
+    out.setOk(report.ok);
+    out.setChecked(report.checked);
+    FillHead(out.initHead(), report.head);
+    out.setFirstBadPosition(report.first_bad_position);
+    out.setProblem(report.problem);
+    return CapnpResponse(message, "VerifyResult");
+  }
+  boost::json::object body{
+      {"ok", report.ok}, {"checked", report.checked}, {"head", HeadJson(report.head)}};
+  if (!report.ok) {
+    body["first_bad_position"] = report.first_bad_position;
+    body["problem"] = report.problem;
+  }
+  return JsonResponse(200, body);
+}
+
+void AddLogMetrics(Metrics& metrics, ledger::EventLog* log) {
+  auto counter = [&](const char* name, const char* help, uint64_t ledger::LogStats::*field) {
+    metrics.AddCounterFamily(name, help, [log, field] {
+      return std::vector<Metrics::Sample>{{{}, static_cast<double>(log->GetStats().*field)}};
+    });
+  };
+  counter("ledger_log_commits_total", "Group commits written (one sync each)",
+          &ledger::LogStats::commits);
+  counter("ledger_log_appends_total", "Appends that wrote events", &ledger::LogStats::appends);
+  counter("ledger_log_events_total", "Events written", &ledger::LogStats::events);
+  counter("ledger_log_deduplicated_total", "Appends answered from an idempotency key",
+          &ledger::LogStats::deduplicated);
+  counter("ledger_log_conflicts_total", "Appends refused for a version conflict",
+          &ledger::LogStats::conflicts);
+  counter("ledger_log_refused_total",
+          "Appends refused because the disk could not take them (nearly full, full, failed)",
+          &ledger::LogStats::refused);
+  metrics.AddGauge("ledger_storage_writable",
+                   "1 while the ledger accepts appends, 0 while the disk refuses them (/healthz "
+                   "says why)",
+                   [log] { return log->storage().writable ? 1.0 : 0.0; });
+  metrics.AddGauge("ledger_storage_available_bytes",
+                   "Bytes available on the ledger's file system at the last look",
+                   [log] { return static_cast<double>(log->storage().available_bytes); });
+  metrics.AddCounterFamily(
+      "ledger_storage_resumed_total", "Times appends resumed by themselves after a refusal", [log] {
+        return std::vector<Metrics::Sample>{{{}, static_cast<double>(log->storage().resumed)}};
+      });
+  metrics.AddCounterFamily(
+      "ledger_log_group_commits_total", "Group commits by how many appends shared the sync", [log] {
+        static constexpr const char* kSizes[] = {"1",     "2-3",   "4-7",    "8-15",
+                                                 "16-31", "32-63", "64-127", "128+"};
+        ledger::LogStats stats = log->GetStats();
+        std::vector<Metrics::Sample> out;
+        for (size_t i = 0; i < stats.group_appends.size(); ++i)
+          out.push_back({{{"appends", kSizes[i]}}, static_cast<double>(stats.group_appends[i])});
+        return out;
+      });
+  metrics.AddGauge("ledger_log_head_position", "Position of the last event in the log",
+                   [log] { return static_cast<double>(log->GetHead().position); });
+}
+
+}  // namespace
+
+Status RegisterLogRoutes(Router& router, LogRoutesOptions options) {
+  if (options.log == nullptr) return Status::InvalidArgument("RegisterLogRoutes needs a log");
+  if (options.metrics != nullptr) AddLogMetrics(*options.metrics, options.log);
+  auto o = std::make_shared<const LogRoutesOptions>(std::move(options));
+  LEDGER_RETURN_IF_ERROR(
+      router.Add("GET", "/v1/events", {.resource = Resource::kLog, .capnp = true},
+                 [o](const RequestContext& ctx) { return EventsPage(*o, ctx); }));
+  LEDGER_RETURN_IF_ERROR(
+      router.Add("GET", "/v1/events/stream", {.resource = Resource::kLog, .any_accept = true},
+                 [o](const RequestContext& ctx) { return EventStream(*o, ctx); }));
+  LEDGER_RETURN_IF_ERROR(router.Add("GET", "/v1/ledger/verify",
+                                    {.resource = Resource::kVerify, .capnp = true},
+                                    [o](const RequestContext& ctx) { return Verify(*o, ctx); }));
+  return Status::Ok();
+}
+
+}  // namespace api
