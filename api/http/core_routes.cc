@@ -51,18 +51,13 @@ const std::vector<std::pair<std::string_view, std::string_view>>& ContractRoutes
   return routes;
 }
 
-ledger::Status RegisterPlannedRoutes(Router& router) {
-  for (const auto& [method, pattern] : ContractRoutes()) {
-    if (router.Has(method, pattern)) continue;
-    std::string what = std::string(method) + " " + std::string(pattern);
-    LEDGER_RETURN_IF_ERROR(router.Add(
-        std::string(method), std::string(pattern), {.roles = RoleSet::All()},
-        [what](const RequestContext& ctx) -> ledger::Result<Response> {
-          return ProblemResponse(MakeProblem(501, kNotImplemented, what + " is not implemented yet",
-                                             ctx.request().path));
-        }));
-  }
-  return ledger::Status::Ok();
+ledger::Status CheckContractRoutes(const Router& router) {
+  std::string missing;
+  for (const auto& [method, pattern] : ContractRoutes())
+    if (!router.Has(method, pattern))
+      missing += (missing.empty() ? "" : ", ") + std::string(method) + " " + std::string(pattern);
+  if (missing.empty()) return ledger::Status::Ok();
+  return ledger::Status::Internal("routes of the HTTP contract are not registered: " + missing);
 }
 
 }  // namespace api

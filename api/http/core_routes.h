@@ -1,4 +1,4 @@
-// The routes every server has, and placeholders for the ones not built yet:
+// The routes every server has, and the check that the server has every route of its contract:
 //
 //   GET /healthz   liveness: 200 {"status": "ok", "writes": "accepted"}; no token, no rate limit.
 //                  While the ledger refuses appends (a full disk, ledger/log/storage.h) still 200 —
@@ -7,10 +7,9 @@
 //                  "available_bytes": N}. Alert on the body or on ledger_storage_writable.
 //   GET /metrics   Prometheus text (metrics.h); no token, no rate limit
 //
-// RegisterPlannedRoutes() adds, for each route of the HTTP contract (shared spec, interfaces.md)
-// that is not registered yet, a stub answering 501 (problem "not_implemented") to any
-// authenticated role. Call it LAST, after the real routes: it skips those already registered, so
-// the server always routes every path docs/openapi.yaml lists.
+// CheckContractRoutes() fails (Internal, naming them) when a route of the HTTP contract
+// (docs/api.md, docs/openapi.yaml) is not registered: a server that would not route every path
+// the document lists does not start.
 //
 // Thread-safety: registration happens before the server starts.
 #pragma once
@@ -33,6 +32,7 @@ ledger::Status RegisterHealthRoutes(Router& router, const Metrics* metrics,
 // Method and pattern of every route the contract names (besides /healthz and /metrics).
 const std::vector<std::pair<std::string_view, std::string_view>>& ContractRoutes();
 
-ledger::Status RegisterPlannedRoutes(Router& router);
+// Call after every route is registered.
+ledger::Status CheckContractRoutes(const Router& router);
 
 }  // namespace api

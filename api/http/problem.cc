@@ -46,7 +46,6 @@ std::string_view TitleForName(std::string_view name) {
   if (name == kBadRequest) return "Malformed request";
   if (name == kOverloaded) return "Server overloaded";
   if (name == kShuttingDown) return "Server shutting down";
-  if (name == kNotImplemented) return "Not implemented yet";
   return ReasonPhrase(0);
 }
 

@@ -45,7 +45,6 @@ inline constexpr std::string_view kRateLimited = "rate_limited";             // 
 inline constexpr std::string_view kBadRequest = "bad_request";               // 400 (malformed HTTP)
 inline constexpr std::string_view kOverloaded = "overloaded";                // 503 (connection cap)
 inline constexpr std::string_view kShuttingDown = "shutting_down";           // 503
-inline constexpr std::string_view kNotImplemented = "not_implemented";       // 501
 
 inline constexpr std::string_view kProblemTypePrefix = "urn:ledger:problem:";
 

@@ -66,7 +66,7 @@ TestServer::TestServer(TestServerConfig config) {
         router_, {.log = log_.get(), .metrics = &metrics_, .render = config.render}));
   }
   if (config.routes) check(config.routes(router_, *log_));
-  if (config.planned_routes) check(api::RegisterPlannedRoutes(router_));
+  if (app_) check(api::CheckContractRoutes(router_));  // the product serves the whole contract
 
   api::ServerOptions options = config.options;
   options.host = "127.0.0.1";

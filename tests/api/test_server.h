@@ -43,10 +43,9 @@ api::ServerOptions TestOptions();
 struct TestServerConfig {
   api::ServerOptions options = TestOptions();
   api::PayloadRenderer render;
-  // Extra routes, registered after the log routes and before the planned-route stubs.
+  // Extra routes, registered after the log routes.
   std::function<ledger::Status(api::Router&, ledger::EventLog&)> routes;
   bool log_routes = true;
-  bool planned_routes = true;
   // With application: how the product's services are set up (snapshot_path is the server's own).
   api::ApplicationOptions app_options;
   // An existing ledger directory to serve (default: a fresh one in the temporary directory).

@@ -3,8 +3,8 @@
 // main-style wiring (no singletons): this file builds the clock, the token store, the metrics,
 // the router, the server and the webhook delivery (its own thread:
 // api/services/webhook_delivery.h), and passes them down. The domain routes (complaints,
-// projections) are registered in BuildRouter() next to the log routes; RegisterPlannedRoutes()
-// comes last.
+// projections) are registered in BuildRouter() next to the log routes; CheckContractRoutes()
+// then refuses to start a server that would miss a route of the contract.
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
@@ -82,8 +82,8 @@ ledger::Status BuildRouter(api::Router& router, api::Application& app, api::Metr
                            const ledger::EventLog& log) {
   LEDGER_RETURN_IF_ERROR(api::RegisterHealthRoutes(router, &metrics, &log));
   LEDGER_RETURN_IF_ERROR(api::RegisterProductRoutes(app, router, metrics));
-  // Stubs (501) for any contract route not built: none should remain; the OpenAPI test checks.
-  return api::RegisterPlannedRoutes(router);
+  // Every route of the contract is built; a server missing one does not start.
+  return api::CheckContractRoutes(router);
 }
 
 std::optional<std::string> ReadFile(const std::string& path) {
