@@ -55,8 +55,8 @@ Time InstantOf(const Alert& a, int threshold) {
 }  // namespace
 
 std::string Alert::Key() const {
-  return complaint + "/" + std::string(domain::ClockKindName(clock)) + "/" +
-         std::to_string(cycle) + "/" + std::to_string(threshold);
+  return complaint + "/" + std::string(domain::ClockKindName(clock)) + "/" + std::to_string(cycle) +
+         "/" + std::to_string(threshold);
 }
 
 std::vector<Alert> AlertsOf(const TrackedComplaint& t, const PolicyLookup& policies,
@@ -70,7 +70,8 @@ std::vector<Alert> AlertsOf(const TrackedComplaint& t, const PolicyLookup& polic
       if (a.at <= now) out.push_back(std::move(a));
     }
   });
-  std::stable_sort(out.begin(), out.end(), [](const Alert& a, const Alert& b) { return a.at < b.at; });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Alert& a, const Alert& b) { return a.at < b.at; });
   return out;
 }
 

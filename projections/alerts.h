@@ -17,9 +17,9 @@ namespace projections {
 struct Alert {
   std::string complaint;
   domain::ClockKind clock = domain::ClockKind::kResponse;
-  int cycle = 0;          // closure cycle (0 for the other clocks)
-  int threshold = 0;      // percent of the clock's time; 100 and above: missed
-  Time at{};              // when it arose: start + threshold% of (due - start)
+  int cycle = 0;      // closure cycle (0 for the other clocks)
+  int threshold = 0;  // percent of the clock's time; 100 and above: missed
+  Time at{};          // when it arose: start + threshold% of (due - start)
   Time start{}, due{};
   domain::Level level = domain::Level::kGeneral;
   // Who must act: for the transmission clock, the receiving department and staff member; for

@@ -34,10 +34,12 @@ ledger::Status Directory::Apply(const ledger::RecordedEvent& event) {
   if (!event.has_payload()) return ledger::Status::Ok();
   ledger::Result<domain::EventView> view = domain::ViewOf(event);
   if (!view.ok()) return view.status();
-  return ledger::GuardDecode("complaint event", [&] {
-           OnEvent(std::string(event.stream()), *view);
-           return ledger::Status::Ok();
-         }).Annotate("position " + std::to_string(event.position()));
+  return ledger::GuardDecode("complaint event",
+                             [&] {
+                               OnEvent(std::string(event.stream()), *view);
+                               return ledger::Status::Ok();
+                             })
+      .Annotate("position " + std::to_string(event.position()));
 }
 
 void Directory::OnEvent(const std::string& stream, const domain::EventView& e) {
@@ -70,13 +72,19 @@ void Directory::OnEvent(const std::string& stream, const domain::EventView& e) {
     return l ? *l : fallback;
   };
   switch (ev.which()) {
-    case W::LEVEL_SET: d.level = level_of(ev.getLevelSet().getLevel(), d.level); return;
-    case W::LEVEL_ESCALATED: d.level = level_of(ev.getLevelEscalated().getLevel(), d.level); return;
+    case W::LEVEL_SET:
+      d.level = level_of(ev.getLevelSet().getLevel(), d.level);
+      return;
+    case W::LEVEL_ESCALATED:
+      d.level = level_of(ev.getLevelEscalated().getLevel(), d.level);
+      return;
     case W::CLOSED:
       d.closed_at = e.occurred_at;
       d.level_handled = std::max(d.level_handled, d.level);
       return;
-    case W::REOPENED: d.closed_at.reset(); return;
+    case W::REOPENED:
+      d.closed_at.reset();
+      return;
     case W::LINKED: {
       auto l = ev.getLinked();
       if (ledger::TextView(l.getRelation()) != "same_issue") return;
@@ -173,8 +181,9 @@ domain::CrossFacts Directory::FactsFor(const domain::Action& action, std::string
     if (other != f.end() && other->value().is_string()) {
       std::string other_id(other->value().get_string());
       if (const DirectoryEntry* o = Find(other_id)) {
-        facts.other = domain::OtherComplaint{o->id, o->received_at, o->closed_at, o->level_handled,
-                                             o->headcount, o->complainant_key};
+        facts.other =
+            domain::OtherComplaint{o->id,        o->received_at,    o->closed_at, o->level_handled,
+                                   o->headcount, o->complainant_key};
         facts.same_issue_complainants = DistinctComplainants(id, other_id);
       }
     }

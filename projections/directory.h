@@ -27,12 +27,12 @@ struct DirectoryEntry {
   std::string id;
   uint64_t intake_position = 0;
   Time received_at{};
-  std::optional<Time> closed_at;      // set while closed
-  Level level = Level::kGeneral;      // current level
+  std::optional<Time> closed_at;          // set while closed
+  Level level = Level::kGeneral;          // current level
   Level level_handled = Level::kGeneral;  // highest level at a closure
   int64_t headcount = 1;
-  std::string complainant_key;        // digits of the phone, else the name
-  std::string target_key;             // "person:u-17"; empty without a target
+  std::string complainant_key;  // digits of the phone, else the name
+  std::string target_key;       // "person:u-17"; empty without a target
   std::string external_ref;
 };
 

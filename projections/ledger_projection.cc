@@ -82,8 +82,8 @@ void LedgerProjection::Index::Grow() {
 }
 
 ledger::Status LedgerProjection::Apply(const ledger::RecordedEvent& event,
-                                       const PolicyLookup& policies,
-                                       const domain::Policy& fallback, bool visible) {
+                                       const PolicyLookup& policies, const domain::Policy& fallback,
+                                       bool visible) {
   if (event.position() != position_ + 1)
     return ledger::Status::Internal("projection at position " + std::to_string(position_) +
                                     " cannot apply position " + std::to_string(event.position()));
@@ -95,8 +95,7 @@ ledger::Status LedgerProjection::Apply(const ledger::RecordedEvent& event,
 }
 
 ledger::Status LedgerProjection::Fold(const ledger::RecordedEvent& event,
-                                      const PolicyLookup& policies,
-                                      const domain::Policy& fallback,
+                                      const PolicyLookup& policies, const domain::Policy& fallback,
                                       TrackedComplaint** complaint) {
   std::string_view stream = event.stream();
   if (!event.has_payload() || (!IsComplaintStream(stream) && stream != "ratings"))

@@ -77,8 +77,8 @@ class LedgerProjection {
   std::vector<std::string> TakeTouched();
 
   bool operator==(const LedgerProjection& o) const {
-    return position_ == o.position_ && last_hash_ == o.last_hash_ &&
-           complaints_ == o.complaints_ && ratings_ == o.ratings_;
+    return position_ == o.position_ && last_hash_ == o.last_hash_ && complaints_ == o.complaints_ &&
+           ratings_ == o.ratings_;
   }
 
   template <class A>
@@ -109,6 +109,7 @@ class LedgerProjection {
     TrackedComplaint* Find(std::string_view id) const;
     void Insert(const std::string& id, TrackedComplaint* t);  // id: the key in complaints_
     void Clear(size_t expected);
+
    private:
     struct Slot {
       uint64_t hash = 0;

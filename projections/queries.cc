@@ -46,20 +46,25 @@ ListPage ListComplaints(const Scope& scope, const ListFilter& f) {
     if ((!f.status.empty() && f.status != status) || (!f.level.empty() && f.level != level) ||
         (!f.category.empty() && f.category != s.category) ||
         (!f.department.empty() && f.department != department) ||
-        (!f.handler.empty() && f.handler != handler) || (!f.project.empty() && f.project != s.project) ||
-        (f.from && s.intake.at < *f.from) || (f.to && s.intake.at >= *f.to))
+        (!f.handler.empty() && f.handler != handler) ||
+        (!f.project.empty() && f.project != s.project) || (f.from && s.intake.at < *f.from) ||
+        (f.to && s.intake.at >= *f.to))
       continue;
-    std::vector<domain::ClockResult> clocks = ClocksOf(s, scope.policies, scope.fallback, scope.now);
+    std::vector<domain::ClockResult> clocks =
+        ClocksOf(s, scope.policies, scope.fallback, scope.now);
     bool overdue = Overdue(clocks);
     if (f.overdue && *f.overdue != overdue) continue;
     if (page.items.size() == f.limit) {
       page.next_cursor = page.items.back().id;
       break;
     }
-    ListItem item{s.id, status, std::string(domain::StageName(s.stage())), level, s.category,
-                  department, handler, s.project, s.subject, s.intake.at, overdue, std::nullopt};
+    ListItem item{s.id,        status,     std::string(domain::StageName(s.stage())),
+                  level,       s.category, department,
+                  handler,     s.project,  s.subject,
+                  s.intake.at, overdue,    std::nullopt};
     for (const domain::ClockResult& c : clocks)
-      if (c.state == domain::ClockState::kPending && c.due && (!item.next_due || *c.due < *item.next_due))
+      if (c.state == domain::ClockState::kPending && c.due &&
+          (!item.next_due || *c.due < *item.next_due))
         item.next_due = c.due;
     page.items.push_back(std::move(item));
   }
@@ -102,7 +107,8 @@ FinesReport FinesQuery(const Scope& scope, const Period& month, const std::strin
     if (!t.state.exists() || !scope.Sees(t.state) || !MayAccrueIn(t.state, month.start, month.end))
       continue;
     const domain::Policy& p = OwnPolicy(t.state, scope.policies, scope.fallback);
-    std::vector<domain::ClockResult> clocks = ClocksOf(t.state, scope.policies, scope.fallback, scope.now);
+    std::vector<domain::ClockResult> clocks =
+        ClocksOf(t.state, scope.policies, scope.fallback, scope.now);
     for (domain::FineLine& l : domain::FineLines(t.state, p, clocks, scope.now))
       if (month.Contains(l.accrued)) lines.push_back(std::move(l));
   }
@@ -160,7 +166,8 @@ std::vector<ResponsibilityRecord> ResponsibilityQuery(const Scope& scope,
   for (const auto& [id, t] : scope.projection.complaints()) {
     if (!t.state.exists() || !scope.Sees(t.state)) continue;
     if (month && !Relevant(t.state, month->start, month->end)) continue;
-    for (ResponsibilityRecord& r : Derive(t, scope.policies, scope.fallback, scope.now).responsibility) {
+    for (ResponsibilityRecord& r :
+         Derive(t, scope.policies, scope.fallback, scope.now).responsibility) {
       if (!department.empty() && r.department != department) continue;
       if (!person.empty() && r.person != person) continue;
       if (month && (r.from >= month->end || (r.to && *r.to < month->start))) continue;

@@ -29,12 +29,12 @@ struct Scope {
 };
 
 struct ListFilter {
-  std::string status;      // open | closed
+  std::string status;  // open | closed
   std::string level, category, department, handler, project;
-  std::optional<bool> overdue;  // some clock missed and not met
-  std::optional<Time> from, to; // intake in [from, to)
+  std::optional<bool> overdue;   // some clock missed and not met
+  std::optional<Time> from, to;  // intake in [from, to)
   size_t limit = 50;
-  std::string cursor;      // the last id of the previous page
+  std::string cursor;  // the last id of the previous page
 };
 
 struct ListItem {
@@ -64,8 +64,10 @@ bool MayAccrueIn(const domain::ComplaintState& state, Time start, Time end);
 
 std::vector<RewardRow> RewardsQuery(const Scope& scope, const Period& month);
 MetricsReport MetricsQuery(const Scope& scope, const Period& period, const std::string& project);
-std::vector<Finding> FindingsQuery(const Scope& scope, std::optional<Time> from, std::optional<Time> to);
-std::vector<ResponsibilityRecord> ResponsibilityQuery(const Scope& scope, const std::string& department,
+std::vector<Finding> FindingsQuery(const Scope& scope, std::optional<Time> from,
+                                   std::optional<Time> to);
+std::vector<ResponsibilityRecord> ResponsibilityQuery(const Scope& scope,
+                                                      const std::string& department,
                                                       const std::string& person,
                                                       const std::optional<Period>& month);
 

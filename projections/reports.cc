@@ -35,8 +35,8 @@ ledger::Status CheckPeriodInPolicy(const Period& period, const domain::Policy& p
   const int year = int(ledger::CivilDate(period.start, policy.calendar.utc_offset).year());
   if (year >= policy.calendar.first_year && year <= last) return ledger::Status::Ok();
   std::string message = "month " + period.key + " is outside the years the policy covers (" +
-                        std::to_string(policy.calendar.first_year) + " to " +
-                        std::to_string(last) + ")";
+                        std::to_string(policy.calendar.first_year) + " to " + std::to_string(last) +
+                        ")";
   return ledger::Status::WithErrors(ledger::Code::kInvalidArgument, message,
                                     {{"month", "outside_policy", message}});
 }
@@ -77,8 +77,10 @@ ledger::Result<LineCursor> ParseLineCursor(const std::string& cursor) {
   const size_t from = !cursor.empty() && cursor[0] == '-' ? 1 : 0;  // instants before 1970
   bool digits = comma != std::string::npos && comma > from && comma + 1 < cursor.size();
   for (size_t i = from; digits && i < comma; ++i) {
-    if (cursor[i] < '0' || cursor[i] > '9' || micros > (INT64_MAX - 9) / 10) digits = false;
-    else micros = micros * 10 + (cursor[i] - '0');
+    if (cursor[i] < '0' || cursor[i] > '9' || micros > (INT64_MAX - 9) / 10)
+      digits = false;
+    else
+      micros = micros * 10 + (cursor[i] - '0');
   }
   if (!digits)
     return ledger::Status::InvalidArgument(
@@ -90,8 +92,7 @@ std::string LineCursorOf(const domain::FineLine& line) {
   return std::to_string(ledger::ToMicros(line.accrued)) + "," + line.id;
 }
 
-ledger::Result<std::string> KeepLinePage(FinesReport& r, const std::string& cursor,
-                                         size_t limit) {
+ledger::Result<std::string> KeepLinePage(FinesReport& r, const std::string& cursor, size_t limit) {
   auto first = r.lines.begin();
   if (!cursor.empty()) {
     LEDGER_ASSIGN_OR_RETURN(LineCursor after, ParseLineCursor(cursor));
@@ -187,7 +188,8 @@ struct Accumulator {
   }
 
   ProjectMetrics Finish() {
-    if (m.received > 0) m.closure_rate = (int64_t(m.closed) * 20000 + m.received) / (2 * m.received);
+    if (m.received > 0)
+      m.closure_rate = (int64_t(m.closed) * 20000 + m.received) / (2 * m.received);
     if (responses > 0) m.mean_hours_to_response = response_hours / responses;
     if (closures > 0) m.mean_hours_to_closure = closure_hours / closures;
     if (m.surveys > 0) {

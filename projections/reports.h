@@ -40,7 +40,7 @@ struct Tally {
 
 struct FinesReport {
   std::string month;
-  std::vector<domain::FineLine> lines;         // dated in the month, after the filters
+  std::vector<domain::FineLine> lines;  // dated in the month, after the filters
   std::map<std::string, Tally> by_person;
   std::map<std::string, Tally> by_department;
   domain::Money total = 0;
@@ -115,9 +115,9 @@ struct ClockRate {
 
 struct ProjectMetrics {
   std::string project;
-  int received = 0;     // valid complaints received in the period
-  int closed = 0;       // of those, closed by the evaluation time
-  std::optional<int64_t> closure_rate;  // hundredths of a percent (10000 = 100.00 %)
+  int received = 0;                          // valid complaints received in the period
+  int closed = 0;                            // of those, closed by the evaluation time
+  std::optional<int64_t> closure_rate;       // hundredths of a percent (10000 = 100.00 %)
   std::map<std::string, ClockRate> on_time;  // per clock
   std::optional<double> mean_hours_to_response, mean_hours_to_closure;
   int surveys = 0;

@@ -45,7 +45,9 @@ Status Deserialize(std::string_view bytes, T* value) {
   return Status::Ok();
 }
 
-Hash RowHash(const std::string& key, const std::string& value) { return ledger::Sha256(key, value); }
+Hash RowHash(const std::string& key, const std::string& value) {
+  return ledger::Sha256(key, value);
+}
 
 void XorInto(Hash& into, const Hash& h) {
   for (size_t i = 0; i < into.size(); ++i) into[i] ^= h[i];
@@ -83,13 +85,13 @@ Result<LedgerProjection> FoldLogInOrder(ledger::EventLog& log, const PolicyLooku
   if (upto == 0) return p;
   ProgressReport report(progress, upto);
   const PolicyLookup lookup = Remembering(policies);
-  LEDGER_RETURN_IF_ERROR(log.ForEachBatch(1, upto, kRebuildBatch,
-                                          [&](std::span<const ledger::RecordedEvent> events) {
-    for (const ledger::RecordedEvent& e : events)
-      LEDGER_RETURN_IF_ERROR(p.Apply(e, lookup, fallback));
-    report.Add(events.size());
-    return Status::Ok();
-  }));
+  LEDGER_RETURN_IF_ERROR(
+      log.ForEachBatch(1, upto, kRebuildBatch, [&](std::span<const ledger::RecordedEvent> events) {
+        for (const ledger::RecordedEvent& e : events)
+          LEDGER_RETURN_IF_ERROR(p.Apply(e, lookup, fallback));
+        report.Add(events.size());
+        return Status::Ok();
+      }));
   return p;
 }
 
@@ -136,7 +138,8 @@ PolicyLookup ProjectionRunner::policies() const {
 }
 
 const ledger::domain::Policy& ProjectionRunner::fallback() const {
-  static const std::shared_ptr<const ledger::domain::Policy> kDefault = ledger::domain::DefaultPolicy();
+  static const std::shared_ptr<const ledger::domain::Policy> kDefault =
+      ledger::domain::DefaultPolicy();
   std::shared_ptr<const ledger::domain::Policy> current = policies_->current();
   // Published policies are never removed, so the pointer stays valid while the store lives.
   return current ? *policies_->ForVersion(policies_->current_version()) : *kDefault;
@@ -166,7 +169,8 @@ Status ProjectionRunner::Matches(uint64_t position, const Hash& hash, std::strin
 Status ProjectionRunner::SameFormat(uint32_t format, std::string* why) const {
   if (format == options_.format) return Status::Ok();
   *why = format == 0 ? "projection stored without a format (written before projections recorded "
-                       "theirs), format " + std::to_string(options_.format) + " expected"
+                       "theirs), format " +
+                           std::to_string(options_.format) + " expected"
                      : "projection format " + std::to_string(format) + " stored, " +
                            std::to_string(options_.format) + " expected";
   return Status::FailedPrecondition(*why);
@@ -207,8 +211,8 @@ Status ProjectionRunner::Open(std::string* how, const Progress& progress) {
   };
   const bool rows_refused = rows.code() != ledger::Code::kNotFound;
   const bool snapshot_refused = snapshot.code() != ledger::Code::kNotFound;
-  const std::string why = rows_refused || !snapshot_refused ? reason(rows, rows_why)
-                                                            : reason(snapshot, snapshot_why);
+  const std::string why =
+      rows_refused || !snapshot_refused ? reason(rows, rows_why) : reason(snapshot, snapshot_why);
   if (rows_refused || snapshot_refused) Warn(why + ": rebuilding from the log");
   LEDGER_RETURN_IF_ERROR(Refold(progress));
   {
@@ -346,7 +350,7 @@ Status ProjectionRunner::ApplyBatch(const std::vector<ledger::RecordedEvent>& ev
   std::vector<std::string> touched = projection_.TakeTouched();
   fines_.Touch(projection_, from, touched);
   (void)Store(touched, ratings);  // a failed write waits for the next batch (see runner.h)
-  lock.unlock();  // listeners read the projection (Read takes the shared lock)
+  lock.unlock();                  // listeners read the projection (Read takes the shared lock)
   std::vector<BatchListener> listeners;
   {
     std::lock_guard<std::mutex> guard(listeners_mu_);
@@ -550,7 +554,8 @@ Status ProjectionRunner::LoadRows(std::string* why) {
     return Status::DataLoss(*why);
   }
   std::unique_lock<std::shared_mutex> lock(mu_);
-  projection_.Reset(checkpoint->position, checkpoint->log_hash, std::move(complaints), std::move(ratings));
+  projection_.Reset(checkpoint->position, checkpoint->log_hash, std::move(complaints),
+                    std::move(ratings));
   fines_.Clear();
   row_hashes_ = std::move(hashes);
   rows_digest_ = digest;
@@ -588,12 +593,13 @@ Result<LedgerProjection> ProjectionRunner::FoldAt(const ledger::domain::FoldOpti
                                                   const ledger::domain::Policy* what_if) {
   uint64_t cut = log_->GetHead().position;
   if (options.known_at) {
-    LEDGER_ASSIGN_OR_RETURN(uint64_t first_after,
-                            log_->FirstPositionRecordedAtOrAfter(*options.known_at + ledger::Duration(1)));
+    LEDGER_ASSIGN_OR_RETURN(uint64_t first_after, log_->FirstPositionRecordedAtOrAfter(
+                                                      *options.known_at + ledger::Duration(1)));
     cut = first_after - 1;
   }
   LedgerProjection p;
-  PolicyLookup lookup = what_if ? PolicyLookup([what_if](uint32_t) { return what_if; }) : policies();
+  PolicyLookup lookup =
+      what_if ? PolicyLookup([what_if](uint32_t) { return what_if; }) : policies();
   const ledger::domain::Policy& fb = what_if ? *what_if : fallback();
   if (cut == 0) return p;
   LEDGER_RETURN_IF_ERROR(log_->ForEach(1, cut, [&](const ledger::RecordedEvent& e) {

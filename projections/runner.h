@@ -46,9 +46,9 @@
 namespace projections {
 
 struct RunnerOptions {
-  std::string snapshot_path;        // empty: no snapshots
-  uint64_t snapshot_every = 250000; // events between snapshots while following
-  size_t batch_events = 8192;       // events applied per persisted batch
+  std::string snapshot_path;         // empty: no snapshots
+  uint64_t snapshot_every = 250000;  // events between snapshots while following
+  size_t batch_events = 8192;        // events applied per persisted batch
   // Why Open() rebuilds a projection it found stored ("projection format 2 stored, 3 expected:
   // rebuilding from the log"), said before the rebuild starts. Empty: a line on stderr.
   std::function<void(std::string_view)> warn = nullptr;
@@ -70,8 +70,7 @@ ledger::Result<LedgerProjection> FoldLog(ledger::EventLog& log, const PolicyLook
                                          const Progress& progress = {});
 
 // Folds the log's events 1..upto (0: none) into a fresh projection, in the log's order.
-ledger::Result<LedgerProjection> FoldLogInOrder(ledger::EventLog& log,
-                                                const PolicyLookup& policies,
+ledger::Result<LedgerProjection> FoldLogInOrder(ledger::EventLog& log, const PolicyLookup& policies,
                                                 const ledger::domain::Policy& fallback,
                                                 uint64_t upto, const Progress& progress = {});
 

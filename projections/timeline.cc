@@ -28,7 +28,9 @@ std::map<std::string, std::string> Shape(const domain::ComplaintState& s) {
   m["status"] = s.closed() ? "closed" : "open";
   m["stage"] = std::string(domain::StageName(s.stage()));
   m["level"] = std::string(domain::LevelName(s.level()));
-  m["validity"] = !s.valid ? "not assessed" : *s.valid ? "valid" : "invalid (" + s.invalid_reason + ")";
+  m["validity"] = !s.valid   ? "not assessed"
+                  : *s.valid ? "valid"
+                             : "invalid (" + s.invalid_reason + ")";
   if (!s.category.empty()) m["category"] = s.category;
   if (const domain::AssignmentRecord* a = s.assignment()) {
     m["responsible department"] = a->department;
@@ -75,13 +77,17 @@ std::string Describe(const domain::EventView& v) {
       if (r.getClaimedCompensation() >= 0) s += ", claims " + Money(r.getClaimedCompensation());
       return s;
     }
-    case W::TRANSMITTED: return "transmitted to " + S(e.getTransmitted().getToDepartment());
+    case W::TRANSMITTED:
+      return "transmitted to " + S(e.getTransmitted().getToDepartment());
     case W::VALIDITY_ASSESSED:
-      return e.getValidityAssessed().getValid() ? "assessed valid"
-                                                : "assessed invalid: " + S(e.getValidityAssessed().getReason());
-    case W::CLASSIFIED: return "classified as " + S(e.getClassified().getCategory());
+      return e.getValidityAssessed().getValid()
+                 ? "assessed valid"
+                 : "assessed invalid: " + S(e.getValidityAssessed().getReason());
+    case W::CLASSIFIED:
+      return "classified as " + S(e.getClassified().getCategory());
     case W::LEVEL_SET:
-      return "level set to " + S(e.getLevelSet().getLevel()) + ": " + S(e.getLevelSet().getReason());
+      return "level set to " + S(e.getLevelSet().getLevel()) + ": " +
+             S(e.getLevelSet().getReason());
     case W::LEVEL_ESCALATED:
       return "escalated to " + S(e.getLevelEscalated().getLevel()) + " by rule " +
              Join(e.getLevelEscalated().getRules());
@@ -92,26 +98,38 @@ std::string Describe(const domain::EventView& v) {
     }
     case W::CUSTOMER_RESPONDED:
       return std::string(e.getCustomerResponded().getFirst() ? "first response" : "response") +
-             " via " + S(e.getCustomerResponded().getChannel()) + ": " + S(e.getCustomerResponded().getSummary());
+             " via " + S(e.getCustomerResponded().getChannel()) + ": " +
+             S(e.getCustomerResponded().getSummary());
     case W::PLAN_PROPOSED:
-      return "plan proposed (" + S(e.getPlanProposed().getPlanType()) + "): " +
-             S(e.getPlanProposed().getDescription());
+      return "plan proposed (" + S(e.getPlanProposed().getPlanType()) +
+             "): " + S(e.getPlanProposed().getDescription());
     case W::PLAN_REVIEWED:
-      return e.getPlanReviewed().getApproved() ? "plan approved"
-                                               : "plan sent back: " + S(e.getPlanReviewed().getComment());
-    case W::PROGRESS_RECORDED: return "progress: " + S(e.getProgressRecorded().getSummary());
+      return e.getPlanReviewed().getApproved()
+                 ? "plan approved"
+                 : "plan sent back: " + S(e.getPlanReviewed().getComment());
+    case W::PROGRESS_RECORDED:
+      return "progress: " + S(e.getProgressRecorded().getSummary());
     case W::RESOLVED:
-      return "resolved (" + S(e.getResolved().getRootCause()) + "): " + S(e.getResolved().getResolution());
-    case W::RESOLUTION_CONFIRMED: return "confirmed (" + S(e.getResolutionConfirmed().getMethod()) + ")";
-    case W::CLOSED: return "closed: " + S(e.getClosed().getBasis());
-    case W::REOPENED: return "reopened: " + S(e.getReopened().getReason());
-    case W::CLOCK_PAUSED: return "closure clock paused: " + S(e.getClockPaused().getReason());
-    case W::CLOCK_RESUMED: return "closure clock resumed";
-    case W::FLAG_ADDED: return "flag " + S(e.getFlagAdded().getFlag()) + " added";
-    case W::LINKED: return "linked to " + S(e.getLinked().getOther()) + " (" + S(e.getLinked().getRelation()) + ")";
+      return "resolved (" + S(e.getResolved().getRootCause()) +
+             "): " + S(e.getResolved().getResolution());
+    case W::RESOLUTION_CONFIRMED:
+      return "confirmed (" + S(e.getResolutionConfirmed().getMethod()) + ")";
+    case W::CLOSED:
+      return "closed: " + S(e.getClosed().getBasis());
+    case W::REOPENED:
+      return "reopened: " + S(e.getReopened().getReason());
+    case W::CLOCK_PAUSED:
+      return "closure clock paused: " + S(e.getClockPaused().getReason());
+    case W::CLOCK_RESUMED:
+      return "closure clock resumed";
+    case W::FLAG_ADDED:
+      return "flag " + S(e.getFlagAdded().getFlag()) + " added";
+    case W::LINKED:
+      return "linked to " + S(e.getLinked().getOther()) + " (" + S(e.getLinked().getRelation()) +
+             ")";
     case W::EXTENSION_REQUESTED:
-      return "extension of the " + S(e.getExtensionRequested().getClock()) + " clock requested: " +
-             S(e.getExtensionRequested().getReason());
+      return "extension of the " + S(e.getExtensionRequested().getClock()) +
+             " clock requested: " + S(e.getExtensionRequested().getReason());
     case W::EXTENSION_DECIDED:
       return std::string("extension of the ") + S(e.getExtensionDecided().getClock()) + " clock " +
              (e.getExtensionDecided().getApproved() ? "approved" : "refused");
@@ -124,26 +142,33 @@ std::string Describe(const domain::EventView& v) {
              std::to_string(c.getPlan()) + ", attitude " + std::to_string(c.getAttitude());
     }
     case W::FINE_RECORDED:
-      return "fine recorded: " + S(e.getFineRecorded().getRule()) + " " + Money(e.getFineRecorded().getAmount());
-    case W::FINE_WAIVED: return "fine " + S(e.getFineWaived().getFine()) + " waived: " + S(e.getFineWaived().getReason());
-    case W::DEPARTMENT_RATED: return "department rated";
+      return "fine recorded: " + S(e.getFineRecorded().getRule()) + " " +
+             Money(e.getFineRecorded().getAmount());
+    case W::FINE_WAIVED:
+      return "fine " + S(e.getFineWaived().getFine()) +
+             " waived: " + S(e.getFineWaived().getReason());
+    case W::DEPARTMENT_RATED:
+      return "department rated";
     case W::CORRECTED: {
       auto c = e.getCorrected();
-      return "correction of position " + std::to_string(c.getEvent()) + " " + S(c.getField()) + ": " +
-             S(c.getPreviousValue()) + " -> " + S(c.getValue()) + " (" + S(c.getReason()) + ")";
+      return "correction of position " + std::to_string(c.getEvent()) + " " + S(c.getField()) +
+             ": " + S(c.getPreviousValue()) + " -> " + S(c.getValue()) + " (" + S(c.getReason()) +
+             ")";
     }
-    case W::EVIDENCE_ATTACHED: return "evidence attached: " + S(e.getEvidenceAttached().getName());
-    case W::POLICY_PUBLISHED: return "policy version published";
-    case W::IMPORT_RECORDED: return "import recorded";
+    case W::EVIDENCE_ATTACHED:
+      return "evidence attached: " + S(e.getEvidenceAttached().getName());
+    case W::POLICY_PUBLISHED:
+      return "policy version published";
+    case W::IMPORT_RECORDED:
+      return "import recorded";
   }
   return "";
 }
 
 ledger::Result<Timeline> BuildTimeline(const std::string& id,
                                        const std::vector<ledger::RecordedEvent>& events,
-                                       const PolicyLookup& policies,
-                                       const domain::Policy& fallback, Time as_of,
-                                       const domain::FoldOptions& options,
+                                       const PolicyLookup& policies, const domain::Policy& fallback,
+                                       Time as_of, const domain::FoldOptions& options,
                                        const TimelineWindow& window) {
   Timeline out;
   TrackedComplaint t;
@@ -158,8 +183,7 @@ ledger::Result<Timeline> BuildTimeline(const std::string& id,
     for (const domain::FineLine& l : lines) {
       const bool was_listed = !listed.insert(l.id).second;
       if (!was_listed) fresh.push_back(l);
-      if (l.waived && waived.insert(l.id).second && waived_now)
-        waived_now->push_back(l);
+      if (l.waived && waived.insert(l.id).second && waived_now) waived_now->push_back(l);
     }
     return fresh;
   };
@@ -176,9 +200,9 @@ ledger::Result<Timeline> BuildTimeline(const std::string& id,
       // Folded, not shown: the state (and the final clocks) need every event.
       if (after && out.next_version == 0) out.next_version = v.version;
       LEDGER_RETURN_IF_ERROR(ledger::GuardDecode("complaint event", [&] {
-        Track(t, v, policies, fallback);
-        return ledger::Status::Ok();
-      }).Annotate("position " + std::to_string(v.position)));
+                               Track(t, v, policies, fallback);
+                               return ledger::Status::Ok();
+                             }).Annotate("position " + std::to_string(v.position)));
       folded_before_window = folded_before_window || before;
       previous_at = std::min(v.occurred_at, as_of);
       continue;
@@ -191,14 +215,15 @@ ledger::Result<Timeline> BuildTimeline(const std::string& id,
     std::map<std::string, std::string> before_shape = Shape(t.state);
     TimelineEntry entry;
     LEDGER_RETURN_IF_ERROR(ledger::GuardDecode("complaint event", [&] {
-      Track(t, v, policies, fallback);
-      entry.summary = Describe(v);
-      if (v.event.which() == W::CORRECTED) {
-        std::string_view field = ledger::TextView(v.event.getCorrected().getField());
-        entry.personal_data = field.substr(0, 12) == "complainant.";
-      }
-      return ledger::Status::Ok();
-    }).Annotate("position " + std::to_string(v.position)));
+                             Track(t, v, policies, fallback);
+                             entry.summary = Describe(v);
+                             if (v.event.which() == W::CORRECTED) {
+                               std::string_view field =
+                                   ledger::TextView(v.event.getCorrected().getField());
+                               entry.personal_data = field.substr(0, 12) == "complainant.";
+                             }
+                             return ledger::Status::Ok();
+                           }).Annotate("position " + std::to_string(v.position)));
     entry.position = v.position;
     entry.version = v.version;
     entry.occurred_at = v.occurred_at;

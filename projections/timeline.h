@@ -16,11 +16,11 @@ struct TimelineEntry {
   uint64_t position = 0, version = 0;
   Time occurred_at{}, recorded_at{};
   std::string type, actor_id, actor_role, actor_department;
-  std::string summary;                   // what the event says, in one line
-  std::vector<std::string> changes;      // "stage: received -> transmitted", ...
-  std::vector<domain::ClockResult> clocks;   // after the event, evaluated at its occurred_at
-  std::vector<domain::FineLine> fines;       // lines that accrued since the previous entry
-  std::vector<domain::FineLine> waived;      // lines this event waived
+  std::string summary;                      // what the event says, in one line
+  std::vector<std::string> changes;         // "stage: received -> transmitted", ...
+  std::vector<domain::ClockResult> clocks;  // after the event, evaluated at its occurred_at
+  std::vector<domain::FineLine> fines;      // lines that accrued since the previous entry
+  std::vector<domain::FineLine> waived;     // lines this event waived
   bool imported = false;
   // The summary quotes a complainant's personal data (a correction of a complainant.* field):
   // redact it for viewers who may not see personal data.
@@ -45,9 +45,8 @@ struct Timeline {
 
 ledger::Result<Timeline> BuildTimeline(const std::string& id,
                                        const std::vector<ledger::RecordedEvent>& events,
-                                       const PolicyLookup& policies,
-                                       const domain::Policy& fallback, Time as_of,
-                                       const domain::FoldOptions& options = {},
+                                       const PolicyLookup& policies, const domain::Policy& fallback,
+                                       Time as_of, const domain::FoldOptions& options = {},
                                        const TimelineWindow& window = {});
 
 // One line describing an event ("assigned to property, handler u-h1").

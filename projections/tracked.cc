@@ -65,7 +65,9 @@ void Track(TrackedComplaint& t, const domain::EventView& e, const PolicyLookup& 
   const bool by_the_ledger = e.actor_role == "system";
   if (!e.imported && !by_the_ledger && e.recorded_at - e.occurred_at > p.max_backdate) {
     t.event_findings.push_back(
-        {"late_entry", t.state.id, e.occurred_at,
+        {"late_entry",
+         t.state.id,
+         e.occurred_at,
          std::string(domain::EventTypeName(e.event.which())) + " recorded " +
              std::to_string((e.recorded_at - e.occurred_at) / std::chrono::hours(1)) +
              " h after it occurred (the limit is " +
@@ -80,12 +82,14 @@ void Track(TrackedComplaint& t, const domain::EventView& e, const PolicyLookup& 
       bool changed = before[i].second == domain::ClockState::kMissed ||
                      after[i].second == domain::ClockState::kMissed;
       if (!changed) continue;
-      t.event_findings.push_back(
-          {"correction_moves_deadline", t.state.id, e.occurred_at,
-           "a corrected time changed the " + before[i].first + " clock from " +
-               std::string(domain::ClockStateName(before[i].second)) + " to " +
-               std::string(domain::ClockStateName(after[i].second)),
-           {e.position, e.event.getCorrected().getEvent()}});
+      t.event_findings.push_back({"correction_moves_deadline",
+                                  t.state.id,
+                                  e.occurred_at,
+                                  "a corrected time changed the " + before[i].first +
+                                      " clock from " +
+                                      std::string(domain::ClockStateName(before[i].second)) +
+                                      " to " + std::string(domain::ClockStateName(after[i].second)),
+                                  {e.position, e.event.getCorrected().getEvent()}});
     }
   }
 }
@@ -103,9 +107,9 @@ ledger::Result<TrackedComplaint> FoldTracked(const std::string& id,
     if (!t.state.exists() && view.event.which() != W::RECEIVED)
       return ledger::Status::DataLoss("stream '" + id + "' does not start with ComplaintReceived");
     LEDGER_RETURN_IF_ERROR(ledger::GuardDecode("complaint event", [&] {
-      Track(t, view, policies, fallback);
-      return ledger::Status::Ok();
-    }).Annotate("position " + std::to_string(view.position)));
+                             Track(t, view, policies, fallback);
+                             return ledger::Status::Ok();
+                           }).Annotate("position " + std::to_string(view.position)));
   }
   return t;
 }

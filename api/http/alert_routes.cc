@@ -85,9 +85,9 @@ Status RegisterAlertRoutes(Router& router, AlertRoutesOptions options) {
   if (!options.projections || !options.policies || !options.clock)
     return Status::Internal("RegisterAlertRoutes needs every service");
   auto o = std::make_shared<const AlertRoutesOptions>(options);
-  LEDGER_RETURN_IF_ERROR(
-      router.Add("GET", "/v1/alerts", {.resource = Resource::kAlerts, .capnp = true},
-                 [o](const RequestContext& ctx) { return Alerts(*o, ctx); }));
+  LEDGER_RETURN_IF_ERROR(router.Add("GET", "/v1/alerts",
+                                    {.resource = Resource::kAlerts, .capnp = true},
+                                    [o](const RequestContext& ctx) { return Alerts(*o, ctx); }));
   if (o->outbox == nullptr) return Status::Ok();
   return router.Add("GET", "/v1/alerts/stream", {.resource = Resource::kAlerts, .any_accept = true},
                     [o](const RequestContext& ctx) { return Stream(*o, ctx); });

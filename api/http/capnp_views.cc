@@ -3,8 +3,9 @@
 #include <capnp/compat/json.h>
 #include <capnp/dynamic.h>
 #include <capnp/message.h>
-#include <boost/json/serialize.hpp>
 #include <kj/exception.h>
+
+#include <boost/json/serialize.hpp>
 
 #include "api/http/event_capnp.h"
 
@@ -41,9 +42,9 @@ ledger::Result<Response> CapnpFromJson(const json::value& doc, capnp::StructSche
     codec.decode(kj::ArrayPtr<const char>(text.data(), text.size()),
                  message.initRoot<capnp::DynamicStruct>(schema));
   } catch (const kj::Exception& e) {
-    return ledger::Status::Internal("the " + std::string(type_name) +
-                                    " view does not fit its Cap'n Proto schema: " +
-                                    e.getDescription().cStr());
+    return ledger::Status::Internal(
+        "the " + std::string(type_name) +
+        " view does not fit its Cap'n Proto schema: " + e.getDescription().cStr());
   }
   return CapnpResponse(message, type_name, status);
 }

@@ -7,8 +7,9 @@
 // Thread-safety: free functions.
 #pragma once
 
-#include <boost/json/value.hpp>
 #include <capnp/schema.h>
+
+#include <boost/json/value.hpp>
 #include <string_view>
 
 #include "api/http/http_types.h"

@@ -1,10 +1,11 @@
 #include "api/http/complaint_routes.h"
 
+#include <malloc.h>
+
 #include <atomic>
 #include <boost/json/serialize.hpp>
 #include <chrono>
 #include <condition_variable>
-#include <malloc.h>
 #include <mutex>
 
 #include "api/http/api.capnp.h"
@@ -165,12 +166,12 @@ class Routes : public std::enable_shared_from_this<Routes> {
     if (!o_.projections) return std::nullopt;
     Result<uint64_t> version = o_.log->StreamVersion(id);
     if (!version.ok() || *version == 0) return std::nullopt;
-    return o_.projections->Read(
-        [&](const projections::LedgerProjection& p) -> std::optional<projections::TrackedComplaint> {
-          const projections::TrackedComplaint* t = p.Find(id);
-          if (t == nullptr || t->state.version != *version) return std::nullopt;
-          return *t;
-        });
+    return o_.projections->Read([&](const projections::LedgerProjection& p)
+                                    -> std::optional<projections::TrackedComplaint> {
+      const projections::TrackedComplaint* t = p.Find(id);
+      if (t == nullptr || t->state.version != *version) return std::nullopt;
+      return *t;
+    });
   }
 
   // The complaint folded as `e` asks. At "now" under the policies in force it is the kept
@@ -212,8 +213,9 @@ class Routes : public std::enable_shared_from_this<Routes> {
   // Only the complaints the caller may see take part (access: the route's, authorization.h).
   template <typename F>
   Result<Response> WithProjection(const RequestContext& ctx, const Eval& e, F&& answer) const {
-    auto visible = ctx.access().RowsInScope() ? VisibleTo(ctx.access())
-                                               : std::function<bool(const domain::ComplaintState&)>();
+    auto visible = ctx.access().RowsInScope()
+                       ? VisibleTo(ctx.access())
+                       : std::function<bool(const domain::ComplaintState&)>();
     if (!e.known_at && !e.what_if && !e.as_of_given) {
       return o_.projections->Read([&](const projections::LedgerProjection& p) {
         return answer(projections::Scope{p, Lookup(), Current(), e.at(), visible});
@@ -232,10 +234,10 @@ class Routes : public std::enable_shared_from_this<Routes> {
   }
 
   Response Busy(const RequestContext& ctx) const {
-    Response r = ProblemResponse(MakeProblem(
-        429, kRateLimited,
-        "too many as-of, known-at or what-if reports are being computed; retry shortly",
-        ctx.request().path));
+    Response r = ProblemResponse(
+        MakeProblem(429, kRateLimited,
+                    "too many as-of, known-at or what-if reports are being computed; retry shortly",
+                    ctx.request().path));
     r.headers.Set("Retry-After", "2");
     return r;
   }
@@ -365,8 +367,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
       capnp::MallocMessageBuilder message;
       schema::ComplaintEvents::Builder r = message.initRoot<schema::ComplaintEvents>();
       r.setId(id);
-      FillEnvelopes(r.initEvents(unsigned(events.size())), events,
-                    ctx.access().personal_data());
+      FillEnvelopes(r.initEvents(unsigned(events.size())), events, ctx.access().personal_data());
       r.setNextVersion(next);
       return CapnpResponse(message, "ComplaintEvents");
     }
@@ -427,8 +428,8 @@ class Routes : public std::enable_shared_from_this<Routes> {
     auto visible = VisibleTo(ctx.access());
     return o_.projections->Read([&](const projections::LedgerProjection& p) -> Result<Response> {
       projections::Scope scope{p, Lookup(), Current(), o_.clock->Now(), visible};
-      return Reply<schema::ComplaintPage>(ctx, 200, ListToJson(projections::ListComplaints(scope, f), v),
-                                          "ComplaintPage");
+      return Reply<schema::ComplaintPage>(
+          ctx, 200, ListToJson(projections::ListComplaints(scope, f), v), "ComplaintPage");
     });
   }
 
@@ -456,7 +457,8 @@ class Routes : public std::enable_shared_from_this<Routes> {
     LEDGER_ASSIGN_OR_RETURN(projections::Period month, MonthParam(ctx, true));
     LEDGER_ASSIGN_OR_RETURN(Eval e, ReadEval(ctx));
     std::string dept = ScopedDepartment(ctx), person = QueryText(ctx, "person");
-    LEDGER_ASSIGN_OR_RETURN(uint64_t limit, ctx.QueryUint("limit", kFineLinesPage, 1, kFineLinesMax));
+    LEDGER_ASSIGN_OR_RETURN(uint64_t limit,
+                            ctx.QueryUint("limit", kFineLinesPage, 1, kFineLinesMax));
     projections::FineQuery q{month, dept, person, QueryText(ctx, "cursor"), limit};
     ViewContext v = View(ctx);
     auto reply = [&](Result<projections::FinePage> page) -> Result<Response> {
@@ -474,8 +476,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
       return Reply<schema::FinesReport>(ctx, 200, doc, "FinesReport");
     };
     // Now, on the kept projection: from its fine index. As of, known at or what-if: a fresh fold.
-    if (!e.known_at && !e.what_if && !e.as_of_given)
-      return reply(o_.projections->Fines(e.at(), q));
+    if (!e.known_at && !e.what_if && !e.as_of_given) return reply(o_.projections->Fines(e.at(), q));
     return WithProjection(ctx, e, [&](const projections::Scope& s) -> Result<Response> {
       return reply(projections::FinesPage(s, q));
     });
@@ -538,8 +539,8 @@ class Routes : public std::enable_shared_from_this<Routes> {
     ViewContext v = View(ctx);
     return WithProjection(ctx, e, [&](const projections::Scope& s) -> Result<Response> {
       Result<projections::Page<projections::ResponsibilityRecord>> page =
-          projections::PageOfResponsibility(projections::ResponsibilityQuery(s, dept, person, month),
-                                            cursor, limit);
+          projections::PageOfResponsibility(
+              projections::ResponsibilityQuery(s, dept, person, month), cursor, limit);
       if (!page.ok()) return BadQuery("cursor", "cursor", page.status().message());
       json::object o;
       json::array records;
@@ -600,34 +601,45 @@ Status Routes::Register(Router& r) {
   auto sync = [self = shared_from_this()](auto method) {
     return [self, method](const RequestContext& ctx) { return (self.get()->*method)(ctx); };
   };
-  LEDGER_RETURN_IF_ERROR(
-      r.Add("POST", "/v1/complaints", {.resource = Resource::kReceive, .capnp = true}, sync(&Routes::Receive)));
-  LEDGER_RETURN_IF_ERROR(
-      r.Add("POST", "/v1/complaints/{id}/actions", {.resource = Resource::kAction, .capnp = true}, sync(&Routes::Act)));
-  LEDGER_RETURN_IF_ERROR(
-      r.Add("POST", "/v1/ratings", {.resource = Resource::kRating, .capnp = true}, sync(&Routes::RateDepartment)));
-  LEDGER_RETURN_IF_ERROR(
-      r.Add("GET", "/v1/complaints/{id}", {.resource = Resource::kComplaint, .capnp = true}, sync(&Routes::Ticket)));
-  LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/complaints/{id}/events", {.resource = Resource::kComplaint, .capnp = true},
+  LEDGER_RETURN_IF_ERROR(r.Add("POST", "/v1/complaints",
+                               {.resource = Resource::kReceive, .capnp = true},
+                               sync(&Routes::Receive)));
+  LEDGER_RETURN_IF_ERROR(r.Add("POST", "/v1/complaints/{id}/actions",
+                               {.resource = Resource::kAction, .capnp = true}, sync(&Routes::Act)));
+  LEDGER_RETURN_IF_ERROR(r.Add("POST", "/v1/ratings",
+                               {.resource = Resource::kRating, .capnp = true},
+                               sync(&Routes::RateDepartment)));
+  LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/complaints/{id}",
+                               {.resource = Resource::kComplaint, .capnp = true},
+                               sync(&Routes::Ticket)));
+  LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/complaints/{id}/events",
+                               {.resource = Resource::kComplaint, .capnp = true},
                                sync(&Routes::Events)));
-  LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/complaints/{id}/timeline", {.resource = Resource::kComplaint, .capnp = true},
+  LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/complaints/{id}/timeline",
+                               {.resource = Resource::kComplaint, .capnp = true},
                                sync(&Routes::TimelineRoute)));
-  LEDGER_RETURN_IF_ERROR(
-      r.Add("GET", "/v1/complaints", {.resource = Resource::kComplaintList, .capnp = true}, sync(&Routes::List)));
-  LEDGER_RETURN_IF_ERROR(
-      r.Add("GET", "/v1/responsibility", {.resource = Resource::kResponsibility, .capnp = true}, sync(&Routes::Responsibility)));
-  LEDGER_RETURN_IF_ERROR(
-      r.Add("GET", "/v1/fines", {.resource = Resource::kFines, .capnp = true}, sync(&Routes::Fines)));
-  LEDGER_RETURN_IF_ERROR(
-      r.Add("GET", "/v1/rewards", {.resource = Resource::kRewards, .capnp = true}, sync(&Routes::Rewards)));
-  LEDGER_RETURN_IF_ERROR(
-      r.Add("GET", "/v1/metrics", {.resource = Resource::kMetrics, .capnp = true}, sync(&Routes::MetricsRoute)));
-  LEDGER_RETURN_IF_ERROR(
-      r.Add("GET", "/v1/findings", {.resource = Resource::kFindings, .capnp = true}, sync(&Routes::Findings)));
-  LEDGER_RETURN_IF_ERROR(
-      r.Add("GET", "/v1/policies", {.resource = Resource::kPolicies, .capnp = true}, sync(&Routes::Policies)));
-  LEDGER_RETURN_IF_ERROR(
-      r.Add("POST", "/v1/policies", {.resource = Resource::kPublishPolicy}, sync(&Routes::Publish)));
+  LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/complaints",
+                               {.resource = Resource::kComplaintList, .capnp = true},
+                               sync(&Routes::List)));
+  LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/responsibility",
+                               {.resource = Resource::kResponsibility, .capnp = true},
+                               sync(&Routes::Responsibility)));
+  LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/fines", {.resource = Resource::kFines, .capnp = true},
+                               sync(&Routes::Fines)));
+  LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/rewards",
+                               {.resource = Resource::kRewards, .capnp = true},
+                               sync(&Routes::Rewards)));
+  LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/metrics",
+                               {.resource = Resource::kMetrics, .capnp = true},
+                               sync(&Routes::MetricsRoute)));
+  LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/findings",
+                               {.resource = Resource::kFindings, .capnp = true},
+                               sync(&Routes::Findings)));
+  LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/policies",
+                               {.resource = Resource::kPolicies, .capnp = true},
+                               sync(&Routes::Policies)));
+  LEDGER_RETURN_IF_ERROR(r.Add("POST", "/v1/policies", {.resource = Resource::kPublishPolicy},
+                               sync(&Routes::Publish)));
   if (o_.metrics) {
     ledger::EventLog* log = o_.log;
     projections::ProjectionRunner* runner = o_.projections;  // both outlive the server's metrics

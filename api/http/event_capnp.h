@@ -22,8 +22,8 @@ namespace api {
 
 // Copies `events` into `list` (which must have events.size() elements): each envelope exactly
 // as stored, with `hash` set. Without `payloads` each payload is left out (null): for viewers who
-// may not see complainants' personal data (authorization.h SeesPersonalData), since stored bytes cannot
-// be redacted field by field.
+// may not see complainants' personal data (authorization.h SeesPersonalData), since stored bytes
+// cannot be redacted field by field.
 void FillEnvelopes(capnp::List<ledger::schema::Envelope>::Builder list,
                    const std::vector<ledger::RecordedEvent>& events, bool payloads = true);
 

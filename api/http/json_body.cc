@@ -1,11 +1,10 @@
 #include "api/http/json_body.h"
 
-#include "ledger/log/validation.h"
-
 #include <algorithm>
 #include <boost/json/serialize.hpp>
 
 #include "ledger/base/strict_json.h"
+#include "ledger/log/validation.h"
 
 namespace api {
 namespace {

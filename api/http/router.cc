@@ -87,8 +87,7 @@ Status Router::AddAsync(std::string method, std::string pattern, RouteOptions op
   LEDGER_ASSIGN_OR_RETURN(std::vector<Route::Segment> segments, ParsePattern(pattern));
   if (options.resource) {
     // One source of truth: a route with a resource takes its roles from the table.
-    if (!options.roles.empty())
-      return BadPattern(pattern, "give a resource or roles, not both");
+    if (!options.roles.empty()) return BadPattern(pattern, "give a resource or roles, not both");
     options.roles = RolesFor(*options.resource);
   }
   if (Has(method, pattern))

@@ -33,9 +33,9 @@ Result<std::unique_ptr<Application>> Application::Start(ledger::EventLog* log, l
   app->runner_ = std::make_unique<projections::ProjectionRunner>(
       log, app->policies_.get(), app->store_.get(), std::move(runner_options));
   LEDGER_RETURN_IF_ERROR(app->runner_->Open(&app->how_, progress));
-  app->scheduler_ = std::make_unique<Scheduler>(app->commands_.get(), app->runner_.get(),
-                                                app->policies_.get(), app->outbox_.get(), clock,
-                                                Scheduler::Options{});
+  app->scheduler_ =
+      std::make_unique<Scheduler>(app->commands_.get(), app->runner_.get(), app->policies_.get(),
+                                  app->outbox_.get(), clock, Scheduler::Options{});
   app->scheduler_->Start();  // before following: no batch goes unseen
   if (options.follow) {
     app->runner_->Follow();

@@ -1,9 +1,9 @@
 // Application: the services of a running ledger, built once and passed down (no singletons) —
 // the policy store, the command service (the write path), the projection runner (kept current by
 // following the log), the scheduler (what time brings: escalations, alerts), the outbox of
-// notifications (ledger/log/outbox.h; delivered to webhooks by api::WebhookDelivery, which `ledgerctl
-// serve` starts). The HTTP routes over these services are registered by RegisterProductRoutes
-// (api/http/product_routes.h); nothing here knows HTTP.
+// notifications (ledger/log/outbox.h; delivered to webhooks by api::WebhookDelivery, which
+// `ledgerctl serve` starts). The HTTP routes over these services are registered by
+// RegisterProductRoutes (api/http/product_routes.h); nothing here knows HTTP.
 //
 // Policy at start: a ledger without a policy publishes `policy_text` (the built-in default when
 // empty) as version 1; a ledger with one publishes `policy_text` as the next version only when it
@@ -30,9 +30,9 @@
 namespace api {
 
 struct ApplicationOptions {
-  std::string policy_text;       // a policy file's contents; empty: keep the ledger's (or default)
-  std::string snapshot_path;     // projection snapshots; empty: none
-  bool follow = true;            // keep the projections current with a follower thread
+  std::string policy_text;    // a policy file's contents; empty: keep the ledger's (or default)
+  std::string snapshot_path;  // projection snapshots; empty: none
+  bool follow = true;         // keep the projections current with a follower thread
   ledger::Actor operator_actor{"ledgerctl", "admin", ""};  // who publishes a policy at start
   // As-of, known-at and what-if reports computed at once, and how long another waits for one of
   // them to finish before it is told to retry (ComplaintRoutesOptions).
@@ -51,9 +51,9 @@ struct ApplicationOptions {
 class Application {
  public:
   // `log` and `clock` must outlive the application. `progress` reports a projection rebuild.
-  static ledger::Result<std::unique_ptr<Application>> Start(ledger::EventLog* log, ledger::Clock* clock,
-                                                            ApplicationOptions options,
-                                                            const projections::Progress& progress = {});
+  static ledger::Result<std::unique_ptr<Application>> Start(
+      ledger::EventLog* log, ledger::Clock* clock, ApplicationOptions options,
+      const projections::Progress& progress = {});
   ~Application();
 
   // Stops following the log and writes a projection snapshot. Idempotent.

@@ -119,14 +119,14 @@ constexpr AccessRule kTable[] = {
 };
 
 constexpr std::array<Resource, kResourceCount> kResources = {
-    R::kComplaint, R::kComplaintList, R::kReceive, R::kAction,   R::kRating,
-    R::kResponsibility, R::kFines,    R::kRewards, R::kMetrics,  R::kFindings,
-    R::kAlerts,    R::kLog,           R::kVerify,  R::kPolicies, R::kPublishPolicy};
+    R::kComplaint,      R::kComplaintList, R::kReceive, R::kAction,   R::kRating,
+    R::kResponsibility, R::kFines,         R::kRewards, R::kMetrics,  R::kFindings,
+    R::kAlerts,         R::kLog,           R::kVerify,  R::kPolicies, R::kPublishPolicy};
 
 constexpr std::array<std::string_view, kResourceCount> kResourceNames = {
-    "complaint", "complaint_list", "receive", "action",   "rating",
-    "responsibility", "fines",     "rewards", "metrics",  "findings",
-    "alerts",    "log",            "verify",  "policies", "publish_policy"};
+    "complaint", "complaint_list", "receive",       "action",   "rating", "responsibility",
+    "fines",     "rewards",        "metrics",       "findings", "alerts", "log",
+    "verify",    "policies",       "publish_policy"};
 
 bool Same(std::string_view a, std::string_view b) { return !a.empty() && a == b; }
 

@@ -32,8 +32,7 @@ void WriteCanonical(const boost::json::value& v, std::string& out) {
   if (const boost::json::object* o = v.if_object()) {
     std::vector<const boost::json::key_value_pair*> members;
     for (const boost::json::key_value_pair& kv : *o) members.push_back(&kv);
-    std::sort(members.begin(), members.end(),
-              [](auto* a, auto* b) { return a->key() < b->key(); });
+    std::sort(members.begin(), members.end(), [](auto* a, auto* b) { return a->key() < b->key(); });
     out += '{';
     for (size_t i = 0; i < members.size(); ++i) {
       if (i > 0) out += ',';
@@ -68,11 +67,15 @@ IdempotencyScope ScopeIdempotencyKey(const domain::Action& action, const ledger:
   if (action.idempotency_key.empty()) return scope;
   scope.client_key = action.idempotency_key;
   // Length-prefixed parts: no choice of actor id, target or key can make another's bytes.
-  auto part = [](std::string_view text) { return std::to_string(text.size()) + ":" + std::string(text); };
-  scope.log_key = "k1:" + ledger::ToHex(ledger::Sha256(part(actor.id) + part(target) +
-                                                       part(action.idempotency_key)));
+  auto part = [](std::string_view text) {
+    return std::to_string(text.size()) + ":" + std::string(text);
+  };
+  scope.log_key =
+      "k1:" +
+      ledger::ToHex(ledger::Sha256(part(actor.id) + part(target) + part(action.idempotency_key)));
   std::string canonical = part(target) + part(action.type);
-  canonical += part(action.occurred_at ? std::to_string(ledger::ToMicros(*action.occurred_at)) : "");
+  canonical +=
+      part(action.occurred_at ? std::to_string(ledger::ToMicros(*action.occurred_at)) : "");
   canonical += part(action.expected_version ? action.expected_version->ToString() : "");
   canonical += part(action.note);
   std::string fields;
@@ -106,7 +109,7 @@ Status CommandService::CatchUpLocked() {
 }
 
 Result<domain::ComplaintState> CommandService::LoadState(const std::string& id,
-                                                          const domain::FoldOptions& options) {
+                                                         const domain::FoldOptions& options) {
   if (cache_max_ == 0 || options.as_of || options.known_at) return ReadState(id, options);
   domain::ComplaintState state;
   LEDGER_RETURN_IF_ERROR(LoadForDecision(id, &state));
@@ -115,7 +118,7 @@ Result<domain::ComplaintState> CommandService::LoadState(const std::string& id,
 }
 
 Result<domain::ComplaintState> CommandService::ReadState(const std::string& id,
-                                                          const domain::FoldOptions& options) {
+                                                         const domain::FoldOptions& options) {
   LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::RecordedEvent> events,
                           log_->ReadStreamForward(id, 1, kMaxStreamEvents));
   if (events.empty()) return Status::NotFound("complaint '" + id + "' does not exist");
@@ -196,10 +199,9 @@ Result<ActionOutcome> CommandService::Execute(const domain::Action& action,
   if (policies_->current() == nullptr)
     return Status::Unavailable("no policy is published in this ledger");
   Result<ActionOutcome> outcome =
-      action.type == "receive" ? ExecuteReceive(action, actor, key, imported)
-      : action.type == "rate_department"
-          ? ExecuteOnStream(action, actor, "ratings", key, imported)
-          : ExecuteOnStream(action, actor, complaint, key, imported);
+      action.type == "receive"           ? ExecuteReceive(action, actor, key, imported)
+      : action.type == "rate_department" ? ExecuteOnStream(action, actor, "ratings", key, imported)
+                                         : ExecuteOnStream(action, actor, complaint, key, imported);
   // Two requests with one key and different bodies at once: the log refused the later one.
   if (!outcome.ok() && !key.log_key.empty() &&
       outcome.status().code() == ledger::Code::kFailedPrecondition &&
@@ -211,7 +213,8 @@ Result<ActionOutcome> CommandService::Execute(const domain::Action& action,
 }
 
 Status CommandService::KeyReused(const IdempotencyScope& key) {
-  std::string shown = key.client_key.size() > 64 ? key.client_key.substr(0, 64) + "..." : key.client_key;
+  std::string shown =
+      key.client_key.size() > 64 ? key.client_key.substr(0, 64) + "..." : key.client_key;
   std::string message = "idempotency_key '" + shown +
                         "' was already used by you for a different request; a retry must repeat "
                         "the request exactly, and a new request needs a new key";
@@ -220,7 +223,8 @@ Status CommandService::KeyReused(const IdempotencyScope& key) {
 }
 
 Result<ActionOutcome> CommandService::FromIdempotencyKey(const std::string& key) {
-  LEDGER_ASSIGN_OR_RETURN(std::optional<ledger::AppendResult> seen, log_->LookupIdempotencyKey(key));
+  LEDGER_ASSIGN_OR_RETURN(std::optional<ledger::AppendResult> seen,
+                          log_->LookupIdempotencyKey(key));
   if (!seen) return Status::Internal("idempotency key vanished");
   LEDGER_ASSIGN_OR_RETURN(ActionOutcome outcome, Appended(*seen));
   outcome.deduplicated = true;
@@ -311,8 +315,8 @@ Result<ActionOutcome> CommandService::ExecuteReceive(const domain::Action& actio
   std::shared_ptr<const domain::Policy> policy = policies_->current();
   const uint32_t version = policies_->current_version();
   domain::ComplaintState empty;
-  domain::DecideInput input{&empty, policy.get(), version, policy.get(), actor, clock_->Now(),
-                            Facts(action, ""), imported};
+  domain::DecideInput input{&empty, policy.get(),  version,           policy.get(),
+                            actor,  clock_->Now(), Facts(action, ""), imported};
   LEDGER_ASSIGN_OR_RETURN(domain::Decision decision, domain::Decide(action, input));
   LEDGER_ASSIGN_OR_RETURN(std::string id, AllocateId(action.occurred_at.value_or(input.now), ref));
   ledger::AppendRequest request;
@@ -374,9 +378,9 @@ Result<ActionOutcome> CommandService::ExecuteOnStream(const domain::Action& acti
     std::optional<domain::ComplaintState> raised;
     if (!due.events.empty())
       raised = domain::Preview(state, due, policies_->current_version(), now);
-    domain::DecideInput input{raised ? &*raised : &state, policy.get(),
-                              policies_->current_version(), &rules, actor, now,
-                              Facts(action, id), imported};
+    domain::DecideInput input{
+        raised ? &*raised : &state, policy.get(), policies_->current_version(), &rules, actor, now,
+        Facts(action, id),          imported};
     Result<domain::Decision> decided = domain::Decide(action, input);
     if (!decided.ok()) return give_back(decided.status());
     domain::Decision decision = std::move(decided).value();
@@ -410,8 +414,9 @@ Result<ActionOutcome> CommandService::ExecuteOnStream(const domain::Action& acti
 void CommandService::React(const domain::Action& action, const ActionOutcome& outcome) {
   // The action's own event: a time rise that was due before the action is put first in the same
   // append (by the ledger itself), and is not the fact other complaints react to.
-  auto own = std::find_if(outcome.events.begin(), outcome.events.end(),
-                          [](const ledger::RecordedEvent& e) { return e.actor_role() != "system"; });
+  auto own =
+      std::find_if(outcome.events.begin(), outcome.events.end(),
+                   [](const ledger::RecordedEvent& e) { return e.actor_role() != "system"; });
   if (own == outcome.events.end()) return;
   const std::string causation = "pos:" + std::to_string(own->position());
   const bool same_issue_link = action.type == "link" && action.fields.contains("relation") &&
@@ -439,29 +444,29 @@ void CommandService::React(const domain::Action& action, const ActionOutcome& ou
       const int64_t complainants = directory_.DistinctComplainants(outcome.id, "");
       for (const std::string& member : directory_.SameIssueGroup(outcome.id))
         if (member != outcome.id && open(member))
-          affected.push_back(
-              {member, {directory_.TargetIntakes(member), complainants, link_at}});
+          affected.push_back({member, {directory_.TargetIntakes(member), complainants, link_at}});
     }
   }
   // Best effort after the fact: a failure here leaves the other complaint's rule level to the
   // read side (and to its next action), never the acknowledged action undone.
   for (const auto& entry : affected) {
     const domain::CrossFactsOverTime& facts = entry.second;  // a lambda may not capture a binding
-    (void)AppendEscalation(entry.first, [&](const domain::ComplaintState& state,
-                                   const domain::Policy& policy) {
-      return domain::DecideCrossEscalation(state, policy, facts, clock_->Now(), causation);
-    });
+    (void)AppendEscalation(
+        entry.first, [&](const domain::ComplaintState& state, const domain::Policy& policy) {
+          return domain::DecideCrossEscalation(state, policy, facts, clock_->Now(), causation);
+        });
   }
 }
 
 Result<bool> CommandService::EscalateInTime(const std::string& id) {
-  return AppendEscalation(id, [&](const domain::ComplaintState& state,
-                                  const domain::Policy& policy) {
-    return domain::DecideTimeEscalation(state, policy, clock_->Now(), "time");
-  });
+  return AppendEscalation(
+      id, [&](const domain::ComplaintState& state, const domain::Policy& policy) {
+        return domain::DecideTimeEscalation(state, policy, clock_->Now(), "time");
+      });
 }
 
-Result<bool> CommandService::AppendEscalation(const std::string& id, const EscalationDecider& decide) {
+Result<bool> CommandService::AppendEscalation(const std::string& id,
+                                              const EscalationDecider& decide) {
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     domain::ComplaintState state;
     LEDGER_RETURN_IF_ERROR(LoadForDecision(id, &state));

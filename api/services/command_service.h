@@ -34,9 +34,9 @@
 namespace api {
 
 struct ActionOutcome {
-  std::string id;           // the complaint (or stream) the action applied to
-  uint64_t version = 0;     // its version afterwards
-  uint64_t position = 0;    // position of the last event appended (or found)
+  std::string id;                             // the complaint (or stream) the action applied to
+  uint64_t version = 0;                       // its version afterwards
+  uint64_t position = 0;                      // position of the last event appended (or found)
   std::vector<ledger::RecordedEvent> events;  // the events appended (or of the first result)
   bool deduplicated = false;  // the idempotency key was seen: the first result, nothing appended
   bool existing = false;      // receive with a known external_ref: that complaint, nothing appended
@@ -59,7 +59,8 @@ IdempotencyScope ScopeIdempotencyKey(const ledger::domain::Action& action,
 class CommandService {
  public:
   // None owned; all must outlive the service.
-  CommandService(ledger::EventLog* log, ledger::domain::PolicyStore* policies, ledger::Clock* clock);
+  CommandService(ledger::EventLog* log, ledger::domain::PolicyStore* policies,
+                 ledger::Clock* clock);
 
   // Reads the log into the directory. Call once before Execute.
   ledger::Status Start();
@@ -140,8 +141,8 @@ class CommandService {
 
   std::mutex mu_;  // guards directory_, next_seq_, pending_refs_
   projections::Directory directory_;
-  std::map<int, uint64_t> next_seq_;        // year -> next sequence number
-  std::set<std::string> pending_refs_;      // external refs of receives being appended
+  std::map<int, uint64_t> next_seq_;    // year -> next sequence number
+  std::set<std::string> pending_refs_;  // external refs of receives being appended
 
   // The state cache (EnableStateCache). stream_versions_ (guarded by mu_) holds every stream's
   // version as of directory_.position(), kept by the catch-up: what a cached state must match.

@@ -1,5 +1,5 @@
-// The JSON rendering of a logged event: its envelope (every field of ledger/log/envelope.capnp) plus
-// a `payload` rendered by a pluggable PayloadRenderer, since payload schemas are domain types.
+// The JSON rendering of a logged event: its envelope (every field of ledger/log/envelope.capnp)
+// plus a `payload` rendered by a pluggable PayloadRenderer, since payload schemas are domain types.
 //
 //   {"position": 7, "stream": "CMP-2026-000001", "version": 3,
 //    "recorded_at": "2026-01-05T08:00:00.125000Z", "occurred_at": "2026-01-05T07:59:00Z",

@@ -135,8 +135,7 @@ PayloadRenderer DomainPayloadRenderer(std::chrono::minutes offset) {
                    }
                    if (root.hasNote() && root.getNote().size() > 0)
                      payload["note"] = root.getNote().cStr();
-                   if (root.which() == schema::DomainEvent::CORRECTED &&
-                       !SeesPersonalData(viewer))
+                   if (root.which() == schema::DomainEvent::CORRECTED && !SeesPersonalData(viewer))
                      RedactCorrection(payload);
                    out = std::move(payload);
                  })) {

@@ -1,7 +1,8 @@
 // Roles: who an authenticated actor is allowed to be (policy.md section 9), and sets of them.
 //
 // Every route names the roles that may call it (function-level authorization, see router.h);
-// object-, row- and property-level checks live in authorization.h. The names are the wire and file spelling
+// object-, row- and property-level checks live in authorization.h. The names are the wire and file
+// spelling
 // ("cs_agent") and never change.
 //
 // Thread-safety: values and free functions; no shared state.

@@ -1,8 +1,7 @@
 #include "api/services/scheduler.h"
 
-#include <cstdio>
-
 #include <boost/json/serialize.hpp>
+#include <cstdio>
 
 #include "api/services/views_json.h"
 #include "ledger/domain/escalation.h"

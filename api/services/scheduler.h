@@ -40,11 +40,11 @@
 namespace api {
 
 struct SchedulerStats {
-  size_t agenda = 0;          // complaints with an instant ahead
-  uint64_t escalations = 0;   // escalations appended since start
-  uint64_t alerts = 0;        // alerts published since start (new to the outbox)
-  uint64_t failures = 0;      // complaints whose escalation or alerts could not be written
-                              // (retried at the next round)
+  size_t agenda = 0;         // complaints with an instant ahead
+  uint64_t escalations = 0;  // escalations appended since start
+  uint64_t alerts = 0;       // alerts published since start (new to the outbox)
+  uint64_t failures = 0;     // complaints whose escalation or alerts could not be written
+                             // (retried at the next round)
 };
 
 class Scheduler {
@@ -93,7 +93,7 @@ class Scheduler {
   mutable std::mutex mu_;  // guards the agenda
   std::set<std::pair<ledger::Time, std::string>> agenda_;
   std::unordered_map<std::string, ledger::Time> due_;  // id -> its instant in agenda_
-  std::mutex run_mu_;  // one RunDue at a time
+  std::mutex run_mu_;                                  // one RunDue at a time
   std::atomic<uint64_t> escalations_{0}, alerts_{0}, failures_{0};
 
   std::mutex wake_mu_;

@@ -183,8 +183,7 @@ json::object TicketToJson(const projections::TrackedComplaint& t, const projecti
   o["claimed_compensation"] = MoneyOr(s.claimed_compensation);
   o["receiving_department"] = s.receiving_department.str();
   o["receiving_staff"] = s.receiving_staff.str();
-  o["external_ref"] =
-      s.external_ref.empty() ? json::value(nullptr) : json::value(s.external_ref);
+  o["external_ref"] = s.external_ref.empty() ? json::value(nullptr) : json::value(s.external_ref);
   o["validity"] = !s.valid ? json::value(nullptr) : json::value(*s.valid ? "valid" : "invalid");
   o["invalid_reason"] =
       s.invalid_reason.empty() ? json::value(nullptr) : json::value(s.invalid_reason.str());
@@ -312,7 +311,7 @@ json::object TimelineToJson(const std::string& id, const projections::Timeline& 
     x["imported"] = e.imported;
     // A correction of a complainant's data quotes it: the summary is personal data then.
     x["summary"] = e.personal_data && !SeesPersonalData(v.viewer) ? json::value(kRedacted)
-                                                                    : json::value(e.summary);
+                                                                  : json::value(e.summary);
     x["changes"] = Strings(e.changes);
     json::array clocks;
     for (const domain::ClockResult& c : e.clocks) clocks.push_back(ClockToJson(c, v));

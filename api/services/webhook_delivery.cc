@@ -15,7 +15,9 @@ int64_t UnixSeconds(Time t) {
 
 WebhookDelivery::WebhookDelivery(ledger::Outbox* outbox, WebhookStore* webhooks,
                                  WebhookDeliveryOptions options)
-    : outbox_(outbox), webhooks_(webhooks), options_(std::move(options)),
+    : outbox_(outbox),
+      webhooks_(webhooks),
+      options_(std::move(options)),
       sender_(options_.timeouts, options_.ca_file) {}
 
 WebhookDelivery::~WebhookDelivery() { Stop(); }
@@ -195,7 +197,7 @@ void WebhookDelivery::Failed(Hook& hook, uint64_t seq, const std::string& error)
   hook.stats.next_attempt = options_.clock->Now() + hook.backoff;
   if (hook.stats.consecutive_failures == 1 || error != hook.stats.last_error)
     Warn("webhook " + hook.record.id + ": delivery of " + hook.record.id + "-" +
-          std::to_string(seq) + " failed (" + error + "); retrying");
+         std::to_string(seq) + " failed (" + error + "); retrying");
   hook.stats.last_error = error;
 }
 

@@ -61,13 +61,13 @@ struct WebhookDeliveryOptions {
 // One webhook's delivery state, for /metrics and tests.
 struct WebhookStats {
   std::string id;
-  uint64_t cursor = 0;                 // the last seq delivered
-  uint64_t delivered = 0;              // 2xx answers since start
-  uint64_t failed = 0;                 // failed attempts since start
-  uint64_t consecutive_failures = 0;   // since the last 2xx
+  uint64_t cursor = 0;                // the last seq delivered
+  uint64_t delivered = 0;             // 2xx answers since start
+  uint64_t failed = 0;                // failed attempts since start
+  uint64_t consecutive_failures = 0;  // since the last 2xx
   std::optional<ledger::Time> last_success;
   std::optional<ledger::Time> next_attempt;  // set while backing off
-  std::string last_error;              // "status 500", "connect: Connection refused", ...
+  std::string last_error;                    // "status 500", "connect: Connection refused", ...
 };
 
 class WebhookDelivery {

@@ -4,10 +4,10 @@
 #include <openssl/hmac.h>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/url/parse.hpp>
 #include <exception>
 #include <type_traits>
@@ -122,8 +122,9 @@ ledger::Result<WebhookUrl> ParseWebhookUrl(std::string_view url) {
   if (u.has_fragment()) return BadUrl(url, "a fragment (#...) is not allowed");
   if (u.encoded_host().empty()) return BadUrl(url, "no host");
   if (!tls && !IsLoopback(u))
-    return BadUrl(url, "http:// only to a loopback host (127.0.0.1, [::1], localhost): plain "
-                       "HTTP must not leave the machine; use https://");
+    return BadUrl(url,
+                  "http:// only to a loopback host (127.0.0.1, [::1], localhost): plain "
+                  "HTTP must not leave the machine; use https://");
   if (u.host_type() == boost::urls::host_type::ipvfuture) return BadUrl(url, "an unknown host");
   if (u.has_port() && (u.port_number() == 0 || u.port() != std::to_string(u.port_number())))
     return BadUrl(url, "the port must be 1-65535");

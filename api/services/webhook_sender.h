@@ -13,6 +13,7 @@
 // by one thread at a time, except Abort(), which any thread may call.
 #pragma once
 
+#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -20,8 +21,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <boost/asio/io_context.hpp>
 
 #include "ledger/base/status.h"
 

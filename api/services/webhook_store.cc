@@ -55,8 +55,8 @@ bool PrintableNoSpace(std::string_view s) {
 
 bool NameCharacters(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-' || c == ' ';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-' || c == ' ';
   });
 }
 
@@ -165,8 +165,8 @@ std::vector<WebhookRecord> WebhookStore::Current() {
     stamp_ = stamp;  // not again until it changes
     loaded_ = true;
     if (options_.warn)
-      options_.warn("webhook file " + path_ + " not reloaded, previous webhooks stay in force: " +
-                    s.ToString());
+      options_.warn("webhook file " + path_ +
+                    " not reloaded, previous webhooks stay in force: " + s.ToString());
   }
   return current_;
 }

@@ -39,7 +39,7 @@ inline kj::Array<capnp::word> AlignedCopy(std::string_view bytes) {
 template <typename Fn>
 Status GuardDecode(std::string_view what, Fn&& fn) {
   Status status;
-  KJ_IF_MAYBE(e, kj::runCatchingExceptions([&]() { status = std::forward<Fn>(fn)(); })) {
+  KJ_IF_MAYBE (e, kj::runCatchingExceptions([&]() { status = std::forward<Fn>(fn)(); })) {
     return Status::DataLoss(std::string(what) + ": damaged payload: " + e->getDescription().cStr());
   }
   return status;

@@ -29,7 +29,8 @@ Hash Sha256(std::string_view a, std::string_view b) {
       EVP_DigestUpdate(ctx, a.data(), a.size()) != 1 ||
       EVP_DigestUpdate(ctx, b.data(), b.size()) != 1 ||
       EVP_DigestFinal_ex(ctx, out.data(), &len) != 1 || len != out.size()) {
-    throw std::runtime_error("OpenSSL SHA-256 failed");  // a broken environment, not a business error
+    throw std::runtime_error(
+        "OpenSSL SHA-256 failed");  // a broken environment, not a business error
   }
   return out;
 }
@@ -58,8 +59,10 @@ Result<Hash> HashFromHex(std::string_view hex) {
   bool good = hex.size() == 64;
   for (size_t i = 0; good && i < 32; ++i) {
     int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) good = false;
-    else h[i] = uint8_t(hi << 4 | lo);
+    if (hi < 0 || lo < 0)
+      good = false;
+    else
+      h[i] = uint8_t(hi << 4 | lo);
   }
   if (!good)
     return Status::WithErrors(Code::kInvalidArgument, "not a SHA-256 hash",

@@ -4,18 +4,30 @@ namespace ledger {
 
 std::string_view CodeName(Code code) {
   switch (code) {
-    case Code::kOk: return "ok";
-    case Code::kInvalidArgument: return "invalid_argument";
-    case Code::kFailedPrecondition: return "failed_precondition";
-    case Code::kAborted: return "aborted";
-    case Code::kNotFound: return "not_found";
-    case Code::kAlreadyExists: return "already_exists";
-    case Code::kUnauthenticated: return "unauthenticated";
-    case Code::kPermissionDenied: return "permission_denied";
-    case Code::kResourceExhausted: return "resource_exhausted";
-    case Code::kUnavailable: return "unavailable";
-    case Code::kDataLoss: return "data_loss";
-    case Code::kInternal: return "internal";
+    case Code::kOk:
+      return "ok";
+    case Code::kInvalidArgument:
+      return "invalid_argument";
+    case Code::kFailedPrecondition:
+      return "failed_precondition";
+    case Code::kAborted:
+      return "aborted";
+    case Code::kNotFound:
+      return "not_found";
+    case Code::kAlreadyExists:
+      return "already_exists";
+    case Code::kUnauthenticated:
+      return "unauthenticated";
+    case Code::kPermissionDenied:
+      return "permission_denied";
+    case Code::kResourceExhausted:
+      return "resource_exhausted";
+    case Code::kUnavailable:
+      return "unavailable";
+    case Code::kDataLoss:
+      return "data_loss";
+    case Code::kInternal:
+      return "internal";
   }
   return "unknown";
 }
@@ -91,8 +103,8 @@ std::string Status::ToString() const {
 Status Status::Annotate(std::string_view prefix) const {
   if (ok()) return *this;
   Status s;
-  s.rep_ = std::make_shared<const Rep>(
-      Rep{code(), std::string(prefix) + ": " + message(), errors()});
+  s.rep_ =
+      std::make_shared<const Rep>(Rep{code(), std::string(prefix) + ": " + message(), errors()});
   return s;
 }
 

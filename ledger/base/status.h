@@ -67,15 +67,29 @@ class [[nodiscard]] Status {
   Status() = default;  // OK
 
   static Status Ok() { return Status(); }
-  static Status InvalidArgument(std::string message) { return {Code::kInvalidArgument, std::move(message)}; }
-  static Status FailedPrecondition(std::string message) { return {Code::kFailedPrecondition, std::move(message)}; }
+  static Status InvalidArgument(std::string message) {
+    return {Code::kInvalidArgument, std::move(message)};
+  }
+  static Status FailedPrecondition(std::string message) {
+    return {Code::kFailedPrecondition, std::move(message)};
+  }
   static Status Aborted(std::string message) { return {Code::kAborted, std::move(message)}; }
   static Status NotFound(std::string message) { return {Code::kNotFound, std::move(message)}; }
-  static Status AlreadyExists(std::string message) { return {Code::kAlreadyExists, std::move(message)}; }
-  static Status Unauthenticated(std::string message) { return {Code::kUnauthenticated, std::move(message)}; }
-  static Status PermissionDenied(std::string message) { return {Code::kPermissionDenied, std::move(message)}; }
-  static Status ResourceExhausted(std::string message) { return {Code::kResourceExhausted, std::move(message)}; }
-  static Status Unavailable(std::string message) { return {Code::kUnavailable, std::move(message)}; }
+  static Status AlreadyExists(std::string message) {
+    return {Code::kAlreadyExists, std::move(message)};
+  }
+  static Status Unauthenticated(std::string message) {
+    return {Code::kUnauthenticated, std::move(message)};
+  }
+  static Status PermissionDenied(std::string message) {
+    return {Code::kPermissionDenied, std::move(message)};
+  }
+  static Status ResourceExhausted(std::string message) {
+    return {Code::kResourceExhausted, std::move(message)};
+  }
+  static Status Unavailable(std::string message) {
+    return {Code::kUnavailable, std::move(message)};
+  }
   static Status DataLoss(std::string message) { return {Code::kDataLoss, std::move(message)}; }
   static Status Internal(std::string message) { return {Code::kInternal, std::move(message)}; }
 
@@ -108,7 +122,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {  // NOLINT: implicit by design
     assert(!status_.ok() && "Result built from an OK status has no value");
     if (status_.ok()) status_ = Status::Internal("Result built from an OK status");
@@ -117,9 +131,18 @@ class [[nodiscard]] Result {
   bool ok() const { return status_.ok(); }
   const Status& status() const { return status_; }
 
-  T& value() & { assert(ok()); return *value_; }
-  const T& value() const& { assert(ok()); return *value_; }
-  T&& value() && { assert(ok()); return std::move(*value_); }
+  T& value() & {
+    assert(ok());
+    return *value_;
+  }
+  const T& value() const& {
+    assert(ok());
+    return *value_;
+  }
+  T&& value() && {
+    assert(ok());
+    return std::move(*value_);
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }

@@ -34,7 +34,7 @@
 namespace ledger {
 
 namespace sym_internal {
-inline constexpr unsigned kChunkBits = 12;                        // 4,096 texts a chunk
+inline constexpr unsigned kChunkBits = 12;  // 4,096 texts a chunk
 inline constexpr uint32_t kChunkMask = (1u << kChunkBits) - 1;
 inline constexpr size_t kChunks = size_t{1} << (32 - kChunkBits);  // every uint32 index
 // The pool's chunks, published with release once their text is in place. 8 MiB of zeroed
@@ -53,8 +53,8 @@ class Sym {
 
   const std::string& str() const {
     if (id_ == 0) return sym_internal::kEmpty;
-    return sym_internal::chunks[id_ >> sym_internal::kChunkBits].load(std::memory_order_acquire)
-        [id_ & sym_internal::kChunkMask];
+    return sym_internal::chunks[id_ >> sym_internal::kChunkBits].load(
+        std::memory_order_acquire)[id_ & sym_internal::kChunkMask];
   }
   operator const std::string&() const { return str(); }
   operator std::string_view() const { return str(); }

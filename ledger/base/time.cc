@@ -100,8 +100,8 @@ char* Digits(char* out, int64_t v, int width) {
 char* Date(char* out, std::chrono::year_month_day ymd) {
   int y = int(ymd.year());
   if (y < 0 || y > 9999)
-    return out + std::snprintf(out, 16, "%04d-%02u-%02u", y, unsigned(ymd.month()),
-                               unsigned(ymd.day()));
+    return out +
+           std::snprintf(out, 16, "%04d-%02u-%02u", y, unsigned(ymd.month()), unsigned(ymd.day()));
   out = Digits(out, y, 4);
   *out++ = '-';
   out = Digits(out, unsigned(ymd.month()), 2);
@@ -175,10 +175,10 @@ Result<std::chrono::year_month_day> ParseDate(std::string_view s) {
                                     std::chrono::day(unsigned(d))};
     if (ymd.ok()) return ymd;
   }
-  return Status::WithErrors(Code::kInvalidArgument, "not a date",
-                            {{"", "yyyy_mm_dd",
-                              "'" + std::string(s.substr(0, 32)) +
-                                  "' is not a date in the form YYYY-MM-DD"}});
+  return Status::WithErrors(
+      Code::kInvalidArgument, "not a date",
+      {{"", "yyyy_mm_dd",
+        "'" + std::string(s.substr(0, 32)) + "' is not a date in the form YYYY-MM-DD"}});
 }
 
 std::string FormatDate(std::chrono::year_month_day date) {

@@ -37,7 +37,8 @@ std::string FormatRfc3339(Time t, std::chrono::minutes utc_offset = std::chrono:
 std::chrono::year_month_day CivilDate(Time t, std::chrono::minutes utc_offset);
 
 // The instant of `date` at `time_of_day` local time at `utc_offset`.
-Time FromCivil(std::chrono::year_month_day date, Duration time_of_day, std::chrono::minutes utc_offset);
+Time FromCivil(std::chrono::year_month_day date, Duration time_of_day,
+               std::chrono::minutes utc_offset);
 
 // "2026-11" for the month containing `t` at `utc_offset`.
 std::string MonthKey(Time t, std::chrono::minutes utc_offset);

@@ -1,12 +1,11 @@
 #include "ledger/domain/action.h"
 
-#include <boost/json/parse.hpp>
-
 #include <algorithm>
 #include <array>
+#include <boost/json/parse.hpp>
 
-#include "ledger/domain/action_reader.h"
 #include "ledger/base/strict_json.h"
+#include "ledger/domain/action_reader.h"
 #include "ledger/log/validation.h"
 
 namespace ledger::domain {
@@ -15,17 +14,37 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::array<std::string_view, 27> kTypes = {
-    "receive",          "transmit",          "assess_validity",       "classify",
-    "set_level",        "assign",            "respond",               "propose_plan",
-    "review_plan",      "record_progress",   "resolve",               "confirm",
-    "close",            "reopen",            "pause_clock",           "resume_clock",
-    "add_flag",         "link",              "request_extension",     "decide_extension",
-    "record_staff_decision", "record_callback", "record_fine",        "waive_fine",
-    "rate_department",  "correct",           "attach_evidence"};
+constexpr std::array<std::string_view, 27> kTypes = {"receive",
+                                                     "transmit",
+                                                     "assess_validity",
+                                                     "classify",
+                                                     "set_level",
+                                                     "assign",
+                                                     "respond",
+                                                     "propose_plan",
+                                                     "review_plan",
+                                                     "record_progress",
+                                                     "resolve",
+                                                     "confirm",
+                                                     "close",
+                                                     "reopen",
+                                                     "pause_clock",
+                                                     "resume_clock",
+                                                     "add_flag",
+                                                     "link",
+                                                     "request_extension",
+                                                     "decide_extension",
+                                                     "record_staff_decision",
+                                                     "record_callback",
+                                                     "record_fine",
+                                                     "waive_fine",
+                                                     "rate_department",
+                                                     "correct",
+                                                     "attach_evidence"};
 
 // The common fields: removed from `fields` as they are read.
-void ReadCommon(json::object& fields, Action& a, bool import_line, std::vector<FieldError>& errors) {
+void ReadCommon(json::object& fields, Action& a, bool import_line,
+                std::vector<FieldError>& errors) {
   json::object common;
   for (std::string_view key : {"type", "occurred_at", "expected_version", "idempotency_key", "note",
                                "complaint", "actor"}) {
@@ -42,19 +61,21 @@ void ReadCommon(json::object& fields, Action& a, bool import_line, std::vector<F
   }
   a.occurred_at = r.TimeValue("occurred_at", ActionReader::kOptional);
   if (const json::value* v = r.Raw("expected_version")) {
-    std::string text = v->is_string()                            ? std::string(v->get_string())
+    std::string text = v->is_string()                         ? std::string(v->get_string())
                        : v->is_int64() && v->get_int64() >= 0 ? std::to_string(v->get_int64())
-                       : v->is_uint64()                        ? std::to_string(v->get_uint64())
-                                                               : std::string("invalid");
+                       : v->is_uint64()                       ? std::to_string(v->get_uint64())
+                                                              : std::string("invalid");
     Result<ExpectedVersion> ev = ExpectedVersion::Parse(text);
-    if (ev.ok()) a.expected_version = *ev;
-    else r.Error("expected_version", "form", ev.status().errors().front().message);
+    if (ev.ok())
+      a.expected_version = *ev;
+    else
+      r.Error("expected_version", "form", ev.status().errors().front().message);
   }
   a.idempotency_key = r.Text("idempotency_key", ActionReader::kOptional, kMaxIdempotencyKeyBytes);
   a.note = r.Text("note", ActionReader::kOptional, kMaxLongText);
   if (import_line) {
-    a.complaint = r.Text("complaint", a.type == "receive" ? ActionReader::kOptional
-                                                          : ActionReader::kRequired);
+    a.complaint = r.Text("complaint",
+                         a.type == "receive" ? ActionReader::kOptional : ActionReader::kRequired);
     if (const json::object* actor = r.Object("actor", ActionReader::kRequired)) {
       ActionReader ar(*actor, "actor.", &errors);
       Actor act{ar.Text("id", ActionReader::kRequired), ar.Text("role", ActionReader::kRequired),
@@ -73,8 +94,7 @@ bool IsActionType(std::string_view type) {
 }
 
 Result<Action> ParseAction(const json::value& value, bool import_line) {
-  if (!value.is_object())
-    return InvalidFields({{"", "type", "an action must be a JSON object"}});
+  if (!value.is_object()) return InvalidFields({{"", "type", "an action must be a JSON object"}});
   Action a;
   a.fields = value.get_object();
   std::vector<FieldError> errors;

@@ -5,14 +5,13 @@
 #pragma once
 
 #include <boost/json/value.hpp>
-
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "ledger/log/append.h"
 #include "ledger/base/status.h"
 #include "ledger/base/time.h"
+#include "ledger/log/append.h"
 
 namespace ledger::domain {
 
@@ -35,9 +34,9 @@ bool IsActionType(std::string_view type);
 // `complaint` is required except for "receive". InvalidArgument lists every problem.
 Result<Action> ParseAction(const boost::json::value& json, bool import_line = false);
 
-// Parses JSON text (one object) strictly (ledger/base/strict_json.h): malformed JSON, invalid UTF-8,
-// deep nesting and repeated keys are InvalidArgument naming field "body" ("line" for an import
-// line, or the repeated key's path) and the rule.
+// Parses JSON text (one object) strictly (ledger/base/strict_json.h): malformed JSON, invalid
+// UTF-8, deep nesting and repeated keys are InvalidArgument naming field "body" ("line" for an
+// import line, or the repeated key's path) and the rule.
 Result<Action> ParseActionText(std::string_view text, bool import_line = false);
 
 }  // namespace ledger::domain

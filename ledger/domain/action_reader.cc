@@ -64,8 +64,10 @@ std::optional<int64_t> ActionReader::Int(std::string_view key, Need need, int64_
   const json::value* v = Find(key, need);
   if (v == nullptr) return std::nullopt;
   std::optional<int64_t> n;
-  if (v->is_int64()) n = v->get_int64();
-  else if (v->is_uint64() && v->get_uint64() <= uint64_t(INT64_MAX)) n = int64_t(v->get_uint64());
+  if (v->is_int64())
+    n = v->get_int64();
+  else if (v->is_uint64() && v->get_uint64() <= uint64_t(INT64_MAX))
+    n = int64_t(v->get_uint64());
   else if (v->is_double() && v->get_double() >= -9e15 && v->get_double() <= 9e15 &&
            v->get_double() == double(int64_t(v->get_double())))  // in range before the cast
     n = int64_t(v->get_double());
@@ -85,8 +87,7 @@ std::optional<Money> ActionReader::MoneyAmount(std::string_view key, Need need) 
   const json::value* v = Find(key, need);
   if (v == nullptr) return std::nullopt;
   if (!v->is_string()) {
-    Error(key, "money",
-          Field(key) + " must be a decimal string with two places, e.g. \"1300.00\"");
+    Error(key, "money", Field(key) + " must be a decimal string with two places, e.g. \"1300.00\"");
     return std::nullopt;
   }
   Result<Money> m = ParseMoney(v->get_string(), Field(key));
@@ -114,8 +115,7 @@ std::optional<Time> ActionReader::TimeValue(std::string_view key, Need need) {
   return *t;
 }
 
-std::vector<std::string> ActionReader::TextList(std::string_view key, Need need,
-                                                size_t max_items) {
+std::vector<std::string> ActionReader::TextList(std::string_view key, Need need, size_t max_items) {
   std::vector<std::string> out;
   const json::value* v = Find(key, need);
   if (v == nullptr) return out;
@@ -165,8 +165,9 @@ void ActionReader::Finish() {
 
 Status InvalidFields(std::vector<FieldError> errors) {
   if (errors.empty()) return Status::Ok();
-  std::string message = errors.size() == 1 ? errors[0].message
-                                           : std::to_string(errors.size()) + " fields are not valid";
+  std::string message = errors.size() == 1
+                            ? errors[0].message
+                            : std::to_string(errors.size()) + " fields are not valid";
   return Status::WithErrors(Code::kInvalidArgument, std::move(message), std::move(errors));
 }
 

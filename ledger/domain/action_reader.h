@@ -4,21 +4,20 @@
 #pragma once
 
 #include <boost/json/object.hpp>
-
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "ledger/domain/money.h"
 #include "ledger/base/status.h"
 #include "ledger/base/time.h"
+#include "ledger/domain/money.h"
 
 namespace ledger::domain {
 
-inline constexpr size_t kMaxShortText = 200;   // ids, names, codes
-inline constexpr size_t kMaxLongText = 4000;   // descriptions, reasons, summaries
+inline constexpr size_t kMaxShortText = 200;  // ids, names, codes
+inline constexpr size_t kMaxLongText = 4000;  // descriptions, reasons, summaries
 inline constexpr size_t kMaxListItems = 50;
 
 class ActionReader {
@@ -47,7 +46,8 @@ class ActionReader {
     earliest_what_ = std::move(what);
   }
   // A list of short texts, no duplicates.
-  std::vector<std::string> TextList(std::string_view key, Need need, size_t max_items = kMaxListItems);
+  std::vector<std::string> TextList(std::string_view key, Need need,
+                                    size_t max_items = kMaxListItems);
   // A nested object, or null when absent (then a required one is an error).
   const boost::json::object* Object(std::string_view key, Need need);
 

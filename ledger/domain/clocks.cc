@@ -117,8 +117,8 @@ ClockResult Assignment(const Context& c) {
   } else if (std::optional<Stamp> t = c.Seen(c.facts.transmitted)) {
     if (t->at > c.start) {
       s = BaseSpec(c, ClockKind::kAssignment, t->at,
-                   "transmission to customer service (" + Pos(t->position) + ")",
-                   c.version, c.policy.calendar);
+                   "transmission to customer service (" + Pos(t->position) + ")", c.version,
+                   c.policy.calendar);
       const Policy& p = c.policy;
       Time start = t->at;
       s.due_for = [&p, start](Level l) {
@@ -181,8 +181,8 @@ ClockResult StaffDecision(const Context& c) {
     return IdleClock(ClockKind::kStaffDecision, ClockState::kNotStarted,
                      "starts when the complaint is assessed as valid", c.version);
   ClockSpec s = BaseSpec(c, ClockKind::kStaffDecision, valid->at,
-                         "validity assessed as valid (" + Pos(valid->position) + ")",
-                         c.version, c.policy.calendar);
+                         "validity assessed as valid (" + Pos(valid->position) + ")", c.version,
+                         c.policy.calendar);
   s.changes.clear();  // the same time at every level
   s.events.push_back(valid->position);
   Time start = valid->at;
@@ -264,7 +264,8 @@ ClockResult Lapse(const Context& c, ClockResult r, bool on_invalid) {
     }
   if (!end || (r.due && *r.due <= end->at)) return r;
   r.state = ClockState::kNotApplicable;
-  r.why.notes.push_back(what + " (" + Pos(end->position) + ") before this clock fell due: not needed");
+  r.why.notes.push_back(what + " (" + Pos(end->position) +
+                        ") before this clock fell due: not needed");
   r.why.events.push_back(end->position);
   return r;
 }

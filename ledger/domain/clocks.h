@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
-#include "ledger/domain/policy.h"
-#include "ledger/domain/types.h"
 #include "ledger/base/sym.h"
 #include "ledger/base/time.h"
+#include "ledger/domain/policy.h"
+#include "ledger/domain/types.h"
 
 namespace ledger::domain {
 
@@ -45,11 +45,11 @@ struct PauseFact {
 
 struct ExtensionFact {
   ClockKind clock = ClockKind::kClosure;
-  Time until{};              // the requested new deadline
+  Time until{};  // the requested new deadline
   Stamp requested;
   std::optional<Stamp> decided;
-  bool approved = false;     // meaningful when decided
-  int closure_cycle = 0;     // for kClosure: the cycle it was requested in
+  bool approved = false;  // meaningful when decided
+  int closure_cycle = 0;  // for kClosure: the cycle it was requested in
 
   bool operator==(const ExtensionFact&) const = default;
 };
@@ -65,18 +65,18 @@ struct ClosureCycle {
 
 // Everything the clocks of one complaint depend on.
 struct ClockFacts {
-  Stamp intake;                         // occurred_at of ComplaintReceived
-  uint32_t policy_version = 0;          // of the intake: the rules the complaint is judged under
+  Stamp intake;                 // occurred_at of ComplaintReceived
+  uint32_t policy_version = 0;  // of the intake: the rules the complaint is judged under
   bool received_by_customer_service = false;  // no transmission clock then
-  bool safety_risk = false;             // the safety_risk flag is set (as of evaluation)
-  bool about_staff = false;             // category service_attitude or a person target
+  bool safety_risk = false;                   // the safety_risk flag is set (as of evaluation)
+  bool about_staff = false;                   // category service_attitude or a person target
   std::optional<ClosureClass> closure_class;  // from the category; none: not classified yet
-  std::vector<LevelChange> levels;      // in time order; levels[0] is the level at intake
-  std::optional<Stamp> transmitted;     // to customer service
-  std::optional<Stamp> assigned;        // responsibility assigned (first time)
-  std::optional<Stamp> responded;       // first response to the customer
-  std::optional<Stamp> plan_proposed;   // first handling plan
-  std::optional<Stamp> valid_since;     // validity assessed as valid
+  std::vector<LevelChange> levels;            // in time order; levels[0] is the level at intake
+  std::optional<Stamp> transmitted;           // to customer service
+  std::optional<Stamp> assigned;              // responsibility assigned (first time)
+  std::optional<Stamp> responded;             // first response to the customer
+  std::optional<Stamp> plan_proposed;         // first handling plan
+  std::optional<Stamp> valid_since;           // validity assessed as valid
   std::optional<Stamp> found_invalid;   // validity assessed as invalid (the latest assessment)
   std::optional<Stamp> staff_decision;  // decision about the complained-of staff member
   std::vector<ClosureCycle> cycles;     // at least one (from intake) once received
@@ -98,7 +98,8 @@ std::string_view ClockStateName(ClockState s);
 struct SkippedInterval {
   Time from{};
   Time to{};
-  std::string reason;  // "weekend", "public holiday", "non-working day", "paused: awaiting_customer"
+  std::string
+      reason;  // "weekend", "public holiday", "non-working day", "paused: awaiting_customer"
   std::vector<uint64_t> events;
   // More about the reason, for people: the holiday's name ("Spring Festival (春节)"), with
   // "(provisional)" when the day comes from a not yet published arrangement; empty otherwise.
@@ -110,7 +111,8 @@ struct ExtensionNote {
   uint64_t requested = 0;  // positions
   uint64_t decided = 0;
   bool applied = false;
-  std::string note;  // "moved the deadline", "refused", "approved after the deadline was missed: not applied"
+  std::string note;  // "moved the deadline", "refused", "approved after the deadline was missed:
+                     // not applied"
 };
 
 // How a deadline was computed (policy.md "Explainable clocks").
@@ -120,10 +122,11 @@ struct ClockExplanation {
   // has no start and no level either.
   std::string no_deadline;
   std::optional<Time> start;
-  std::string start_rule;      // "intake", "next working day's opening after a non-working-day intake", ...
+  std::string
+      start_rule;  // "intake", "next working day's opening after a non-working-day intake", ...
   std::optional<Level> level;
   uint32_t policy_version = 0;
-  std::string allowance;       // "2 hours", "15 working days", "4 hours (safety risk)"
+  std::string allowance;  // "2 hours", "15 working days", "4 hours (safety risk)"
   std::vector<SkippedInterval> skipped;
   std::vector<ExtensionNote> extensions;
   std::vector<std::string> notes;  // level recomputations, "missed under general before ..."
@@ -132,10 +135,10 @@ struct ClockExplanation {
 
 struct ClockResult {
   ClockKind kind = ClockKind::kResponse;
-  int cycle = 0;                 // closure cycle index; 0 for the other clocks
+  int cycle = 0;  // closure cycle index; 0 for the other clocks
   ClockState state = ClockState::kPending;
-  std::optional<Time> due;       // none when not applicable / not started
-  std::optional<Stamp> met;      // when it was done (even if late)
+  std::optional<Time> due;   // none when not applicable / not started
+  std::optional<Stamp> met;  // when it was done (even if late)
   ClockExplanation why;
 };
 

@@ -174,9 +174,8 @@ void Walk::Finish() {
     CountPauseUntil(Horizon());
     std::vector<uint64_t> positions{p.start.position};
     if (p.end && p.end->at <= as_of_) positions.push_back(p.end->position);
-    out_.why.skipped.push_back(
-        {open_from_, Horizon(), "paused: " + p.reason.str(), positions,
-         s_.met ? "" : "still paused"});
+    out_.why.skipped.push_back({open_from_, Horizon(), "paused: " + p.reason.str(), positions,
+                                s_.met ? "" : "still paused"});
     paused_now = !s_.met;
   }
   out_.due = due_;

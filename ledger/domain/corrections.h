@@ -6,14 +6,24 @@
 #include <string>
 #include <string_view>
 
+#include "ledger/base/status.h"
 #include "ledger/domain/events.capnp.h"
 #include "ledger/domain/state.h"
-#include "ledger/base/status.h"
 
 namespace ledger::domain {
 
 // What kind of value a correctable field holds (how `value` is parsed).
-enum class FieldKind : uint8_t { kTime, kText, kMoney, kCount, kScore, kBool, kChannel, kTargetKind, kRootCause };
+enum class FieldKind : uint8_t {
+  kTime,
+  kText,
+  kMoney,
+  kCount,
+  kScore,
+  kBool,
+  kChannel,
+  kTargetKind,
+  kRootCause
+};
 
 // The kind of `field` on an event of type `type`, or nullopt when it may not be corrected.
 // `occurred_at` may be corrected on every event type.

@@ -50,8 +50,8 @@ const std::map<std::string, Handler, std::less<>>& Handlers() {
 // Actions a closed complaint still accepts.
 bool AllowedWhenClosed(std::string_view type) {
   return type == "reopen" || type == "record_callback" || type == "record_fine" ||
-         type == "waive_fine" || type == "correct" || type == "attach_evidence" ||
-         type == "link" || type == "add_flag";
+         type == "waive_fine" || type == "correct" || type == "attach_evidence" || type == "link" ||
+         type == "add_flag";
 }
 
 // Whether evolving an event of this kind can change what EvaluateRules() reads (headcount, flags,
@@ -100,13 +100,14 @@ Status CheckCommon(Call& c) {
                            "occurred_at " + FormatRfc3339(c.at, c.policy.calendar.utc_offset) +
                                " is before " + EarliestText(c.policy)});
   if (c.at > c.input.now + c.policy.future_skew)
-    time_errors.push_back({"occurred_at", "future",
-                           "occurred_at " + FormatRfc3339(c.at, c.policy.calendar.utc_offset) +
-                               " is in the future"});
+    time_errors.push_back(
+        {"occurred_at", "future",
+         "occurred_at " + FormatRfc3339(c.at, c.policy.calendar.utc_offset) + " is in the future"});
   if (on_complaint && c.at < c.state.intake.at)
     time_errors.push_back({"occurred_at", "before_intake",
                            "occurred_at is before the complaint's intake (" +
-                               FormatRfc3339(c.state.intake.at, c.policy.calendar.utc_offset) + ")"});
+                               FormatRfc3339(c.state.intake.at, c.policy.calendar.utc_offset) +
+                               ")"});
   LEDGER_RETURN_IF_ERROR(InvalidFields(std::move(time_errors)));
 
   // A complaint is a handful to a few hundred events; this bound keeps one stream (and every
@@ -118,7 +119,8 @@ Status CheckCommon(Call& c) {
     return c.RefusalsDone();
   }
   if (on_complaint && c.state.closed() && !AllowedWhenClosed(type)) {
-    c.Refuse("type", "closed", "the complaint is closed; " + type + " needs it open (reopen first)");
+    c.Refuse("type", "closed",
+             "the complaint is closed; " + type + " needs it open (reopen first)");
     return c.RefusalsDone();
   }
   if (on_complaint && ActsForDepartment(c.input.actor.role)) {
@@ -143,7 +145,8 @@ Result<Decision> Decide(const Action& action, const DecideInput& input) {
   Call c(action, input);
   auto handler = Handlers().find(action.type);
   if (handler == Handlers().end())
-    return InvalidFields({{"type", "unknown_action", "type '" + action.type + "' is not an action"}});
+    return InvalidFields(
+        {{"type", "unknown_action", "type '" + action.type + "' is not an action"}});
   LEDGER_RETURN_IF_ERROR(CheckCommon(c));
   LEDGER_RETURN_IF_ERROR(handler->second(c));
   if (action.type != "rate_department") c.Escalate();

@@ -21,12 +21,12 @@
 #include <string>
 #include <vector>
 
-#include "ledger/log/append.h"
 #include "ledger/domain/action.h"
 #include "ledger/domain/event_view.h"
 #include "ledger/domain/events.capnp.h"
 #include "ledger/domain/policy.h"
 #include "ledger/domain/state.h"
+#include "ledger/log/append.h"
 
 namespace ledger::domain {
 
@@ -38,7 +38,7 @@ inline constexpr uint64_t kMaxComplaintEvents = 5000;
 struct OtherComplaint {
   std::string id;
   Time received_at{};
-  std::optional<Time> closed_at;  // the latest closure, if closed now
+  std::optional<Time> closed_at;          // the latest closure, if closed now
   Level level_handled = Level::kGeneral;  // highest level when closed
   int64_t headcount = 1;
   std::string complainant_key;
@@ -64,14 +64,14 @@ struct CrossFacts {
 };
 
 struct DecideInput {
-  const ComplaintState* state = nullptr;  // the complaint (an empty state for receive)
-  const Policy* policy = nullptr;         // the policy in force now
-  uint32_t policy_version = 0;            // its version, recorded on every event
+  const ComplaintState* state = nullptr;     // the complaint (an empty state for receive)
+  const Policy* policy = nullptr;            // the policy in force now
+  uint32_t policy_version = 0;               // its version, recorded on every event
   const Policy* complaint_policy = nullptr;  // the complaint's own version (clocks); null: `policy`
   Actor actor;
   Time now{};
   CrossFacts cross;
-  bool imported = false;                  // import: occurred_at may be far in the past
+  bool imported = false;  // import: occurred_at may be far in the past
 };
 
 // One decided event, not yet appended.

@@ -39,15 +39,14 @@ void Call::Refuse(std::string field, std::string rule, std::string message) {
 
 Status Call::RefusalsDone() {
   if (refusals_.empty()) return Status::Ok();
-  std::string message = refusals_.size() == 1 ? refusals_[0].message
-                                              : std::to_string(refusals_.size()) +
-                                                    " policy rules refuse this action";
+  std::string message = refusals_.size() == 1
+                            ? refusals_[0].message
+                            : std::to_string(refusals_.size()) + " policy rules refuse this action";
   return Status::WithErrors(Code::kFailedPrecondition, std::move(message), refusals_);
 }
 
 Status Call::Deny(const std::string& why) const {
-  return Status::WithErrors(Code::kPermissionDenied, why,
-                            {{"actor.role", "permission", why}});
+  return Status::WithErrors(Code::kPermissionDenied, why, {{"actor.role", "permission", why}});
 }
 
 Status Call::DenyField(const std::string& field, const std::string& rule,
@@ -91,8 +90,7 @@ std::vector<ClockResult> Call::Clocks() const {
 }
 
 Decision Call::TakeDecision() {
-  for (PendingEvent& p : decision_.events)
-    p.type = std::string(EventTypeName(p.event().which()));
+  for (PendingEvent& p : decision_.events) p.type = std::string(EventTypeName(p.event().which()));
   return std::move(decision_);
 }
 

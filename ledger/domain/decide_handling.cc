@@ -63,8 +63,9 @@ Status DecideReviewPlan(Call& c) {
   LEDGER_RETURN_IF_ERROR(c.InputDone());
   const std::vector<std::string>& approvers = c.rules.plan_approvers[size_t(c.state.level())];
   if (!Contains(approvers, c.input.actor.role))
-    return c.Deny("a " + std::string(LevelName(c.state.level())) + " complaint's plan is reviewed by " +
-                  Join(approvers) + ", not " + c.input.actor.role);
+    return c.Deny("a " + std::string(LevelName(c.state.level())) +
+                  " complaint's plan is reviewed by " + Join(approvers) + ", not " +
+                  c.input.actor.role);
   const PlanRecord* plan = c.state.latest_plan();
   if (plan == nullptr || plan->reviewed)
     c.Refuse("type", "no_plan_to_review", "there is no plan waiting for review");
@@ -125,14 +126,19 @@ Status DecideClose(Call& c) {
   const CycleRecord& cycle = s.cycles.back();
   const bool invalid = s.valid.has_value() && !*s.valid;
   if (basis == "invalid_explained") {
-    if (!invalid) c.Refuse("basis", "not_invalid", "only a complaint assessed invalid closes as invalid_explained");
-    if (!s.first_response) c.Refuse("basis", "not_explained", "explain the decision to the customer (respond) first");
+    if (!invalid)
+      c.Refuse("basis", "not_invalid",
+               "only a complaint assessed invalid closes as invalid_explained");
+    if (!s.first_response)
+      c.Refuse("basis", "not_explained", "explain the decision to the customer (respond) first");
   } else if (invalid) {
-    c.Refuse("basis", "invalid_complaint", "an invalid complaint closes with basis invalid_explained");
+    c.Refuse("basis", "invalid_complaint",
+             "an invalid complaint closes with basis invalid_explained");
   } else if (!s.valid) {
     c.Refuse("type", "not_assessed", "assess the complaint's validity before closing it");
   } else if (basis == "customer_confirmed") {
-    if (!cycle.resolved) c.Refuse("basis", "not_resolved", "resolve the complaint before closing it");
+    if (!cycle.resolved)
+      c.Refuse("basis", "not_resolved", "resolve the complaint before closing it");
     if (!HasConfirmation(cycle, "written") && !HasConfirmation(cycle, "recorded_call"))
       c.Refuse("basis", "confirmation_required",
                "customer_confirmed needs the customer's written or recorded-call confirmation");
@@ -176,7 +182,8 @@ Status DecidePauseClock(Call& c) {
 Status DecideResumeClock(Call& c) {
   std::string reason = c.in.Code("reason", R::kRequired, IsPauseReason, PauseReasonList());
   LEDGER_RETURN_IF_ERROR(c.InputDone());
-  if (!c.state.paused()) c.Refuse("type", "not_paused", "the closure clock is not paused");
+  if (!c.state.paused())
+    c.Refuse("type", "not_paused", "the closure clock is not paused");
   else if (c.state.pauses.back().reason != reason)
     c.Refuse("reason", "different_pause",
              "the clock is paused for " + c.state.pauses.back().reason + ", not " + reason);

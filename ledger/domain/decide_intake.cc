@@ -7,7 +7,9 @@ namespace {
 
 using R = ActionReader;
 
-bool IsCustomerServiceRole(std::string_view role) { return role == "cs_agent" || role == "cs_head"; }
+bool IsCustomerServiceRole(std::string_view role) {
+  return role == "cs_agent" || role == "cs_head";
+}
 
 // Reads the complainant object (personal data) into the event.
 void ReadComplainant(Call& c, schema::Complainant::Builder out) {
@@ -176,7 +178,8 @@ Status DecideAssign(Call& c) {
   LEDGER_RETURN_IF_ERROR(c.InputDone());
   const Organisation& org = c.policy.organisation;
   if (org.FindDepartment(department) == nullptr)
-    c.Refuse("department", "unknown_department", "department '" + department + "' is not in the policy");
+    c.Refuse("department", "unknown_department",
+             "department '" + department + "' is not in the policy");
   for (size_t i = 0; i < cooperating.size(); ++i) {
     if (org.FindDepartment(cooperating[i]) == nullptr)
       c.Refuse("cooperating[" + std::to_string(i) + "]", "unknown_department",
@@ -211,7 +214,8 @@ Status DecideAssign(Call& c) {
   std::vector<std::string> first_people;
   if (c.input.cross.group_after_individual) {
     first_people.push_back(org.cs_head);
-    if (const Project* p = org.FindProject(c.state.project)) first_people.push_back(p->general_manager);
+    if (const Project* p = org.FindProject(c.state.project))
+      first_people.push_back(p->general_manager);
   }
   auto ev = c.Emit().initResponsibilityAssigned();
   ev.setDepartment(AsText(department));

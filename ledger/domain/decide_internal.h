@@ -19,10 +19,10 @@ class Call {
   const Action& action;
   const DecideInput& input;
   const ComplaintState& state;
-  const Policy& policy;   // in force now: roles, codes, organisation
-  const Policy& rules;    // the complaint's own version: clocks, levels, fines
-  const Time at;          // the action's occurred_at (default: now)
-  ActionReader in;        // the action's own fields
+  const Policy& policy;  // in force now: roles, codes, organisation
+  const Policy& rules;   // the complaint's own version: clocks, levels, fines
+  const Time at;         // the action's occurred_at (default: now)
+  ActionReader in;       // the action's own fields
 
   // Ends reading input: unknown fields become errors; InvalidArgument if any problem.
   Status InputDone();

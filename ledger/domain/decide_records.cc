@@ -11,7 +11,9 @@ namespace {
 
 using R = ActionReader;
 
-bool IsCustomerServiceRole(std::string_view role) { return role == "cs_agent" || role == "cs_head"; }
+bool IsCustomerServiceRole(std::string_view role) {
+  return role == "cs_agent" || role == "cs_head";
+}
 bool IsExtensibleClock(std::string_view c) {
   return c == "transmission" || c == "response" || c == "plan" || c == "closure";
 }
@@ -33,8 +35,10 @@ const ClockResult* RunningClock(const std::vector<ClockResult>& clocks, ClockKin
 Time AddMonths(Time t, int64_t months, std::chrono::minutes offset) {
   std::chrono::year_month_day d = CivilDate(t, offset);
   Duration time_of_day = (t + offset) - std::chrono::floor<std::chrono::days>(t + offset);
-  std::chrono::year_month ym = std::chrono::year_month(d.year(), d.month()) + std::chrono::months(months);
-  std::chrono::day last = std::chrono::year_month_day_last(ym.year(), std::chrono::month_day_last(ym.month())).day();
+  std::chrono::year_month ym =
+      std::chrono::year_month(d.year(), d.month()) + std::chrono::months(months);
+  std::chrono::day last =
+      std::chrono::year_month_day_last(ym.year(), std::chrono::month_day_last(ym.month())).day();
   std::chrono::year_month_day moved(ym.year(), ym.month(), std::min(d.day(), last));
   return FromCivil(moved, time_of_day, offset);
 }
@@ -49,8 +53,10 @@ int64_t ReadScoreHundredths(Call& c) {
   int64_t score = -1;
   // Only a number near the range is scaled, so that none overflows (Boost.JSON reads "0e2299" as
   // NaN, which no comparison passes); any other stays out of range.
-  if (v->is_int64()) score = std::clamp<int64_t>(v->get_int64(), -1, 1000) * 100;
-  else if (v->is_uint64()) score = int64_t(std::min<uint64_t>(v->get_uint64(), 1000)) * 100;
+  if (v->is_int64())
+    score = std::clamp<int64_t>(v->get_int64(), -1, 1000) * 100;
+  else if (v->is_uint64())
+    score = int64_t(std::min<uint64_t>(v->get_uint64(), 1000)) * 100;
   else if (v->is_double() && v->get_double() >= -1 && v->get_double() <= 1000)
     score = int64_t(v->get_double() * 100 + 0.5);
   else if (v->is_string()) {
@@ -82,11 +88,14 @@ Status DecideAddFlag(Call& c) {
 
 Status DecideLink(Call& c) {
   std::string other = c.in.Text("other", R::kRequired);
-  std::string relation = c.in.Code("relation", R::kRequired, IsLinkRelation, "same_issue, second_complaint");
+  std::string relation =
+      c.in.Code("relation", R::kRequired, IsLinkRelation, "same_issue, second_complaint");
   LEDGER_RETURN_IF_ERROR(c.InputDone());
   const std::optional<OtherComplaint>& o = c.input.cross.other;
-  if (other == c.state.id) c.Refuse("other", "self", "a complaint is not linked to itself");
-  else if (!o) c.Refuse("other", "unknown_complaint", "complaint '" + other + "' does not exist");
+  if (other == c.state.id)
+    c.Refuse("other", "self", "a complaint is not linked to itself");
+  else if (!o)
+    c.Refuse("other", "unknown_complaint", "complaint '" + other + "' does not exist");
   for (const LinkRecord& l : c.state.links)
     if (l.other == other) c.Refuse("other", "already_linked", "already linked to " + other);
   if (o && relation == "second_complaint") {
@@ -138,8 +147,10 @@ Status DecideRequestExtension(Call& c) {
                  FormatRfc3339(*running->due, c.policy.calendar.utc_offset));
   }
   for (const ExtensionRecord& x : c.state.extensions)
-    if (x.fact.clock == kind && !x.fact.decided && (kind != ClockKind::kClosure || x.fact.closure_cycle == cycle))
-      c.Refuse("clock", "request_pending", "an extension of the " + clock + " clock is already waiting");
+    if (x.fact.clock == kind && !x.fact.decided &&
+        (kind != ClockKind::kClosure || x.fact.closure_cycle == cycle))
+      c.Refuse("clock", "request_pending",
+               "an extension of the " + clock + " clock is already waiting");
   LEDGER_RETURN_IF_ERROR(c.RefusalsDone());
   auto ev = c.Emit().initExtensionRequested();
   ev.setClock(AsText(clock));
@@ -164,8 +175,9 @@ Status DecideDecideExtension(Call& c) {
   for (const ExtensionRecord& x : c.state.extensions)
     if (x.fact.requested.position == uint64_t(*request)) found = &x;
   if (found == nullptr)
-    c.Refuse("request", "unknown_request",
-             "position " + std::to_string(*request) + " is not an extension request of this complaint");
+    c.Refuse(
+        "request", "unknown_request",
+        "position " + std::to_string(*request) + " is not an extension request of this complaint");
   else if (found->fact.decided)
     c.Refuse("request", "already_decided", "this extension request was already decided");
   LEDGER_RETURN_IF_ERROR(c.RefusalsDone());
@@ -214,7 +226,8 @@ Status DecideCallback(Call& c) {
                      ": the customer's reason is required");
   LEDGER_RETURN_IF_ERROR(c.InputDone());
   if (!c.state.closed()) c.Refuse("type", "not_closed", "the callback survey follows the closure");
-  if (c.state.callback) c.Refuse("type", "already_recorded", "the callback survey is already recorded");
+  if (c.state.callback)
+    c.Refuse("type", "already_recorded", "the callback survey is already recorded");
   LEDGER_RETURN_IF_ERROR(c.RefusalsDone());
   auto ev = c.Emit().initCallbackRecorded();
   ev.setAcknowledged(*ack);
@@ -251,7 +264,8 @@ Status DecideRecordFine(Call& c) {
     c.Refuse("amount", "fixed_amount", rule + " is " + FormatMoney(*r->amount));
   if (r->min && r->max && (!amount || *amount < *r->min || *amount > *r->max))
     c.Refuse("amount", "range",
-             rule + " is set by a manager between " + FormatMoney(*r->min) + " and " + FormatMoney(*r->max));
+             rule + " is set by a manager between " + FormatMoney(*r->min) + " and " +
+                 FormatMoney(*r->max));
   if (rule == c.rules.fines.beyond_tiers_rule) {
     std::vector<ClockResult> clocks = c.Clocks();
     if (!OverdueBeyondTiers(c.state, c.rules, clocks, c.at))
@@ -276,7 +290,8 @@ Status DecideWaiveFine(Call& c) {
   if (!Contains(c.policy.waiver_roles, c.input.actor.role))
     return c.Deny("fines are waived by " + Join(c.policy.waiver_roles));
   std::vector<FineLine> lines = FineLines(c.state, c.rules, c.Clocks(), c.at);
-  auto it = std::find_if(lines.begin(), lines.end(), [&](const FineLine& l) { return l.id == fine; });
+  auto it =
+      std::find_if(lines.begin(), lines.end(), [&](const FineLine& l) { return l.id == fine; });
   if (it == lines.end())
     c.Refuse("fine", "unknown_fine", "'" + fine + "' is not a fine line of this complaint");
   else if (it->waived)
@@ -299,7 +314,8 @@ Status DecideRateDepartment(Call& c) {
   int64_t score = ReadScoreHundredths(c);
   LEDGER_RETURN_IF_ERROR(c.InputDone());
   if (c.policy.organisation.FindDepartment(department) == nullptr)
-    c.Refuse("department", "unknown_department", "department '" + department + "' is not in the policy");
+    c.Refuse("department", "unknown_department",
+             "department '" + department + "' is not in the policy");
   LEDGER_RETURN_IF_ERROR(c.RefusalsDone());
   auto ev = c.Emit().initDepartmentRated();
   ev.setDepartment(AsText(department));
@@ -320,7 +336,8 @@ Status DecideCorrect(Call& c) {
              "position " + std::to_string(*event) + " is not an event of complaint " + c.state.id);
     return c.RefusalsDone();
   }
-  if (ref->type == schema::DomainEvent::CORRECTED || ref->type == schema::DomainEvent::LEVEL_ESCALATED) {
+  if (ref->type == schema::DomainEvent::CORRECTED ||
+      ref->type == schema::DomainEvent::LEVEL_ESCALATED) {
     c.Refuse("event", "not_correctable", "corrections and automatic escalations are not corrected");
     return c.RefusalsDone();
   }
@@ -344,7 +361,8 @@ Status DecideCorrect(Call& c) {
   if (*kind == FieldKind::kTime) {
     Time t = *ParseRfc3339(value);
     if (t < c.policy.calendar.Begins())
-      c.Refuse("value", "before_policy", "a corrected time cannot be before " + EarliestText(c.policy));
+      c.Refuse("value", "before_policy",
+               "a corrected time cannot be before " + EarliestText(c.policy));
     if (t > c.input.now + c.policy.future_skew)
       c.Refuse("value", "future", "a corrected time cannot be in the future");
     if (ref->position != c.state.intake.position && t < c.state.intake.at)

@@ -8,10 +8,10 @@
 #include <optional>
 #include <string_view>
 
+#include "ledger/base/status.h"
 #include "ledger/domain/clocks.h"
 #include "ledger/domain/events.capnp.h"
 #include "ledger/log/recorded_event.h"
-#include "ledger/base/status.h"
 
 namespace ledger::domain {
 

@@ -54,8 +54,7 @@ void OnReceived(ComplaintState& s, const EventView& e, schema::ComplaintReceived
   s.cycles.back().clock = {e.stamp(), std::nullopt, e.policy_version};
 }
 
-void OnAssigned(ComplaintState& s, const EventView& e,
-                schema::ResponsibilityAssigned::Reader r) {
+void OnAssigned(ComplaintState& s, const EventView& e, schema::ResponsibilityAssigned::Reader r) {
   AssignmentRecord a;
   a.at = e.stamp();
   a.department = Str(r.getDepartment());
@@ -120,8 +119,7 @@ void OnExtensionRequested(ComplaintState& s, const EventView& e,
   s.extensions.push_back(std::move(x));
 }
 
-void OnExtensionDecided(ComplaintState& s, const EventView& e,
-                        schema::ExtensionDecided::Reader r) {
+void OnExtensionDecided(ComplaintState& s, const EventView& e, schema::ExtensionDecided::Reader r) {
   for (ExtensionRecord& x : s.extensions) {
     if (x.fact.requested.position != r.getRequest()) continue;
     x.fact.decided = e.stamp();
@@ -133,9 +131,9 @@ void OnExtensionDecided(ComplaintState& s, const EventView& e,
 }
 
 void OnCallback(ComplaintState& s, const EventView& e, schema::CallbackRecorded::Reader r) {
-  s.callback = CallbackRecord{e.stamp(),     r.getAcknowledged(), r.getContacted(),
-                              r.getTimeliness(), r.getPlan(),     r.getAttitude(),
-                              Str(r.getReasons())};
+  s.callback =
+      CallbackRecord{e.stamp(),   r.getAcknowledged(), r.getContacted(),   r.getTimeliness(),
+                     r.getPlan(), r.getAttitude(),     Str(r.getReasons())};
 }
 
 void OnFine(ComplaintState& s, const EventView& e, schema::FineRecorded::Reader r) {
@@ -154,7 +152,8 @@ void OnCorrected(ComplaintState& s, const EventView& e, schema::EventCorrected::
 void Apply(ComplaintState& s, const EventView& e) {
   auto ev = e.event;
   switch (ev.which()) {
-    case W::RECEIVED: return OnReceived(s, e, ev.getReceived());
+    case W::RECEIVED:
+      return OnReceived(s, e, ev.getReceived());
     case W::TRANSMITTED:
       s.transmitted = e.stamp();
       s.transmitted_to_department = Str(ev.getTransmitted().getToDepartment());
@@ -171,27 +170,37 @@ void Apply(ComplaintState& s, const EventView& e) {
       return;
     case W::LEVEL_SET: {
       auto r = ev.getLevelSet();
-      s.levels.push_back({{e.stamp(), LevelOr(r.getLevel(), s.level())}, true, Str(r.getReason()),
-                          Strs(r.getRuleCodes()), LevelOr(r.getRuleLevel(), Level::kGeneral)});
+      s.levels.push_back({{e.stamp(), LevelOr(r.getLevel(), s.level())},
+                          true,
+                          Str(r.getReason()),
+                          Strs(r.getRuleCodes()),
+                          LevelOr(r.getRuleLevel(), Level::kGeneral)});
       return;
     }
     case W::LEVEL_ESCALATED: {
       auto r = ev.getLevelEscalated();
-      s.levels.push_back({{e.stamp(), LevelOr(r.getLevel(), s.level())}, false, "",
-                          Strs(r.getRules()), LevelOr(r.getLevel(), s.level())});
+      s.levels.push_back({{e.stamp(), LevelOr(r.getLevel(), s.level())},
+                          false,
+                          "",
+                          Strs(r.getRules()),
+                          LevelOr(r.getLevel(), s.level())});
       s.target_complaints = std::max<int64_t>(s.target_complaints, r.getTargetComplaints());
       s.same_issue_complainants =
           std::max<int64_t>(s.same_issue_complainants, r.getSameIssueComplainants());
       return;
     }
-    case W::RESPONSIBILITY_ASSIGNED: return OnAssigned(s, e, ev.getResponsibilityAssigned());
+    case W::RESPONSIBILITY_ASSIGNED:
+      return OnAssigned(s, e, ev.getResponsibilityAssigned());
     case W::CUSTOMER_RESPONDED:
       if (!s.first_response) s.first_response = e.stamp();
       ++s.responses;
       return;
-    case W::PLAN_PROPOSED: return OnPlan(s, e, ev.getPlanProposed());
-    case W::PLAN_REVIEWED: return OnReview(s, e, ev.getPlanReviewed());
-    case W::PROGRESS_RECORDED: return;
+    case W::PLAN_PROPOSED:
+      return OnPlan(s, e, ev.getPlanProposed());
+    case W::PLAN_REVIEWED:
+      return OnReview(s, e, ev.getPlanReviewed());
+    case W::PROGRESS_RECORDED:
+      return;
     case W::RESOLVED: {
       auto r = ev.getResolved();
       CycleRecord& c = s.cycles.back();
@@ -206,14 +215,19 @@ void Apply(ComplaintState& s, const EventView& e) {
       s.cycles.back().confirmations.emplace_back(Str(ev.getResolutionConfirmed().getMethod()),
                                                  e.stamp());
       return;
-    case W::CLOSED: return OnClosed(s, e, ev.getClosed());
-    case W::REOPENED: return OnReopened(s, e, ev.getReopened());
-    case W::CLOCK_PAUSED: s.pauses.push_back({e.stamp(), std::nullopt, Str(ev.getClockPaused().getReason())}); return;
+    case W::CLOSED:
+      return OnClosed(s, e, ev.getClosed());
+    case W::REOPENED:
+      return OnReopened(s, e, ev.getReopened());
+    case W::CLOCK_PAUSED:
+      s.pauses.push_back({e.stamp(), std::nullopt, Str(ev.getClockPaused().getReason())});
+      return;
     case W::CLOCK_RESUMED:
       if (s.paused()) s.pauses.back().end = e.stamp();
       return;
     case W::FLAG_ADDED:
-      s.flags.push_back({Str(ev.getFlagAdded().getFlag()), Str(ev.getFlagAdded().getDetail()), e.stamp()});
+      s.flags.push_back(
+          {Str(ev.getFlagAdded().getFlag()), Str(ev.getFlagAdded().getDetail()), e.stamp()});
       return;
     case W::LINKED: {
       auto r = ev.getLinked();
@@ -223,8 +237,10 @@ void Apply(ComplaintState& s, const EventView& e) {
           std::max<int64_t>(s.same_issue_complainants, r.getSameIssueComplainants());
       return;
     }
-    case W::EXTENSION_REQUESTED: return OnExtensionRequested(s, e, ev.getExtensionRequested());
-    case W::EXTENSION_DECIDED: return OnExtensionDecided(s, e, ev.getExtensionDecided());
+    case W::EXTENSION_REQUESTED:
+      return OnExtensionRequested(s, e, ev.getExtensionRequested());
+    case W::EXTENSION_DECIDED:
+      return OnExtensionDecided(s, e, ev.getExtensionDecided());
     case W::STAFF_DECISION_RECORDED:
       if (!s.staff_decision) {
         s.staff_decision = e.stamp();
@@ -232,15 +248,18 @@ void Apply(ComplaintState& s, const EventView& e) {
         s.staff_decision_text = Str(ev.getStaffDecisionRecorded().getDecision());
       }
       return;
-    case W::CALLBACK_RECORDED: return OnCallback(s, e, ev.getCallbackRecorded());
-    case W::FINE_RECORDED: return OnFine(s, e, ev.getFineRecorded());
+    case W::CALLBACK_RECORDED:
+      return OnCallback(s, e, ev.getCallbackRecorded());
+    case W::FINE_RECORDED:
+      return OnFine(s, e, ev.getFineRecorded());
     case W::FINE_WAIVED: {
       auto r = ev.getFineWaived();
       s.waivers.push_back({TextCopy(r.getFine()), Str(r.getReason()), Sym(e.actor_id),
                            Sym(e.actor_role), e.stamp()});
       return;
     }
-    case W::CORRECTED: return OnCorrected(s, e, ev.getCorrected());
+    case W::CORRECTED:
+      return OnCorrected(s, e, ev.getCorrected());
     case W::EVIDENCE_ATTACHED: {
       auto r = ev.getEvidenceAttached();
       s.evidence.push_back({e.stamp(), TextCopy(r.getName()), Str(r.getMediaType()),
@@ -280,9 +299,9 @@ Result<ComplaintState> Fold(std::string id, const std::vector<RecordedEvent>& ev
     if (!state.exists() && view.event.which() != W::RECEIVED)
       return Status::DataLoss("stream '" + state.id + "' does not start with ComplaintReceived");
     LEDGER_RETURN_IF_ERROR(GuardDecode("complaint event", [&] {
-      Evolve(state, view);
-      return Status::Ok();
-    }).Annotate("position " + std::to_string(view.position)));
+                             Evolve(state, view);
+                             return Status::Ok();
+                           }).Annotate("position " + std::to_string(view.position)));
   }
   return state;
 }

@@ -17,11 +17,11 @@ inline constexpr char kImportStream[] = "imports";
 
 struct ImportSummary {
   std::string file_name;
-  std::string file_sha256;   // hex
-  uint64_t lines_read = 0;   // non-blank lines looked at, the refused one included
+  std::string file_sha256;  // hex
+  uint64_t lines_read = 0;  // non-blank lines looked at, the refused one included
   uint64_t lines_applied = 0;
   uint64_t first_position = 0, last_position = 0;  // the events the import appended (0: none)
-  uint64_t stopped_at = 0;   // the refused line, 1-based; 0 when the whole file was applied
+  uint64_t stopped_at = 0;  // the refused line, 1-based; 0 when the whole file was applied
   std::string stop_reason;
 };
 

@@ -17,7 +17,8 @@ inline constexpr Money kMaxMoney = 100'000'000'000'00;  // 100 billion yuan: far
 // Parses "1300.00" (also "0.50", "-3.00" when allow_negative). Exactly two decimals, no sign
 // unless allowed, no exponent, at most kMaxMoney. InvalidArgument (rule "money") otherwise, with
 // `field` as the field name.
-Result<Money> ParseMoney(std::string_view text, std::string_view field, bool allow_negative = false);
+Result<Money> ParseMoney(std::string_view text, std::string_view field,
+                         bool allow_negative = false);
 
 // "1300.00", "-0.50".
 std::string FormatMoney(Money amount);

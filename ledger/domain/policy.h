@@ -18,10 +18,10 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/domain/money.h"
-#include "ledger/domain/types.h"
 #include "ledger/base/status.h"
 #include "ledger/base/time.h"
+#include "ledger/domain/money.h"
+#include "ledger/domain/types.h"
 
 namespace ledger::domain {
 
@@ -41,12 +41,12 @@ struct Allowance {
 
 // The business calendar: time zone, opening hour, weekends, public holidays, make-up working days.
 struct Calendar {
-  std::chrono::minutes utc_offset{480};       // +08:00, no daylight saving
-  Duration opening = std::chrono::hours(9);   // a working day opens at 09:00 local time
+  std::chrono::minutes utc_offset{480};      // +08:00, no daylight saving
+  Duration opening = std::chrono::hours(9);  // a working day opens at 09:00 local time
   std::array<bool, 7> weekend{true, false, false, false, false, false, true};  // [0] = Sunday
   std::set<std::chrono::sys_days> holidays;         // official public holidays (days off)
   std::set<std::chrono::sys_days> makeup_workdays;  // weekend days that are working days
-  int first_year = 0;  // the years the holiday list covers, inclusive
+  int first_year = 0;                               // the years the holiday list covers, inclusive
   int last_year = 0;
   // For explanations: the name of each holiday and make-up day ("Spring Festival"), and the days
   // taken from an arrangement not yet published when the policy was written (provisional).
@@ -70,7 +70,7 @@ struct Department {
 };
 
 struct Project {
-  std::string id;               // the site/store/branch, e.g. "p-lakeside"
+  std::string id;  // the site/store/branch, e.g. "p-lakeside"
   std::string name;
   std::string general_manager;  // person id
 };
@@ -79,7 +79,7 @@ struct Organisation {
   std::vector<Department> departments;
   std::vector<Project> projects;
   std::string customer_service = "customer_service";  // the customer-service department's id
-  std::string cs_head;    // person id: head of customer service
+  std::string cs_head;                                // person id: head of customer service
   std::string deputy_gm;  // person id: the deputy general manager in charge
   std::string gm;         // person id: the general manager
 
@@ -123,13 +123,13 @@ struct ClosureRule {
 struct EscalationCondition {
   std::optional<int64_t> headcount_min;
   std::optional<int64_t> headcount_max;
-  std::vector<std::string> any_flag;            // at least one of these flags is set
-  std::optional<Money> compensation_above;      // claimed compensation > this
-  std::optional<Money> compensation_at_most;    // claimed compensation <= this (and > 0)
+  std::vector<std::string> any_flag;                   // at least one of these flags is set
+  std::optional<Money> compensation_above;             // claimed compensation > this
+  std::optional<Money> compensation_at_most;           // claimed compensation <= this (and > 0)
   std::optional<int64_t> same_issue_complainants_min;  // distinct complainants, linked same_issue
   std::optional<int64_t> same_target_complaints_min;   // complaints on record against the target
-  std::optional<Level> recurrence_after;  // reopened, or a second complaint, after one of this
-                                          // level (or higher) was handled
+  std::optional<Level> recurrence_after;    // reopened, or a second complaint, after one of this
+                                            // level (or higher) was handled
   std::optional<Allowance> unresolved_for;  // not resolved this long after intake, pauses not
                                             // counted (time-based: evaluated by the read side)
 };
@@ -149,12 +149,12 @@ struct OverdueTier {
 
 // A fine rule that a manager records (not derived from clocks).
 struct RecordedFineRule {
-  std::string rule;                // e.g. "misconduct"
-  std::optional<Money> amount;     // fixed amount, when the policy sets one
-  std::optional<Money> min;        // or a range a manager chooses from
+  std::string rule;             // e.g. "misconduct"
+  std::optional<Money> amount;  // fixed amount, when the policy sets one
+  std::optional<Money> min;     // or a range a manager chooses from
   std::optional<Money> max;
-  std::string charged_to;          // for people: "department head", "people named", ...
-  std::string note;                // e.g. "and a disciplinary notice"
+  std::string charged_to;  // for people: "department head", "people named", ...
+  std::string note;        // e.g. "and a disciplinary notice"
 };
 
 struct Fines {
@@ -168,13 +168,15 @@ struct Fines {
   std::vector<RecordedFineRule> recorded;
 
   const RecordedFineRule* FindRecorded(std::string_view rule) const;
-  int64_t last_tier_day() const { return closure_overdue.empty() ? 0 : closure_overdue.back().to_day; }
+  int64_t last_tier_day() const {
+    return closure_overdue.empty() ? 0 : closure_overdue.back().to_day;
+  }
 };
 
 // Rewards: composite = customer_weight% x customer score + platform_weight% x platform rating.
 // Scores are in hundredths of a point (9500 = 95.00) so that tier bounds are exact.
 struct RewardTier {
-  int64_t min = 0;        // hundredths
+  int64_t min = 0;  // hundredths
   bool min_inclusive = true;
   std::optional<int64_t> max;  // hundredths; none: no upper bound
   bool max_inclusive = false;
@@ -184,8 +186,8 @@ struct RewardTier {
 struct Rewards {
   int64_t customer_weight_percent = 70;
   int64_t platform_weight_percent = 30;
-  std::vector<RewardTier> tiers;                   // ordered, contiguous, no overlap
-  std::vector<std::string> excluded_departments;   // e.g. customer_service
+  std::vector<RewardTier> tiers;                  // ordered, contiguous, no overlap
+  std::vector<std::string> excluded_departments;  // e.g. customer_service
 
   // The reward for a composite score (hundredths), 0 when no tier matches.
   Money RewardFor(int64_t composite) const;
@@ -231,10 +233,10 @@ struct Policy {
   Organisation organisation;
   std::vector<Category> categories;
 
-  std::array<LevelClocks, kLevelCount> clocks;                  // indexed by Level
-  std::array<ClosureRule, kClosureClassCount> closure;          // indexed by ClosureClass
-  Duration staff_decision = std::chrono::hours(8);              // from validity
-  Duration safety_response_cap = std::chrono::hours(4);         // from intake, any calendar
+  std::array<LevelClocks, kLevelCount> clocks;           // indexed by Level
+  std::array<ClosureRule, kClosureClassCount> closure;   // indexed by ClosureClass
+  Duration staff_decision = std::chrono::hours(8);       // from validity
+  Duration safety_response_cap = std::chrono::hours(4);  // from intake, any calendar
 
   std::vector<EscalationRule> escalation;
   // Who must be told when responsibility is assigned at each level (roles).
@@ -254,9 +256,9 @@ struct Policy {
   SeparationOfDuties separation;                 // optional in the file: no exemptions
   AlertThresholds alerts;                        // optional in the file: no alerts
 
-  Duration max_backdate = std::chrono::hours(24);     // later entries are findings
-  Duration future_skew = std::chrono::minutes(5);     // occurred_at may be this far ahead
-  int64_t second_complaint_months = 3;                // window after closure
+  Duration max_backdate = std::chrono::hours(24);  // later entries are findings
+  Duration future_skew = std::chrono::minutes(5);  // occurred_at may be this far ahead
+  int64_t second_complaint_months = 3;             // window after closure
 
   const Category* FindCategory(std::string_view id) const;
   bool RoleMay(std::string_view role, std::string_view action) const;

@@ -20,10 +20,10 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/domain/money.h"
-#include "ledger/domain/policy.h"
 #include "ledger/base/status.h"
 #include "ledger/base/time.h"
+#include "ledger/domain/money.h"
+#include "ledger/domain/policy.h"
 
 namespace ledger::domain::policy_json {
 

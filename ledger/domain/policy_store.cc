@@ -71,8 +71,9 @@ Result<uint32_t> PolicyStore::Publish(const std::string& document, const Actor& 
   if (current == 0) request.expected = ExpectedVersion::NoStream();
   request.events.push_back(std::move(event));
   LEDGER_ASSIGN_OR_RETURN(AppendResult appended, log_->Append(std::move(request)));
-  PublishedPolicy published{version, Versioned(*policy, version), document, sha,
-                            appended.recorded_at, actor.id, appended.last_position};
+  PublishedPolicy published{
+      version,  Versioned(*policy, version), document, sha, appended.recorded_at,
+      actor.id, appended.last_position};
   std::lock_guard<std::mutex> lock(mu_);
   versions_[version] = std::move(published);
   return version;

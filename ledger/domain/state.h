@@ -13,11 +13,11 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/log/append.h"
 #include "ledger/base/sym.h"
 #include "ledger/domain/clocks.h"
 #include "ledger/domain/money.h"
 #include "ledger/domain/types.h"
+#include "ledger/log/append.h"
 
 namespace ledger::domain {
 
@@ -169,7 +169,7 @@ struct EvidenceRecord {
 
 struct LevelRecord {
   LevelChange change;
-  bool manual = false;   // LevelSet (customer service) rather than LevelEscalated (system)
+  bool manual = false;  // LevelSet (customer service) rather than LevelEscalated (system)
   Sym reason;
   std::vector<Sym> rules;  // LevelEscalated: matched rules; LevelSet: rules at that time
   Level rule_level = Level::kGeneral;  // LevelSet: the rule level when it was set
@@ -179,7 +179,7 @@ struct LevelRecord {
 
 struct ComplaintState {
   std::string id;
-  uint64_t version = 0;        // stream version folded so far (0: no complaint)
+  uint64_t version = 0;  // stream version folded so far (0: no complaint)
   uint64_t last_position = 0;
   Time last_recorded_at{};
   uint32_t policy_version = 0;  // of the intake: the rules the complaint is judged under
@@ -231,7 +231,9 @@ struct ComplaintState {
   bool closed() const { return !cycles.empty() && cycles.back().clock.closed.has_value(); }
   bool paused() const { return !pauses.empty() && !pauses.back().end.has_value(); }
   bool HasFlag(std::string_view flag) const;
-  const AssignmentRecord* assignment() const { return assignments.empty() ? nullptr : &assignments.back(); }
+  const AssignmentRecord* assignment() const {
+    return assignments.empty() ? nullptr : &assignments.back();
+  }
   const PlanRecord* latest_plan() const { return plans.empty() ? nullptr : &plans.back(); }
   bool has_approved_plan() const;
   Stage stage() const;

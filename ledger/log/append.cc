@@ -19,18 +19,24 @@ Result<ExpectedVersion> ExpectedVersion::Parse(std::string_view text) {
 
 bool ExpectedVersion::Matches(uint64_t actual) const {
   switch (kind) {
-    case Kind::kAny: return true;
-    case Kind::kNoStream: return actual == 0;
-    case Kind::kExact: return actual == version;
+    case Kind::kAny:
+      return true;
+    case Kind::kNoStream:
+      return actual == 0;
+    case Kind::kExact:
+      return actual == version;
   }
   return false;
 }
 
 std::string ExpectedVersion::ToString() const {
   switch (kind) {
-    case Kind::kAny: return "any";
-    case Kind::kNoStream: return "no_stream";
-    case Kind::kExact: return std::to_string(version);
+    case Kind::kAny:
+      return "any";
+    case Kind::kNoStream:
+      return "no_stream";
+    case Kind::kExact:
+      return std::to_string(version);
   }
   return "?";
 }

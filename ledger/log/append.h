@@ -44,10 +44,11 @@ struct Actor {
 
 // One event to append. The log assigns position, stream version, recorded_at and the hashes.
 struct NewEvent {
-  std::string type;           // 1..kMaxTypeBytes, e.g. "ComplaintReceived"
-  std::string payload;        // a Cap'n Proto message (flat-array form) whose root is a struct; may be empty
+  std::string type;  // 1..kMaxTypeBytes, e.g. "ComplaintReceived"
+  std::string
+      payload;  // a Cap'n Proto message (flat-array form) whose root is a struct; may be empty
   Actor actor;
-  Time occurred_at{};         // epoch (the default) means "when recorded"
+  Time occurred_at{};  // epoch (the default) means "when recorded"
   uint32_t policy_version = 0;
   std::string causation_id;
   bool imported = false;
@@ -62,7 +63,7 @@ struct AppendRequest {
   // is refused (FailedPrecondition, field "idempotency_key", rule "reused") instead of being
   // answered with the first request's result.
   Hash request_digest = kZeroHash;
-  std::string correlation_id;   // optional; written into every event of the batch
+  std::string correlation_id;    // optional; written into every event of the batch
   std::vector<NewEvent> events;  // 1..max_batch_events, written all or nothing
 };
 
@@ -73,7 +74,7 @@ struct AppendResult {
   uint64_t first_position = 0;
   uint64_t last_position = 0;
   Time recorded_at{};
-  bool deduplicated = false;  // the idempotency key was seen before: this is the first result
+  bool deduplicated = false;        // the idempotency key was seen before: this is the first result
   Hash request_digest = kZeroHash;  // the digest the keyed request gave (kZeroHash: none)
 };
 

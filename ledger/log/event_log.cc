@@ -108,13 +108,14 @@ Status EventLog::LoadHead() {
     if (!last.ok() || !key.ok()) {
       damage_ = Status::DataLoss("the last event of the log is damaged");
     } else if (*key != head.position || last->hash() != head.hash) {
-      damage_ = Status::DataLoss("the log ends at position " + std::to_string(*key) +
-                                 " but the head record says position " +
-                                 std::to_string(head.position));
+      damage_ =
+          Status::DataLoss("the log ends at position " + std::to_string(*key) +
+                           " but the head record says position " + std::to_string(head.position));
     }
   }
   if (!damage_.ok())
-    damage_ = damage_.Annotate("the ledger is damaged; appends are refused (run `ledgerctl verify`)");
+    damage_ =
+        damage_.Annotate("the ledger is damaged; appends are refused (run `ledgerctl verify`)");
   committed_ = head;
   std::lock_guard<std::mutex> lock(live_mu_);
   head_ = head;
@@ -335,7 +336,8 @@ void EventLog::RecordStats(const std::vector<Result<AppendResult>>& results) {
   ++stats_.commits;
   stats_.appends += appends;
   size_t bucket = 0;
-  while (bucket + 1 < stats_.group_appends.size() && (uint64_t{1} << (bucket + 1)) <= appends) ++bucket;
+  while (bucket + 1 < stats_.group_appends.size() && (uint64_t{1} << (bucket + 1)) <= appends)
+    ++bucket;
   ++stats_.group_appends[bucket];
 }
 
@@ -399,45 +401,48 @@ Status EventLog::AddEvent(const AppendRequest& request, const NewEvent& event, u
                           GroupState& g) {
   const uint64_t position = g.position + 1;
   kj::Array<capnp::word> canonical;
-  KJ_IF_MAYBE(e, kj::runCatchingExceptions([&]() {
-    size_t payload_words = event.payload.size() / sizeof(capnp::word);
-    capnp::MallocMessageBuilder message(payload_words + 64);
-    auto env = message.initRoot<schema::Envelope>();
-    env.setPosition(position);
-    env.setStreamId(capnp::Text::Reader(request.stream.data(), request.stream.size()));
-    env.setStreamVersion(version);
-    env.setRecordedAt(ToMicros(g.now));
-    env.setOccurredAt(ToMicros(event.occurred_at == Time{} ? g.now : event.occurred_at));
-    auto actor = env.initActor();
-    actor.setId(capnp::Text::Reader(event.actor.id.data(), event.actor.id.size()));
-    actor.setRole(capnp::Text::Reader(event.actor.role.data(), event.actor.role.size()));
-    actor.setDepartment(
-        capnp::Text::Reader(event.actor.department.data(), event.actor.department.size()));
-    env.setType(capnp::Text::Reader(event.type.data(), event.type.size()));
-    if (!event.payload.empty()) {
-      kj::Array<capnp::word> copy;
-      kj::ArrayPtr<const capnp::word> words;
-      if (Aligned(event.payload.data())) {
-        words = kj::ArrayPtr<const capnp::word>(
-            reinterpret_cast<const capnp::word*>(event.payload.data()), payload_words);
-      } else {
-        copy = kj::heapArray<capnp::word>(payload_words);
-        std::memcpy(copy.begin(), event.payload.data(), event.payload.size());
-        words = copy.asPtr();
-      }
-      capnp::FlatArrayMessageReader payload(words);
-      env.getPayload().set(payload.getRoot<capnp::AnyPointer>());
-    }
-    env.setPolicyVersion(event.policy_version);
-    env.setCorrelationId(
-        capnp::Text::Reader(request.correlation_id.data(), request.correlation_id.size()));
-    env.setCausationId(capnp::Text::Reader(event.causation_id.data(), event.causation_id.size()));
-    env.setIdempotencyKey(
-        capnp::Text::Reader(request.idempotency_key.data(), request.idempotency_key.size()));
-    env.setImported(event.imported);
-    env.setPrevHash(capnp::Data::Reader(g.prev.data(), g.prev.size()));
-    canonical = capnp::canonicalize(env.asReader());
-  })) {
+  KJ_IF_MAYBE (e, kj::runCatchingExceptions([&]() {
+                 size_t payload_words = event.payload.size() / sizeof(capnp::word);
+                 capnp::MallocMessageBuilder message(payload_words + 64);
+                 auto env = message.initRoot<schema::Envelope>();
+                 env.setPosition(position);
+                 env.setStreamId(capnp::Text::Reader(request.stream.data(), request.stream.size()));
+                 env.setStreamVersion(version);
+                 env.setRecordedAt(ToMicros(g.now));
+                 env.setOccurredAt(
+                     ToMicros(event.occurred_at == Time{} ? g.now : event.occurred_at));
+                 auto actor = env.initActor();
+                 actor.setId(capnp::Text::Reader(event.actor.id.data(), event.actor.id.size()));
+                 actor.setRole(
+                     capnp::Text::Reader(event.actor.role.data(), event.actor.role.size()));
+                 actor.setDepartment(capnp::Text::Reader(event.actor.department.data(),
+                                                         event.actor.department.size()));
+                 env.setType(capnp::Text::Reader(event.type.data(), event.type.size()));
+                 if (!event.payload.empty()) {
+                   kj::Array<capnp::word> copy;
+                   kj::ArrayPtr<const capnp::word> words;
+                   if (Aligned(event.payload.data())) {
+                     words = kj::ArrayPtr<const capnp::word>(
+                         reinterpret_cast<const capnp::word*>(event.payload.data()), payload_words);
+                   } else {
+                     copy = kj::heapArray<capnp::word>(payload_words);
+                     std::memcpy(copy.begin(), event.payload.data(), event.payload.size());
+                     words = copy.asPtr();
+                   }
+                   capnp::FlatArrayMessageReader payload(words);
+                   env.getPayload().set(payload.getRoot<capnp::AnyPointer>());
+                 }
+                 env.setPolicyVersion(event.policy_version);
+                 env.setCorrelationId(capnp::Text::Reader(request.correlation_id.data(),
+                                                          request.correlation_id.size()));
+                 env.setCausationId(
+                     capnp::Text::Reader(event.causation_id.data(), event.causation_id.size()));
+                 env.setIdempotencyKey(capnp::Text::Reader(request.idempotency_key.data(),
+                                                           request.idempotency_key.size()));
+                 env.setImported(event.imported);
+                 env.setPrevHash(capnp::Data::Reader(g.prev.data(), g.prev.size()));
+                 canonical = capnp::canonicalize(env.asReader());
+               })) {
     return Status::Internal(std::string("building an envelope: ") + e->getDescription().cStr());
   }
   auto bytes = canonical.asBytes();
@@ -481,7 +486,8 @@ Result<uint64_t> EventLog::CurrentVersion(const std::string& stream, const Group
 }
 
 Result<std::optional<AppendResult>> EventLog::SeenKey(const std::string& key, const GroupState& g) {
-  if (auto it = g.keys.find(key); it != g.keys.end()) return std::optional<AppendResult>(it->second);
+  if (auto it = g.keys.find(key); it != g.keys.end())
+    return std::optional<AppendResult>(it->second);
   return LookupIdempotencyKey(key);
 }
 

@@ -40,10 +40,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ledger/base/status.h"
 #include "ledger/log/append.h"
 #include "ledger/log/options.h"
 #include "ledger/log/recorded_event.h"
-#include "ledger/base/status.h"
 #include "ledger/log/storage.h"
 
 namespace rocksdb {
@@ -78,12 +78,12 @@ struct VerifyOptions {
 
 // Counters of the group commit, for /metrics. Monotonic since Open().
 struct LogStats {
-  uint64_t commits = 0;           // group commits written (one sync each in kSync mode)
-  uint64_t appends = 0;           // appends that wrote events
-  uint64_t deduplicated = 0;      // appends answered from an idempotency key
-  uint64_t conflicts = 0;         // appends refused for a version conflict
-  uint64_t refused = 0;           // appends refused because the disk could not take them
-  uint64_t events = 0;            // events written
+  uint64_t commits = 0;       // group commits written (one sync each in kSync mode)
+  uint64_t appends = 0;       // appends that wrote events
+  uint64_t deduplicated = 0;  // appends answered from an idempotency key
+  uint64_t conflicts = 0;     // appends refused for a version conflict
+  uint64_t refused = 0;       // appends refused because the disk could not take them
+  uint64_t events = 0;        // events written
   // Appends per group commit: [1], [2-3], [4-7], ... [128+]: how much syncs are shared.
   std::array<uint64_t, 8> group_appends{};
 };
@@ -297,8 +297,8 @@ class EventLog {
   std::thread committer_;
 
   // Commit-thread state (touched only by the commit thread after Open).
-  Head committed_;              // the last durable head
-  uint64_t bulk_groups_ = 0;    // groups committed in bulk mode (CommitGroup)
+  Head committed_;            // the last durable head
+  uint64_t bulk_groups_ = 0;  // groups committed in bulk mode (CommitGroup)
   std::unordered_map<std::string, uint64_t> version_cache_;
   mutable std::mutex stats_mu_;
   LogStats stats_;

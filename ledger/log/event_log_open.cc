@@ -11,8 +11,8 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "ledger/log/event_log.h"
 #include "ledger/base/files.h"
+#include "ledger/log/event_log.h"
 #include "ledger/log/record_format.h"
 #include "ledger/log/rocks_options.h"
 #include "ledger/log/rocks_status.h"

@@ -53,8 +53,7 @@ Result<RecordedEvent> EventLog::ReadAt(uint64_t position) {
   LEDGER_ASSIGN_OR_RETURN(ReadLock lock, Readable());
   std::string value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), events_, PositionKey(position), &value);
-  if (s.IsNotFound())
-    return Status::NotFound("no event at position " + std::to_string(position));
+  if (s.IsNotFound()) return Status::NotFound("no event at position " + std::to_string(position));
   LEDGER_RETURN_IF_ERROR(FromRocks(s, "reading position " + std::to_string(position)));
   Result<RecordedEvent> event = RecordedEvent::Decode(value);
   if (!event.ok()) return event.status().Annotate("position " + std::to_string(position));
@@ -92,9 +91,8 @@ Result<std::vector<RecordedEvent>> EventLog::ReadAll(uint64_t from, size_t max) 
 
 Status EventLog::ForEach(uint64_t from, uint64_t to,
                          const std::function<Status(const RecordedEvent&)>& fn) {
-  return ForEachBatch(from, to, 1, [&](std::span<const RecordedEvent> events) {
-    return fn(events.front());
-  });
+  return ForEachBatch(from, to, 1,
+                      [&](std::span<const RecordedEvent> events) { return fn(events.front()); });
 }
 
 Status EventLog::ForEachBatch(uint64_t from, uint64_t to, size_t batch,
@@ -128,8 +126,9 @@ Status EventLog::ForEachBatch(uint64_t from, uint64_t to, size_t batch,
   return n == 0 ? Status::Ok() : fn(std::span<const RecordedEvent>(events.data(), n));
 }
 
-Status EventLog::ForEachByStream(
-    size_t batch, const std::function<Status(std::span<const RecordedEvent>)>& fn, Head* head) {
+Status EventLog::ForEachByStream(size_t batch,
+                                 const std::function<Status(std::span<const RecordedEvent>)>& fn,
+                                 Head* head) {
   LEDGER_ASSIGN_OR_RETURN(ReadLock lock, Readable());
   // The head first: everything up to it is in the database, so in the iterator's snapshot, which
   // may also hold later events (skipped).
@@ -280,8 +279,10 @@ Result<std::vector<std::string>> EventLog::ListStreams(std::string_view prefix,
   std::vector<std::string> out;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(StreamIndexScan(), streams_));
   // A stream's keys are stream || 0x00 || version, so stream || 0x01 is past all of them.
-  if (after.empty() || after < prefix) it->Seek(prefix);
-  else it->Seek(std::string(after) + '\x01');
+  if (after.empty() || after < prefix)
+    it->Seek(prefix);
+  else
+    it->Seek(std::string(after) + '\x01');
   while (it->Valid() && out.size() < max) {
     std::string_view stream = StreamOfKey(it->key().ToStringView());
     if (!StartsWith(stream, prefix)) break;
@@ -297,8 +298,10 @@ Result<uint64_t> EventLog::FirstPositionRecordedAtOrAfter(Time t) {
   while (lo < hi) {
     uint64_t mid = lo + (hi - lo) / 2;
     LEDGER_ASSIGN_OR_RETURN(RecordedEvent e, ReadAt(mid));
-    if (e.recorded_at() < t) lo = mid + 1;
-    else hi = mid;
+    if (e.recorded_at() < t)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   return lo;
 }

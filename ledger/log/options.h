@@ -57,7 +57,8 @@ struct Options {
   // Open without appending (no commit thread, no lock on writes); used by read-only tools.
   bool read_only = false;
 
-  // Create the ledger if the directory holds none. When false, opening a missing ledger is NotFound.
+  // Create the ledger if the directory holds none. When false, opening a missing ledger is
+  // NotFound.
   bool create_if_missing = true;
 
   // Appends are refused (Unavailable) while the file system holding the ledger has less than

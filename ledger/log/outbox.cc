@@ -85,8 +85,8 @@ Result<uint64_t> DecodeSeq(std::string_view v, std::string_view what) {
 Status CheckText(std::string_view field, std::string_view text, size_t max_bytes) {
   if (text.empty() || text.size() > max_bytes || !IsValidUtf8(text))
     return Status::WithErrors(
-        Code::kInvalidArgument, std::string(field) + " must be 1.." + std::to_string(max_bytes) +
-        " bytes of UTF-8",
+        Code::kInvalidArgument,
+        std::string(field) + " must be 1.." + std::to_string(max_bytes) + " bytes of UTF-8",
         {{std::string(field), "format", "1.." + std::to_string(max_bytes) + " bytes of UTF-8"}});
   return Status::Ok();
 }
@@ -209,8 +209,8 @@ Result<uint64_t> Outbox::Cursor(std::string_view consumer) {
   LEDGER_RETURN_IF_ERROR(log_->WithOutbox([&](rocksdb::DB& db, Family* family) -> Status {
     if (family == nullptr) return Status::Ok();
     std::string v;
-    LEDGER_ASSIGN_OR_RETURN(bool found, Read(db, family, Prefixed(kCursor, consumer), &v,
-                                             "reading an outbox cursor"));
+    LEDGER_ASSIGN_OR_RETURN(
+        bool found, Read(db, family, Prefixed(kCursor, consumer), &v, "reading an outbox cursor"));
     if (!found) return Status::Ok();
     LEDGER_ASSIGN_OR_RETURN(seq, DecodeSeq(v, "cursor"));
     return Status::Ok();

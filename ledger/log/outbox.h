@@ -44,9 +44,9 @@
 #include <vector>
 
 #include "ledger/base/clock.h"
-#include "ledger/log/event_log.h"
 #include "ledger/base/status.h"
 #include "ledger/base/time.h"
+#include "ledger/log/event_log.h"
 
 namespace ledger {
 

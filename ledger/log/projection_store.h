@@ -36,7 +36,7 @@ namespace ledger {
 struct ProjectionCheckpoint {
   uint64_t position = 0;
   Hash log_hash = kZeroHash;
-  std::string digest;  // hex; empty when unknown
+  std::string digest;   // hex; empty when unknown
   uint32_t format = 0;  // 0: written before checkpoints recorded a format (and rules)
   Hash rules = kZeroHash;
   bool operator==(const ProjectionCheckpoint&) const = default;
@@ -58,7 +58,8 @@ class ProjectionStore {
 
   // Rows to write with a checkpoint. An empty value deletes the row.
   using Rows = std::vector<std::pair<std::string, std::string>>;
-  Status Commit(std::string_view projection, const Rows& rows, const ProjectionCheckpoint& checkpoint);
+  Status Commit(std::string_view projection, const Rows& rows,
+                const ProjectionCheckpoint& checkpoint);
 
   // Deletes every row and the checkpoint (of either layout) of `projection` (before a rebuild).
   Status Clear(std::string_view projection);

@@ -26,10 +26,10 @@ Status ReadCanonical(std::string_view bytes, std::string_view what, F&& read) {
   std::memcpy(words.begin(), bytes.data(), bytes.size());
   kj::ArrayPtr<const capnp::word> segments[1] = {words.asPtr()};
   Status status;
-  KJ_IF_MAYBE(e, kj::runCatchingExceptions([&]() {
-    capnp::SegmentArrayMessageReader reader(kj::arrayPtr(segments, 1));
-    read(reader.getRoot<T>());
-  })) {
+  KJ_IF_MAYBE (e, kj::runCatchingExceptions([&]() {
+                 capnp::SegmentArrayMessageReader reader(kj::arrayPtr(segments, 1));
+                 read(reader.getRoot<T>());
+               })) {
     status = Status::DataLoss(std::string(what) + ": " + e->getDescription().cStr());
   }
   return status;
@@ -113,7 +113,8 @@ std::string EncodeOutcome(const AppendResult& result) {
   root.setLastPosition(result.last_position);
   root.setRecordedAt(ToMicros(result.recorded_at));
   if (result.request_digest != kZeroHash)
-    root.setRequestDigest(capnp::Data::Reader(result.request_digest.data(), result.request_digest.size()));
+    root.setRequestDigest(
+        capnp::Data::Reader(result.request_digest.data(), result.request_digest.size()));
   return Canonical(message, root);
 }
 

@@ -19,8 +19,8 @@
 #include <string>
 #include <string_view>
 
-#include "ledger/log/append.h"
 #include "ledger/base/status.h"
+#include "ledger/log/append.h"
 
 namespace ledger {
 

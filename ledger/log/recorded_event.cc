@@ -30,7 +30,7 @@ struct RecordedEvent::Body {
 };
 
 Result<std::shared_ptr<RecordedEvent::Body>> RecordedEvent::Load(std::string_view stored,
-                                                                  std::shared_ptr<Body> reuse) {
+                                                                 std::shared_ptr<Body> reuse) {
   if (stored.size() < kHashBytes + sizeof(capnp::word) ||
       (stored.size() - kHashBytes) % sizeof(capnp::word) != 0) {
     return Status::DataLoss("stored event of " + std::to_string(stored.size()) +
@@ -188,12 +188,11 @@ const EnvelopeSlots& Slots() {
     auto slot = [](const capnp::StructSchema& s, const char* name) {
       return s.getFieldByName(name).getProto().getSlot().getOffset();
     };
-    return EnvelopeSlots{slot(env, "streamId"),    slot(env, "actor"),
-                         slot(env, "type"),        slot(env, "payload"),
-                         slot(env, "correlationId"), slot(env, "causationId"),
-                         slot(env, "idempotencyKey"), slot(env, "prevHash"),
-                         slot(actor, "id"),        slot(actor, "role"),
-                         slot(actor, "department")};
+    return EnvelopeSlots{
+        slot(env, "streamId"),       slot(env, "actor"),         slot(env, "type"),
+        slot(env, "payload"),        slot(env, "correlationId"), slot(env, "causationId"),
+        slot(env, "idempotencyKey"), slot(env, "prevHash"),      slot(actor, "id"),
+        slot(actor, "role"),         slot(actor, "department")};
   }();
   return slots;
 }
@@ -229,29 +228,30 @@ bool RecordedEvent::ReadPlain(Body& body, Check check) {
 
 Result<RecordedEvent> RecordedEvent::Read(std::shared_ptr<Body> body, Check check) {
   bool canonical = true;
-  KJ_IF_MAYBE(e, kj::runCatchingExceptions([&]() {
-    body->reader.emplace(kj::arrayPtr(&body->segment, 1));
-    Decoded& d = body->decoded;
-    d.root = body->reader->getRoot<schema::Envelope>();
-    if (check == Check::kCanonical) canonical = body->reader->isCanonical();  // bounds and shape
-    if (ReadPlain(*body, check)) return;
-    // Reading every pointer field of the envelope checks it: an out-of-bounds pointer throws
-    // here, at the decoder. The payload is left to its readers (GuardDecode).
-    schema::Envelope::Reader env = d.root;
-    d.stream = TextView(env.getStreamId());
-    d.type = TextView(env.getType());
-    auto actor = env.getActor();
-    d.actor_id = TextView(actor.getId());
-    d.actor_role = TextView(actor.getRole());
-    d.actor_department = TextView(actor.getDepartment());
-    d.has_payload = !env.getPayload().isNull();
-    if (check != Check::kTrusted) {
-      (void)env.getCorrelationId();
-      (void)env.getCausationId();
-      (void)env.getIdempotencyKey();
-      (void)env.getPrevHash();
-    }
-  })) {
+  KJ_IF_MAYBE (e, kj::runCatchingExceptions([&]() {
+                 body->reader.emplace(kj::arrayPtr(&body->segment, 1));
+                 Decoded& d = body->decoded;
+                 d.root = body->reader->getRoot<schema::Envelope>();
+                 if (check == Check::kCanonical)
+                   canonical = body->reader->isCanonical();  // bounds and shape
+                 if (ReadPlain(*body, check)) return;
+                 // Reading every pointer field of the envelope checks it: an out-of-bounds pointer
+                 // throws here, at the decoder. The payload is left to its readers (GuardDecode).
+                 schema::Envelope::Reader env = d.root;
+                 d.stream = TextView(env.getStreamId());
+                 d.type = TextView(env.getType());
+                 auto actor = env.getActor();
+                 d.actor_id = TextView(actor.getId());
+                 d.actor_role = TextView(actor.getRole());
+                 d.actor_department = TextView(actor.getDepartment());
+                 d.has_payload = !env.getPayload().isNull();
+                 if (check != Check::kTrusted) {
+                   (void)env.getCorrelationId();
+                   (void)env.getCausationId();
+                   (void)env.getIdempotencyKey();
+                   (void)env.getPrevHash();
+                 }
+               })) {
     return Status::DataLoss(std::string("stored event does not decode: ") +
                             e->getDescription().cStr());
   }

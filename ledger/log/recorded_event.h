@@ -13,11 +13,11 @@
 #include <string>
 #include <string_view>
 
-#include "ledger/log/append.h"
-#include "ledger/log/envelope.capnp.h"
 #include "ledger/base/hash.h"
 #include "ledger/base/status.h"
 #include "ledger/base/time.h"
+#include "ledger/log/append.h"
+#include "ledger/log/envelope.capnp.h"
 
 namespace ledger {
 
@@ -100,8 +100,7 @@ class RecordedEvent {
   // plain shape, and Read() then reads them with Cap'n Proto's reader.
   static bool ReadPlain(Body& body, Check check);
   // A body holding `stored`'s words and hash: `reuse` if it has room, else a new one.
-  static Result<std::shared_ptr<Body>> Load(std::string_view stored,
-                                            std::shared_ptr<Body> reuse);
+  static Result<std::shared_ptr<Body>> Load(std::string_view stored, std::shared_ptr<Body> reuse);
 
   std::shared_ptr<const Body> body_;
   const Decoded* decoded_ = nullptr;  // body_'s, when body_ is set

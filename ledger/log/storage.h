@@ -22,8 +22,8 @@
 #include <mutex>
 #include <string>
 
-#include "ledger/log/options.h"
 #include "ledger/base/status.h"
+#include "ledger/log/options.h"
 
 namespace ledger {
 

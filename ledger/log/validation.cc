@@ -19,10 +19,17 @@ bool IsValidUtf8(std::string_view s) {
     }
     int n;
     uint32_t cp;
-    if ((c & 0xE0) == 0xC0) { n = 1; cp = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { n = 3; cp = c & 0x07; }
-    else return false;
+    if ((c & 0xE0) == 0xC0) {
+      n = 1;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3;
+      cp = c & 0x07;
+    } else
+      return false;
     if (end - p <= n) return false;
     for (int i = 1; i <= n; ++i) {
       if ((p[i] & 0xC0) != 0x80) return false;
@@ -90,12 +97,12 @@ void CheckPayload(const std::string& field, const std::string& payload,
   kj::Array<capnp::word> words = kj::heapArray<capnp::word>(payload.size() / sizeof(capnp::word));
   std::memcpy(words.begin(), payload.data(), payload.size());
   bool is_struct = false;
-  KJ_IF_MAYBE(e, kj::runCatchingExceptions([&]() {
-    capnp::FlatArrayMessageReader reader(words);
-    auto root = reader.getRoot<capnp::AnyPointer>();
-    is_struct = root.isStruct();
-    if (is_struct) (void)root.targetSize();  // walks the whole message: bounds checks
-  })) {
+  KJ_IF_MAYBE (e, kj::runCatchingExceptions([&]() {
+                 capnp::FlatArrayMessageReader reader(words);
+                 auto root = reader.getRoot<capnp::AnyPointer>();
+                 is_struct = root.isStruct();
+                 if (is_struct) (void)root.targetSize();  // walks the whole message: bounds checks
+               })) {
     errors->push_back({field, "capnp_message",
                        field + " is not a Cap'n Proto message: " + e->getDescription().cStr()});
     return;
@@ -121,7 +128,8 @@ Status ValidateAppend(const AppendRequest& request, const Options& options) {
     errors.push_back({"events", "required", "an append needs at least one event"});
   if (request.events.size() > options.max_batch_events)
     errors.push_back({"events", "max_batch_events",
-                      std::to_string(request.events.size()) + " events in one append; the limit is " +
+                      std::to_string(request.events.size()) +
+                          " events in one append; the limit is " +
                           std::to_string(options.max_batch_events)});
   size_t total = 0;
   for (size_t i = 0; i < request.events.size() && i < options.max_batch_events; ++i) {
@@ -135,8 +143,8 @@ Status ValidateAppend(const AppendRequest& request, const Options& options) {
     CheckText(prefix + "causation_id", e.causation_id, kMaxTextFieldBytes, false, true, &errors);
     if (e.payload.size() > options.max_event_bytes) {
       errors.push_back({prefix + "payload", "max_event_bytes",
-                        "payload is " + std::to_string(e.payload.size()) +
-                            " bytes; the limit is " + std::to_string(options.max_event_bytes)});
+                        "payload is " + std::to_string(e.payload.size()) + " bytes; the limit is " +
+                            std::to_string(options.max_event_bytes)});
     } else {
       CheckPayload(prefix + "payload", e.payload, &errors);
     }

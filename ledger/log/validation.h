@@ -4,9 +4,9 @@
 #include <string_view>
 #include <vector>
 
+#include "ledger/base/status.h"
 #include "ledger/log/append.h"
 #include "ledger/log/options.h"
-#include "ledger/base/status.h"
 
 namespace ledger {
 

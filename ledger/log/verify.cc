@@ -91,8 +91,8 @@ Result<VerifyReport> EventLog::Verify(const VerifyOptions& options) {
       return w.report;
     }
     std::string index_value;
-    rocksdb::Status is = db_->Get(snap.options(false), streams_,
-                                  StreamKey(e->stream(), e->version()), &index_value);
+    rocksdb::Status is =
+        db_->Get(snap.options(false), streams_, StreamKey(e->stream(), e->version()), &index_value);
     if (!is.ok() && !is.IsNotFound()) return FromRocks(is, "reading the stream index");
     const std::string_view entry(index_value);
     if (is.IsNotFound() || entry.size() < 8 || entry.substr(0, 8) != PositionKey(expect)) {
@@ -128,8 +128,8 @@ Result<VerifyReport> EventLog::Verify(const VerifyOptions& options) {
     return w.report;
   }
   if (stored_head && stored_head->position < last) {
-    w.Bad(stored_head->position + 1, "events past the head record's position " +
-                                         Pos(stored_head->position));
+    w.Bad(stored_head->position + 1,
+          "events past the head record's position " + Pos(stored_head->position));
     return w.report;
   }
   if (stored_head && stored_head->hash != prev)
@@ -143,8 +143,8 @@ Result<VerifyReport> EventLog::Verify(const VerifyOptions& options) {
   for (si->SeekToFirst(); si->Valid(); si->Next()) ++entries;
   LEDGER_RETURN_IF_ERROR(FromRocks(si->status(), "reading the stream index"));
   if (entries != last) {
-    w.Bad(last + 1, "the stream index has " + Pos(entries) + " entries for " + Pos(last) +
-                        " events");
+    w.Bad(last + 1,
+          "the stream index has " + Pos(entries) + " entries for " + Pos(last) + " events");
     return w.report;
   }
 

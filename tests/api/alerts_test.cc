@@ -4,10 +4,9 @@
 // complaint, and resuming after Last-Event-ID. The clock is moved by hand; the test runs the
 // scheduler's rounds itself.
 #include <gtest/gtest.h>
+#include <openssl/hmac.h>
 
 #include <boost/json.hpp>
-
-#include <openssl/hmac.h>
 
 #include "api/services/webhook_delivery.h"
 #include "api/services/webhook_store.h"
@@ -137,10 +136,9 @@ TEST_F(Alerts, EachAlertIsPublishedOnceAtItsInstantAndStreamedToWhoMaySeeIt) {
   const std::vector<ledger::OutboxEntry> all = outbox.ReadFrom(1, 100).value();
   for (const ledger::OutboxEntry& e : all) keys.push_back(e.key);
   std::sort(keys.begin() + 1, keys.end());
-  EXPECT_EQ(keys, (std::vector<std::string>{"alert:" + id + "/response/0/50",
-                                             "alert:" + id + "/plan/0/50",
-                                             "alert:" + id + "/response/0/100",
-                                             "alert:" + id + "/response/0/75"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{
+                      "alert:" + id + "/response/0/50", "alert:" + id + "/plan/0/50",
+                      "alert:" + id + "/response/0/100", "alert:" + id + "/response/0/75"}));
 
   // The live stream: from the start for the department's handler; nothing for another's.
   testing_util::HeaderList mine = {{"Authorization", "Bearer " + server_.TokenFor(kHandler)}};

@@ -52,8 +52,8 @@ struct Expect {
   bool personal_data = false;       // complainants' personal data
 };
 
-const std::set<std::string> kReports = {"responsibility", "fines", "rewards", "metrics",
-                                        "findings", "alerts"};
+const std::set<std::string> kReports = {"responsibility", "fines",    "rewards",
+                                        "metrics",        "findings", "alerts"};
 
 std::set<std::string> With(std::set<std::string> a, const std::set<std::string>& b) {
   a.insert(b.begin(), b.end());
@@ -65,28 +65,48 @@ const std::vector<Expect>& Expectations() {
   static const std::vector<Expect> kExpect = {
       {{"u-intake-property-1", "intake", "property"},
        {"complaint", "list", "receive", "action", "alerts", "policies"},
-       true, false, true},
+       true,
+       false,
+       true},
       {{"u-cs-01", "cs_agent", "customer_service"},
        With({"complaint", "list", "receive", "action", "rating", "policies"}, kReports),
-       true, true, true},
+       true,
+       true,
+       true},
       {{"u-head-customer-service", "cs_head", "customer_service"},
        With({"complaint", "list", "receive", "action", "rating", "log", "policies"}, kReports),
-       true, true, true},
+       true,
+       true,
+       true},
       {{"u-handler-property-1", "handler", "property"},
        {"complaint", "list", "action", "alerts", "policies"},
-       true, false, true},
+       true,
+       false,
+       true},
       {{"u-head-property", "dept_head", "property"},
        With({"complaint", "list", "action", "policies"}, kReports),
-       true, false, true},
+       true,
+       false,
+       true},
       {{"u-deputy-gm", "deputy_gm", ""},
        With({"complaint", "list", "action", "log", "policies"}, kReports),
-       true, true, true},
-      {{"u-gm", "gm", ""}, With({"complaint", "list", "action", "log", "policies"}, kReports), true,
-       true, true},
+       true,
+       true,
+       true},
+      {{"u-gm", "gm", ""},
+       With({"complaint", "list", "action", "log", "policies"}, kReports),
+       true,
+       true,
+       true},
       {{"u-auditor-01", "auditor", ""},
        With({"complaint", "list", "log", "verify", "policies"}, kReports),
-       true, true, true},
-      {{"u-reader-01", "reader", ""}, With({"complaint", "list", "policies"}, kReports), true, true,
+       true,
+       true,
+       true},
+      {{"u-reader-01", "reader", ""},
+       With({"complaint", "list", "policies"}, kReports),
+       true,
+       true,
        false},
       {{"u-admin", "admin", ""}, {"verify", "policies", "publish_policy"}, false, false, false},
   };
@@ -126,13 +146,14 @@ std::string ReceiveBody(const std::string& department, const std::string& name,
                         const std::string& phone, const std::string& unit,
                         const std::string& subject, const std::string& description,
                         const std::string& ref, const std::string& occurred_at) {
-  json::object o{{"type", "receive"},
-                 {"channel", "hotline"},
-                 {"complainant", {{"name", name}, {"phone", phone}, {"unit", unit}, {"is_owner", true}}},
-                 {"project", "p-lakeside"},
-                 {"subject", subject},
-                 {"description", description},
-                 {"receiving_department", department}};
+  json::object o{
+      {"type", "receive"},
+      {"channel", "hotline"},
+      {"complainant", {{"name", name}, {"phone", phone}, {"unit", unit}, {"is_owner", true}}},
+      {"project", "p-lakeside"},
+      {"subject", subject},
+      {"description", description},
+      {"receiving_department", department}};
   if (!ref.empty()) o["external_ref"] = ref;
   if (!occurred_at.empty()) o["occurred_at"] = occurred_at;
   return json::serialize(o);
@@ -163,13 +184,13 @@ class AuthorizationMatrix : public ::testing::Test {
     const ledger::Actor intake_marketing{"u-intake-marketing-1", "intake", "marketing"};
     const ledger::Actor cs{"u-cs-01", "cs_agent", "customer_service"};
     // Received three days ago: entered late (a late-entry finding each).
-    own_ = Receive(intake_property, ReceiveBody("property", kOwnName, kOwnPhone, kOwnUnit,
-                                                "Leak in the ceiling", "Water leak", kOwnRef,
-                                                "2026-01-03T10:00:00+08:00"));
-    foreign_ = Receive(intake_marketing,
-                       ReceiveBody("marketing", kForeignName, kForeignPhone, kForeignUnit,
-                                   kForeignSubject, kForeignDescription, kForeignRef,
-                                   "2026-01-03T11:00:00+08:00"));
+    own_ = Receive(intake_property,
+                   ReceiveBody("property", kOwnName, kOwnPhone, kOwnUnit, "Leak in the ceiling",
+                               "Water leak", kOwnRef, "2026-01-03T10:00:00+08:00"));
+    foreign_ =
+        Receive(intake_marketing,
+                ReceiveBody("marketing", kForeignName, kForeignPhone, kForeignUnit, kForeignSubject,
+                            kForeignDescription, kForeignRef, "2026-01-03T11:00:00+08:00"));
     Act(intake_property, own_, R"({"type":"transmit","to_department":"customer_service"})");
     Act(intake_marketing, foreign_, R"({"type":"transmit","to_department":"customer_service"})");
     for (const std::string& id : {own_, foreign_}) {
@@ -178,16 +199,21 @@ class AuthorizationMatrix : public ::testing::Test {
     }
     Act(cs, own_,
         R"({"type":"assign","department":"property","handler":"u-handler-property-1","reason":"desk"})");
-    Act(cs, foreign_, std::string(R"({"type":"assign","department":"marketing","handler":")") +
-                          kForeignHandler + R"("})");
+    Act(cs, foreign_,
+        std::string(R"({"type":"assign","department":"marketing","handler":")") + kForeignHandler +
+            R"("})");
     // A correction of personal data: its values are personal data too.
-    json::object correct{{"type", "correct"},        {"event", FirstPosition(own_)},
-                         {"field", "complainant.phone"}, {"value", kOwnPhoneCorrected},
+    json::object correct{{"type", "correct"},
+                         {"event", FirstPosition(own_)},
+                         {"field", "complainant.phone"},
+                         {"value", kOwnPhoneCorrected},
                          {"reason", "typo"}};
     Act(cs, own_, json::serialize(correct));
     for (const char* department : {"property", "marketing"}) {
-      json::object rate{{"type", "rate_department"}, {"department", department},
-                        {"month", "2026-01"}, {"score", 90}};
+      json::object rate{{"type", "rate_department"},
+                        {"department", department},
+                        {"month", "2026-01"},
+                        {"score", 90}};
       HttpReply r = As(cs).Post("/v1/ratings", json::serialize(rate));
       EXPECT_EQ(r.status, 201u) << r.body;
     }
@@ -265,16 +291,19 @@ TEST_F(AuthorizationMatrix, EveryRoleOnEveryRouteSeesOnlyWhatItMay) {
         probes.push_back({route->method, own, body, true, false});
         probes.push_back({route->method, foreign, body, false, true});
       } else if (key == "POST /v1/complaints") {
-        const std::string dept = e.actor.department.empty() ? "customer_service" : e.actor.department;
+        const std::string dept =
+            e.actor.department.empty() ? "customer_service" : e.actor.department;
         probes.push_back({"POST", "/v1/complaints",
                           ReceiveBody(dept, kNewName, kNewPhone, "U-1", "New", "new", "", "")});
         // The foreign complaint's external_ref: the same complaint, shown only to who may read it.
-        probes.push_back({"POST", "/v1/complaints",
-                          ReceiveBody(dept, kNewName, kNewPhone, "U-1", "New", "new", kForeignRef, ""),
-                          false, true});
+        probes.push_back(
+            {"POST", "/v1/complaints",
+             ReceiveBody(dept, kNewName, kNewPhone, "U-1", "New", "new", kForeignRef, ""), false,
+             true});
       } else if (key == "POST /v1/ratings") {
-        probes.push_back({"POST", "/v1/ratings",
-                          R"({"type":"rate_department","department":"finance","month":"2026-01","score":80})"});
+        probes.push_back(
+            {"POST", "/v1/ratings",
+             R"({"type":"rate_department","department":"finance","month":"2026-01","score":80})"});
       } else if (key == "POST /v1/policies") {
         probes.push_back({"POST", "/v1/policies", "{}"});
       } else if (resource == "fines" || resource == "rewards" || resource == "metrics") {
@@ -292,7 +321,8 @@ TEST_F(AuthorizationMatrix, EveryRoleOnEveryRouteSeesOnlyWhatItMay) {
           unsigned status = 0;
           std::string body;
           if (route->pattern.ends_with("/stream")) {
-            testing_util::HeaderList auth = {{"Authorization", "Bearer " + server_.TokenFor(e.actor)}};
+            testing_util::HeaderList auth = {
+                {"Authorization", "Bearer " + server_.TokenFor(e.actor)}};
             // From the first event or alert, so that there is something to read.
             testing_util::SseClient sse("127.0.0.1", server_.port(), p.target + "?from=1", auth);
             status = sse.status();

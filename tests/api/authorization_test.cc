@@ -97,10 +97,11 @@ TEST(Access, TheTableKeepsItsInvariants) {
                  std::string(ResourceName(rule.resource)));
     EXPECT_TRUE(rule.grant.allowed);  // the table lists what is allowed; the rest is denied
     // Department-scoped roles never see every complaint, nor every row of a report.
-    const bool report = rule.resource == Resource::kResponsibility ||
-                        rule.resource == Resource::kFines || rule.resource == Resource::kRewards ||
-                        rule.resource == Resource::kMetrics || rule.resource == Resource::kFindings ||
-                        rule.resource == Resource::kAlerts || rule.resource == Resource::kComplaintList;
+    const bool report =
+        rule.resource == Resource::kResponsibility || rule.resource == Resource::kFines ||
+        rule.resource == Resource::kRewards || rule.resource == Resource::kMetrics ||
+        rule.resource == Resource::kFindings || rule.resource == Resource::kAlerts ||
+        rule.resource == Resource::kComplaintList;
     if (RoleNeedsDepartment(rule.role) && rule.role != Role::kCsAgent &&
         rule.role != Role::kCsHead) {
       EXPECT_NE(rule.grant.complaints, ComplaintScope::kAll);
@@ -166,11 +167,16 @@ TEST(Access, TheApiPagesTableIsTheCodesTable) {
       case Resource::kComplaintList:
       case Resource::kAction:
         switch (g.complaints) {
-          case ComplaintScope::kAll: return "all";
-          case ComplaintScope::kReceivedByDepartment: return "recv";
-          case ComplaintScope::kHandlerOrDepartment: return "held";
-          case ComplaintScope::kDepartment: return "dept";
-          case ComplaintScope::kNone: return "none";
+          case ComplaintScope::kAll:
+            return "all";
+          case ComplaintScope::kReceivedByDepartment:
+            return "recv";
+          case ComplaintScope::kHandlerOrDepartment:
+            return "held";
+          case ComplaintScope::kDepartment:
+            return "dept";
+          case ComplaintScope::kNone:
+            return "none";
         }
         return "?";
       case Resource::kResponsibility:
@@ -179,15 +185,16 @@ TEST(Access, TheApiPagesTableIsTheCodesTable) {
       case Resource::kMetrics:
       case Resource::kFindings:
       case Resource::kAlerts:
-        return g.rows == RowScope::kAll ? "all"
-               : g.rows == RowScope::kInScope ? "in scope" : "own dept";
+        return g.rows == RowScope::kAll       ? "all"
+               : g.rows == RowScope::kInScope ? "in scope"
+                                              : "own dept";
       default:
         return "yes";
     }
   };
   const std::vector<std::string> columns = {
-      "complaint", "list", "receive", "action", "rating", "responsibility", "fines", "rewards",
-      "metrics", "findings", "alerts", "log", "verify", "policies", "publish"};
+      "complaint", "list",     "receive", "action", "rating", "responsibility", "fines",  "rewards",
+      "metrics",   "findings", "alerts",  "log",    "verify", "policies",       "publish"};
   ASSERT_EQ(columns.size(), AllResources().size());
   for (size_t i = 0; i < columns.size(); ++i) EXPECT_EQ(header[i + 1], columns[i]);
   for (Role role : AllRoles()) {
@@ -198,8 +205,7 @@ TEST(Access, TheApiPagesTableIsTheCodesTable) {
     Principal who = Who(role);
     for (size_t i = 0; i < AllResources().size(); ++i) {
       Resource r = AllResources()[i];
-      EXPECT_EQ(row[i + 1], code(r, Authorize(who, r).grant()))
-          << name << " x " << ResourceName(r);
+      EXPECT_EQ(row[i + 1], code(r, Authorize(who, r).grant())) << name << " x " << ResourceName(r);
     }
     EXPECT_EQ(row.back(), RoleSeesPersonalData(role) ? "yes" : "—") << name;
   }

@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <cstdio>
 #include <boost/json.hpp>
+#include <cstdio>
 #include <fstream>
 #include <thread>
 
@@ -76,7 +76,8 @@ json::array AllPages(testing_util::HttpClient c, const std::string& route, const
   *pages = 0;
   for (;;) {
     std::string target = route + (route.find('?') == std::string::npos ? "?" : "&") +
-                         "limit=" + std::to_string(limit) + (cursor.empty() ? "" : "&cursor=" + cursor);
+                         "limit=" + std::to_string(limit) +
+                         (cursor.empty() ? "" : "&cursor=" + cursor);
     HttpReply r = c.Get(target);
     EXPECT_EQ(r.status, 200u) << target << " " << r.body;
     if (r.status != 200u) break;
@@ -95,7 +96,9 @@ TEST_F(BoundedReads, FindingsAndResponsibilityComeInPages) {
     // Entered three days late: each intake is a late-entry finding.
     Do(R"({"type":"receive","channel":"hotline","complainant":{"name":"Li"},"project":"p-lakeside",
           "subject":"s","description":"d","receiving_department":"customer_service",
-          "occurred_at":"2026-01-03T10:0)" + std::to_string(i) + R"(:00+08:00"})", kCs);
+          "occurred_at":"2026-01-03T10:0)" +
+           std::to_string(i) + R"(:00+08:00"})",
+       kCs);
   }
   for (int i = 0; i < 3; ++i) Assigned(100 + i);
   ASSERT_TRUE(server_.WaitForProjections());
@@ -131,7 +134,8 @@ TEST_F(BoundedReads, AComplaintsEventsAndTimelineComeInPages) {
   EXPECT_EQ(last.Json().at("events").as_array().size(), 3u);
   EXPECT_TRUE(last.Json().at("next_version").is_null());
   EXPECT_EQ(last.Json().at("events").at(0).at("version").as_int64(), 11);
-  HttpReply timeline = As(kAuditor).Get("/v1/complaints/" + id + "/timeline?limit=4&from_version=5");
+  HttpReply timeline =
+      As(kAuditor).Get("/v1/complaints/" + id + "/timeline?limit=4&from_version=5");
   ASSERT_EQ(timeline.status, 200u);
   json::value t = timeline.Json();
   ASSERT_EQ(t.at("entries").as_array().size(), 4u);

@@ -3,10 +3,10 @@
 // contract endpoint, the authorisation matrix on the real routes, redaction for `reader`,
 // idempotent retries, concurrent actions with expected_version, and bad input that appends
 // nothing.
+#include <capnp/serialize.h>
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <capnp/serialize.h>
 #include <thread>
 
 #include "api/http/api.capnp.h"
@@ -34,7 +34,8 @@ const ledger::Actor kAuditor{"u-auditor-01", "auditor", ""};
 const ledger::Actor kReader{"u-reader-01", "reader", ""};
 const ledger::Actor kAdmin{"u-admin", "admin", ""};
 
-std::string Receive(const std::string& department = "customer_service", const std::string& extra = "") {
+std::string Receive(const std::string& department = "customer_service",
+                    const std::string& extra = "") {
   return R"({"type":"receive","channel":"hotline","complainant":{"name":"Li Wei","phone":"13800000001","unit":"3-402","is_owner":true},
     "project":"p-lakeside","subject":"Leak","description":"Water leak in the ceiling","receiving_department":")" +
          department + "\"" + extra + "}";
@@ -65,9 +66,7 @@ class ComplaintRoutes : public ::testing::Test {
     return r;
   }
   HttpClient As(const ledger::Actor& who) { return server_.ClientAs(who); }
-  uint64_t Version(const std::string& id) {
-    return server_.log().StreamVersion(id).value();
-  }
+  uint64_t Version(const std::string& id) { return server_.log().StreamVersion(id).value(); }
 
   TestServer server_;
 };
@@ -140,7 +139,8 @@ TEST_F(ComplaintRoutes, TheListFiltersAndPagesWithACursor) {
     for (const json::value& item : doc.at("complaints").as_array())
       seen.emplace_back(item.at("id").as_string());
     const json::value& cursor = doc.at("next_cursor");
-    target = cursor.is_null() ? "" : "/v1/complaints?limit=2&cursor=" + std::string(cursor.as_string());
+    target =
+        cursor.is_null() ? "" : "/v1/complaints?limit=2&cursor=" + std::string(cursor.as_string());
   }
   EXPECT_EQ(seen.size(), 5u);  // every complaint once, in id order
   EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
@@ -148,7 +148,8 @@ TEST_F(ComplaintRoutes, TheListFiltersAndPagesWithACursor) {
   ASSERT_EQ(closed.status, 200u);
   ASSERT_EQ(closed.Json().at("complaints").as_array().size(), 1u);
   EXPECT_EQ(closed.Json().at("complaints").at(0).at("id"), "CMP-2026-000002");
-  EXPECT_EQ(As(kAuditor).Get("/v1/complaints?status=open").Json().at("complaints").as_array().size(), 4u);
+  EXPECT_EQ(
+      As(kAuditor).Get("/v1/complaints?status=open").Json().at("complaints").as_array().size(), 4u);
   EXPECT_EQ(As(kAuditor).Get("/v1/complaints?status=sideways").status, 400u);
   EXPECT_EQ(As(kAuditor).Get("/v1/complaints?limit=0").status, 400u);
 }
@@ -167,14 +168,15 @@ TEST_F(ComplaintRoutes, ReportsAnswerWithTheirShapes) {
     EXPECT_EQ(line.at("complaint").as_string(), id);
     EXPECT_FALSE(line.at("evidence").as_array().empty());
   }
-  EXPECT_EQ(As(kAuditor).Get("/v1/fines").status, 400u);          // month is required
+  EXPECT_EQ(As(kAuditor).Get("/v1/fines").status, 400u);  // month is required
   EXPECT_EQ(As(kAuditor).Get("/v1/fines?month=2026-1").status, 400u);
 
   // A department head reads their own department only, whatever department it asks for.
   HttpReply mine = As(kHead).Get("/v1/fines?month=2026-01&department=marketing");
   ASSERT_EQ(mine.status, 200u);
   EXPECT_EQ(mine.Json().at("total"), "500.00");  // both lines are property's
-  EXPECT_EQ(As(kAuditor).Get("/v1/fines?month=2026-01&department=marketing").Json().at("total"), "0.00");
+  EXPECT_EQ(As(kAuditor).Get("/v1/fines?month=2026-01&department=marketing").Json().at("total"),
+            "0.00");
 
   HttpReply resp = As(kAuditor).Get("/v1/responsibility?department=property");
   ASSERT_EQ(resp.status, 200u);
@@ -195,7 +197,8 @@ TEST_F(ComplaintRoutes, ReportsAnswerWithTheirShapes) {
 // line. Paging through with a small limit gives exactly the lines of one large page.
 TEST_F(ComplaintRoutes, FineLineItemsComePageByPageWithWholeTallies) {
   for (int i = 0; i < 3; ++i) Assigned();
-  server_.clock().Advance(std::chrono::hours(24 * 6));  // response, plan, closure missed: many lines
+  server_.clock().Advance(
+      std::chrono::hours(24 * 6));  // response, plan, closure missed: many lines
   ASSERT_TRUE(server_.WaitForProjections());
   json::value all = As(kAuditor).Get("/v1/fines?month=2026-01").Json();
   const json::array& every = all.at("lines").as_array();
@@ -207,7 +210,8 @@ TEST_F(ComplaintRoutes, FineLineItemsComePageByPageWithWholeTallies) {
   std::string cursor;
   int pages = 0;
   do {
-    std::string url = "/v1/fines?month=2026-01&limit=2" + (cursor.empty() ? "" : "&cursor=" + cursor);
+    std::string url =
+        "/v1/fines?month=2026-01&limit=2" + (cursor.empty() ? "" : "&cursor=" + cursor);
     HttpReply r = As(kAuditor).Get(url);
     ASSERT_EQ(r.status, 200u) << r.body;
     json::value page = r.Json();
@@ -215,10 +219,12 @@ TEST_F(ComplaintRoutes, FineLineItemsComePageByPageWithWholeTallies) {
     EXPECT_EQ(page.at("by_department"), all.at("by_department"));
     EXPECT_EQ(page.at("line_count"), all.at("line_count"));
     EXPECT_LE(page.at("lines").as_array().size(), 2u);
-    for (const json::value& l : page.at("lines").as_array()) paged.emplace_back(l.at("id").as_string());
+    for (const json::value& l : page.at("lines").as_array())
+      paged.emplace_back(l.at("id").as_string());
     cursor.clear();  // the next cursor, percent-encoded for the query string
     if (!page.at("next_cursor").is_null())
-      for (char c : page.at("next_cursor").as_string()) cursor += c == ',' ? std::string("%2C") : std::string(1, c);
+      for (char c : page.at("next_cursor").as_string())
+        cursor += c == ',' ? std::string("%2C") : std::string(1, c);
     ASSERT_LT(++pages, 100);
   } while (!cursor.empty());
   std::vector<std::string> expected;
@@ -267,7 +273,9 @@ TEST_F(ComplaintRoutes, FinesAtNowFollowTheLogAndTheClock) {
   same_as_fresh("the second complaint's deadlines passed");
   EXPECT_EQ(As(kAuditor).Get("/v1/fines?month=2026-01").Json().at("total"), "1000.00");
 
-  Act(kDeputy, first, R"({"type":"waive_fine","fine":")" + first + R"(:no_plan","reason":"the customer's schedule"})");
+  Act(kDeputy, first,
+      R"({"type":"waive_fine","fine":")" + first +
+          R"(:no_plan","reason":"the customer's schedule"})");
   same_as_fresh("a waiver");
   EXPECT_EQ(As(kAuditor).Get("/v1/fines?month=2026-01").Json().at("waived"), "300.00");
 
@@ -300,7 +308,8 @@ TEST_F(ComplaintRoutes, AsOfAndKnownAtGiveDifferentAnswersForABackDatedEntry) {
   EXPECT_EQ(As(kAuditor).Get("/v1/complaints/" + id + "?as_of=noon").status, 400u);
   EXPECT_EQ(As(kAuditor).Get("/v1/complaints/" + id + "?policy=7").status, 400u);
   // Before the intake the complaint did not exist.
-  EXPECT_EQ(As(kAuditor).Get("/v1/complaints/" + id + "?as_of=2025-12-31T00:00:00%2B08:00").status, 404u);
+  EXPECT_EQ(As(kAuditor).Get("/v1/complaints/" + id + "?as_of=2025-12-31T00:00:00%2B08:00").status,
+            404u);
 }
 
 // A ticket at "now" comes from the kept projection once it has caught up (no stream read, no
@@ -339,7 +348,8 @@ TEST_F(ComplaintRoutes, ATicketAtNowComesFromTheKeptProjectionAndEqualsTheFold) 
   server_.app().projections().Stop();
   const double folded_after = loads("log");
   for (int i = 0; i < 3; ++i) {
-    HttpReply r = Act(kHandler, id, R"({"type":"respond","channel":"phone","summary":"called again"})");
+    HttpReply r =
+        Act(kHandler, id, R"({"type":"respond","channel":"phone","summary":"called again"})");
     HttpReply read = As(kAuditor).Get("/v1/complaints/" + id);
     ASSERT_EQ(read.status, 200u);
     EXPECT_EQ(read.Json().at("version"), r.Json().at("version"));
@@ -367,11 +377,17 @@ TEST_F(ComplaintRoutes, PoliciesArePublishedByAdminsAndListed) {
 }
 
 TEST_F(ComplaintRoutes, DepartmentRatingsGoToTheirOwnEndpoint) {
-  HttpReply r = As(kCs).Post("/v1/ratings",
-                             R"({"type":"rate_department","department":"property","month":"2026-01","score":92})");
+  HttpReply r = As(kCs).Post(
+      "/v1/ratings",
+      R"({"type":"rate_department","department":"property","month":"2026-01","score":92})");
   ASSERT_EQ(r.status, 201u) << r.body;
-  EXPECT_EQ(As(kHandler).Post("/v1/ratings", R"({"type":"rate_department","department":"property","month":"2026-01","score":92})").status,
-            403u);
+  EXPECT_EQ(
+      As(kHandler)
+          .Post(
+              "/v1/ratings",
+              R"({"type":"rate_department","department":"property","month":"2026-01","score":92})")
+          .status,
+      403u);
 }
 
 // --- who may do what --------------------------------------------------------------------------
@@ -387,8 +403,8 @@ TEST_F(ComplaintRoutes, TheAuthorisationMatrixOnTheRealRoutes) {
   Act(kCs, id, R"({"type":"classify","category":"property_service"})");
   Act(kCs, id, R"({"type":"assign","department":"property","handler":"u-handler-property-1"})");
 
-  const ledger::Actor* roles[] = {&kIntake, &kCs, &kCsHead, &kHandler, &kHead,
-                                  &kDeputy, &kGm, &kAuditor, &kReader, &kAdmin};
+  const ledger::Actor* roles[] = {&kIntake, &kCs, &kCsHead,  &kHandler, &kHead,
+                                  &kDeputy, &kGm, &kAuditor, &kReader,  &kAdmin};
   // Expected: the roles each route admits (policy.md section 9, docs/api.md).
   struct Route {
     std::string method, path, body;
@@ -403,15 +419,19 @@ TEST_F(ComplaintRoutes, TheAuthorisationMatrixOnTheRealRoutes) {
       {"deputy_gm", R"({"type":"waive_fine","fine":"none","reason":"x"})"},
       {"gm", R"({"type":"waive_fine","fine":"none","reason":"x"})"},
   };
-  const std::set<std::string> readers = {"intake", "cs_agent", "cs_head", "handler", "dept_head",
-                                         "deputy_gm", "gm", "auditor", "reader"};
-  const std::set<std::string> reports = {"cs_agent", "cs_head", "dept_head", "deputy_gm", "gm",
-                                         "auditor", "reader"};
+  const std::set<std::string> readers = {"intake",    "cs_agent", "cs_head", "handler", "dept_head",
+                                         "deputy_gm", "gm",       "auditor", "reader"};
+  const std::set<std::string> reports = {"cs_agent", "cs_head", "dept_head", "deputy_gm",
+                                         "gm",       "auditor", "reader"};
   const std::vector<Route> routes = {
       {"POST", "/v1/complaints", Receive("property"), {"intake", "cs_agent", "cs_head"}},
-      {"POST", "/v1/complaints/" + id + "/actions", R"({"type":"record_progress","summary":"x"})",
+      {"POST",
+       "/v1/complaints/" + id + "/actions",
+       R"({"type":"record_progress","summary":"x"})",
        {"intake", "cs_agent", "cs_head", "handler", "dept_head", "deputy_gm", "gm"}},
-      {"POST", "/v1/ratings", R"({"type":"rate_department","department":"property","month":"2026-01","score":90})",
+      {"POST",
+       "/v1/ratings",
+       R"({"type":"rate_department","department":"property","month":"2026-01","score":90})",
        {"cs_agent", "cs_head"}},
       {"GET", "/v1/complaints/" + id, "", readers},
       {"GET", "/v1/complaints/" + id + "/events", "", readers},
@@ -424,8 +444,11 @@ TEST_F(ComplaintRoutes, TheAuthorisationMatrixOnTheRealRoutes) {
       {"GET", "/v1/findings", "", reports},
       {"GET", "/v1/events", "", {"cs_head", "deputy_gm", "gm", "auditor"}},
       {"GET", "/v1/ledger/verify", "", {"auditor", "admin"}},
-      {"GET", "/v1/policies", "", {"intake", "cs_agent", "cs_head", "handler", "dept_head",
-                                    "deputy_gm", "gm", "auditor", "reader", "admin"}},
+      {"GET",
+       "/v1/policies",
+       "",
+       {"intake", "cs_agent", "cs_head", "handler", "dept_head", "deputy_gm", "gm", "auditor",
+        "reader", "admin"}},
       {"POST", "/v1/policies", "{}", {"admin"}},
   };
   for (const Route& route : routes) {
@@ -441,11 +464,11 @@ TEST_F(ComplaintRoutes, TheAuthorisationMatrixOnTheRealRoutes) {
       HttpReply got = As(*who).Request(route.method, route.path, body);
       if (route.admits.count(who->role)) {
         EXPECT_NE(got.status, 401u) << route.method << " " << route.path << " as " << who->role;
-        EXPECT_NE(got.status, 403u) << route.method << " " << route.path << " as " << who->role
-                                    << ": " << got.body;
+        EXPECT_NE(got.status, 403u)
+            << route.method << " " << route.path << " as " << who->role << ": " << got.body;
       } else {
-        EXPECT_EQ(got.status, 403u) << route.method << " " << route.path << " as " << who->role
-                                    << ": " << got.body;
+        EXPECT_EQ(got.status, 403u)
+            << route.method << " " << route.path << " as " << who->role << ": " << got.body;
       }
     }
   }
@@ -556,21 +579,33 @@ TEST_F(ComplaintRoutes, BadInputIsRefusedAndAppendsNothing) {
       {"malformed JSON", act, R"({"type":"record_progress",)", 400, ""},
       {"not an object", act, R"(["record_progress"])", 400, ""},
       {"unknown action", act, R"({"type":"teleport"})", 400, "type"},
-      {"unknown field", act, R"({"type":"record_progress","summary":"x","colour":"red"})", 400, "colour"},
+      {"unknown field", act, R"({"type":"record_progress","summary":"x","colour":"red"})", 400,
+       "colour"},
       {"wrong type", act, R"({"type":"record_progress","summary":17})", 400, "summary"},
-      {"huge number", "/v1/complaints", Receive("customer_service", R"(,"headcount":123456789012345678901234567890)"), 400, "headcount"},
-      {"headcount below one", "/v1/complaints", Receive("customer_service", R"(,"headcount":0)"), 400, "headcount"},
-      {"money with three decimals", "/v1/complaints", Receive("customer_service", R"(,"claimed_compensation":"10.005")"), 400, "claimed_compensation"},
+      {"huge number", "/v1/complaints",
+       Receive("customer_service", R"(,"headcount":123456789012345678901234567890)"), 400,
+       "headcount"},
+      {"headcount below one", "/v1/complaints", Receive("customer_service", R"(,"headcount":0)"),
+       400, "headcount"},
+      {"money with three decimals", "/v1/complaints",
+       Receive("customer_service", R"(,"claimed_compensation":"10.005")"), 400,
+       "claimed_compensation"},
       {"invalid UTF-8", act, "{\"type\":\"record_progress\",\"summary\":\"\xff\xfe\"}", 400, ""},
-      {"a time in the future", act, R"({"type":"record_progress","summary":"x","occurred_at":"2027-01-01T00:00:00Z"})", 400, "occurred_at"},
+      {"a time in the future", act,
+       R"({"type":"record_progress","summary":"x","occurred_at":"2027-01-01T00:00:00Z"})", 400,
+       "occurred_at"},
       {"receive on the actions endpoint", act, Receive(), 400, "type"},
       {"a second type, which used to win", act,
        R"({"type":"close","type":"record_progress","summary":"x"})", 400, "type"},
       {"a rule refuses: close without a closure basis", act, R"({"type":"close"})", 400, "basis"},
-      {"a rule refuses: closing an unresolved complaint", act, R"({"type":"close","basis":"customer_confirmed"})", 422, ""},
-      {"a stale expected version", act, R"({"type":"record_progress","summary":"x","expected_version":1})", 409, ""},
-      {"no such complaint", "/v1/complaints/CMP-2026-000777/actions", R"({"type":"record_progress","summary":"x"})", 404, ""},
-      {"path traversal in the id", "/v1/complaints/..%2F..%2Fetc%2Fpasswd/actions", R"({"type":"record_progress","summary":"x"})", 400, "id"},
+      {"a rule refuses: closing an unresolved complaint", act,
+       R"({"type":"close","basis":"customer_confirmed"})", 422, ""},
+      {"a stale expected version", act,
+       R"({"type":"record_progress","summary":"x","expected_version":1})", 409, ""},
+      {"no such complaint", "/v1/complaints/CMP-2026-000777/actions",
+       R"({"type":"record_progress","summary":"x"})", 404, ""},
+      {"path traversal in the id", "/v1/complaints/..%2F..%2Fetc%2Fpasswd/actions",
+       R"({"type":"record_progress","summary":"x"})", 400, "id"},
   };
   const uint64_t head = server_.Head();
   for (const Case& c : cases) {
@@ -591,7 +626,8 @@ TEST_F(ComplaintRoutes, BadInputIsRefusedAndAppendsNothing) {
 }
 
 TEST_F(ComplaintRoutes, EveryProblemNamesEveryBadFieldAtOnce) {
-  HttpReply r = As(kCs).Post("/v1/complaints", R"({"type":"receive","channel":"pigeon","headcount":-2})");
+  HttpReply r =
+      As(kCs).Post("/v1/complaints", R"({"type":"receive","channel":"pigeon","headcount":-2})");
   ASSERT_EQ(r.status, 400u) << r.body;
   std::set<std::string> fields;
   json::value doc = r.Json();
@@ -611,7 +647,8 @@ TEST_F(ComplaintRoutes, EveryProblemNamesEveryBadFieldAtOnce) {
 // The reply `r` read as a message of root T, after checking its Content-Type names T.
 template <typename T>
 struct Message {
-  Message(const HttpReply& r, const std::string& type) : words(ledger::AlignedCopy(r.body)), reader(words) {
+  Message(const HttpReply& r, const std::string& type)
+      : words(ledger::AlignedCopy(r.body)), reader(words) {
     EXPECT_EQ(r.status / 100, 2u) << r.body;
     EXPECT_EQ(r.Header("Content-Type"), "application/x-capnp; type=" + type);
   }
@@ -636,7 +673,8 @@ TEST_F(ComplaintRoutes, EveryDomainResourceComesInCapnProtoToo) {
 
   // The ticket: the same values as the JSON.
   json::value j = As(kAuditor).Get("/v1/complaints/" + id).Json();
-  Message<schema::ComplaintState> ticket(As(kAuditor).Get("/v1/complaints/" + id, capnp), "ComplaintState");
+  Message<schema::ComplaintState> ticket(As(kAuditor).Get("/v1/complaints/" + id, capnp),
+                                         "ComplaintState");
   schema::ComplaintState::Reader t = ticket.root();
   EXPECT_EQ(t.getId(), id);
   EXPECT_EQ(t.getStage(), j.at("stage").as_string());
@@ -655,28 +693,33 @@ TEST_F(ComplaintRoutes, EveryDomainResourceComesInCapnProtoToo) {
   ASSERT_EQ(t.getFines().size(), j.at("fines").as_array().size());
   ASSERT_GT(t.getFines().size(), 0u);
   EXPECT_EQ(t.getFines()[0].getAmount(), j.at("fines").at(0).at("amount").as_string());
-  EXPECT_EQ(t.getFines()[0].getEvidence().size(), j.at("fines").at(0).at("evidence").as_array().size());
+  EXPECT_EQ(t.getFines()[0].getEvidence().size(),
+            j.at("fines").at(0).at("evidence").as_array().size());
   EXPECT_EQ(t.getFinesTotal(), j.at("fines_total").as_string());
 
   // Readers get it redacted in Cap'n Proto as in JSON.
-  Message<schema::ComplaintState> redacted(As(kReader).Get("/v1/complaints/" + id, capnp), "ComplaintState");
+  Message<schema::ComplaintState> redacted(As(kReader).Get("/v1/complaints/" + id, capnp),
+                                           "ComplaintState");
   EXPECT_EQ(redacted.root().getComplainant().getName(), "[redacted]");
   Message<schema::ComplaintEvents> raw(As(kReader).Get("/v1/complaints/" + id + "/events", capnp),
                                        "ComplaintEvents");
   ASSERT_EQ(raw.root().getEvents().size(), 3u);
-  EXPECT_FALSE(raw.root().getEvents()[0].hasPayload());  // stored bytes cannot be redacted: left out
+  EXPECT_FALSE(
+      raw.root().getEvents()[0].hasPayload());  // stored bytes cannot be redacted: left out
   Message<schema::ComplaintEvents> full(As(kAuditor).Get("/v1/complaints/" + id + "/events", capnp),
                                         "ComplaintEvents");
   EXPECT_TRUE(full.root().getEvents()[0].hasPayload());
 
-  Message<schema::Timeline> timeline(As(kAuditor).Get("/v1/complaints/" + id + "/timeline", capnp), "Timeline");
+  Message<schema::Timeline> timeline(As(kAuditor).Get("/v1/complaints/" + id + "/timeline", capnp),
+                                     "Timeline");
   ASSERT_EQ(timeline.root().getEntries().size(), 3u);
   EXPECT_EQ(timeline.root().getEntries()[2].getType(), "ComplaintClassified");
   EXPECT_EQ(timeline.root().getEntries()[0].getActor().getId(), "u-cs-01");
   Message<schema::ComplaintPage> page(As(kAuditor).Get("/v1/complaints", capnp), "ComplaintPage");
   ASSERT_EQ(page.root().getComplaints().size(), 1u);
   EXPECT_TRUE(page.root().getComplaints()[0].getOverdue());
-  Message<schema::FinesReport> fines(As(kAuditor).Get("/v1/fines?month=2026-01", capnp), "FinesReport");
+  Message<schema::FinesReport> fines(As(kAuditor).Get("/v1/fines?month=2026-01", capnp),
+                                     "FinesReport");
   EXPECT_EQ(fines.root().getTotal(),
             As(kAuditor).Get("/v1/fines?month=2026-01").Json().at("total").as_string());
   Message<schema::Metrics> metrics(As(kAuditor).Get("/v1/metrics?month=2026-01", capnp), "Metrics");

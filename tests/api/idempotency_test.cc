@@ -41,7 +41,8 @@ class Idempotency : public ::testing::Test {
 };
 
 TEST_F(Idempotency, AKeyIsScopedToItsCaller) {
-  HttpReply mine = As(kIntakeMarketing).Post("/v1/complaints", Receive("marketing", "Secret Li", "k-1"));
+  HttpReply mine =
+      As(kIntakeMarketing).Post("/v1/complaints", Receive("marketing", "Secret Li", "k-1"));
   ASSERT_EQ(mine.status, 201u) << mine.body;
   // Another caller of another department sends the same key with another request: it is a new
   // request of theirs, never an answer with the first caller's complaint.
@@ -60,8 +61,16 @@ TEST_F(Idempotency, AKeyIsScopedToItsCaller) {
 }
 
 TEST_F(Idempotency, AKeyIsScopedToItsComplaint) {
-  std::string a(As(kCs).Post("/v1/complaints", Receive("customer_service", "A", "r-a")).Json().at("id").as_string());
-  std::string b(As(kCs).Post("/v1/complaints", Receive("customer_service", "B", "r-b")).Json().at("id").as_string());
+  std::string a(As(kCs)
+                    .Post("/v1/complaints", Receive("customer_service", "A", "r-a"))
+                    .Json()
+                    .at("id")
+                    .as_string());
+  std::string b(As(kCs)
+                    .Post("/v1/complaints", Receive("customer_service", "B", "r-b"))
+                    .Json()
+                    .at("id")
+                    .as_string());
   const std::string act = R"({"type":"assess_validity","valid":true,"idempotency_key":"same"})";
   HttpReply on_a = As(kCs).Post("/v1/complaints/" + a + "/actions", act);
   HttpReply on_b = As(kCs).Post("/v1/complaints/" + b + "/actions", act);
@@ -102,9 +111,9 @@ TEST_F(Idempotency, AKeyReusedWithAnotherRequestIsRefused) {
                                        "reason":"suggestion","idempotency_key":"v"})");
   EXPECT_EQ(changed.status, 422u) << changed.body;
   // Over Cap'n Proto too: the refusal is a problem document.
-  HttpReply capnp = As(kCs).Request("POST", "/v1/complaints",
-                                    Receive("customer_service", "Third", "k-9"),
-                                    {{"Accept", "application/x-capnp"}});
+  HttpReply capnp =
+      As(kCs).Request("POST", "/v1/complaints", Receive("customer_service", "Third", "k-9"),
+                      {{"Accept", "application/x-capnp"}});
   EXPECT_EQ(capnp.status, 422u);
   EXPECT_EQ(capnp.body.find("First"), std::string::npos);
 }
@@ -114,8 +123,10 @@ TEST_F(Idempotency, TwoDifferentRequestsRacingWithOneKeyAppendOnce) {
     const std::string key = "race-" + std::to_string(round);
     const uint64_t head = server_.Head();
     HttpReply r1, r2;
-    std::thread t1([&] { r1 = As(kCs).Post("/v1/complaints", Receive("customer_service", "One", key)); });
-    std::thread t2([&] { r2 = As(kCs).Post("/v1/complaints", Receive("customer_service", "Two", key)); });
+    std::thread t1(
+        [&] { r1 = As(kCs).Post("/v1/complaints", Receive("customer_service", "One", key)); });
+    std::thread t2(
+        [&] { r2 = As(kCs).Post("/v1/complaints", Receive("customer_service", "Two", key)); });
     t1.join();
     t2.join();
     // Exactly one appended; the other is refused (never answered with the winner's result).

@@ -112,9 +112,9 @@ TEST(Scheduler, ARestartAcrossTheInstantCatchesUpOnceAndOnlyOnce) {
     ledger::Result<size_t> n = after.app().scheduler().RunDue();
     ASSERT_TRUE(n.ok()) << n.status().ToString();
     EXPECT_EQ(*n, restart == 0 ? 1u : 0u);
-    EXPECT_EQ(Escalations(after, id),
-              (std::vector<std::pair<std::string, std::string>>{
-                  {"2026-03-09T02:00:00Z", "important"}}));
+    EXPECT_EQ(
+        Escalations(after, id),
+        (std::vector<std::pair<std::string, std::string>>{{"2026-03-09T02:00:00Z", "important"}}));
     // Recorded three days after its instant by the ledger itself: not a person's late entry.
     ASSERT_TRUE(after.WaitForProjections());
     HttpReply findings = after.ClientAs(kAuditor).Get("/v1/findings");
@@ -138,9 +138,9 @@ TEST(Scheduler, ThreeComplaintsOfOneTargetEnteredLateRiseAsOfTheThird) {
   }
   // As of the 4th, when the third occurred, all three were on record against the target.
   for (const std::string& id : ids) {
-    EXPECT_EQ(Escalations(server, id),
-              (std::vector<std::pair<std::string, std::string>>{
-                  {"2026-03-04T02:00:00Z", "important"}}))
+    EXPECT_EQ(
+        Escalations(server, id),
+        (std::vector<std::pair<std::string, std::string>>{{"2026-03-04T02:00:00Z", "important"}}))
         << id;
   }
   EXPECT_EQ(LevelAsOf(server, ids[1], "2026-03-03T12:00:00%2B08:00"), "general");

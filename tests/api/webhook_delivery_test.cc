@@ -10,8 +10,8 @@
 
 #include <memory>
 
-#include "ledger/log/event_log.h"
 #include "ledger/base/hash.h"
+#include "ledger/log/event_log.h"
 #include "ledger/log/outbox.h"
 #include "test_server.h"
 #include "testing/temp_dir.h"
@@ -79,9 +79,9 @@ class WebhookDeliveryTest : public ::testing::Test {
   }
 
   uint64_t Append(int n, const std::string& stream = "CMP-2026-000001") {
-    auto seq = outbox_->Append(stream + "/alert/" + std::to_string(n), stream,
-                               R"({"complaint":")" + stream + R"(","n":)" + std::to_string(n) +
-                                   "}");
+    auto seq =
+        outbox_->Append(stream + "/alert/" + std::to_string(n), stream,
+                        R"({"complaint":")" + stream + R"(","n":)" + std::to_string(n) + "}");
     EXPECT_TRUE(seq.ok()) << seq.status().ToString();
     return seq.ok() ? *seq : 0;
   }
@@ -119,9 +119,9 @@ TEST(WebhookSignature, IsHmacSha256OfTheBodyInHex) {
 }
 
 TEST(WebhookUrl, HttpsAnywhereHttpOnlyToLoopback) {
-  for (const char* ok : {"http://127.0.0.1:9000/hook", "http://localhost/x?y=1",
-                         "http://[::1]:8080/", "http://127.1.2.3:1", "https://hooks.example.com/x",
-                         "https://10.0.0.1:8443/x"}) {
+  for (const char* ok :
+       {"http://127.0.0.1:9000/hook", "http://localhost/x?y=1", "http://[::1]:8080/",
+        "http://127.1.2.3:1", "https://hooks.example.com/x", "https://10.0.0.1:8443/x"}) {
     EXPECT_TRUE(api::ParseWebhookUrl(ok).ok()) << ok;
   }
   auto https = api::ParseWebhookUrl("https://hooks.example.com/in");
@@ -193,8 +193,7 @@ TEST_F(WebhookDeliveryTest, AReceiverDownForAWhileGetsEverythingInOrderOnceUp) {
   ASSERT_TRUE(receiver_.Start(port));
   clock_.Advance(milliseconds(4000));
   EXPECT_EQ(Delivery().RunOnce().delivered, 6u);
-  EXPECT_EQ(DeliveryIds(),
-            (std::vector<std::string>{Id(1), Id(2), Id(3), Id(4), Id(5), Id(6)}));
+  EXPECT_EQ(DeliveryIds(), (std::vector<std::string>{Id(1), Id(2), Id(3), Id(4), Id(5), Id(6)}));
   EXPECT_EQ(StatsOf(hook_).consecutive_failures, 0u);
   EXPECT_EQ(*outbox_->Cursor(hook_), 6u);
 }
@@ -245,7 +244,7 @@ TEST_F(WebhookDeliveryTest, WebhooksAddedOrRemovedInTheFileAreSeenWhileRunning) 
   ASSERT_TRUE(added.ok());
   ASSERT_TRUE(added->secret_generated);
   Append(2);
-  clock_.Advance(milliseconds(1000));  // the reload interval
+  clock_.Advance(milliseconds(1000));             // the reload interval
   EXPECT_EQ(Delivery().RunOnce().delivered, 3u);  // 2 to the first; 1 and 2 to the new one
   ASSERT_EQ(second.Requests().size(), 2u);
   EXPECT_EQ(second.Requests()[1].delivery, added->record.id + "-2");
@@ -328,13 +327,13 @@ TEST_F(WebhookDeliveryTest, MetricsShowDepthOutcomesAndLastSuccess) {
   EXPECT_NE(text.find("ledger_webhook_outbox_depth{webhook=\"" + hook_ + "\"} 1"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("ledger_webhook_deliveries_total{webhook=\"" + hook_ +
-                      "\",outcome=\"ok\"} 1"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find("ledger_webhook_deliveries_total{webhook=\"" + hook_ + "\",outcome=\"ok\"} 1"),
+      std::string::npos)
       << text;
-  EXPECT_NE(text.find("ledger_webhook_deliveries_total{webhook=\"" + hook_ +
-                      "\",outcome=\"failed\"} 1"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find("ledger_webhook_deliveries_total{webhook=\"" + hook_ + "\",outcome=\"failed\"} 1"),
+      std::string::npos)
       << text;
   const std::string last =
       "ledger_webhook_last_success_timestamp_seconds{webhook=\"" + hook_ + "\"} ";

@@ -38,7 +38,7 @@ struct WebhookReceiver::Impl {
 
   std::unique_ptr<net::io_context> ioc;
   std::unique_ptr<tcp::acceptor> acceptor;
-  std::unique_ptr<ssl::context> tls;  // null: plain HTTP
+  std::unique_ptr<ssl::context> tls;               // null: plain HTTP
   std::map<uint64_t, std::function<void()>> open;  // closers of open connections (io thread)
   uint64_t next_id = 0;
   std::thread thread;
@@ -62,14 +62,13 @@ struct WebhookReceiver::Impl {
       if (!tls) {
         Start(std::make_shared<Connection<tcp::socket>>(*ioc, std::move(socket)));
       } else {
-        auto c = std::make_shared<Connection<ssl::stream<tcp::socket>>>(*ioc, std::move(socket),
-                                                                        *tls);
+        auto c =
+            std::make_shared<Connection<ssl::stream<tcp::socket>>>(*ioc, std::move(socket), *tls);
         Track(c);
-        c->stream.async_handshake(ssl::stream_base::server,
-                                  [this, c](const beast::error_code& e) {
-                                    if (e) return Drop(c);
-                                    Read(c);
-                                  });
+        c->stream.async_handshake(ssl::stream_base::server, [this, c](const beast::error_code& e) {
+          if (e) return Drop(c);
+          Read(c);
+        });
       }
       Accept();
     });
@@ -169,7 +168,8 @@ bool MakeTestCertificate(const std::string& names, const std::string& cert_file,
     X509V3_set_ctx_nodb(&ctx);
     X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
     X509_EXTENSION* san = X509V3_EXT_conf_nid(nullptr, &ctx, NID_subject_alt_name, names.c_str());
-    ok = san != nullptr && X509_add_ext(cert, san, -1) == 1 && X509_sign(cert, key, EVP_sha256()) > 0;
+    ok = san != nullptr && X509_add_ext(cert, san, -1) == 1 &&
+         X509_sign(cert, key, EVP_sha256()) > 0;
     X509_EXTENSION_free(san);
   }
   if (ok) {

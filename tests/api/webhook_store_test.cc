@@ -20,9 +20,8 @@ class WebhookStoreTest : public ::testing::Test {
  protected:
   std::string Path() const { return WebhookStore::PathInDirectory(dir_.path()); }
   WebhookStore Store() {
-    return WebhookStore(Path(), {&clock_, milliseconds(1000), [this](std::string_view w) {
-                                   warnings_.emplace_back(w);
-                                 }});
+    return WebhookStore(Path(), {&clock_, milliseconds(1000),
+                                 [this](std::string_view w) { warnings_.emplace_back(w); }});
   }
 
   testing_util::TempDir dir_;

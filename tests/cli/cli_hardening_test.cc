@@ -23,9 +23,9 @@ const std::string kLedgerctl = std::string(LEDGER_BINARY_DIR) + "/tools/ledgerct
 class CliHardening : public ::testing::Test {
  protected:
   void SetUp() override {
-    ProcessResult r = RunProcess({kLedgerctl, "--data", Ledger(), "demo", "--no-serve",
-                                  "--complaints", "10", "--seed", "3"},
-                                 dir_.path());
+    ProcessResult r = RunProcess(
+        {kLedgerctl, "--data", Ledger(), "demo", "--no-serve", "--complaints", "10", "--seed", "3"},
+        dir_.path());
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   std::string Ledger() { return dir_.Sub("ledger"); }
@@ -45,11 +45,11 @@ class CliHardening : public ::testing::Test {
 TEST_F(CliHardening, DepartmentRolesNeedADepartmentThePolicyKnows) {
   for (const char* role : {"intake", "cs_agent", "cs_head", "handler", "dept_head"})
     ExpectUsage(Ctl({"token", "add", "--actor", "u-x", "--role", role}), "give --department");
-  ExpectUsage(Ctl({"token", "add", "--actor", "u-x", "--role", "dept_head", "--department",
-                   "kitchen"}),
-              "'kitchen' is not a department of the ledger's policy");
-  ProcessResult ok = Ctl({"token", "add", "--actor", "u-x", "--role", "dept_head",
-                          "--department", "property"});
+  ExpectUsage(
+      Ctl({"token", "add", "--actor", "u-x", "--role", "dept_head", "--department", "kitchen"}),
+      "'kitchen' is not a department of the ledger's policy");
+  ProcessResult ok =
+      Ctl({"token", "add", "--actor", "u-x", "--role", "dept_head", "--department", "property"});
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_EQ(ok.out.rfind("lgr_", 0), 0u);
   // Roles that see every department's complaints need none.
@@ -73,8 +73,14 @@ void AppendRawReceive(const std::string& dir, const std::string& id) {
   ASSERT_TRUE(action.ok());
   ComplaintState empty;
   std::shared_ptr<const Policy> policy = DefaultPolicy();
-  DecideInput in{&empty, policy.get(), 1, policy.get(), {"u-cs-1", "cs_agent", "customer_service"},
-                 *ledger::ParseRfc3339("2026-06-01T10:00:00+08:00"), {}, false};
+  DecideInput in{&empty,
+                 policy.get(),
+                 1,
+                 policy.get(),
+                 {"u-cs-1", "cs_agent", "customer_service"},
+                 *ledger::ParseRfc3339("2026-06-01T10:00:00+08:00"),
+                 {},
+                 false};
   auto decided = Decide(*action, in);
   ASSERT_TRUE(decided.ok()) << decided.status().ToString();
   ledger::AppendRequest request;

@@ -27,16 +27,16 @@ const std::string kChecker =
     std::string(LEDGER_BINARY_DIR) + "/tools/export_check/ledger-export-check";
 const std::string kGolden = std::string(LEDGER_SOURCE_DIR) + "/tests/cli/golden/";
 const std::string kNow = "2026-11-20T18:00:00+08:00";  // the demo's fixed "now"
-const std::string kComplaint = "CMP-2026-000040";  // closed 12 days late: fined by the day
+const std::string kComplaint = "CMP-2026-000040";      // closed 12 days late: fined by the day
 
 class CliTest : public ::testing::Test {
  protected:
   // One demo ledger for the whole suite (each test that changes a ledger copies it first).
   static void SetUpTestSuite() {
     dir_ = new TempDir();
-    ProcessResult r = RunProcess({kLedgerctl, "--data", Ledger(), "demo", "--no-serve",
-                                  "--complaints", "60", "--seed", "5"},
-                                 dir_->path());
+    ProcessResult r = RunProcess(
+        {kLedgerctl, "--data", Ledger(), "demo", "--no-serve", "--complaints", "60", "--seed", "5"},
+        dir_->path());
     demo_out_ = new std::string(r.out);
     // Not an ASSERT here: a failure in SetUpTestSuite makes GoogleTest report every test of the
     // suite as skipped, which CTest counts as passing. Each test fails in SetUp() instead.
@@ -75,7 +75,8 @@ class CliTest : public ::testing::Test {
       std::ofstream(path, std::ios::binary) << actual;
       return;
     }
-    ASSERT_TRUE(std::filesystem::exists(path)) << path << " is missing; run with LEDGER_UPDATE_GOLDEN=1";
+    ASSERT_TRUE(std::filesystem::exists(path))
+        << path << " is missing; run with LEDGER_UPDATE_GOLDEN=1";
     EXPECT_EQ(ReadWholeFile(path), actual) << "differs from " << path;
   }
 
@@ -155,9 +156,9 @@ TEST_F(CliTest, ExportsMatchTheirGoldenFiles) {
 }
 
 TEST_F(CliTest, EverySubcommandHasHelp) {
-  for (const char* cmd : {"demo", "serve", "token", "import", "state", "history", "replay", "fines",
-                          "rewards", "metrics", "findings", "responsibility", "rebuild", "verify",
-                          "head", "export"}) {
+  for (const char* cmd :
+       {"demo", "serve", "token", "import", "state", "history", "replay", "fines", "rewards",
+        "metrics", "findings", "responsibility", "rebuild", "verify", "head", "export"}) {
     ProcessResult r = Ctl({cmd, "--help"});
     EXPECT_EQ(r.exit_code, 0) << cmd;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd << ": " << r.out;
@@ -184,7 +185,8 @@ TEST_F(CliTest, BadMonthAndTimesAreUsageErrors) {
   ExpectFailure(Ctl({"fines", "--month", "2026-13"}), 2, "--month must be YYYY-MM");
   ExpectFailure(Ctl({"fines", "--month", "September"}), 2, "--month must be YYYY-MM");
   ExpectFailure(Ctl({"export", "--month", "2026-9"}), 2, "--month must be YYYY-MM");
-  ExpectFailure(Ctl({"state", kComplaint, "--as-of", "yesterday"}), 2, "--as-of must be an RFC 3339");
+  ExpectFailure(Ctl({"state", kComplaint, "--as-of", "yesterday"}), 2,
+                "--as-of must be an RFC 3339");
   ExpectFailure(Ctl({"state", kComplaint, "--policy", "9"}), 2, "version 9 is not published");
   ExpectFailure(Ctl({"export", "--format", "pdf"}), 2, "--format must be jsonl or html");
 }
@@ -221,9 +223,10 @@ TEST_F(CliTest, VerifyAgainstAHeadKeptElsewhere) {
 
 std::string ImportLine(const std::string& type, const std::string& complaint,
                        const std::string& actor_role, const std::string& fields) {
-  std::string actor = actor_role == "cs_agent"
-                          ? R"({"id":"u-cs-01","role":"cs_agent","department":"customer_service"})"
-                          : R"({"id":"u-handler-property-1","role":"handler","department":"property"})";
+  std::string actor =
+      actor_role == "cs_agent"
+          ? R"({"id":"u-cs-01","role":"cs_agent","department":"customer_service"})"
+          : R"({"id":"u-handler-property-1","role":"handler","department":"property"})";
   std::string line = R"({"type":")" + type + R"(","actor":)" + actor +
                      R"(,"occurred_at":"2025-03-03T10:00:00+08:00")";
   if (!complaint.empty()) line += R"(,"complaint":")" + complaint + "\"";
@@ -233,16 +236,16 @@ std::string ImportLine(const std::string& type, const std::string& complaint,
 TEST_F(CliTest, ImportStopsAtTheFirstRefusedLineAndKeepsWhatCameBefore) {
   const std::string ledger = scratch_.Sub("imported");
   const std::string file = scratch_.Sub("old-system.jsonl");
-  std::ofstream(file) << ImportLine("receive", "", "cs_agent",
-                                    R"(,"channel":"hotline","complainant":{"name":"Li","phone":"1"},)"
-                                    R"("project":"p-lakeside","subject":"Leak","description":"Water",)"
-                                    R"("receiving_department":"customer_service","external_ref":"OLD-7")")
-                      << "\n"  // a blank line is skipped
-                      << ImportLine("assess_validity", "ref:OLD-7", "cs_agent", R"(,"valid":true)")
-                      << ImportLine("classify", "ref:OLD-7", "handler",  // a handler may not classify
-                                    R"(,"category":"property_service")")
-                      << ImportLine("classify", "ref:OLD-7", "cs_agent",
-                                    R"(,"category":"property_service")");
+  std::ofstream(file)
+      << ImportLine("receive", "", "cs_agent",
+                    R"(,"channel":"hotline","complainant":{"name":"Li","phone":"1"},)"
+                    R"("project":"p-lakeside","subject":"Leak","description":"Water",)"
+                    R"("receiving_department":"customer_service","external_ref":"OLD-7")")
+      << "\n"  // a blank line is skipped
+      << ImportLine("assess_validity", "ref:OLD-7", "cs_agent", R"(,"valid":true)")
+      << ImportLine("classify", "ref:OLD-7", "handler",  // a handler may not classify
+                    R"(,"category":"property_service")")
+      << ImportLine("classify", "ref:OLD-7", "cs_agent", R"(,"category":"property_service")");
   ProcessResult r = CtlOn(ledger, {"import", file});
   ExpectFailure(r, 1, "line 4 refused, nothing after it applied");
   EXPECT_NE(r.err.find("may not classify"), std::string::npos) << r.err;
@@ -272,7 +275,8 @@ TEST_F(CliTest, ImportFromStandardInputAndAMalformedLine) {
                                  R"("project":"p-lakeside","subject":"Leak","description":"W",)"
                                  R"("receiving_department":"customer_service")") +
                       "{not json\n";
-  ProcessResult r = RunProcess({kLedgerctl, "--data", ledger, "import", "-"}, scratch_.path(), input);
+  ProcessResult r =
+      RunProcess({kLedgerctl, "--data", ledger, "import", "-"}, scratch_.path(), input);
   ExpectFailure(r, 1, "line 2 refused");
   EXPECT_EQ(CtlOn(ledger, {"head"}).out.substr(0, 2), "3:");  // policy, receive, the record
 }
@@ -337,7 +341,8 @@ TEST_F(CliTest, DemoLedgerVerifiesAndItsSummaryEqualsTheProjections) {
   ProcessResult metrics = Ctl({"metrics", "--month", "2026", "--as-of", kNow, "--json"});
   ASSERT_EQ(metrics.exit_code, 0);
   json::object total = json::parse(metrics.out).as_object().at("total").as_object();
-  EXPECT_EQ(After(summary, "closure rate 2026: "), std::string(total.at("closure_rate").as_string()));
+  EXPECT_EQ(After(summary, "closure rate 2026: "),
+            std::string(total.at("closure_rate").as_string()));
   EXPECT_EQ(After(summary, "% ("), std::to_string(total.at("closed").as_int64()));
 
   ProcessResult findings = Ctl({"findings", "--as-of", kNow, "--json"});
@@ -347,14 +352,16 @@ TEST_F(CliTest, DemoLedgerVerifiesAndItsSummaryEqualsTheProjections) {
 
   // Fines by department: the summary's table against the sum of the monthly reports.
   std::map<std::string, int64_t> fen;
-  for (const char* month : {"2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"}) {
+  for (const char* month :
+       {"2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"}) {
     ProcessResult f = Ctl({"fines", "--month", month, "--as-of", kNow, "--json"});
     ASSERT_EQ(f.exit_code, 0) << f.err;
     json::value doc = json::parse(f.out);
     for (const json::value& d : doc.at("by_department").as_array()) {
       std::string amount(d.at("total").as_string());
       fen[std::string(d.at("name").as_string())] +=
-          std::stoll(amount.substr(0, amount.find('.'))) * 100 + std::stoll(amount.substr(amount.find('.') + 1));
+          std::stoll(amount.substr(0, amount.find('.'))) * 100 +
+          std::stoll(amount.substr(amount.find('.') + 1));
     }
   }
   ASSERT_FALSE(fen.empty());
@@ -418,7 +425,8 @@ TEST_F(CliTest, RebuildCheckNamesProjectionsOfAnOlderFormat) {
   ProcessResult r = CtlOn(copy, {"rebuild", "--check"});
   ExpectFailure(r, 1, "the stored projections differ from the log");
   EXPECT_NE(r.out.find("stored rows: DIFFERENT: projection stored without a format"),
-            std::string::npos) << r.out;
+            std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("snapshot: DIFFERENT: projection format 1 stored"), std::string::npos)
       << r.out;
   ProcessResult rebuilt = CtlOn(copy, {"rebuild"});

@@ -57,9 +57,8 @@ class Server {
 
   bool Start(std::string* error) {
     out_ = scratch_ + "/serve-" + std::to_string(++runs_);
-    std::vector<std::string> args = {kLedgerctl, "--data",          data_,
-                                     "serve",    "--listen",        "127.0.0.1:0",
-                                     "--min-free-bytes", "0"};
+    std::vector<std::string> args = {kLedgerctl,    "--data",           data_, "serve", "--listen",
+                                     "127.0.0.1:0", "--min-free-bytes", "0"};
     pid_ = ::fork();
     if (pid_ == 0) {
       int o = ::open((out_ + ".out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -129,9 +128,9 @@ TEST(WebhookCrash, EveryNotificationArrivesAtLeastOnceAcrossASigkill) {
     ledger::Outbox outbox(log->get(), {&clock});
     for (int i = 1; i <= kNotifications; ++i) {
       const std::string complaint = "CMP-2026-00000" + std::to_string(i % 3 + 1);
-      auto seq = outbox.Append(complaint + "/response/" + std::to_string(i), complaint,
-                               R"({"complaint":")" + complaint + R"(","n":)" + std::to_string(i) +
-                                   "}");
+      auto seq =
+          outbox.Append(complaint + "/response/" + std::to_string(i), complaint,
+                        R"({"complaint":")" + complaint + R"(","n":)" + std::to_string(i) + "}");
       ASSERT_TRUE(seq.ok()) << seq.status().ToString();
     }
     ASSERT_TRUE((*log)->Close().ok());
@@ -140,10 +139,10 @@ TEST(WebhookCrash, EveryNotificationArrivesAtLeastOnceAcrossASigkill) {
   api_testing::WebhookReceiver receiver;
   ASSERT_TRUE(receiver.Start());
   receiver.SetDelay(std::chrono::milliseconds(100));
-  testing_util::ProcessResult added = RunProcess(
-      {kLedgerctl, "--data", ledger_dir, "webhook", "add", "--url", receiver.Url(), "--secret",
-       kSecret},
-      dir.path());
+  testing_util::ProcessResult added =
+      RunProcess({kLedgerctl, "--data", ledger_dir, "webhook", "add", "--url", receiver.Url(),
+                  "--secret", kSecret},
+                 dir.path());
   ASSERT_EQ(added.exit_code, 0) << added.err;
   const std::string hook = added.out.substr(0, added.out.find('\n'));
 
@@ -171,8 +170,9 @@ TEST(WebhookCrash, EveryNotificationArrivesAtLeastOnceAcrossASigkill) {
   // The restarted server's /metrics: nothing left for the webhook.
   testing_util::HttpClient client("127.0.0.1", server.port());
   ASSERT_TRUE(Eventually([&] {
-    return client.Get("/metrics").body.find("ledger_webhook_outbox_depth{webhook=\"" + hook +
-                                            "\"} 0") != std::string::npos;
+    return client.Get("/metrics")
+               .body.find("ledger_webhook_outbox_depth{webhook=\"" + hook + "\"} 0") !=
+           std::string::npos;
   }));
   EXPECT_EQ(server.Kill(SIGTERM), 0) << server.errors();
 

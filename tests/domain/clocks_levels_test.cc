@@ -220,8 +220,8 @@ TEST(ClocksEngine, TransmissionDoesNotApplyWhenCustomerServiceReceivedIt) {
   EXPECT_FALSE(t.why.level);
   EXPECT_EQ(t.why.no_deadline, "received by customer service: nothing to transmit");
   // A clock that runs has no such reason.
-  EXPECT_TRUE(Eval(Received(kTuesday), ClockKind::kResponse, "2026-03-10T18:00")
-                  .why.no_deadline.empty());
+  EXPECT_TRUE(
+      Eval(Received(kTuesday), ClockKind::kResponse, "2026-03-10T18:00").why.no_deadline.empty());
 }
 
 TEST(ClocksEngine, TransmissionOfAWeekendIntakeBeforeTheClockStartCountsFromTheStart) {

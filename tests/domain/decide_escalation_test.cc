@@ -19,7 +19,7 @@ std::string Receive(const std::string& extra) {
 
 struct IntakeCase {
   const char* name;
-  std::string extra;       // fields added to the receive action
+  std::string extra;  // fields added to the receive action
   int64_t target_complaints;
   Level level;
   std::vector<std::string> codes;
@@ -31,27 +31,74 @@ TEST(Escalation, AtIntakeEachRuleGivesItsLevelAndTheHigherGradeWins) {
       {"collective_10", R"(,"headcount":10)", 0, Level::kCrisis, {"collective_10"}},
       {"collective_10 at 25", R"(,"headcount":25)", 0, Level::kCrisis, {"collective_10"}},
       {"serious_loss flag", R"(,"flags":["serious_loss"])", 0, Level::kCrisis, {"serious_loss"}},
-      {"compensation above 10000", R"(,"claimed_compensation":"10000.01")", 0, Level::kCrisis, {"serious_loss"}},
-      {"compensation 10000 is major", R"(,"claimed_compensation":"10000.00")", 0, Level::kMajor, {"compensation"}},
-      {"compensation 0.01", R"(,"claimed_compensation":"0.01")", 0, Level::kMajor, {"compensation"}},
+      {"compensation above 10000",
+       R"(,"claimed_compensation":"10000.01")",
+       0,
+       Level::kCrisis,
+       {"serious_loss"}},
+      {"compensation 10000 is major",
+       R"(,"claimed_compensation":"10000.00")",
+       0,
+       Level::kMajor,
+       {"compensation"}},
+      {"compensation 0.01",
+       R"(,"claimed_compensation":"0.01")",
+       0,
+       Level::kMajor,
+       {"compensation"}},
       {"compensation 0 is nothing", R"(,"claimed_compensation":"0.00")", 0, Level::kGeneral, {}},
-      {"exposure_3 media", R"(,"flags":["media"],"headcount":3)", 0, Level::kCrisis, {"exposure_3"}},
-      {"exposure_3 litigation", R"(,"flags":["litigation"],"headcount":4)", 0, Level::kCrisis, {"exposure_3"}},
-      {"exposure below 3", R"(,"flags":["litigation"],"headcount":2)", 0, Level::kMajor, {"exposure"}},
+      {"exposure_3 media",
+       R"(,"flags":["media"],"headcount":3)",
+       0,
+       Level::kCrisis,
+       {"exposure_3"}},
+      {"exposure_3 litigation",
+       R"(,"flags":["litigation"],"headcount":4)",
+       0,
+       Level::kCrisis,
+       {"exposure_3"}},
+      {"exposure below 3",
+       R"(,"flags":["litigation"],"headcount":2)",
+       0,
+       Level::kMajor,
+       {"exposure"}},
       {"exposure media alone", R"(,"flags":["media"])", 0, Level::kMajor, {"exposure"}},
       {"reputation", R"(,"flags":["reputation"])", 0, Level::kCrisis, {"reputation"}},
       {"collective_3", R"(,"headcount":3)", 0, Level::kMajor, {"collective_3"}},
       {"collective_3 at 9", R"(,"headcount":9)", 0, Level::kMajor, {"collective_3"}},
       {"headcount 2", R"(,"headcount":2)", 0, Level::kGeneral, {}},
       {"government", R"(,"flags":["government"])", 0, Level::kImportant, {"government"}},
-      {"media threatened", R"(,"flags":["media_threatened"])", 0, Level::kImportant, {"exposure_risk"}},
-      {"litigation threatened", R"(,"flags":["litigation_threatened"])", 0, Level::kImportant, {"exposure_risk"}},
-      {"same_target_3", R"(,"target":{"kind":"person","id":"u-9"})", 3, Level::kImportant, {"same_target_3"}},
+      {"media threatened",
+       R"(,"flags":["media_threatened"])",
+       0,
+       Level::kImportant,
+       {"exposure_risk"}},
+      {"litigation threatened",
+       R"(,"flags":["litigation_threatened"])",
+       0,
+       Level::kImportant,
+       {"exposure_risk"}},
+      {"same_target_3",
+       R"(,"target":{"kind":"person","id":"u-9"})",
+       3,
+       Level::kImportant,
+       {"same_target_3"}},
       {"same target twice", R"(,"target":{"kind":"person","id":"u-9"})", 2, Level::kGeneral, {}},
-      {"higher wins: 12 and government", R"(,"headcount":12,"flags":["government"])", 0, Level::kCrisis, {"collective_10"}},
-      {"two crisis rules", R"(,"headcount":10,"flags":["serious_loss"])", 0, Level::kCrisis,
+      {"higher wins: 12 and government",
+       R"(,"headcount":12,"flags":["government"])",
+       0,
+       Level::kCrisis,
+       {"collective_10"}},
+      {"two crisis rules",
+       R"(,"headcount":10,"flags":["serious_loss"])",
+       0,
+       Level::kCrisis,
        {"collective_10", "serious_loss"}},
-      {"major beats important", R"(,"headcount":5,"flags":["media_threatened"])", 0, Level::kMajor, {"collective_3"}},
+      {"major beats important",
+       R"(,"headcount":5,"flags":["media_threatened"])",
+       0,
+       Level::kMajor,
+       {"collective_3"}},
   };
   for (const IntakeCase& c : cases) {
     Complaint k;
@@ -105,23 +152,28 @@ TEST(Escalation, RepeatThreeComesFromSameIssueLinks) {
   CrossFacts cross;
   cross.other = OtherComplaint{"CMP-2026-000002", k.now(), std::nullopt, Level::kGeneral, 1, "139"};
   cross.same_issue_complainants = 2;
-  Decision d = k.Do(R"({"type":"link","other":"CMP-2026-000002","relation":"same_issue"})", CsAgent(), cross);
+  Decision d = k.Do(R"({"type":"link","other":"CMP-2026-000002","relation":"same_issue"})",
+                    CsAgent(), cross);
   EXPECT_EQ(k.state().level(), Level::kGeneral);
   cross.other->id = "CMP-2026-000003";
   cross.same_issue_complainants = 3;
-  d = k.Do(R"({"type":"link","other":"CMP-2026-000003","relation":"same_issue"})", CsAgent(), cross);
+  d = k.Do(R"({"type":"link","other":"CMP-2026-000003","relation":"same_issue"})", CsAgent(),
+           cross);
   EXPECT_EQ(k.state().level(), Level::kMajor);
-  EXPECT_EQ(std::string(d.events.back().event().getLevelEscalated().getRules()[0].cStr()), "repeat_3");
+  EXPECT_EQ(std::string(d.events.back().event().getLevelEscalated().getRules()[0].cStr()),
+            "repeat_3");
 }
 
 TEST(Escalation, ReopeningAfterAnImportantOneWasHandledIsMajor) {
   Complaint k;
   k.ReceiveAndAssign(R"(,"flags":["government"])");
   ASSERT_EQ(k.state().level(), Level::kImportant);
-  k.Do(R"({"type":"propose_plan","plan_type":"repair","description":"fix"})", testing_util::Handler());
-  k.Do(R"({"type":"review_plan","approved":true})", testing_util::DeptHead());
-  k.Do(R"({"type":"resolve","resolution":"fixed","root_cause":"product_quality","corrective_action":"x"})",
+  k.Do(R"({"type":"propose_plan","plan_type":"repair","description":"fix"})",
        testing_util::Handler());
+  k.Do(R"({"type":"review_plan","approved":true})", testing_util::DeptHead());
+  k.Do(
+      R"({"type":"resolve","resolution":"fixed","root_cause":"product_quality","corrective_action":"x"})",
+      testing_util::Handler());
   k.Do(R"({"type":"confirm","method":"written"})", CsAgent());
   k.Do(R"({"type":"confirm","method":"property_company"})", CsAgent());
   k.Do(R"({"type":"close","basis":"customer_confirmed"})", CsAgent());
@@ -134,7 +186,8 @@ TEST(Escalation, ReopeningAfterAGeneralOneStaysGeneral) {
   Complaint k;
   k.ReceiveAndAssign();
   k.Do(R"({"type":"respond","channel":"phone","summary":"explained"})", CsAgent());
-  k.Do(R"({"type":"propose_plan","plan_type":"communicate","description":"talk"})", testing_util::Handler());
+  k.Do(R"({"type":"propose_plan","plan_type":"communicate","description":"talk"})",
+       testing_util::Handler());
   k.Do(R"({"type":"review_plan","approved":true})", testing_util::DeptHead());
   k.Do(R"({"type":"close","basis":"plan_issued_no_agreement"})", CsAgent());
   Decision d = k.Do(R"({"type":"reopen","reason":"again"})", CsAgent());
@@ -146,8 +199,12 @@ TEST(Escalation, SecondComplaintAfterAnImportantOneIsMajor) {
   k.Do(Receive(""), CsAgent());
   CrossFacts cross;
   Time first_closed = k.now() - std::chrono::hours(24 * 30);
-  cross.other = OtherComplaint{"CMP-2026-000000", first_closed - std::chrono::hours(48), first_closed,
-                               Level::kImportant, 1, "138"};
+  cross.other = OtherComplaint{"CMP-2026-000000",
+                               first_closed - std::chrono::hours(48),
+                               first_closed,
+                               Level::kImportant,
+                               1,
+                               "138"};
   Decision d = k.Do(R"({"type":"link","other":"CMP-2026-000000","relation":"second_complaint"})",
                     CsAgent(), cross);
   EXPECT_EQ(k.state().level(), Level::kMajor);
@@ -179,7 +236,8 @@ TEST(Escalation, ALevelSetBelowTheRuleLevelStaysUntilTheRuleLevelRises) {
   Complaint k;
   k.ReceiveAndAssign(R"(,"flags":["government"])");
   ASSERT_EQ(k.state().level(), Level::kImportant);
-  k.Do(R"({"type":"set_level","level":"general","reason":"the department was only copied"})", CsAgent());
+  k.Do(R"({"type":"set_level","level":"general","reason":"the department was only copied"})",
+       CsAgent());
   EXPECT_EQ(k.state().level(), Level::kGeneral);
   EXPECT_TRUE(k.state().levels.back().manual);
   EXPECT_EQ(k.state().levels.back().rule_level, Level::kImportant);

@@ -15,13 +15,24 @@ const Pairs kSeparation = {{"actor.id", "separation_of_duties"}};
 
 TEST(Hardening, AReceiveFilesAsTheCaller) {
   ExpectRefusals({
-      {"a colleague as receiving staff (who would be fined transmission_late)", Nothing(),
-       ReceiveJson("property", R"(,"receiving_staff":"u-intake-2")"), Intake(), kDenied,
+      {"a colleague as receiving staff (who would be fined transmission_late)",
+       Nothing(),
+       ReceiveJson("property", R"(,"receiving_staff":"u-intake-2")"),
+       Intake(),
+       kDenied,
        {{"receiving_staff", "self_only"}}},
-      {"another department as receiver", Nothing(), ReceiveJson("marketing"), Intake(), kDenied,
+      {"another department as receiver",
+       Nothing(),
+       ReceiveJson("marketing"),
+       Intake(),
+       kDenied,
        {{"receiving_department", "own_department"}}},
-      {"customer service filing for property", Nothing(), ReceiveJson("property"), CsAgent(),
-       kDenied, {{"receiving_department", "own_department"}}},
+      {"customer service filing for property",
+       Nothing(),
+       ReceiveJson("property"),
+       CsAgent(),
+       kDenied,
+       {{"receiving_department", "own_department"}}},
   });
   Complaint k;
   k.Do(ReceiveJson("property", R"(,"receiving_staff":"u-intake-1")"), Intake());
@@ -44,10 +55,9 @@ TEST(Hardening, WhoProposesRequestsOrIsChargedDoesNotDecide) {
       {"a head reviews the plan he proposed", ProposedBy(DeptHead()),
        R"({"type":"review_plan","approved":true})", DeptHead(), kDenied, kSeparation},
       {"a head decides the extension he requested",
-       And(At(Step::kAssigned),
-           Doing(R"({"type":"request_extension","clock":"closure",
+       And(At(Step::kAssigned), Doing(R"({"type":"request_extension","clock":"closure",
                      "until":"2026-03-30T10:00:00+08:00","reason":"parts"})",
-                 DeptHead())),
+                                      DeptHead())),
        R"({"type":"decide_extension","request":5,"approved":true})", DeptHead(), kDenied,
        kSeparation},
       {"a deputy GM waives a fine that charges him",
@@ -55,8 +65,8 @@ TEST(Hardening, WhoProposesRequestsOrIsChargedDoesNotDecide) {
            Doing(R"({"type":"record_fine","rule":"misconduct","amount":"500.00",
                      "people":["u-deputy-gm"],"reason":"delay"})",
                  DeputyGm())),
-       R"({"type":"waive_fine","fine":"CMP-2026-000001:recorded:5","reason":"mine"})",
-       DeputyGm(), kDenied, kSeparation},
+       R"({"type":"waive_fine","fine":"CMP-2026-000001:recorded:5","reason":"mine"})", DeputyGm(),
+       kDenied, kSeparation},
   });
   // Someone else may: another head reviews, the GM waives the deputy's line.
   Complaint k;
@@ -104,20 +114,28 @@ TEST(Hardening, ThePolicyMayExemptARole) {
 
 TEST(Hardening, BusinessTimesLieWithinThePolicysCalendar) {
   ExpectRefusals({
-      {"year 0001", Nothing(),
+      {"year 0001",
+       Nothing(),
        ReceiveJson("customer_service", R"(,"occurred_at":"0001-01-01T00:00:00+08:00")"),
-       CsAgent(), kBad, {{"occurred_at", "before_policy"}}},
-      {"the day before the calendar begins", Nothing(),
+       CsAgent(),
+       kBad,
+       {{"occurred_at", "before_policy"}}},
+      {"the day before the calendar begins",
+       Nothing(),
        ReceiveJson("customer_service", R"(,"occurred_at":"2024-12-31T23:59:59+08:00")"),
-       CsAgent(), kBad, {{"occurred_at", "before_policy"}}},
-      {"a plan starting in year 0001", At(Step::kAssigned),
+       CsAgent(),
+       kBad,
+       {{"occurred_at", "before_policy"}}},
+      {"a plan starting in year 0001",
+       At(Step::kAssigned),
        R"({"type":"propose_plan","plan_type":"repair","description":"x",
            "planned_start":"0001-01-01T00:00:00Z"})",
-       Handler(), kBad, {{"planned_start", "before_policy"}}},
+       Handler(),
+       kBad,
+       {{"planned_start", "before_policy"}}},
   });
   Complaint k;  // the calendar's first instant is fine
-  k.Do(ReceiveJson("customer_service", R"(,"occurred_at":"2025-01-01T00:00:00+08:00")"),
-       CsAgent());
+  k.Do(ReceiveJson("customer_service", R"(,"occurred_at":"2025-01-01T00:00:00+08:00")"), CsAgent());
   EXPECT_EQ(k.state().intake.at, Local("2025-01-01T00:00:00"));
 }
 
@@ -125,12 +143,14 @@ TEST(Hardening, TextHoldsNoControlCharacters) {
   auto with = [](const std::string& field, const std::string& escaped) {
     return R"({"type":"receive","channel":"hotline","complainant":{"name":"Li"},
       "project":"p-lakeside","description":"d","receiving_department":
-      "customer_service",")" + field + R"(":")" + escaped + "\"}";
+      "customer_service",")" +
+           field + R"(":")" + escaped + "\"}";
   };
   auto description = [](const std::string& escaped) {
     return R"({"type":"receive","channel":"hotline","complainant":{"name":"Li"},
       "project":"p-lakeside","subject":"s","receiving_department":"customer_service",
-      "description":"a)" + escaped + R"(b"})";
+      "description":"a)" +
+           escaped + R"(b"})";
   };
   const Pairs kControl = {{"description", "no_control_characters"}};
   ExpectRefusals({
@@ -141,13 +161,20 @@ TEST(Hardening, TextHoldsNoControlCharacters) {
       {"a carriage return", Nothing(), description("\\r"), CsAgent(), kBad, kControl},
       {"DEL", Nothing(), description("\\u007f"), CsAgent(), kBad, kControl},
       {"C1 CSI", Nothing(), description("\\u009b2J"), CsAgent(), kBad, kControl},
-      {"a tab in a one-line field", Nothing(), with("subject", "a\\tb"), CsAgent(), kBad,
+      {"a tab in a one-line field",
+       Nothing(),
+       with("subject", "a\\tb"),
+       CsAgent(),
+       kBad,
        {{"subject", "no_control_characters"}}},
-      {"a newline in a name", Nothing(),
+      {"a newline in a name",
+       Nothing(),
        R"({"type":"receive","channel":"hotline","complainant":{"name":"Li\nWei"},
            "project":"p-lakeside","subject":"s","description":"d",
            "receiving_department":"customer_service"})",
-       CsAgent(), kBad, {{"complainant.name", "no_control_characters"}}},
+       CsAgent(),
+       kBad,
+       {{"complainant.name", "no_control_characters"}}},
   });
   Complaint k;  // newlines and tabs are text in long fields; so is every other character
   k.Do(description("\\n\\tline two \\u00a0\\u4e2d\\u6587"), CsAgent());

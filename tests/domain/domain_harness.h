@@ -21,8 +21,12 @@ using namespace ledger::domain;
 inline Actor Intake() { return {"u-intake-1", "intake", "property"}; }
 inline Actor CsAgent() { return {"u-cs-1", "cs_agent", "customer_service"}; }
 inline Actor CsHead() { return {"u-head-customer-service", "cs_head", "customer_service"}; }
-inline Actor Handler(const std::string& dept = "property") { return {"u-handler-1", "handler", dept}; }
-inline Actor DeptHead(const std::string& dept = "property") { return {"u-head-" + dept, "dept_head", dept}; }
+inline Actor Handler(const std::string& dept = "property") {
+  return {"u-handler-1", "handler", dept};
+}
+inline Actor DeptHead(const std::string& dept = "property") {
+  return {"u-head-" + dept, "dept_head", dept};
+}
 inline Actor DeputyGm() { return {"u-deputy-gm", "deputy_gm", ""}; }
 inline Actor Gm() { return {"u-gm", "gm", ""}; }
 
@@ -72,7 +76,9 @@ class Complaint {
   void ReceiveAndAssign(const std::string& extra = "") {
     Do(R"({"type":"receive","channel":"hotline","complainant":{"name":"Li","phone":"13800000001"},
           "project":"p-lakeside","subject":"Leak","description":"Water leak","receiving_department":
-          "customer_service")" + extra + "}", CsAgent());
+          "customer_service")" +
+           extra + "}",
+       CsAgent());
     Do(R"({"type":"assess_validity","valid":true})", CsAgent());
     Do(R"({"type":"classify","category":"maintenance"})", CsAgent());
     Do(R"({"type":"assign","department":"property","handler":"u-handler-1"})", CsAgent());

@@ -42,8 +42,8 @@ std::vector<Time> RunScheduler(Complaint& k) {
 }
 
 std::optional<Time> Due(const Complaint& k, ClockKind kind, Time as_of) {
-  for (const auto& c : EvaluateClocks(ledger::domain::ClockFactsOf(k.state(), k.policy()),
-                                      k.policy(), as_of))
+  for (const auto& c :
+       EvaluateClocks(ledger::domain::ClockFactsOf(k.state(), k.policy()), k.policy(), as_of))
     if (c.kind == kind) return c.due;
   return std::nullopt;
 }
@@ -51,10 +51,10 @@ std::optional<Time> Due(const Complaint& k, ClockKind kind, Time as_of) {
 struct TimeRow {
   const char* name;
   std::function<void(Complaint&)> given;  // actions, with the clock moved between them
-  Time evaluated;                          // the clock when the scheduler runs
-  Level level;                             // the level then
-  std::vector<Time> escalated_at;          // the system escalations' occurred_at
-  std::vector<std::string> rules;          // the rules of the level
+  Time evaluated;                         // the clock when the scheduler runs
+  Level level;                            // the level then
+  std::vector<Time> escalated_at;         // the system escalations' occurred_at
+  std::vector<std::string> rules;         // the rules of the level
 };
 
 // Monday 2026-03-02 10:00: received by customer service, valid, assigned; no plan ever.
@@ -63,10 +63,17 @@ void Assigned(Complaint& k) { k.ReceiveAndAssign(); }
 TEST(EscalationOverTime, TimeRulesRiseAtTheirInstant) {
   const std::vector<TimeRow> rows = {
       {"no further action: a week later exactly, not at the next action",
-       Assigned, At("2026-03-10T08:00:00"), Level::kImportant, {At("2026-03-09T10:00:00")},
+       Assigned,
+       At("2026-03-10T08:00:00"),
+       Level::kImportant,
+       {At("2026-03-09T10:00:00")},
        {"unresolved_week"}},
-      {"a day short of the week: nothing yet", Assigned, At("2026-03-08T10:00:00"),
-       Level::kGeneral, {}, {}},
+      {"a day short of the week: nothing yet",
+       Assigned,
+       At("2026-03-08T10:00:00"),
+       Level::kGeneral,
+       {},
+       {}},
       {"paused two days on the customer: the week is nine days long",
        [](Complaint& k) {
          k.ReceiveAndAssign();
@@ -75,7 +82,9 @@ TEST(EscalationOverTime, TimeRulesRiseAtTheirInstant) {
          k.SetNow(At("2026-03-05T10:00:00"));
          k.Do(R"({"type":"resume_clock","reason":"awaiting_customer"})", CsAgent());
        },
-       At("2026-03-12T00:00:00"), Level::kImportant, {At("2026-03-11T10:00:00")},
+       At("2026-03-12T00:00:00"),
+       Level::kImportant,
+       {At("2026-03-11T10:00:00")},
        {"unresolved_week"}},
       {"still paused: the allowance is held",
        [](Complaint& k) {
@@ -83,15 +92,22 @@ TEST(EscalationOverTime, TimeRulesRiseAtTheirInstant) {
          k.SetNow(At("2026-03-03T10:00:00"));
          k.Do(R"({"type":"pause_clock","reason":"awaiting_customer"})", CsAgent());
        },
-       At("2026-03-20T00:00:00"), Level::kGeneral, {}, {}},
+       At("2026-03-20T00:00:00"),
+       Level::kGeneral,
+       {},
+       {}},
       {"resolved within the week: never",
-       [](Complaint& k) {
-         Reach(k, Step::kResolved);
-       },
-       At("2026-03-20T00:00:00"), Level::kGeneral, {}, {}},
+       [](Complaint& k) { Reach(k, Step::kResolved); },
+       At("2026-03-20T00:00:00"),
+       Level::kGeneral,
+       {},
+       {}},
       {"closed: never escalated by the ledger",
-       [](Complaint& k) { Reach(k, Step::kClosed); }, At("2026-03-20T00:00:00"),
-       Level::kGeneral, {}, {}},
+       [](Complaint& k) { Reach(k, Step::kClosed); },
+       At("2026-03-20T00:00:00"),
+       Level::kGeneral,
+       {},
+       {}},
       {"set back to general by hand after the rise: deliberate, not overridden",
        [](Complaint& k) {
          k.ReceiveAndAssign();
@@ -101,14 +117,20 @@ TEST(EscalationOverTime, TimeRulesRiseAtTheirInstant) {
          k.Do(R"({"type":"set_level","level":"general","reason":"a misunderstanding, not a case"})",
               CsAgent());
        },
-       At("2026-03-20T00:00:00"), Level::kGeneral, {}, {"unresolved_week"}},
+       At("2026-03-20T00:00:00"),
+       Level::kGeneral,
+       {},
+       {"unresolved_week"}},
       {"already raised by a fact within the week: the week's rule adds nothing",
        [](Complaint& k) {
          k.ReceiveAndAssign();
          k.SetNow(At("2026-03-08T10:00:00"));
          k.Do(R"({"type":"add_flag","flag":"media_threatened"})", CsAgent());
        },
-       At("2026-03-20T00:00:00"), Level::kImportant, {}, {"exposure_risk", "unresolved_week"}},
+       At("2026-03-20T00:00:00"),
+       Level::kImportant,
+       {},
+       {"exposure_risk", "unresolved_week"}},
   };
   for (const TimeRow& row : rows) {
     SCOPED_TRACE(row.name);
@@ -165,7 +187,8 @@ TEST(EscalationOverTime, TheKeyOfARiseNamesItsLevelAndInstant) {
   Decision db = DecideTimeEscalation(b.state(), b.policy(), b.now(), "time");
   ASSERT_FALSE(da.events.empty());
   EXPECT_EQ(EscalationKey(da), EscalationKey(db));
-  EXPECT_EQ(EscalationKey(da), "esc:important:" + std::to_string(ledger::ToMicros(At("2026-03-09T10:00:00"))));
+  EXPECT_EQ(EscalationKey(da),
+            "esc:important:" + std::to_string(ledger::ToMicros(At("2026-03-09T10:00:00"))));
 }
 
 // Three complaints against one target, entered late and out of order: A occurred on the 1st, B
@@ -176,9 +199,9 @@ TEST(EscalationOverTime, ThreeComplaintsOfOneTargetEnteredLateRiseAsOfTheThird) 
              c = At("2026-03-03T10:00:00");
   auto receive = [](Complaint& k, Time at) {
     k.SetNow(At("2026-03-06T10:00:00"));
-    k.Do(ReceiveJson("customer_service", R"(,"target":{"kind":"person","id":"u-9"},"occurred_at":")" +
-                                             ledger::FormatRfc3339(at, std::chrono::minutes(480)) +
-                                             "\""),
+    k.Do(ReceiveJson("customer_service",
+                     R"(,"target":{"kind":"person","id":"u-9"},"occurred_at":")" +
+                         ledger::FormatRfc3339(at, std::chrono::minutes(480)) + "\""),
          CsAgent());
   };
   Complaint ka, kb, kc;
@@ -198,11 +221,11 @@ TEST(EscalationOverTime, ThreeComplaintsOfOneTargetEnteredLateRiseAsOfTheThird) 
     EXPECT_EQ(EvaluateRules(k->state(), k->policy(), k->now()).level, Level::kImportant);
   }
   // With two on record nothing rises; with a fourth the third's instant still holds.
-  EXPECT_TRUE(DecideCrossEscalation(ka.state(), ka.policy(), {{a, b}}, ka.now(), "x").events.empty());
+  EXPECT_TRUE(
+      DecideCrossEscalation(ka.state(), ka.policy(), {{a, b}}, ka.now(), "x").events.empty());
   Complaint kd;
   receive(kd, a);
-  Decision d = DecideCrossEscalation(kd.state(), kd.policy(),
-                                     {{a, a, b, c}}, kd.now(), "pos:4");
+  Decision d = DecideCrossEscalation(kd.state(), kd.policy(), {{a, a, b, c}}, kd.now(), "pos:4");
   ASSERT_EQ(d.events.size(), 1u);
   EXPECT_EQ(d.events[0].occurred_at, b);  // by the 2nd, three had occurred
 }

@@ -42,8 +42,8 @@ struct Fields {
 };
 
 Fields FieldsOf(const RecordedEvent& e) {
-  return {std::string(e.stream()),   std::string(e.type()),
-          std::string(e.actor_id()), std::string(e.actor_role()),
+  return {std::string(e.stream()),           std::string(e.type()),
+          std::string(e.actor_id()),         std::string(e.actor_role()),
           std::string(e.actor_department()), e.has_payload()};
 }
 
@@ -53,32 +53,32 @@ std::optional<Fields> ReadWithCapnp(std::string_view words_bytes, bool* canonica
   kj::Array<capnp::word> words = ledger::AlignedCopy(words_bytes);
   std::optional<Fields> out;
   *canonical = false;
-  KJ_IF_MAYBE(e, kj::runCatchingExceptions([&]() {
-    kj::ArrayPtr<const capnp::word> segment = words.asPtr();
-    capnp::SegmentArrayMessageReader reader(kj::arrayPtr(&segment, 1));
-    auto env = reader.getRoot<ledger::schema::Envelope>();
-    Fields f;
-    f.stream = ledger::TextCopy(env.getStreamId());
-    f.type = ledger::TextCopy(env.getType());
-    f.actor_id = ledger::TextCopy(env.getActor().getId());
-    f.actor_role = ledger::TextCopy(env.getActor().getRole());
-    f.actor_department = ledger::TextCopy(env.getActor().getDepartment());
-    f.has_payload = !env.getPayload().isNull();
-    (void)env.getCorrelationId();
-    (void)env.getCausationId();
-    (void)env.getIdempotencyKey();
-    (void)env.getPrevHash();
-    out = f;
-  })) {
+  KJ_IF_MAYBE (e, kj::runCatchingExceptions([&]() {
+                 kj::ArrayPtr<const capnp::word> segment = words.asPtr();
+                 capnp::SegmentArrayMessageReader reader(kj::arrayPtr(&segment, 1));
+                 auto env = reader.getRoot<ledger::schema::Envelope>();
+                 Fields f;
+                 f.stream = ledger::TextCopy(env.getStreamId());
+                 f.type = ledger::TextCopy(env.getType());
+                 f.actor_id = ledger::TextCopy(env.getActor().getId());
+                 f.actor_role = ledger::TextCopy(env.getActor().getRole());
+                 f.actor_department = ledger::TextCopy(env.getActor().getDepartment());
+                 f.has_payload = !env.getPayload().isNull();
+                 (void)env.getCorrelationId();
+                 (void)env.getCausationId();
+                 (void)env.getIdempotencyKey();
+                 (void)env.getPrevHash();
+                 out = f;
+               })) {
     (void)e;
     return std::nullopt;
   }
   // Checked apart: isCanonical() throws on a payload out of bounds, which reading leaves alone.
-  KJ_IF_MAYBE(e, kj::runCatchingExceptions([&]() {
-    kj::ArrayPtr<const capnp::word> segment = words.asPtr();
-    capnp::SegmentArrayMessageReader reader(kj::arrayPtr(&segment, 1));
-    *canonical = reader.isCanonical();
-  })) {
+  KJ_IF_MAYBE (e, kj::runCatchingExceptions([&]() {
+                 kj::ArrayPtr<const capnp::word> segment = words.asPtr();
+                 capnp::SegmentArrayMessageReader reader(kj::arrayPtr(&segment, 1));
+                 *canonical = reader.isCanonical();
+               })) {
     (void)e;
     *canonical = false;
   }
@@ -97,11 +97,11 @@ void ReadAll(const RecordedEvent& e, std::string_view stored) {
   if (e.stored_bytes() != stored) Fail("stored_bytes() is not the input");
   if (e.canonical_bytes() != stored.substr(0, stored.size() - ledger::kHashBytes))
     Fail("canonical_bytes() is not the input less its hash");
-  KJ_IF_MAYBE(ex, kj::runCatchingExceptions([&]() {
-    auto env = e.envelope();
-    sink = sink + env.getCorrelationId().size() + env.getCausationId().size() +
-           env.getIdempotencyKey().size() + env.getPrevHash().size();
-  })) {
+  KJ_IF_MAYBE (ex, kj::runCatchingExceptions([&]() {
+                 auto env = e.envelope();
+                 sink = sink + env.getCorrelationId().size() + env.getCausationId().size() +
+                        env.getIdempotencyKey().size() + env.getPrevHash().size();
+               })) {
     (void)ex;
     Fail("a decoded envelope's field throws");
   }

@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -172,8 +171,8 @@ std::string ImportLine(const std::string& action, const domain::Policy& policy,
                        const std::string& complaint) {
   json::object o = json::parse(action).as_object();
   auto parsed = domain::ParseActionText(action);
-  ledger::Actor a = parsed.ok() ? fuzz::ActorFor(policy, *parsed)
-                                : fuzz::ActorFor(policy, o["type"].as_string());
+  ledger::Actor a =
+      parsed.ok() ? fuzz::ActorFor(policy, *parsed) : fuzz::ActorFor(policy, o["type"].as_string());
   o["actor"] = {{"id", a.id}, {"role", a.role}, {"department", a.department}};
   if (!complaint.empty() && o["type"] != "receive") o["complaint"] = complaint;
   return json::serialize(o);

@@ -27,10 +27,12 @@ std::unique_ptr<EventLog> OpenLog(const std::string& dir) {
 void ExpectGapFreeChain(EventLog& log, uint64_t expected_events) {
   EXPECT_EQ(log.GetHead().position, expected_events);
   uint64_t next = 1;
-  ASSERT_TRUE(log.ForEach(1, 0, [&](const RecordedEvent& e) {
-                   EXPECT_EQ(e.position(), next++);
-                   return Status::Ok();
-                 }).ok());
+  ASSERT_TRUE(log.ForEach(1, 0,
+                          [&](const RecordedEvent& e) {
+                            EXPECT_EQ(e.position(), next++);
+                            return Status::Ok();
+                          })
+                  .ok());
   EXPECT_EQ(next - 1, expected_events);
   auto report = log.Verify();
   ASSERT_TRUE(report.ok());
@@ -78,9 +80,12 @@ TEST(EventLogConcurrency, ExactlyOneWinnerPerExpectedVersion) {
     for (int t = 0; t < kThreads; ++t) {
       threads.emplace_back([&] {
         auto r = log->Append(Request("hot", 1, ExpectedVersion::Exactly(version)));
-        if (r.ok()) ++winners;
-        else if (r.status().code() == Code::kAborted) ++conflicts;
-        else ++others;
+        if (r.ok())
+          ++winners;
+        else if (r.status().code() == Code::kAborted)
+          ++conflicts;
+        else
+          ++others;
       });
     }
     for (auto& th : threads) th.join();
@@ -124,7 +129,8 @@ TEST(EventLogConcurrency, LiveSubscriberSeesEveryEventOnceInOrder) {
   std::vector<std::thread> writers;
   for (int t = 0; t < kThreads; ++t) {
     writers.emplace_back([&, t] {
-      for (int i = 0; i < kPerThread; ++i) ASSERT_TRUE(log->Append(Request("w-" + std::to_string(t))).ok());
+      for (int i = 0; i < kPerThread; ++i)
+        ASSERT_TRUE(log->Append(Request("w-" + std::to_string(t))).ok());
     });
   }
   std::vector<RecordedEvent> seen;

@@ -56,8 +56,10 @@ std::vector<Ack> RunAndKill(const std::string& dir, unsigned seed, int kill_afte
     pollfd p{fds[0], POLLIN, 0};
     if (poll(&p, 1, int(left.count())) > 0) {
       ssize_t n = read(fds[0], buf, sizeof buf);
-      if (n <= 0) child_alive = false;
-      else data.append(buf, size_t(n));
+      if (n <= 0)
+        child_alive = false;
+      else
+        data.append(buf, size_t(n));
     }
   }
   kill(pid, SIGKILL);

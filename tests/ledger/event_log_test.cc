@@ -166,7 +166,8 @@ TEST_F(EventLogTest, BadInputIsRefusedWithFieldAndRuleAndWritesNothing) {
       {"no events", [](AppendRequest& r) { r.events.clear(); }, "events", "required"},
       {"too many events", [](AppendRequest& r) { r.events.resize(1001, Event()); }, "events",
        "max_batch_events"},
-      {"payload too big", [](AppendRequest& r) { r.events[0].payload = std::string(64 * 1024 + 8, 0); },
+      {"payload too big",
+       [](AppendRequest& r) { r.events[0].payload = std::string(64 * 1024 + 8, 0); },
        "events[0].payload", "max_event_bytes"},
       {"payload not capnp", [](AppendRequest& r) { r.events[0].payload = "not a message!!!"; },
        "events[0].payload", "capnp_message"},
@@ -262,10 +263,12 @@ TEST_F(EventLogTest, ReadsTheGlobalLogInOrder) {
   EXPECT_TRUE(log_->ReadAll(11, 5)->empty());
   EXPECT_EQ(log_->ReadAt(11).status().code(), Code::kNotFound);
   uint64_t seen = 0;
-  ASSERT_TRUE(log_->ForEach(1, 0, [&](const RecordedEvent& e) {
-                     EXPECT_EQ(e.position(), ++seen);
-                     return Status::Ok();
-                   }).ok());
+  ASSERT_TRUE(log_->ForEach(1, 0,
+                            [&](const RecordedEvent& e) {
+                              EXPECT_EQ(e.position(), ++seen);
+                              return Status::Ok();
+                            })
+                  .ok());
   EXPECT_EQ(seen, 10u);
 }
 
@@ -287,17 +290,19 @@ TEST_F(EventLogTest, BatchedScansHandOverEveryEventOnceAndKeptEventsStayIntact) 
     SCOPED_TRACE("batch " + std::to_string(batch));
     std::vector<RecordedEvent> kept;  // every third event, kept past its batch
     uint64_t next = 5, calls = 0;
-    ASSERT_TRUE(log_->ForEachBatch(5, 20, batch, [&](std::span<const RecordedEvent> events) {
-                       EXPECT_LE(events.size(), batch);
-                       ++calls;
-                       for (const RecordedEvent& e : events) {
-                         EXPECT_EQ(e.position(), next);
-                         EXPECT_EQ(e.stored_bytes(), stored[next - 1]);
-                         if (next % 3 == 0) kept.push_back(e);
-                         ++next;
-                       }
-                       return Status::Ok();
-                     }).ok());
+    ASSERT_TRUE(log_->ForEachBatch(5, 20, batch,
+                                   [&](std::span<const RecordedEvent> events) {
+                                     EXPECT_LE(events.size(), batch);
+                                     ++calls;
+                                     for (const RecordedEvent& e : events) {
+                                       EXPECT_EQ(e.position(), next);
+                                       EXPECT_EQ(e.stored_bytes(), stored[next - 1]);
+                                       if (next % 3 == 0) kept.push_back(e);
+                                       ++next;
+                                     }
+                                     return Status::Ok();
+                                   })
+                    .ok());
     EXPECT_EQ(next, 21u);
     EXPECT_EQ(calls, (16 + batch - 1) / batch);
     ASSERT_EQ(kept.size(), 5u);  // 6, 9, 12, 15, 18
@@ -324,8 +329,8 @@ TEST_F(EventLogTest, StreamExistenceVersionAndListing) {
   EXPECT_EQ(*log_->LastStreamWithPrefix("CMP-2027-"), "");
   auto list = log_->ListStreams("CMP-", "", 10);
   ASSERT_TRUE(list.ok());
-  EXPECT_EQ(*list, (std::vector<std::string>{"CMP-2025-000009", "CMP-2026-000001",
-                                             "CMP-2026-000002"}));
+  EXPECT_EQ(*list,
+            (std::vector<std::string>{"CMP-2025-000009", "CMP-2026-000001", "CMP-2026-000002"}));
   auto page2 = log_->ListStreams("CMP-", "CMP-2025-000009", 1);
   EXPECT_EQ(*page2, (std::vector<std::string>{"CMP-2026-000001"}));
 }
@@ -334,10 +339,18 @@ TEST_F(EventLogTest, StreamExistenceVersionAndListing) {
 // listings must be the same whatever files the entries are in. Several flushes (bulk mode's Close)
 // spread the streams, among them ids that are prefixes of each other, over several files.
 TEST_F(EventLogTest, StreamReadsAndListingsAreExactAcrossFilesWithStreamFilters) {
-  const std::vector<std::string> ids{"CMP-1",           "CMP-10",          "CMP-100",
-                                     "CMP-2",           "CMP-20",          "X",
-                                     "Xy",              "CMP-2026-000001", "CMP-2026-000010",
-                                     "CMP-2026-000100", "CMP-2026-000101", "CMP-2027-000001"};
+  const std::vector<std::string> ids{"CMP-1",
+                                     "CMP-10",
+                                     "CMP-100",
+                                     "CMP-2",
+                                     "CMP-20",
+                                     "X",
+                                     "Xy",
+                                     "CMP-2026-000001",
+                                     "CMP-2026-000010",
+                                     "CMP-2026-000100",
+                                     "CMP-2026-000101",
+                                     "CMP-2027-000001"};
   std::map<std::string, uint64_t> versions;
   for (int round = 0; round < 4; ++round) {
     Options o;
@@ -397,13 +410,13 @@ TEST_F(EventLogTest, StreamReadsAndListingsAreExactAcrossFilesWithStreamFilters)
 
 TEST_F(EventLogTest, RecordedAtNeverDecreasesAndIsSearchable) {
   Time t0 = clock_.Now();
-  MustAppend(Request("s"));                    // 1 at t0
+  MustAppend(Request("s"));  // 1 at t0
   clock_.Advance(std::chrono::minutes(10));
-  MustAppend(Request("s"));                    // 2 at t0+10m
-  clock_.Set(t0 - std::chrono::hours(1));      // the system clock steps back
-  MustAppend(Request("s"));                    // 3 stays at t0+10m
+  MustAppend(Request("s"));                // 2 at t0+10m
+  clock_.Set(t0 - std::chrono::hours(1));  // the system clock steps back
+  MustAppend(Request("s"));                // 3 stays at t0+10m
   clock_.Set(t0 + std::chrono::hours(1));
-  MustAppend(Request("s"));                    // 4 at t0+1h
+  MustAppend(Request("s"));  // 4 at t0+1h
   EXPECT_EQ(log_->ReadAt(3)->recorded_at(), t0 + std::chrono::minutes(10));
   EXPECT_EQ(*log_->FirstPositionRecordedAtOrAfter(t0), 1u);
   EXPECT_EQ(*log_->FirstPositionRecordedAtOrAfter(t0 + std::chrono::minutes(1)), 2u);

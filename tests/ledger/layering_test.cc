@@ -19,8 +19,8 @@ namespace fs = std::filesystem;
 // Lowest first; a file belongs to the first floor whose prefix its path starts with (the more
 // specific prefixes are listed before the folders that hold them).
 const std::vector<std::pair<std::string, int>> kFloors = {
-    {"ledger/base/", 0},   {"ledger/log/", 1},   {"ledger/domain/", 2}, {"projections/", 3},
-    {"api/services/", 4},  {"api/http/", 5},     {"tools/", 6},
+    {"ledger/base/", 0},  {"ledger/log/", 1}, {"ledger/domain/", 2}, {"projections/", 3},
+    {"api/services/", 4}, {"api/http/", 5},   {"tools/", 6},
 };
 
 int FloorOf(const std::string& path) {

@@ -40,8 +40,8 @@ class OutboxTest : public ::testing::Test {
     ASSERT_TRUE(log.ok()) << log.status().ToString();
     log_ = std::move(log).value();
     outbox_ = std::make_unique<Outbox>(
-        log_.get(), ledger::OutboxOptions{&clock_, std::chrono::hours(24 * 30),
-                                          std::chrono::hours(24 * 400)});
+        log_.get(),
+        ledger::OutboxOptions{&clock_, std::chrono::hours(24 * 30), std::chrono::hours(24 * 400)});
   }
 
   void Close() {

@@ -3,10 +3,9 @@
 // reader: the same texts when Cap'n Proto reads them, DataLoss when Cap'n Proto rejects them.
 // Checked over every single-byte change of real envelopes, and over shapes the plain reader
 // leaves to Cap'n Proto.
-#include <gtest/gtest.h>
-
 #include <capnp/message.h>
 #include <capnp/serialize.h>
+#include <gtest/gtest.h>
 
 #include <cstdio>
 #include <cstring>
@@ -36,23 +35,23 @@ struct Fields {
 std::optional<Fields> ReadWithCapnp(std::string_view canonical) {
   kj::Array<capnp::word> words = AlignedCopy(canonical);
   std::optional<Fields> out;
-  KJ_IF_MAYBE(e, kj::runCatchingExceptions([&]() {
-    kj::ArrayPtr<const capnp::word> segment = words.asPtr();
-    capnp::SegmentArrayMessageReader reader(kj::arrayPtr(&segment, 1));
-    schema::Envelope::Reader env = reader.getRoot<schema::Envelope>();
-    Fields f;
-    f.stream = TextCopy(env.getStreamId());
-    f.type = TextCopy(env.getType());
-    f.actor_id = TextCopy(env.getActor().getId());
-    f.actor_role = TextCopy(env.getActor().getRole());
-    f.actor_department = TextCopy(env.getActor().getDepartment());
-    f.has_payload = !env.getPayload().isNull();
-    (void)env.getCorrelationId();
-    (void)env.getCausationId();
-    (void)env.getIdempotencyKey();
-    (void)env.getPrevHash();
-    out = f;
-  })) {
+  KJ_IF_MAYBE (e, kj::runCatchingExceptions([&]() {
+                 kj::ArrayPtr<const capnp::word> segment = words.asPtr();
+                 capnp::SegmentArrayMessageReader reader(kj::arrayPtr(&segment, 1));
+                 schema::Envelope::Reader env = reader.getRoot<schema::Envelope>();
+                 Fields f;
+                 f.stream = TextCopy(env.getStreamId());
+                 f.type = TextCopy(env.getType());
+                 f.actor_id = TextCopy(env.getActor().getId());
+                 f.actor_role = TextCopy(env.getActor().getRole());
+                 f.actor_department = TextCopy(env.getActor().getDepartment());
+                 f.has_payload = !env.getPayload().isNull();
+                 (void)env.getCorrelationId();
+                 (void)env.getCausationId();
+                 (void)env.getIdempotencyKey();
+                 (void)env.getPrevHash();
+                 out = f;
+               })) {
     (void)e;
     return std::nullopt;
   }
@@ -66,8 +65,8 @@ std::optional<Fields> ReadWithDecode(std::string_view canonical, Status* status)
   Result<RecordedEvent> e = RecordedEvent::Decode(stored);
   *status = e.status();
   if (!e.ok()) return std::nullopt;
-  return Fields{std::string(e->stream()),   std::string(e->type()),
-                std::string(e->actor_id()), std::string(e->actor_role()),
+  return Fields{std::string(e->stream()),           std::string(e->type()),
+                std::string(e->actor_id()),         std::string(e->actor_role()),
                 std::string(e->actor_department()), e->has_payload()};
 }
 
@@ -85,7 +84,8 @@ std::vector<std::string> Envelopes() {
   bare.events[0].actor = {"system", "system", ""};
   EXPECT_TRUE((*log)->Append(bare).ok());
   std::vector<std::string> out;
-  for (uint64_t p = 1; p <= 3; ++p) out.push_back(std::string((*log)->ReadAt(p)->canonical_bytes()));
+  for (uint64_t p = 1; p <= 3; ++p)
+    out.push_back(std::string((*log)->ReadAt(p)->canonical_bytes()));
   return out;
 }
 
@@ -158,10 +158,17 @@ TEST(RecordedEventDecode, AgreesWithCapnpOnRandomPointers) {
     const size_t at = 1 + rng() % std::min<size_t>(words - 1, 20);
     uint64_t w = rng();
     switch (rng() % 4) {
-      case 0: w &= 0xffffffff000000ffull; break;  // small offsets
-      case 1: w = (w & ~uint64_t{3}) | 1; break;  // a list pointer
-      case 2: w = (w & 0x000000ff000000ffull) | (uint64_t{2} << 32) | 1; break;  // short bytes
-      default: break;
+      case 0:
+        w &= 0xffffffff000000ffull;
+        break;  // small offsets
+      case 1:
+        w = (w & ~uint64_t{3}) | 1;
+        break;  // a list pointer
+      case 2:
+        w = (w & 0x000000ff000000ffull) | (uint64_t{2} << 32) | 1;
+        break;  // short bytes
+      default:
+        break;
     }
     std::memcpy(changed.data() + at * sizeof(capnp::word), &w, sizeof w);
     std::optional<Fields> expected = ReadWithCapnp(changed);

@@ -1,6 +1,6 @@
-// A disk that fills up (ledger/log/storage.h): the free-space reserve refuses appends before RocksDB
-// meets a full disk and accepts them again only above the resume threshold; the refusals are
-// Unavailable and name no file; reads go on; appends resume by themselves. The disk here is a
+// A disk that fills up (ledger/log/storage.h): the free-space reserve refuses appends before
+// RocksDB meets a full disk and accepts them again only above the resume threshold; the refusals
+// are Unavailable and name no file; reads go on; appends resume by themselves. The disk here is a
 // fake; tests/cli/disk_full_test.cc fills a real one under a real server. Also: what the log
 // makes of RocksDB's messages (no paths), and the modes of what it creates.
 #include "ledger/log/storage.h"

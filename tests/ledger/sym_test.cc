@@ -1,5 +1,7 @@
 // Sym: interned texts read back as they were given, equal texts share an index, and threads that
 // intern and read at once agree.
+#include "ledger/base/sym.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
@@ -7,8 +9,6 @@
 #include <thread>
 #include <unordered_set>
 #include <vector>
-
-#include "ledger/base/sym.h"
 
 namespace ledger {
 namespace {

@@ -246,11 +246,14 @@ TEST_F(TamperTest, AScanByStreamHandsOverEveryEventOnceOrRefuses) {
     o.read_only = true;
     auto log = EventLog::Open(dir_.path(), o);
     EXPECT_TRUE(log.ok()) << log.status().ToString();
-    return (*log)->ForEachByStream(5, [&](std::span<const RecordedEvent> events) {
-      for (const RecordedEvent& e : events)
-        seen->emplace_back(std::string(e.stream()), e.position());
-      return Status::Ok();
-    }, head);
+    return (*log)->ForEachByStream(
+        5,
+        [&](std::span<const RecordedEvent> events) {
+          for (const RecordedEvent& e : events)
+            seen->emplace_back(std::string(e.stream()), e.position());
+          return Status::Ok();
+        },
+        head);
   };
   std::vector<std::pair<std::string, uint64_t>> seen;
   Head head;

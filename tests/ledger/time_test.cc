@@ -1,9 +1,9 @@
 // Time text: RFC 3339 formatting and parsing agree, at every offset the policies use.
+#include "ledger/base/time.h"
+
 #include <gtest/gtest.h>
 
 #include <random>
-
-#include "ledger/base/time.h"
 
 namespace ledger {
 namespace {

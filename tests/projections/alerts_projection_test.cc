@@ -45,8 +45,8 @@ TEST_F(AlertQueue, AClockPastItsDeadlineIsMissedWithoutAHundredThreshold) {
   Receive({"10:00"});
   AlertFilter all;
   // Half way: due soon.
-  const Alert* half = Response(AlertsQuery(With({50, 75}, T("2026-03-02T10:31:00+08:00")), all),
-                               ids_[0]);
+  const Alert* half =
+      Response(AlertsQuery(With({50, 75}, T("2026-03-02T10:31:00+08:00")), all), ids_[0]);
   ASSERT_NE(half, nullptr);
   EXPECT_EQ(half->threshold, 50);
   EXPECT_FALSE(half->missed());
@@ -58,9 +58,9 @@ TEST_F(AlertQueue, AClockPastItsDeadlineIsMissedWithoutAHundredThreshold) {
   EXPECT_TRUE(missed->missed());
   AlertFilter due_soon;
   due_soon.state = "due_soon";
-  EXPECT_EQ(Response(AlertsQuery(With({50, 75}, T("2026-03-02T11:05:00+08:00")), due_soon),
-                     ids_[0]),
-            nullptr);
+  EXPECT_EQ(
+      Response(AlertsQuery(With({50, 75}, T("2026-03-02T11:05:00+08:00")), due_soon), ids_[0]),
+      nullptr);
 }
 
 TEST_F(AlertQueue, APageEndsOnlyWhenAnotherComplaintHasAMatchingAlert) {

@@ -17,7 +17,8 @@ class LateComplaint : public ::testing::Test {
     f_.At("2026-03-02T09:30:00+08:00");
     id_ = f_.Do(ReceiveJson("property"), IntakeActor()).id;
     f_.At("2026-03-02T12:00:00+08:00");  // transmission due 11:30
-    Act(R"({"type":"transmit","to_department":"customer_service","to_person":"u-cs-1"})", IntakeActor());
+    Act(R"({"type":"transmit","to_department":"customer_service","to_person":"u-cs-1"})",
+        IntakeActor());
     f_.At("2026-03-02T15:00:00+08:00");  // assignment due 14:00 (2 h from the transmission)
     Act(R"({"type":"assess_validity","valid":true})", CsAgentActor());
     Act(R"({"type":"classify","category":"maintenance"})", CsAgentActor());
@@ -125,7 +126,8 @@ TEST_F(LateComplaint, OverdueAccruesWhileOpenAndAWaiverKeepsTheLineVisible) {
 
   f_.At("2026-03-27T12:00:00+08:00");
   std::string line = id_ + ":closure_overdue:c0:d2";
-  f_.Do(R"({"type":"waive_fine","fine":")" + line + R"(","reason":"supplier strike"})", DeputyGmActor(), id_);
+  f_.Do(R"({"type":"waive_fine","fine":")" + line + R"(","reason":"supplier strike"})",
+        DeputyGmActor(), id_);
   FinesReport after = Fines("2026-03", T("2026-03-27T12:00:00+08:00"));
   const domain::FineLine* waived = nullptr;
   for (const domain::FineLine& l : after.lines)
@@ -152,8 +154,8 @@ TEST_F(LateComplaint, TheTimelineShowsAWaiverAsTheWaiverOfTheLineNotANewLine) {
   auto events = f_.log().ReadStreamForward(id_, 1, 1000);
   ASSERT_TRUE(events.ok());
   auto lookup = [this](uint32_t v) { return f_.policies().ForVersion(v); };
-  auto timeline = BuildTimeline(id_, *events, lookup, *f_.policies().current(),
-                                T("2026-03-27T12:00:00+08:00"));
+  auto timeline =
+      BuildTimeline(id_, *events, lookup, *f_.policies().current(), T("2026-03-27T12:00:00+08:00"));
   ASSERT_TRUE(timeline.ok()) << timeline.status().ToString();
   int listed = 0;
   for (const TimelineEntry& e : timeline->entries)
@@ -165,15 +167,17 @@ TEST_F(LateComplaint, TheTimelineShowsAWaiverAsTheWaiverOfTheLineNotANewLine) {
   ASSERT_EQ(last.waived.size(), 1u);
   EXPECT_EQ(last.waived[0].id, line);
   EXPECT_TRUE(last.waived[0].waived);
-  EXPECT_EQ(last.summary, "fine waived: closure_overdue 100.00 of 2026-03-24 on " + id_ +
-                              " (supplier strike)");
+  EXPECT_EQ(last.summary,
+            "fine waived: closure_overdue 100.00 of 2026-03-24 on " + id_ + " (supplier strike)");
   EXPECT_EQ(last.summary.find(":c0:"), std::string::npos) << "no internal id";
 }
 
 TEST_F(LateComplaint, RecordedFinesAreLinesWithTheManagersReason) {
   f_.At("2026-03-03T10:00:00+08:00");
-  f_.Do(R"({"type":"record_fine","rule":"deflection","people":["u-head-marketing"],"departments":["marketing"],
-            "reason":"sent the owner to marketing"})", CsHeadActor(), id_);
+  f_.Do(
+      R"({"type":"record_fine","rule":"deflection","people":["u-head-marketing"],"departments":["marketing"],
+            "reason":"sent the owner to marketing"})",
+      CsHeadActor(), id_);
   FinesReport march = Fines("2026-03", T("2026-03-04T00:00:00+08:00"));
   const domain::FineLine* l = Line(march, "deflection");
   ASSERT_NE(l, nullptr);
@@ -190,8 +194,9 @@ TEST_F(LateComplaint, AReopenedComplaintRunsASecondClosureClock) {
   Act(R"({"type":"reopen","reason":"leaks again"})", CsAgentActor());
   // The reopened cycle has its own engineering deadline: 15 working days from 2026-03-12 09:30.
   LedgerProjection p = FoldAll(f_);
-  Derived d = Derive(*p.Find(id_), [&](uint32_t v) { return f_.policies().ForVersion(v); },
-                     *f_.policies().current(), T("2026-04-15T00:00:00+08:00"));
+  Derived d = Derive(
+      *p.Find(id_), [&](uint32_t v) { return f_.policies().ForVersion(v); },
+      *f_.policies().current(), T("2026-04-15T00:00:00+08:00"));
   int closure_clocks = 0;
   for (const domain::ClockResult& c : d.clocks) {
     if (c.kind != domain::ClockKind::kClosure) continue;
@@ -207,7 +212,8 @@ TEST_F(LateComplaint, AReopenedComplaintRunsASecondClosureClock) {
   int cycle1_lines = 0;
   for (const domain::FineLine& l : d.fines)
     if (l.id.find(":closure_overdue:c1:") != std::string::npos) ++cycle1_lines;
-  EXPECT_EQ(cycle1_lines, 13);  // 2026-04-02 09:30 .. 2026-04-15 00:00: 12 days 14.5 h = 13 started days
+  EXPECT_EQ(cycle1_lines,
+            13);  // 2026-04-02 09:30 .. 2026-04-15 00:00: 12 days 14.5 h = 13 started days
 }
 
 TEST(FinesCorrection, ACorrectedTimeChangesTheLinesAndIsAFinding) {
@@ -215,11 +221,13 @@ TEST(FinesCorrection, ACorrectedTimeChangesTheLinesAndIsAFinding) {
   f.At("2026-03-02T09:30:00+08:00");
   std::string id = f.Do(ReceiveJson(), CsAgentActor()).id;
   f.At("2026-03-02T10:20:00+08:00");
-  auto responded = f.Do(R"({"type":"respond","channel":"phone","summary":"called"})", CsAgentActor(), id);
+  auto responded =
+      f.Do(R"({"type":"respond","channel":"phone","summary":"called"})", CsAgentActor(), id);
   f.At("2026-03-02T11:00:00+08:00");
   auto fold = [&] { return FoldAll(f); };
   auto lines = [&](const LedgerProjection& p) {
-    return FinesQuery(ScopeOf(f, p, T("2026-03-03T00:00:00+08:00")), Month("2026-03"), "", "").lines;
+    return FinesQuery(ScopeOf(f, p, T("2026-03-03T00:00:00+08:00")), Month("2026-03"), "", "")
+        .lines;
   };
   auto has = [](const std::vector<domain::FineLine>& ls, const std::string& rule) {
     for (const auto& l : ls)
@@ -232,7 +240,8 @@ TEST(FinesCorrection, ACorrectedTimeChangesTheLinesAndIsAFinding) {
        CsAgentActor(), id);
   LedgerProjection p = fold();
   EXPECT_TRUE(has(lines(p), "response_late"));
-  std::vector<Finding> findings = FindingsQuery(ScopeOf(f, p, T("2026-03-03T00:00:00+08:00")), {}, {});
+  std::vector<Finding> findings =
+      FindingsQuery(ScopeOf(f, p, T("2026-03-03T00:00:00+08:00")), {}, {});
   bool moved = false;
   for (const Finding& x : findings) moved |= x.kind == "correction_moves_deadline";
   EXPECT_TRUE(moved);
@@ -244,8 +253,11 @@ TEST(FineLinePages, PagesFollowTheLinesOrderAndRefuseForeignCursors) {
   FinesReport all;
   const ledger::Time t0 = ledger::FromMicros(1'000'000), t1 = ledger::FromMicros(-5);
   for (const auto& [at, id] : std::vector<std::pair<ledger::Time, std::string>>{
-           {t1, "CMP-2026-000009:a"}, {t0, "CMP-2026-000001:a"}, {t0, "CMP-2026-000001:b"},
-           {t0, "CMP-2026-000002:a"}, {t0 + ledger::Duration(1), "CMP-2026-000001:c"}}) {
+           {t1, "CMP-2026-000009:a"},
+           {t0, "CMP-2026-000001:a"},
+           {t0, "CMP-2026-000001:b"},
+           {t0, "CMP-2026-000002:a"},
+           {t0 + ledger::Duration(1), "CMP-2026-000001:c"}}) {
     domain::FineLine l;
     l.accrued = at;
     l.id = id;

@@ -76,7 +76,7 @@ void ExpectGolden(const std::string& name, const json::value& actual) {
   std::stringstream expected;
   expected << in.rdbuf();
   EXPECT_TRUE(expected.str() == text) << name << " differs from the golden output; to see how: "
-                                       << "LEDGER_UPDATE_GOLDEN=1 and git diff " << path;
+                                      << "LEDGER_UPDATE_GOLDEN=1 and git diff " << path;
 }
 
 class GoldenLog : public ::testing::Test {
@@ -215,7 +215,8 @@ TEST_F(GoldenLog, EveryReportOfEveryMonthIsAsRecorded) {
   json::value findings;
   runner_->Read([&](const LedgerProjection& p) {
     Scope scope{p, Lookup(), Current(), kNow};
-    for (const char* m : {"2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"}) {
+    for (const char* m :
+         {"2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"}) {
       Period month = *ParsePeriod(m, std::chrono::minutes(480));
       fines[m] = api::FinesToJson(FinesQuery(scope, month, "", ""), At(kNow), View());
       rewards[m] = api::RewardsToJson(m, RewardsQuery(scope, month));
@@ -349,8 +350,8 @@ TEST_F(GoldenLog, ARebuildStreamByStreamEqualsTheFoldInLogOrder) {
   ASSERT_TRUE(log.ok()) << log.status().ToString();
   domain::PolicyStore policies(log->get());
   ASSERT_TRUE(policies.Load().ok());
-  auto in_log_order = FoldLog(**log, [&](uint32_t v) { return policies.ForVersion(v); },
-                              *policies.current());
+  auto in_log_order = FoldLog(
+      **log, [&](uint32_t v) { return policies.ForVersion(v); }, *policies.current());
   ASSERT_TRUE(in_log_order.ok()) << in_log_order.status().ToString();
   EXPECT_EQ(in_log_order->Digest(), digest);
 }
@@ -386,7 +387,8 @@ TEST_F(GoldenLog, TheKeptProjectionEqualsAFreshFoldAndItsSnapshot) {
   ASSERT_TRUE(fresh.ok());
   EXPECT_EQ(fresh->Digest(), runner_->Read([](const LedgerProjection& p) { return p.Digest(); }));
   ASSERT_TRUE(runner_->WriteSnapshot().ok());
-  ProjectionRunner again(log_.get(), policies_.get(), store_.get(), RunnerOptions{dir_.Sub("snapshot")});
+  ProjectionRunner again(log_.get(), policies_.get(), store_.get(),
+                         RunnerOptions{dir_.Sub("snapshot")});
   std::string how;
   ASSERT_TRUE(again.Open(&how).ok());
   EXPECT_NE(how.find("snapshot"), std::string::npos) << how;
@@ -395,13 +397,15 @@ TEST_F(GoldenLog, TheKeptProjectionEqualsAFreshFoldAndItsSnapshot) {
 
 // Every page of `query` from `index` equals the reference's (every complaint evaluated), walking
 // the pages with their cursors. Returns the lines compared.
-size_t ExpectSamePages(FineIndex& index, const Scope& scope, FineQuery query, const std::string& at) {
+size_t ExpectSamePages(FineIndex& index, const Scope& scope, FineQuery query,
+                       const std::string& at) {
   size_t lines = 0;
   for (int page = 0; page < 1000; ++page) {
     auto actual = index.Query(scope, query);
     auto expected = FinesPage(scope, query);
     const std::string where = query.month.key + " as of " + at + " person '" + query.person +
-                              "' department '" + query.department + "' page " + std::to_string(page);
+                              "' department '" + query.department + "' page " +
+                              std::to_string(page);
     EXPECT_TRUE(actual.ok() && expected.ok()) << where;
     if (!actual.ok() || !expected.ok()) return lines;
     EXPECT_EQ(actual->line_count, expected->line_count) << where;
@@ -433,7 +437,8 @@ TEST_F(GoldenLog, TheFineIndexAnswersAsEvaluatingEveryComplaint) {
   for (const char* at : {"2026-06-15T12:00:00+08:00", "2026-09-01T00:00:00+08:00"})
     times.push_back(*ledger::ParseRfc3339(at));
   for (int day = 0; day < 8; ++day)  // overdue periods start a day apart
-    times.push_back(kNow - std::chrono::hours(24 * 3) + std::chrono::hours(24 * day + 7 * (day % 3)));
+    times.push_back(kNow - std::chrono::hours(24 * 3) +
+                    std::chrono::hours(24 * day + 7 * (day % 3)));
   times.push_back(*ledger::ParseRfc3339("2027-03-01T00:00:00+08:00"));
   size_t compared = 0;
   runner_->Read([&](const LedgerProjection& p) {
@@ -467,10 +472,13 @@ TEST_F(GoldenLog, TheFineIndexAnswersAsEvaluatingEveryComplaint) {
     EXPECT_GT(stats.lines, 50u);
     // Going back in time (a clock stepped back): it starts over at the earlier time.
     Scope earlier{p, Lookup(), Current(), times.front()};
-    ExpectSamePages(index, earlier, {*ParsePeriod("2026-06", std::chrono::minutes(480)), "", "", "", 1000}, "earlier");
+    ExpectSamePages(index, earlier,
+                    {*ParsePeriod("2026-06", std::chrono::minutes(480)), "", "", "", 1000},
+                    "earlier");
     EXPECT_EQ(index.stats().restarts, 1u);
-    auto bad = index.Query(Scope{p, Lookup(), Current(), times.back()},
-                           {*ParsePeriod("2026-06", std::chrono::minutes(480)), "", "", "no-comma", 10});
+    auto bad =
+        index.Query(Scope{p, Lookup(), Current(), times.back()},
+                    {*ParsePeriod("2026-06", std::chrono::minutes(480)), "", "", "no-comma", 10});
     EXPECT_EQ(bad.status().code(), ledger::Code::kInvalidArgument);
     return 0;
   });
@@ -482,10 +490,12 @@ TEST_F(GoldenLog, TheFineIndexAnswersAsEvaluatingEveryComplaint) {
 // kept lines go stale and it fails. A batch the index is not told about makes it start over.
 TEST_F(GoldenLog, TheFineIndexFollowsTheTouchedComplaints) {
   std::vector<ledger::RecordedEvent> events;
-  ASSERT_TRUE(log_->ForEach(1, 0, [&](const ledger::RecordedEvent& e) {
-                     events.push_back(e);
-                     return ledger::Status::Ok();
-                   }).ok());
+  ASSERT_TRUE(log_->ForEach(1, 0,
+                            [&](const ledger::RecordedEvent& e) {
+                              events.push_back(e);
+                              return ledger::Status::Ok();
+                            })
+                  .ok());
   LedgerProjection p;
   p.set_track_touched(true);
   FineIndex index;
@@ -501,7 +511,8 @@ TEST_F(GoldenLog, TheFineIndexFollowsTheTouchedComplaints) {
     Scope scope{p, Lookup(), Current(), now};
     const std::string when = ledger::FormatRfc3339(now, std::chrono::minutes(480));
     for (const char* m : {"2026-08", "2026-09", "2026-10", "2026-11"})
-      compared += ExpectSamePages(index, scope, {*ParsePeriod(m, std::chrono::minutes(480)), "", "", "", 1000}, when);
+      compared += ExpectSamePages(
+          index, scope, {*ParsePeriod(m, std::chrono::minutes(480)), "", "", "", 1000}, when);
   }
   EXPECT_GT(compared, 200u);
   EXPECT_EQ(index.stats().restarts, 0u);
@@ -512,13 +523,19 @@ TEST_F(GoldenLog, TheFineIndexFollowsTheTouchedComplaints) {
   {
     LedgerProjection copy = p;
     index.Clear();  // so that what it keeps comes from the copy
-    EXPECT_GT(ExpectSamePages(index, Scope{copy, Lookup(), Current(), now}, {november, "", "", "", 1000}, "copy"), 0u);
+    EXPECT_GT(ExpectSamePages(index, Scope{copy, Lookup(), Current(), now},
+                              {november, "", "", "", 1000}, "copy"),
+              0u);
   }
-  EXPECT_GT(ExpectSamePages(index, Scope{p, Lookup(), Current(), now}, {november, "", "", "", 1000}, "original"), 0u);
+  EXPECT_GT(ExpectSamePages(index, Scope{p, Lookup(), Current(), now}, {november, "", "", "", 1000},
+                            "original"),
+            0u);
   // A batch applied without Touch(): the next Touch() names another starting position, and the
   // index starts over instead of trusting its lines.
   index.Touch(p, p.position() + 1, {});
-  EXPECT_GT(ExpectSamePages(index, Scope{p, Lookup(), Current(), now}, {november, "", "", "", 1000}, "after"), 0u);
+  EXPECT_GT(ExpectSamePages(index, Scope{p, Lookup(), Current(), now}, {november, "", "", "", 1000},
+                            "after"),
+            0u);
   EXPECT_EQ(index.stats().restarts, 2u);  // back on the original, and the unannounced batch
 }
 
@@ -564,7 +581,8 @@ TEST_F(GoldenLog, AWarmedMonthIsReadyForItsFirstQuery) {
   EXPECT_TRUE(actual->report.lines == expected->report.lines);
   EXPECT_TRUE(actual->report.by_department == expected->report.by_department);
   EXPECT_EQ(runner_->fine_index_stats().evaluations, warmed.evaluations);  // nothing left to do
-  runner_->WarmFines(kNow - std::chrono::hours(24), {*ParsePeriod("2026-10", std::chrono::minutes(480))});
+  runner_->WarmFines(kNow - std::chrono::hours(24),
+                     {*ParsePeriod("2026-10", std::chrono::minutes(480))});
   EXPECT_EQ(runner_->fine_index_stats().evaluations, warmed.evaluations);
   EXPECT_EQ(runner_->fine_index_stats().restarts, 0u);
 }

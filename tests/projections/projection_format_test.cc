@@ -185,9 +185,9 @@ TEST_F(ProjectionFormat, RowsOfAnotherFormatAreRebuiltFromTheLog) {
 }
 
 TEST_F(ProjectionFormat, RowsDerivedUnderOtherRulesAreRebuiltFromTheLog) {
-  ExpectStaleRowsRebuilt({4, OldRules()}, {4, NewRules()},
-                         "projection rules " + Short(OldRules()) + " stored, " + Short(NewRules()) +
-                             " expected");
+  ExpectStaleRowsRebuilt(
+      {4, OldRules()}, {4, NewRules()},
+      "projection rules " + Short(OldRules()) + " stored, " + Short(NewRules()) + " expected");
 }
 
 TEST_F(ProjectionFormat, ASnapshotOfAnotherFormatIsRebuiltFromTheLog) {
@@ -196,9 +196,9 @@ TEST_F(ProjectionFormat, ASnapshotOfAnotherFormatIsRebuiltFromTheLog) {
 }
 
 TEST_F(ProjectionFormat, ASnapshotTakenUnderOtherRulesIsRebuiltFromTheLog) {
-  ExpectStaleSnapshotRebuilt({4, OldRules()}, {4, NewRules()},
-                             "projection rules " + Short(OldRules()) + " stored, " +
-                                 Short(NewRules()) + " expected");
+  ExpectStaleSnapshotRebuilt(
+      {4, OldRules()}, {4, NewRules()},
+      "projection rules " + Short(OldRules()) + " stored, " + Short(NewRules()) + " expected");
 }
 
 // Rows stored before checkpoints recorded a format (the checkpoint in its old layout, under its
@@ -224,9 +224,10 @@ TEST_F(ProjectionFormat, RowsStoredBeforeFormatsWereRecordedAreRebuilt) {
   EXPECT_GT((*legacy)->position, 0u);
 
   std::unique_ptr<ProjectionRunner> upgraded;
-  const std::string expected = "projection stored without a format (written before projections "
-                               "recorded theirs), format " + std::to_string(kProjectionFormat) +
-                               " expected";
+  const std::string expected =
+      "projection stored without a format (written before projections "
+      "recorded theirs), format " +
+      std::to_string(kProjectionFormat) + " expected";
   EXPECT_EQ(Open(Build{}, false, &upgraded), "rebuilt from the log (" + expected + ")");
   EXPECT_EQ(warnings_, std::vector<std::string>{expected + ": rebuilding from the log"});
   EXPECT_TRUE(Serves(*upgraded, dropped));

@@ -3,6 +3,8 @@
 // known-at answers differ where a back-dated entry makes them differ; a fold's remembered policy
 // lookups answer as the store does; rows that cannot be stored (a full disk) stop nothing and are
 // stored later.
+#include "projections/runner.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
@@ -12,7 +14,6 @@
 #include "ledger/log/projection_store.h"
 #include "projection_util.h"
 #include "testing/fake_disk_space.h"
-#include "projections/runner.h"
 
 namespace projections {
 namespace {
@@ -27,7 +28,9 @@ class History {
   void Step() {
     f_.Advance(std::chrono::minutes(10 + rng_() % 600));
     if (ids_.empty() || rng_() % 6 == 0) {
-      std::string extra = rng_() % 4 == 0 ? R"(,"headcount":4)" : rng_() % 5 == 0 ? R"(,"flags":["government"])" : "";
+      std::string extra = rng_() % 4 == 0   ? R"(,"headcount":4)"
+                          : rng_() % 5 == 0 ? R"(,"flags":["government"])"
+                                            : "";
       auto r = f_.Try(ReceiveJson(rng_() % 2 ? "customer_service" : "property", extra),
                       rng_() % 2 ? CsAgentActor() : IntakeActor());
       if (r.ok()) ids_.push_back(r->id);
@@ -42,13 +45,15 @@ class History {
         {R"({"type":"respond","channel":"phone","summary":"called"})", 1},
         {R"({"type":"propose_plan","plan_type":"repair","description":"fix"})", 2},
         {R"({"type":"review_plan","approved":true})", 3},
-        {R"({"type":"resolve","resolution":"done","root_cause":"other","corrective_action":"x"})", 2},
+        {R"({"type":"resolve","resolution":"done","root_cause":"other","corrective_action":"x"})",
+         2},
         {R"({"type":"confirm","method":"written"})", 1},
         {R"({"type":"close","basis":"customer_confirmed"})", 1},
         {R"({"type":"pause_clock","reason":"awaiting_customer"})", 1},
         {R"({"type":"resume_clock","reason":"awaiting_customer"})", 1},
         {R"({"type":"reopen","reason":"again"})", 1},
-        {R"({"type":"record_callback","acknowledged":true,"contacted":false,"timeliness":7,"plan":8,"attitude":9})", 1},
+        {R"({"type":"record_callback","acknowledged":true,"contacted":false,"timeliness":7,"plan":8,"attitude":9})",
+         1},
         {R"({"type":"add_flag","flag":"media_threatened"})", 1},
         {R"({"type":"rate_department","department":"property","month":"2026-03","score":91})", 1},
         {R"({"type":"close","basis":"invalid_explained"})", 1},  // usually refused
@@ -136,12 +141,17 @@ TEST(Runner, AStoredProjectionThatDoesNotMatchIsRebuiltNotServed) {
   }
   // Change one stored row underneath (the checkpoint stays): the digest no longer matches.
   std::string key;
-  ASSERT_TRUE(store.Scan(ProjectionRunner::kName, "t/", [&](std::string_view k, std::string_view) {
-                     key = std::string(k);
-                     return false;
-                   }).ok());
+  ASSERT_TRUE(store
+                  .Scan(ProjectionRunner::kName, "t/",
+                        [&](std::string_view k, std::string_view) {
+                          key = std::string(k);
+                          return false;
+                        })
+                  .ok());
   auto checkpoint = *store.ReadCheckpoint(ProjectionRunner::kName);
-  ASSERT_TRUE(store.Commit(ProjectionRunner::kName, {{key, std::string("\x01\x02\x03", 3)}}, *checkpoint).ok());
+  ASSERT_TRUE(
+      store.Commit(ProjectionRunner::kName, {{key, std::string("\x01\x02\x03", 3)}}, *checkpoint)
+          .ok());
   ProjectionRunner runner(&f.log(), &f.policies(), &store, {});
   ASSERT_TRUE(runner.Open(&how).ok());
   EXPECT_NE(how.find("rebuilt"), std::string::npos) << how;
@@ -191,8 +201,9 @@ TEST(AsOfKnownAt, ABackDatedEntryMakesTheTwoAnswersDiffer) {
   std::string id = f.Do(ReceiveJson(), CsAgentActor()).id;
   // The response happened Monday 10:00 but was only entered Tuesday 18:00.
   f.At("2026-03-03T18:00:00+08:00");
-  f.Do(R"({"type":"respond","channel":"phone","summary":"x","occurred_at":"2026-03-02T10:00:00+08:00"})",
-       CsAgentActor(), id);
+  f.Do(
+      R"({"type":"respond","channel":"phone","summary":"x","occurred_at":"2026-03-02T10:00:00+08:00"})",
+      CsAgentActor(), id);
   ledger::ProjectionStore store(&f.log());
   ProjectionRunner runner(&f.log(), &f.policies(), &store, {});
   std::string how;
@@ -239,10 +250,12 @@ TEST(WhatIf, AnotherPolicyVersionGivesASeparateAnswerWithoutChangingTheStoredOne
   const std::string before = runner.digest();
   ledger::Time at = T("2026-03-02T12:00:00+08:00");
   auto response = [&](const LedgerProjection& p, const domain::Policy* what_if) {
-    PolicyLookup lookup = what_if ? PolicyLookup([what_if](uint32_t) { return what_if; }) : runner.policies();
+    PolicyLookup lookup =
+        what_if ? PolicyLookup([what_if](uint32_t) { return what_if; }) : runner.policies();
     Derived d = Derive(*p.Find(id), lookup, what_if ? *what_if : runner.fallback(), at);
     for (const domain::ClockResult& c : d.clocks)
-      if (c.kind == domain::ClockKind::kResponse) return std::make_pair(c.state, c.why.policy_version);
+      if (c.kind == domain::ClockKind::kResponse)
+        return std::make_pair(c.state, c.why.policy_version);
     return std::make_pair(domain::ClockState::kNotApplicable, 0u);
   };
   // As decided: under the version in force at intake (1), the response was late and fined.
@@ -255,7 +268,8 @@ TEST(WhatIf, AnotherPolicyVersionGivesASeparateAnswerWithoutChangingTheStoredOne
   EXPECT_EQ(response(*what_if, v2_policy), std::make_pair(domain::ClockState::kMet, 2u));
   // Nothing stored changed, and the complaint still records the version it was decided under.
   EXPECT_EQ(runner.digest(), before);
-  EXPECT_EQ(runner.Read([&](const LedgerProjection& p) { return p.Find(id)->state.policy_version; }), 1u);
+  EXPECT_EQ(
+      runner.Read([&](const LedgerProjection& p) { return p.Find(id)->state.policy_version; }), 1u);
 }
 
 // A fold's policy lookup asks the store once per version it finds, and asks again for a version

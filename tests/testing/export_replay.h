@@ -27,7 +27,8 @@ inline std::string DecodeBase64(std::string_view in) {
   std::string out;
   for (size_t i = 0; i + 3 < in.size(); i += 4) {
     uint32_t n = value(in[i]) << 18 | value(in[i + 1]) << 12 |
-                 (in[i + 2] == '=' ? 0 : value(in[i + 2]) << 6) | (in[i + 3] == '=' ? 0 : value(in[i + 3]));
+                 (in[i + 2] == '=' ? 0 : value(in[i + 2]) << 6) |
+                 (in[i + 3] == '=' ? 0 : value(in[i + 3]));
     out += char(n >> 16);
     if (in[i + 2] != '=') out += char(n >> 8 & 0xFF);
     if (in[i + 3] != '=') out += char(n & 0xFF);
@@ -38,8 +39,8 @@ inline std::string DecodeBase64(std::string_view in) {
 struct ReplayResult {
   ledger::Status status;
   uint64_t events = 0;
-  std::string head_hash;      // the export's head line
-  std::string last_hash;      // the hash the export gives its last event
+  std::string head_hash;  // the export's head line
+  std::string last_hash;  // the hash the export gives its last event
 };
 
 // Appends every event of the export at `path` to `log` (which must be empty and use `clock`).

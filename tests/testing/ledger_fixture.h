@@ -84,10 +84,18 @@ class LedgerFixture {
 
 // Actors of the default policy's organisation.
 inline ledger::Actor CsAgentActor() { return {"u-cs-1", "cs_agent", "customer_service"}; }
-inline ledger::Actor CsHeadActor() { return {"u-head-customer-service", "cs_head", "customer_service"}; }
-inline ledger::Actor IntakeActor(const std::string& dept = "property") { return {"u-intake-1", "intake", dept}; }
-inline ledger::Actor HandlerActor(const std::string& dept = "property") { return {"u-handler-1", "handler", dept}; }
-inline ledger::Actor DeptHeadActor(const std::string& dept = "property") { return {"u-head-" + dept, "dept_head", dept}; }
+inline ledger::Actor CsHeadActor() {
+  return {"u-head-customer-service", "cs_head", "customer_service"};
+}
+inline ledger::Actor IntakeActor(const std::string& dept = "property") {
+  return {"u-intake-1", "intake", dept};
+}
+inline ledger::Actor HandlerActor(const std::string& dept = "property") {
+  return {"u-handler-1", "handler", dept};
+}
+inline ledger::Actor DeptHeadActor(const std::string& dept = "property") {
+  return {"u-head-" + dept, "dept_head", dept};
+}
 inline ledger::Actor DeputyGmActor() { return {"u-deputy-gm", "deputy_gm", ""}; }
 inline ledger::Actor GmActor() { return {"u-gm", "gm", ""}; }
 

@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "ledger/log/append.h"
 #include "ledger/base/capnp_util.h"
+#include "ledger/log/append.h"
 #include "ledger/log/envelope.capnp.h"
 
 namespace testing_util {
@@ -26,9 +26,10 @@ inline ledger::NewEvent Event(const std::string& type = "ThingHappened",
   return e;
 }
 
-inline ledger::AppendRequest Request(const std::string& stream, int events = 1,
-                                     ledger::ExpectedVersion expected = ledger::ExpectedVersion::Any(),
-                                     const std::string& key = "") {
+inline ledger::AppendRequest Request(
+    const std::string& stream, int events = 1,
+    ledger::ExpectedVersion expected = ledger::ExpectedVersion::Any(),
+    const std::string& key = "") {
   ledger::AppendRequest r;
   r.stream = stream;
   r.expected = expected;

@@ -1,5 +1,5 @@
-// The ledger through its public API (ledger/log/event_log.h), as the server uses it: Durability::kSync,
-// one event per Append(), ExpectedVersion exact or any.
+// The ledger through its public API (ledger/log/event_log.h), as the server uses it:
+// Durability::kSync, one event per Append(), ExpectedVersion exact or any.
 #include <rocksdb/version.h>
 
 #include <condition_variable>

@@ -31,9 +31,9 @@
 #include <memory>
 #include <random>
 
+#include "ledger/base/sym.h"
 #include "ledger/domain/policy_store.h"
 #include "ledger/log/event_log.h"
-#include "ledger/base/sym.h"
 #include "projections/fine_index.h"
 #include "projections/ledger_projection.h"
 #include "projections/queries.h"
@@ -159,19 +159,27 @@ int Measure(const std::string& dir, const std::string& out_path, int samples) {
   // stream from the stream index's copies (the order a rebuild folds in).
   auto t0 = Clock::now();
   uint64_t scanned = 0;
-  if (!log.ForEachBatch(1, head, 256, [&](std::span<const ledger::RecordedEvent> events) {
-        for (const ledger::RecordedEvent& e : events) scanned += e.position() != 0;
-        return ledger::Status::Ok();
-      }).ok())
+  if (!log.ForEachBatch(1, head, 256,
+                        [&](std::span<const ledger::RecordedEvent> events) {
+                          for (const ledger::RecordedEvent& e : events)
+                            scanned += e.position() != 0;
+                          return ledger::Status::Ok();
+                        })
+           .ok())
     Fail("scan failed");
   const double scan_s = Seconds(t0);
   t0 = Clock::now();
   uint64_t scanned_by_stream = 0;
   ledger::Head scan_head;
-  if (!log.ForEachByStream(256, [&](std::span<const ledger::RecordedEvent> events) {
-        for (const ledger::RecordedEvent& e : events) scanned_by_stream += e.position() != 0;
-        return ledger::Status::Ok();
-      }, &scan_head).ok())
+  if (!log.ForEachByStream(
+              256,
+              [&](std::span<const ledger::RecordedEvent> events) {
+                for (const ledger::RecordedEvent& e : events)
+                  scanned_by_stream += e.position() != 0;
+                return ledger::Status::Ok();
+              },
+              &scan_head)
+           .ok())
     Fail("scan by stream failed (a ledger generated in format 1? generate it again)");
   const double scan_by_stream_s = Seconds(t0);
 
@@ -186,13 +194,15 @@ int Measure(const std::string& dir, const std::string& out_path, int samples) {
   const double rss_after_rebuild = CurrentRssMiB();
   const double heap_after_rebuild = HeapInUseMiB();
   const ledger::SymPoolStats pool = ledger::SymPool();  // the interned texts, part of the above
-  std::snprintf(buf, sizeof buf, "| ledger | %llu events, %zu complaints |", (unsigned long long)head,
-                p.complaints().size());
+  std::snprintf(buf, sizeof buf, "| ledger | %llu events, %zu complaints |",
+                (unsigned long long)head, p.complaints().size());
   line(buf);
-  std::snprintf(buf, sizeof buf,
-                "| full rebuild of all projections, one core | %.0f events/s (%.1f s), stream by stream | scan alone, stream by stream: %.0f events/s (%.1f s); rebuild / scan = %.2fx |",
-                double(head) / rebuild_s, rebuild_s, double(scanned_by_stream) / scan_by_stream_s,
-                scan_by_stream_s, scan_by_stream_s / rebuild_s);
+  std::snprintf(
+      buf, sizeof buf,
+      "| full rebuild of all projections, one core | %.0f events/s (%.1f s), stream by stream | "
+      "scan alone, stream by stream: %.0f events/s (%.1f s); rebuild / scan = %.2fx |",
+      double(head) / rebuild_s, rebuild_s, double(scanned_by_stream) / scan_by_stream_s,
+      scan_by_stream_s, scan_by_stream_s / rebuild_s);
   line(buf);
 
   // 3. The as-of state of one complaint at a random business time of its life.
@@ -204,7 +214,8 @@ int Measure(const std::string& dir, const std::string& out_path, int samples) {
   for (int i = 0; i < samples; ++i) {
     const std::string& id = *ids[rng() % ids.size()];
     const domain::ComplaintState& s = p.Find(id)->state;
-    ledger::Time from = s.intake.at, to = std::max(s.last_recorded_at, from + std::chrono::hours(1));
+    ledger::Time from = s.intake.at,
+                 to = std::max(s.last_recorded_at, from + std::chrono::hours(1));
     ledger::Time as_of = from + ledger::Duration(int64_t(rng() % uint64_t((to - from).count())));
     auto q0 = Clock::now();
     auto events = log.ReadStreamForward(id, 1, 100000);
@@ -217,7 +228,9 @@ int Measure(const std::string& dir, const std::string& out_path, int samples) {
     if (d.clocks.empty()) Fail("no clocks");
   }
   Percentiles asof = Of(latencies), asof_reads = Of(reads);
-  std::snprintf(buf, sizeof buf, "| as-of state of one complaint (%d random) | p50 %.3f ms, p99 %.3f ms, max %.3f ms | reading the stream alone: p50 %.3f ms, p99 %.3f ms |",
+  std::snprintf(buf, sizeof buf,
+                "| as-of state of one complaint (%d random) | p50 %.3f ms, p99 %.3f ms, max %.3f "
+                "ms | reading the stream alone: p50 %.3f ms, p99 %.3f ms |",
                 samples, asof.p50, asof.p99, asof.max, asof_reads.p50, asof_reads.p99);
   line(buf);
 
@@ -243,9 +256,11 @@ int Measure(const std::string& dir, const std::string& out_path, int samples) {
       copies.push_back(Seconds(q0) * 1e3);
       if (copy.size() != lines) Fail("copy");
     }
-    std::snprintf(buf, sizeof buf,
-                  "| fine tally of %s with every line item, evaluating every complaint (the reference) | %.1f ms median of 3 (%zu lines) | copying those line items alone: %.1f ms |",
-                  month, median(runs), lines, median(copies));
+    std::snprintf(
+        buf, sizeof buf,
+        "| fine tally of %s with every line item, evaluating every complaint (the reference) | "
+        "%.1f ms median of 3 (%zu lines) | copying those line items alone: %.1f ms |",
+        month, median(runs), lines, median(copies));
     line(buf);
   }
   projections::FineIndex index;
@@ -272,24 +287,30 @@ int Measure(const std::string& dir, const std::string& out_path, int samples) {
     second.cursor = first.next_cursor;
     for (int i = 0; i < 7; ++i) later.push_back(timed(scope, second, nullptr));
     projections::FineQuery by_department = q;
-    by_department.department = first.report.by_department.empty() ? "" : first.report.by_department.begin()->first;
+    by_department.department =
+        first.report.by_department.empty() ? "" : first.report.by_department.begin()->first;
     for (int i = 0; i < 7; ++i) filtered.push_back(timed(scope, by_department, nullptr));
-    std::snprintf(buf, sizeof buf,
-                  "| fine tally of %s with a page of 1,000 line items, from the fine index | %.1f ms median of 7 (%zu lines in the month; next page %.1f ms; one department's %.1f ms) | its first query indexed the month: %.0f ms, %llu complaints evaluated |",
-                  month, median(warm), first.line_count, median(later), median(filtered), cold,
-                  (unsigned long long)indexed);
+    std::snprintf(
+        buf, sizeof buf,
+        "| fine tally of %s with a page of 1,000 line items, from the fine index | %.1f ms median "
+        "of 7 (%zu lines in the month; next page %.1f ms; one department's %.1f ms) | its first "
+        "query indexed the month: %.0f ms, %llu complaints evaluated |",
+        month, median(warm), first.line_count, median(later), median(filtered), cold,
+        (unsigned long long)indexed);
     line(buf);
   }
   {  // A day later: the complaints whose deadlines or overdue periods passed are re-evaluated.
     projections::Scope next_day{p, lookup, current, now + std::chrono::hours(24)};
-    projections::FineQuery q{*projections::ParsePeriod("2026-11", current.calendar.utc_offset), "", "", "", 1000};
+    projections::FineQuery q{*projections::ParsePeriod("2026-11", current.calendar.utc_offset), "",
+                             "", "", 1000};
     const uint64_t evaluated_before = index.stats().evaluations;
     auto q0 = Clock::now();
     auto page = index.Query(next_day, q);
     const double ms = Seconds(q0) * 1e3;
     if (!page.ok()) Fail(page.status().ToString());
     std::snprintf(buf, sizeof buf,
-                  "| the same a day later (2026-11) | %.1f ms (%llu complaints re-evaluated: deadlines and overdue days that passed) | |",
+                  "| the same a day later (2026-11) | %.1f ms (%llu complaints re-evaluated: "
+                  "deadlines and overdue days that passed) | |",
                   ms, (unsigned long long)(index.stats().evaluations - evaluated_before));
     line(buf);
   }
@@ -300,7 +321,9 @@ int Measure(const std::string& dir, const std::string& out_path, int samples) {
   line(buf);
 
   std::snprintf(buf, sizeof buf,
-                "| memory | peak RSS %.0f MiB; RSS before the rebuild %.0f MiB, after %.0f MiB (projections ~%.0f MiB) | heap in use by the projections: %.0f MiB, of which interned texts %.0f MiB (%zu distinct) |",
+                "| memory | peak RSS %.0f MiB; RSS before the rebuild %.0f MiB, after %.0f MiB "
+                "(projections ~%.0f MiB) | heap in use by the projections: %.0f MiB, of which "
+                "interned texts %.0f MiB (%zu distinct) |",
                 PeakRssMiB(), rss_before, rss_after_rebuild, rss_after_rebuild - rss_before,
                 heap_after_rebuild - heap_before, pool.bytes / 1048576.0, pool.texts);
   line(buf);
@@ -315,7 +338,8 @@ int Measure(const std::string& dir, const std::string& out_path, int samples) {
   const double log_order_s = Seconds(t0);
   if (in_log_order->Digest() != digest) Fail("the fold in log order differs from the rebuild");
   std::snprintf(buf, sizeof buf,
-                "| the same fold in the log's order (equal digest) | %.0f events/s (%.1f s) | scan alone, log order: %.0f events/s (%.1f s); fold / scan = %.2fx |",
+                "| the same fold in the log's order (equal digest) | %.0f events/s (%.1f s) | scan "
+                "alone, log order: %.0f events/s (%.1f s); fold / scan = %.2fx |",
                 double(head) / log_order_s, log_order_s, double(scanned) / scan_s, scan_s,
                 scan_s / log_order_s);
   line(buf);
@@ -360,9 +384,11 @@ int main(int argc, char** argv) {
   gen->add_option("--data", dir, "the ledger directory (must not hold one)")->required();
   gen->add_option("--complaints", complaints, "complaints to generate")->capture_default_str();
   gen->add_option("--seed", seed, "the demo seed")->capture_default_str();
-  auto* settle = app.add_subcommand("settle", "wait for a generated ledger's compactions to finish");
+  auto* settle =
+      app.add_subcommand("settle", "wait for a generated ledger's compactions to finish");
   settle->add_option("--data", dir, "the ledger directory")->required();
-  auto* measure = app.add_subcommand("measure", "measure rebuild, as-of reads, fine tallies, memory");
+  auto* measure =
+      app.add_subcommand("measure", "measure rebuild, as-of reads, fine tallies, memory");
   measure->add_option("--data", dir, "the ledger directory")->required();
   measure->add_option("--out", out, "also write the table rows here");
   measure->add_option("--samples", samples, "as-of reads to time")->capture_default_str();

@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "ledger/log/append.h"
 #include "ledger/domain/policy.h"
+#include "ledger/log/append.h"
 
 namespace demo {
 

@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "ledger/log/append.h"
-#include "ledger/domain/policy.h"
 #include "ledger/base/time.h"
+#include "ledger/domain/policy.h"
+#include "ledger/log/append.h"
 #include "tools/demo/texts.h"
 
 namespace demo {

@@ -11,12 +11,11 @@
 //
 // It shares no code with the ledger except the schema, on purpose: it is a second implementation
 // of the chain rule. Exit 0 when everything checks, 1 naming the first bad line, 2 for usage.
+#include <capnp/message.h>
+#include <kj/exception.h>
 #include <openssl/evp.h>
 
 #include <boost/json.hpp>
-#include <capnp/message.h>
-#include <kj/exception.h>
-
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -78,9 +77,12 @@ std::optional<std::string> Unhex(std::string_view hex) {
     for (int k = 0; k < 2; ++k) {
       char c = hex[i + k];
       v <<= 4;
-      if (c >= '0' && c <= '9') v |= unsigned(c - '0');
-      else if (c >= 'a' && c <= 'f') v |= unsigned(c - 'a' + 10);
-      else return std::nullopt;
+      if (c >= '0' && c <= '9')
+        v |= unsigned(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        v |= unsigned(c - 'a' + 10);
+      else
+        return std::nullopt;
     }
     out += char(v);
   }
@@ -102,8 +104,8 @@ std::string Sha256Hex(std::string_view a, std::string_view b) {
 // Microseconds since the epoch of an RFC 3339 UTC time "2026-05-27T08:39:27[.ffffff]Z".
 std::optional<int64_t> Micros(std::string_view t) {
   int y, mo, d, h, mi, s;
-  if (t.size() < 20 || std::sscanf(std::string(t).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d,
-                                   &h, &mi, &s) != 6)
+  if (t.size() < 20 ||
+      std::sscanf(std::string(t).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6)
     return std::nullopt;
   int64_t frac = 0;
   size_t i = 19;
@@ -136,17 +138,21 @@ int64_t Int(const json::object& o, std::string_view k) {
 // Checks one event line against its canonical bytes; "" when it holds.
 std::string CheckEvent(const json::object& e) {
   std::optional<std::string> bytes = Base64Decode(Str(e, "canonical"));
-  if (!bytes || bytes->empty() || bytes->size() % 8) return "canonical is not base64 of a Cap'n Proto message";
+  if (!bytes || bytes->empty() || bytes->size() % 8)
+    return "canonical is not base64 of a Cap'n Proto message";
   std::optional<std::string> prev = Unhex(Str(e, "prev_hash"));
   if (!prev || prev->size() != 32) return "prev_hash is not 64 hex digits";
-  if (Sha256Hex(*prev, *bytes) != Str(e, "hash")) return "the hash does not match sha256(prev_hash || canonical)";
+  if (Sha256Hex(*prev, *bytes) != Str(e, "hash"))
+    return "the hash does not match sha256(prev_hash || canonical)";
   try {
     kj::ArrayPtr<const capnp::word> words(reinterpret_cast<const capnp::word*>(bytes->data()),
                                           bytes->size() / sizeof(capnp::word));
     kj::ArrayPtr<const capnp::word> segments[1] = {words};  // canonical form: one segment, no table
     capnp::SegmentArrayMessageReader reader(kj::arrayPtr(segments, 1));
     auto env = reader.getRoot<ledger::schema::Envelope>();
-    auto mismatch = [](const char* field) { return std::string("the line's ") + field + " differs from the hashed bytes"; };
+    auto mismatch = [](const char* field) {
+      return std::string("the line's ") + field + " differs from the hashed bytes";
+    };
     if (int64_t(env.getPosition()) != Int(e, "position")) return mismatch("position");
     if (env.getStreamId() != Str(e, "stream")) return mismatch("stream");
     if (int64_t(env.getStreamVersion()) != Int(e, "version")) return mismatch("version");
@@ -160,7 +166,8 @@ std::string CheckEvent(const json::object& e) {
     auto p = env.getPrevHash();
     if (Hex(p.begin(), p.size()) != Str(e, "prev_hash")) return mismatch("prev_hash");
   } catch (const kj::Exception& ex) {
-    return std::string("the canonical bytes do not decode as an envelope: ") + ex.getDescription().cStr();
+    return std::string("the canonical bytes do not decode as an envelope: ") +
+           ex.getDescription().cStr();
   }
   return "";
 }
@@ -182,7 +189,8 @@ int Check(std::istream& in) {
     const json::object& o = v.as_object();
     std::string kind = Str(o, "kind");
     if (!header) {
-      if (kind != "export" || Int(o, "format") != 1) return bad("not a ledger export (format 1) header");
+      if (kind != "export" || Int(o, "format") != 1)
+        return bad("not a ledger export (format 1) header");
       contiguous = o.at("contiguous").as_bool();
       first = Int(o, "first_position");
       last = Int(o, "last_position");
@@ -194,10 +202,14 @@ int Check(std::istream& in) {
       if (pos < first || pos > last) return bad("position outside the export's range");
       if (pos <= last_position) return bad("positions out of order");
       if (contiguous) {
-        if (last_position < 0 && pos != first) return bad("the first event is not at first_position");
-        if (last_position >= 0 && pos != last_position + 1) return bad("a position is missing before this one");
-        if (last_position >= 0 && Str(o, "prev_hash") != last_hash) return bad("prev_hash is not the previous event's hash");
-        if (pos == 1 && Str(o, "prev_hash") != std::string(64, '0')) return bad("the first event's prev_hash is not zero");
+        if (last_position < 0 && pos != first)
+          return bad("the first event is not at first_position");
+        if (last_position >= 0 && pos != last_position + 1)
+          return bad("a position is missing before this one");
+        if (last_position >= 0 && Str(o, "prev_hash") != last_hash)
+          return bad("prev_hash is not the previous event's hash");
+        if (pos == 1 && Str(o, "prev_hash") != std::string(64, '0'))
+          return bad("the first event's prev_hash is not zero");
       }
       last_position = pos;
       last_hash = Str(o, "hash");
@@ -205,12 +217,14 @@ int Check(std::istream& in) {
     } else if (kind == "head") {
       head = true;
       if (Int(o, "events") != events) return bad("the head line counts another number of events");
-      if (contiguous && events > 0 && last_position != last) return bad("events are missing at the end");
+      if (contiguous && events > 0 && last_position != last)
+        return bad("events are missing at the end");
       if (contiguous && last_position == Int(o, "position") && last_hash != Str(o, "hash"))
         return bad("the last event is not the head it claims");
       const json::value* verify = o.if_contains("verify");
       if (!verify || !verify->is_object() || !verify->as_object().at("ok").as_bool())
-        std::fprintf(stderr, "ledger-export-check: note: the ledger itself did not verify when exported\n");
+        std::fprintf(stderr,
+                     "ledger-export-check: note: the ledger itself did not verify when exported\n");
       std::printf("ok: %lld events; every hash recomputed%s; head %lld:%s\n", (long long)events,
                   contiguous ? ", the chain unbroken" : " (not contiguous: links not checked)",
                   (long long)Int(o, "position"), Str(o, "hash").c_str());
@@ -227,8 +241,9 @@ int Check(std::istream& in) {
 
 int main(int argc, char** argv) {
   if (argc != 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
-    std::fprintf(stderr, "usage: ledger-export-check FILE.jsonl   (- for standard input)\n"
-                         "Re-verifies a `ledgerctl export --format jsonl` file on its own.\n");
+    std::fprintf(stderr,
+                 "usage: ledger-export-check FILE.jsonl   (- for standard input)\n"
+                 "Re-verifies a `ledgerctl export --format jsonl` file on its own.\n");
     return 2;
   }
   if (std::string(argv[1]) == "-") return Check(std::cin);

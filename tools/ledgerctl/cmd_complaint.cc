@@ -27,10 +27,9 @@ int Run(const Globals& g, const ComplaintFlags& f, View view) {
   ledger::SystemClock clock;
   ledger::Result<Eval> e = ReadEval(f.at, **session, clock);
   if (!e.ok()) return FailWith(e.status());
-  ledger::Result<json::object> doc =
-      view == View::kState     ? TicketView(**session, f.id, *e)
-      : view == View::kHistory ? HistoryView(**session, f.id)
-                               : TimelineView(**session, f.id, *e);
+  ledger::Result<json::object> doc = view == View::kState     ? TicketView(**session, f.id, *e)
+                                     : view == View::kHistory ? HistoryView(**session, f.id)
+                                                              : TimelineView(**session, f.id, *e);
   if (!doc.ok()) return FailWith(doc.status());
   return Print(*doc, f.json,
                view == View::kState     ? TicketText
@@ -56,13 +55,15 @@ void RegisterComplaintCommands(CLI::App& app, Globals& g, CommandFlags& flags, R
     View view;
     ComplaintFlags* f;
   };
-  for (Spec s : {Spec{"state", "one complaint's ticket state: level, responsibility, clocks, fines",
-                      View::kState, &flags.state},
-                 Spec{"history", "one complaint's raw events: positions, both times, actors, hashes",
-                      View::kHistory, &flags.history},
-                 Spec{"replay", "one complaint's timeline: each event, what it changed, the clocks "
-                                "after it, fines as they accrue",
-                      View::kReplay, &flags.replay}}) {
+  for (Spec s :
+       {Spec{"state", "one complaint's ticket state: level, responsibility, clocks, fines",
+             View::kState, &flags.state},
+        Spec{"history", "one complaint's raw events: positions, both times, actors, hashes",
+             View::kHistory, &flags.history},
+        Spec{"replay",
+             "one complaint's timeline: each event, what it changed, the clocks "
+             "after it, fines as they accrue",
+             View::kReplay, &flags.replay}}) {
     CLI::App* cmd = app.add_subcommand(s.name, s.help);
     cmd->add_option("ID", s.f->id, "the complaint id, e.g. CMP-2026-000123")->required();
     if (s.view != View::kHistory) AddEvaluationOptions(cmd, s.f->at);

@@ -41,7 +41,8 @@ const ledger::Actor kTokenActors[] = {
 };
 
 // Months (YYYY-MM) from `start` to `end` in the ledger's time zone.
-std::vector<std::string> MonthsBetween(ledger::Time start, ledger::Time end, std::chrono::minutes tz) {
+std::vector<std::string> MonthsBetween(ledger::Time start, ledger::Time end,
+                                       std::chrono::minutes tz) {
   std::vector<std::string> months;
   for (ledger::Time t = start; t <= end + std::chrono::days(31); t += std::chrono::days(27)) {
     std::string m = ledger::MonthKey(std::min(t, end), tz);
@@ -80,7 +81,8 @@ std::string ProjectionSummary(const projections::Scope& scope, ledger::Time star
     t.Add({dept, std::to_string(tally.lines), domain::FormatMoney(tally.total),
            domain::FormatMoney(tally.waived)});
   // A line charged to several departments counts for each; the last row counts it once.
-  t.Total({"all lines", std::to_string(lines), domain::FormatMoney(total), domain::FormatMoney(waived)});
+  t.Total({"all lines", std::to_string(lines), domain::FormatMoney(total),
+           domain::FormatMoney(waived)});
   out += t.Render();
 
   const std::string year = months.back().substr(0, 4);
@@ -108,7 +110,8 @@ std::string ProjectionSummary(const projections::Scope& scope, ledger::Time star
   size_t best = 0;
   for (const auto& [id, tracked] : scope.projection.complaints()) {
     if (id.rfind("CMP-", 0) != 0) continue;
-    projections::Derived d = projections::Derive(tracked, scope.policies, scope.fallback, scope.now);
+    projections::Derived d =
+        projections::Derive(tracked, scope.policies, scope.fallback, scope.now);
     std::set<std::string> rules;
     for (const domain::FineLine& l : d.fines) rules.insert(l.rule);
     size_t score = rules.size() * 1000 + tracked.state.version;
@@ -124,8 +127,10 @@ std::string ProjectionSummary(const projections::Scope& scope, ledger::Time star
 // Issues the demo's tokens and returns their lines for the screen.
 std::string IssueTokens(const std::string& dir, std::string* auditor_token) {
   ledger::SystemClock clock;
-  api::TokenStore store(api::TokenStore::PathInDirectory(dir), {&clock, std::chrono::milliseconds(1000), {}});
-  std::string out = "\nAPI tokens (shown once; only their hashes are kept, in " + store.path() + "):\n";
+  api::TokenStore store(api::TokenStore::PathInDirectory(dir),
+                        {&clock, std::chrono::milliseconds(1000), {}});
+  std::string out =
+      "\nAPI tokens (shown once; only their hashes are kept, in " + store.path() + "):\n";
   Table t({"ROLE", "ACTOR", "TOKEN"});
   for (const ledger::Actor& a : kTokenActors) {
     ledger::Result<api::IssuedToken> issued = store.Add(a);
@@ -143,31 +148,36 @@ std::string WhereToLook(const std::string& dir, const std::string& url, const st
   const std::string ctl = ec ? "ledgerctl" : self;
   std::string out = "\nTry:\n";
   out += "  export TOKEN=" + token + "\n";
-  out += "  curl -s -H \"Authorization: Bearer $TOKEN\" " + url + "/v1/complaints/" + example + "\n";
+  out +=
+      "  curl -s -H \"Authorization: Bearer $TOKEN\" " + url + "/v1/complaints/" + example + "\n";
   out += "  curl -s -H \"Authorization: Bearer $TOKEN\" '" + url + "/v1/fines?month=2026-10'\n";
   out += "  curl -s -H \"Authorization: Bearer $TOKEN\" " + url + "/v1/ledger/verify\n";
   out += "  " + ctl + " --data " + dir + " replay " + example + "\n";
   out += "  " + ctl + " --data " + dir + " fines --month 2026-10\n";
-  out += "  " + ctl + " --data " + dir + " export --complaint " + example + " --format html --out report.html\n";
+  out += "  " + ctl + " --data " + dir + " export --complaint " + example +
+         " --format html --out report.html\n";
   out += "Press Ctrl-C to stop the server.\n";
   return out;
 }
 
 int Demo(const Globals& g, const DemoFlags& flags) {
   if (flags.complaints < 1 || flags.complaints > demo::kMaxComplaints)
-    return Fail(kExitUsage, "--complaints must be from 1 to " + std::to_string(demo::kMaxComplaints));
+    return Fail(kExitUsage,
+                "--complaints must be from 1 to " + std::to_string(demo::kMaxComplaints));
   ledger::Result<bool> holds = demo::HoldsLedger(g.data_dir);
   if (!holds.ok()) return Fail(kExitUsage, holds.status().ToString());
   if (*holds)
     return Fail(kExitUsage, "'" + g.data_dir +
                                 "' already holds a ledger; choose another --data directory "
-                                "(or serve it: ledgerctl --data " + g.data_dir + " serve)");
+                                "(or serve it: ledgerctl --data " +
+                                g.data_dir + " serve)");
 
   demo::GeneratorOptions options;
   options.complaints = flags.complaints;
   options.seed = flags.seed;
   ProgressFn bar = ProgressBar("generating", "complaints");
-  if (bar) options.progress = [bar](int64_t done, int64_t total) { bar(uint64_t(done), uint64_t(total)); };
+  if (bar)
+    options.progress = [bar](int64_t done, int64_t total) { bar(uint64_t(done), uint64_t(total)); };
   const ledger::Time start = demo::DemoStart(options), now = options.end;
   {
     auto ledger = demo::DemoLedger::Create(g.data_dir, options);
@@ -187,8 +197,10 @@ int Demo(const Globals& g, const DemoFlags& flags) {
   ledger::ProjectionStore store(&s.log());
   projections::ProjectionRunner runner(
       &s.log(), &s.policies(), &store,
-      projections::RunnerOptions{(std::filesystem::path(g.data_dir) / "projections.snapshot").string()});
-  if (ledger::Status st = runner.Rebuild(ProgressBar("projections", "events")); !st.ok()) return FailWith(st);
+      projections::RunnerOptions{
+          (std::filesystem::path(g.data_dir) / "projections.snapshot").string()});
+  if (ledger::Status st = runner.Rebuild(ProgressBar("projections", "events")); !st.ok())
+    return FailWith(st);
   if (ledger::Status st = runner.WriteSnapshot(); !st.ok()) return FailWith(st);
   std::string example;
   std::string summary = runner.Read([&](const projections::LedgerProjection& p) {

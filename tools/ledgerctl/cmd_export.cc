@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include <boost/json/serialize.hpp>
-
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -89,10 +88,10 @@ Result<Range> RangeOf(Session& s, const ExportFlags& f) {
 }
 
 json::object VerifyJson(const ledger::VerifyReport& v) {
-  json::object o{{"ok", v.ok},
-                 {"checked", v.checked},
-                 {"head", json::object{{"position", v.head.position},
-                                       {"hash", ledger::ToHex(v.head.hash)}}}};
+  json::object o{
+      {"ok", v.ok},
+      {"checked", v.checked},
+      {"head", json::object{{"position", v.head.position}, {"hash", ledger::ToHex(v.head.hash)}}}};
   if (!v.ok) {
     o["first_bad_position"] = v.first_bad_position;
     o["problem"] = v.problem;
@@ -103,7 +102,8 @@ json::object VerifyJson(const ledger::VerifyReport& v) {
 // Calls fn for each event in scope, in position order.
 Status ForEachInScope(Session& s, const ExportFlags& f, const Range& r,
                       const std::function<Status(const ledger::RecordedEvent&)>& fn) {
-  if (f.complaint.empty()) return r.last >= r.first ? s.log().ForEach(r.first, r.last, fn) : Status::Ok();
+  if (f.complaint.empty())
+    return r.last >= r.first ? s.log().ForEach(r.first, r.last, fn) : Status::Ok();
   LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::RecordedEvent> events,
                           s.log().ReadStreamForward(f.complaint, 1, 1000000));
   if (events.empty()) return Status::NotFound("no complaint " + f.complaint + " in this ledger");
@@ -112,19 +112,22 @@ Status ForEachInScope(Session& s, const ExportFlags& f, const Range& r,
   return Status::Ok();
 }
 
-Status Jsonl(Session& s, const ExportFlags& f, const ledger::VerifyReport& verified, std::FILE* out) {
+Status Jsonl(Session& s, const ExportFlags& f, const ledger::VerifyReport& verified,
+             std::FILE* out) {
   LEDGER_ASSIGN_OR_RETURN(Range r, RangeOf(s, f));
-  json::object header{{"kind", "export"},
-                      {"format", 1},
-                      {"scope", f.complaint.empty() ? (f.month.empty() ? "all" : "month") : "complaint"},
-                      {"complaint", f.complaint.empty() ? json::value(nullptr) : json::value(f.complaint)},
-                      {"month", f.month.empty() ? json::value(nullptr) : json::value(f.month)},
-                      {"first_position", r.first},
-                      {"last_position", r.last},
-                      {"contiguous", f.complaint.empty()},
-                      {"hash", "sha256(prev_hash || canonical)"},
-                      {"exported_at", ledger::FormatRfc3339(ledger::SystemClock().Now())}};
-  if (!WriteAll(out, json::serialize(header) + "\n")) return Status::Unavailable("cannot write the export");
+  json::object header{
+      {"kind", "export"},
+      {"format", 1},
+      {"scope", f.complaint.empty() ? (f.month.empty() ? "all" : "month") : "complaint"},
+      {"complaint", f.complaint.empty() ? json::value(nullptr) : json::value(f.complaint)},
+      {"month", f.month.empty() ? json::value(nullptr) : json::value(f.month)},
+      {"first_position", r.first},
+      {"last_position", r.last},
+      {"contiguous", f.complaint.empty()},
+      {"hash", "sha256(prev_hash || canonical)"},
+      {"exported_at", ledger::FormatRfc3339(ledger::SystemClock().Now())}};
+  if (!WriteAll(out, json::serialize(header) + "\n"))
+    return Status::Unavailable("cannot write the export");
   api::PayloadRenderer render = api::DomainPayloadRenderer(s.utc_offset());
   uint64_t count = 0;
   ProgressFn progress = ProgressBar("exporting", "events");
@@ -134,7 +137,8 @@ Status Jsonl(Session& s, const ExportFlags& f, const ledger::VerifyReport& verif
     o["canonical"] = Base64(e.canonical_bytes());
     ++count;
     if (progress && count % 4096 == 0) progress(e.position() - r.first + 1, r.last - r.first + 1);
-    if (!WriteAll(out, json::serialize(o) + "\n")) return Status::Unavailable("cannot write the export");
+    if (!WriteAll(out, json::serialize(o) + "\n"))
+      return Status::Unavailable("cannot write the export");
     return Status::Ok();
   }));
   if (progress) progress(r.last - r.first + 1, r.last - r.first + 1);
@@ -143,21 +147,23 @@ Status Jsonl(Session& s, const ExportFlags& f, const ledger::VerifyReport& verif
                     {"position", verified.head.position},
                     {"hash", ledger::ToHex(verified.head.hash)},
                     {"verify", VerifyJson(verified)}};
-  if (!WriteAll(out, json::serialize(tail) + "\n")) return Status::Unavailable("cannot write the export");
+  if (!WriteAll(out, json::serialize(tail) + "\n"))
+    return Status::Unavailable("cannot write the export");
   return Status::Ok();
 }
 
-Status Html(Session& s, const Globals& g, const ExportFlags& f, const ledger::VerifyReport& verified,
-            std::FILE* out) {
+Status Html(Session& s, const Globals& g, const ExportFlags& f,
+            const ledger::VerifyReport& verified, std::FILE* out) {
   if (f.complaint.empty() == f.month.empty())
-    return Status::InvalidArgument("--format html needs exactly one of --complaint ID or --month YYYY-MM");
+    return Status::InvalidArgument(
+        "--format html needs exactly one of --complaint ID or --month YYYY-MM");
   ledger::SystemClock clock;
   LEDGER_ASSIGN_OR_RETURN(Eval e, ReadEval(EvaluationFlags{}, s, clock));
   HtmlReport report;
   report.ledger = g.data_dir;
   report.verify = VerifyJson(verified);
-  report.generated_at = ledger::FormatRfc3339(std::chrono::floor<std::chrono::seconds>(e.at),
-                                              s.utc_offset());
+  report.generated_at =
+      ledger::FormatRfc3339(std::chrono::floor<std::chrono::seconds>(e.at), s.utc_offset());
   if (!f.complaint.empty()) {
     report.title = "Complaint " + f.complaint;
     LEDGER_ASSIGN_OR_RETURN(report.ticket, TicketView(s, f.complaint, e));

@@ -54,15 +54,16 @@ Result<std::string> ComplaintOf(api::CommandService& service, const domain::Acti
   std::string ref = action.complaint.substr(4);
   std::optional<std::string> id = service.FindByExternalRef(ref);
   if (!id)
-    return Status::WithErrors(ledger::Code::kNotFound, "no complaint has external_ref " + ref,
-                              {{"complaint", "unknown_reference",
-                                "no complaint has external_ref '" + ref + "'"}});
+    return Status::WithErrors(
+        ledger::Code::kNotFound, "no complaint has external_ref " + ref,
+        {{"complaint", "unknown_reference", "no complaint has external_ref '" + ref + "'"}});
   return *id;
 }
 
 Status ApplyLine(api::CommandService& service, std::string_view line, uint64_t* first,
                  uint64_t* last) {
-  LEDGER_ASSIGN_OR_RETURN(domain::Action action, domain::ParseActionText(line, /*import_line=*/true));
+  LEDGER_ASSIGN_OR_RETURN(domain::Action action,
+                          domain::ParseActionText(line, /*import_line=*/true));
   LEDGER_ASSIGN_OR_RETURN(std::string complaint, ComplaintOf(service, action));
   LEDGER_ASSIGN_OR_RETURN(api::ActionOutcome out,
                           service.Execute(action, *action.actor, complaint, /*imported=*/true));
@@ -80,7 +81,8 @@ int Import(const Globals& g, const ImportFlags& f) {
   if (!session.ok()) return FailWith(session.status());
   Session& s = **session;
   if (s.policies().current_version() == 0) {  // a new ledger: the default policy, as serve does
-    Result<uint32_t> v = s.policies().Publish(std::string(domain::DefaultPolicyText()), Operator(f));
+    Result<uint32_t> v =
+        s.policies().Publish(std::string(domain::DefaultPolicyText()), Operator(f));
     if (!v.ok()) return FailWith(v.status().Annotate("publishing the default policy"));
   }
   ledger::SystemClock clock;
@@ -119,8 +121,8 @@ int Import(const Globals& g, const ImportFlags& f) {
   if (Status st = s.Close(); !st.ok()) return FailWith(st);
   if (!refused.ok())
     return Fail(ExitCodeFor(refused) == kExitUsage ? kExitFailed : ExitCodeFor(refused),
-                "line " + std::to_string(summary.stopped_at) + " refused, nothing after it applied: " +
-                    summary.stop_reason);
+                "line " + std::to_string(summary.stopped_at) +
+                    " refused, nothing after it applied: " + summary.stop_reason);
   return kExitOk;
 }
 
@@ -128,7 +130,8 @@ int Import(const Globals& g, const ImportFlags& f) {
 
 void RegisterImportCommand(CLI::App& app, Globals& g, CommandFlags& flags, Runner& run) {
   CLI::App* cmd = app.add_subcommand(
-      "import", "apply actions from JSON lines (from another system), in order, marked as imported");
+      "import",
+      "apply actions from JSON lines (from another system), in order, marked as imported");
   ImportFlags* f = &flags.import;
   cmd->add_option("FILE", f->file, "the JSON-lines file, or - for standard input")->required();
   cmd->add_option("--actor", f->actor, "who runs the import, as recorded (default: cli:$USER)");

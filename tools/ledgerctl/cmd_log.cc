@@ -11,11 +11,13 @@ namespace {
 
 // "POSITION:HASH" as `ledgerctl head` prints it.
 ledger::Result<ledger::Head> ParseHead(const std::string& text) {
-  auto bad = ledger::Status::InvalidArgument("--expect-head must be POSITION:HASH (as `ledgerctl head` "
-                                             "prints it), not '" + text + "'");
+  auto bad = ledger::Status::InvalidArgument(
+      "--expect-head must be POSITION:HASH (as `ledgerctl head` "
+      "prints it), not '" +
+      text + "'");
   size_t colon = text.find(':');
-  if (colon == 0 || colon == std::string::npos ||
-      text.find_first_not_of("0123456789") != colon || colon > 19)
+  if (colon == 0 || colon == std::string::npos || text.find_first_not_of("0123456789") != colon ||
+      colon > 19)
     return bad;
   auto hash = ledger::HashFromHex(text.substr(colon + 1));
   if (!hash.ok()) return bad;
@@ -36,7 +38,8 @@ int Verify(const Globals& g, const VerifyFlags& f) {
   if (!report.ok()) return FailWith(report.status());
   if (!report->ok)
     return Fail(kExitFailed, "verify failed at position " +
-                                 std::to_string(report->first_bad_position) + ": " + report->problem);
+                                 std::to_string(report->first_bad_position) + ": " +
+                                 report->problem);
   std::printf("ok: %llu events verified; head %llu:%s\n", (unsigned long long)report->checked,
               (unsigned long long)report->head.position, ledger::ToHex(report->head.hash).c_str());
   return kExitOk;

@@ -23,7 +23,8 @@ std::string SnapshotPath(const Globals& g) {
 }
 
 // Checks one stored form; returns true when it matches a fresh fold. Prints one line either way.
-bool CheckOne(Session& s, ProjectionRunner::Stored which, const std::string& snapshot, bool* found) {
+bool CheckOne(Session& s, ProjectionRunner::Stored which, const std::string& snapshot,
+              bool* found) {
   ledger::ProjectionStore store(&s.log());
   ProjectionRunner runner(&s.log(), &s.policies(), &store, projections::RunnerOptions{snapshot});
   const char* name = which == ProjectionRunner::Stored::kRows ? "stored rows" : "snapshot";
@@ -40,8 +41,8 @@ bool CheckOne(Session& s, ProjectionRunner::Stored which, const std::string& sna
     return false;
   }
   if (report->ok)
-    std::printf("%s: ok at position %llu, digest %s\n", name,
-                (unsigned long long)report->position, report->current_digest.c_str());
+    std::printf("%s: ok at position %llu, digest %s\n", name, (unsigned long long)report->position,
+                report->current_digest.c_str());
   else
     std::printf("%s: DIFFERENT at position %llu: %s (stored digest %s, rebuilt %s)\n", name,
                 (unsigned long long)report->position, report->detail.c_str(),
@@ -55,7 +56,8 @@ int Check(const Globals& g) {
   bool rows_found = false, snapshot_found = false;
   bool ok = CheckOne(**session, ProjectionRunner::Stored::kRows, "", &rows_found);
   if (std::filesystem::exists(SnapshotPath(g)))
-    ok &= CheckOne(**session, ProjectionRunner::Stored::kSnapshot, SnapshotPath(g), &snapshot_found);
+    ok &=
+        CheckOne(**session, ProjectionRunner::Stored::kSnapshot, SnapshotPath(g), &snapshot_found);
   std::fflush(stdout);
   if (!rows_found && !snapshot_found)
     return Fail(kExitFailed, "no stored projection to check; run `ledgerctl rebuild` first");
@@ -75,9 +77,8 @@ int Rebuild(const Globals& g) {
     return FailWith(st);
   if (ledger::Status st = runner.WriteSnapshot(); !st.ok()) return FailWith(st);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  size_t complaints = runner.Read([](const projections::LedgerProjection& p) {
-    return p.complaints().size();
-  });
+  size_t complaints =
+      runner.Read([](const projections::LedgerProjection& p) { return p.complaints().size(); });
   std::printf("rebuilt from %s events (%zu complaints) in %.1f s; digest %s\n",
               Grouped(runner.position()).c_str(), complaints, seconds, runner.digest().c_str());
   if (ledger::Status st = s.Close(); !st.ok()) return FailWith(st);
@@ -88,7 +89,8 @@ int Rebuild(const Globals& g) {
 
 void RegisterRebuildCommand(CLI::App& app, Globals& g, CommandFlags& flags, Runner& run) {
   CLI::App* cmd = app.add_subcommand(
-      "rebuild", "rebuild every projection from the log (--check: compare the stored ones instead)");
+      "rebuild",
+      "rebuild every projection from the log (--check: compare the stored ones instead)");
   cmd->add_flag("--check", flags.rebuild.check,
                 "compare the stored projections with a fresh fold; exit 1 on any difference");
   RebuildFlags* f = &flags.rebuild;

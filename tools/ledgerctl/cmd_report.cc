@@ -100,7 +100,7 @@ void RegisterReportCommands(CLI::App& app, Globals& g, CommandFlags& flags, Runn
       cmd->add_option("--to", f->to, "findings before this time (RFC 3339)");
     } else {
       cmd->add_option("--month", f->month,
-                      report == Report::kMetrics ? "YYYY-MM or YYYY (default: this month)"
+                      report == Report::kMetrics          ? "YYYY-MM or YYYY (default: this month)"
                       : report == Report::kResponsibility ? "YYYY-MM (default: all)"
                                                           : "YYYY-MM (default: this month)");
     }

@@ -13,8 +13,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <optional>
 #include <memory>
+#include <optional>
 
 #include "api/http/core_routes.h"
 #include "api/http/http_server.h"
@@ -104,7 +104,8 @@ int Serve(const Globals& g, const ServeFlags& flags, bool create) {
   auto session = Session::Open(g.data_dir, create ? Access::kCreate : Access::kWrite, options);
   if (!session.ok()) {
     if (!create && session.status().message().rfind("no ledger", 0) == 0)
-      return Fail(kExitUnavailable, "no ledger in '" + g.data_dir + "' (use --create to start an empty one)");
+      return Fail(kExitUnavailable,
+                  "no ledger in '" + g.data_dir + "' (use --create to start an empty one)");
     return FailWith(session.status());
   }
   int code = ServeLog((*session)->log(), g.data_dir, flags);
@@ -166,9 +167,8 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
   app_options.warn = warn;
   app_options.snapshot_path = (std::filesystem::path(data_dir) / "projections.snapshot").string();
   app_options.heavy_queries = flags.max_heavy_queries;
-  app_options.outbox_retention =
-      std::chrono::duration_cast<ledger::Duration>(std::chrono::duration<double, std::ratio<86400>>(
-          flags.outbox_retention_days));
+  app_options.outbox_retention = std::chrono::duration_cast<ledger::Duration>(
+      std::chrono::duration<double, std::ratio<86400>>(flags.outbox_retention_days));
   auto app = api::Application::Start(&log, &clock, std::move(app_options));
   if (!app.ok()) return FailWith(app.status());
   std::fprintf(stderr, "ledgerctl: projections: %s\n", (*app)->how_projections_started().c_str());
@@ -204,7 +204,7 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
   std::fprintf(stderr, "ledgerctl: shutting down: finishing requests in flight\n");
   server.Shutdown();
   delivery.Stop();  // a delivery in flight is cut; it is sent again after the next start
-  (*app)->Stop();  // the follower stops and a projection snapshot is written
+  (*app)->Stop();   // the follower stops and a projection snapshot is written
   return 0;
 }
 
@@ -216,9 +216,11 @@ void RegisterServeCommand(CLI::App& app, Globals& g, Runner& run) {
   cmd->add_option("--listen", flags->listen, "HOST:PORT to listen on (port 0: any free port)")
       ->capture_default_str();
   cmd->add_option("--tokens", flags->tokens, "the token file (default: DIR/tokens.json)");
-  cmd->add_option("--policy", flags->policy,
-                  "a policy file: published as the next version if it differs from the current one");
-  cmd->add_option("--workers", flags->workers, "handler threads (actions wait for durability on them)")
+  cmd->add_option(
+      "--policy", flags->policy,
+      "a policy file: published as the next version if it differs from the current one");
+  cmd->add_option("--workers", flags->workers,
+                  "handler threads (actions wait for durability on them)")
       ->capture_default_str();
   cmd->add_option("--max-connections", flags->max_connections, "open connections at most")
       ->capture_default_str();

@@ -37,8 +37,8 @@ ledger::Status CheckDepartment(const Globals& g, const ledger::Actor& actor) {
   std::string known;
   for (const auto& d : org.departments) known += (known.empty() ? "" : ", ") + d.id;
   return ledger::Status::InvalidArgument("--department '" + actor.department +
-                                         "' is not a department of the ledger's policy (" +
-                                         known + ")");
+                                         "' is not a department of the ledger's policy (" + known +
+                                         ")");
 }
 
 int Add(const Globals& g, const TokenFlags& f) {

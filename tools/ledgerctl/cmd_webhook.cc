@@ -46,10 +46,10 @@ int Add(const Globals& g, WebhookFlags f) {
   // The id alone on stdout (ID=$(ledgerctl webhook add ...)); a generated secret on the next line.
   std::printf("%s\n", added->record.id.c_str());
   if (added->secret_generated) std::printf("%s\n", added->record.secret.c_str());
-  std::fprintf(stderr, "ledgerctl: registered %s for %s%s\n", added->record.id.c_str(),
-               added->record.url.c_str(),
-               added->secret_generated ? "; its generated secret (second line) is not shown again"
-                                       : "");
+  std::fprintf(
+      stderr, "ledgerctl: registered %s for %s%s\n", added->record.id.c_str(),
+      added->record.url.c_str(),
+      added->secret_generated ? "; its generated secret (second line) is not shown again" : "");
   return kExitOk;
 }
 
@@ -78,8 +78,9 @@ int Remove(const Globals& g, const WebhookFlags& f) {
 }  // namespace
 
 void RegisterWebhookCommands(CLI::App& app, Globals& g, Runner& run) {
-  auto* webhook = app.add_subcommand("webhook", "where notifications are delivered: add, list, "
-                                                "remove (DIR/webhooks.json)");
+  auto* webhook = app.add_subcommand("webhook",
+                                     "where notifications are delivered: add, list, "
+                                     "remove (DIR/webhooks.json)");
   webhook->require_subcommand(1);
   webhook->fallthrough();
   auto f = std::make_shared<WebhookFlags>();

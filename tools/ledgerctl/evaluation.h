@@ -32,7 +32,7 @@ ledger::Result<Eval> ReadEval(const EvaluationFlags& flags, const Session& sessi
 
 // Parses an RFC 3339 option value; empty stays empty. InvalidArgument names `option`.
 ledger::Result<std::optional<ledger::Time>> OptionTime(const std::string& value,
-                                                      const std::string& option);
+                                                       const std::string& option);
 
 // The policy lookup and fallback to fold and derive with (the what-if policy for every version).
 projections::PolicyLookup LookupFor(const Eval& e, const Session& session);

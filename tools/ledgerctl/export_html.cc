@@ -57,14 +57,16 @@ std::string VerifySection(const json::object& v) {
             : "<span class=bad>The hash chain did NOT verify</span>: " + S(v, "problem");
   out += "</p><dl><dt>head position</dt><dd>" + S(head, "position") +
          "</dd><dt>head hash</dt><dd><code>" + S(head, "hash") + "</code></dd></dl>";
-  out += "<p class=muted>Keep the head elsewhere; <code>ledgerctl verify --expect-head "
-         "POSITION:HASH</code> proves later that nothing before it changed.</p>";
+  out +=
+      "<p class=muted>Keep the head elsewhere; <code>ledgerctl verify --expect-head "
+      "POSITION:HASH</code> proves later that nothing before it changed.</p>";
   return out;
 }
 
 std::string ClocksSection(const json::array& clocks) {
-  std::string out = "<table><tr><th>clock</th><th>due</th><th>state</th><th>done</th><th>how the "
-                    "deadline was computed</th></tr>";
+  std::string out =
+      "<table><tr><th>clock</th><th>due</th><th>state</th><th>done</th><th>how the "
+      "deadline was computed</th></tr>";
   for (const json::value& cv : clocks) {
     const json::object& c = O(cv);
     const json::object& w = O(c, "explanation");
@@ -88,8 +90,9 @@ std::string ClocksSection(const json::array& clocks) {
 }
 
 std::string FinesTable(const json::array& lines) {
-  std::string out = "<table><tr><th>day</th><th>complaint</th><th>rule</th><th>amount</th><th>"
-                    "charged</th><th>proved by events</th><th>how</th></tr>";
+  std::string out =
+      "<table><tr><th>day</th><th>complaint</th><th>rule</th><th>amount</th><th>"
+      "charged</th><th>proved by events</th><th>how</th></tr>";
   for (const json::value& lv : lines) {
     const json::object& l = O(lv);
     bool waived = l.contains("waiver");
@@ -110,15 +113,19 @@ std::string TicketSection(const json::object& t) {
   const json::object& r = O(t, "responsibility");
   const json::object& rule = O(t, "rule_level");
   std::string out = "<h2>State</h2><dl>";
-  auto row = [&](const char* k, const std::string& v) { out += "<dt>" + std::string(k) + "</dt><dd>" + v + "</dd>"; };
+  auto row = [&](const char* k, const std::string& v) {
+    out += "<dt>" + std::string(k) + "</dt><dd>" + v + "</dd>";
+  };
   row("status", S(t, "status") + " · " + S(t, "stage") + " · version " + S(t, "version"));
   row("received", T(t, "received_at") + " via " + S(t, "channel") + ", project " + S(t, "project"));
   row("subject", S(t, "subject"));
-  row("level", S(t, "level") + " (rule level " + S(rule, "level") + ": " + List(A(rule, "rules")) + ")");
-  row("category", S(t, "category") + " (closure class " + S(t, "closure_class") + "), " +
-                      S(t, "validity"));
-  row("responsible", r.empty() ? "–" : S(r, "department") + ", handler " + S(r, "handler") +
-                                           ", cooperating " + List(A(r, "cooperating")));
+  row("level",
+      S(t, "level") + " (rule level " + S(rule, "level") + ": " + List(A(rule, "rules")) + ")");
+  row("category",
+      S(t, "category") + " (closure class " + S(t, "closure_class") + "), " + S(t, "validity"));
+  row("responsible", r.empty() ? "–"
+                               : S(r, "department") + ", handler " + S(r, "handler") +
+                                     ", cooperating " + List(A(r, "cooperating")));
   out += "</dl><h2>Clocks</h2>" + ClocksSection(A(t, "clocks"));
   out += "<h2>Fines</h2>" + FinesTable(A(t, "fines")) + "<p>total (not waived) <b>" +
          S(t, "fines_total") + "</b></p>";
@@ -140,22 +147,23 @@ std::string TimelineSection(const json::object& tl) {
     out += "<div class=entry><b>#" + S(e, "position") + " " + S(e, "type") + "</b> by " +
            S(actor, "id") + " (" + S(actor, "role") + ", " + S(actor, "department") +
            ")<br><span class=muted>occurred " + T(e, "occurred_at") + " · recorded " +
-           T(e, "recorded_at") + (e.at("imported").as_bool() ? " · imported" : "") +
-           "</span><br>" + S(e, "summary");
+           T(e, "recorded_at") + (e.at("imported").as_bool() ? " · imported" : "") + "</span><br>" +
+           S(e, "summary");
     for (const json::value& c : A(e, "changes")) out += "<br>→ " + S(c);
     for (const json::value& f : A(e, "fines"))
       out += "<br>fine: " + S(O(f), "rule") + " " + S(O(f), "amount") + " (" + S(O(f), "day") +
              ")" + (O(f).contains("waiver") ? " <b>waived</b> since" : "");
     for (const json::value& f : A(e, "waived_fines"))
-      out += "<br><b>waived</b>: <span class=waived>" + S(O(f), "rule") + " " +
-             S(O(f), "amount") + " (" + S(O(f), "day") + ")</span>";
+      out += "<br><b>waived</b>: <span class=waived>" + S(O(f), "rule") + " " + S(O(f), "amount") +
+             " (" + S(O(f), "day") + ")</span>";
     out += "</div>";
   }
   return out;
 }
 
 std::string MonthSections(const json::object& fines, const json::object& findings) {
-  std::string out = "<h2>Fines of " + S(fines, "month") + "</h2><table><tr><th>department</th>"
+  std::string out = "<h2>Fines of " + S(fines, "month") +
+                    "</h2><table><tr><th>department</th>"
                     "<th>lines</th><th>total</th><th>waived</th></tr>";
   for (const json::value& v : A(fines, "by_department"))
     out += "<tr><td>" + S(O(v), "name") + "</td><td class=n>" + S(O(v), "lines") +
@@ -164,8 +172,9 @@ std::string MonthSections(const json::object& fines, const json::object& finding
   out += "<tr><th>total</th><th></th><th class=n>" + S(fines, "total") + "</th><th class=n>" +
          S(fines, "waived") + "</th></tr></table>";
   out += "<h3>Line items</h3>" + FinesTable(A(fines, "lines"));
-  out += "<h2>Findings</h2><table><tr><th>at</th><th>kind</th><th>complaint</th><th>detail</th>"
-         "<th>events</th></tr>";
+  out +=
+      "<h2>Findings</h2><table><tr><th>at</th><th>kind</th><th>complaint</th><th>detail</th>"
+      "<th>events</th></tr>";
   for (const json::value& v : A(findings, "findings"))
     out += "<tr><td>" + T(O(v), "at") + "</td><td>" + S(O(v), "kind") + "</td><td>" +
            S(O(v), "complaint") + "</td><td>" + S(O(v), "detail") + "</td><td>" +
@@ -180,12 +189,23 @@ std::string EscapeHtml(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -194,7 +214,8 @@ std::string EscapeHtml(std::string_view text) {
 std::string RenderHtml(const HtmlReport& r) {
   std::string out = "<!doctype html><html lang=en><head><meta charset=utf-8><title>" +
                     EscapeHtml(r.title) + " — audit report</title>" + kStyle + "</head><body>";
-  out += "<h1>" + EscapeHtml(r.title) + "</h1><p class=muted>Audit report of the complaint ledger in <code>" +
+  out += "<h1>" + EscapeHtml(r.title) +
+         "</h1><p class=muted>Audit report of the complaint ledger in <code>" +
          EscapeHtml(r.ledger) + "</code>, generated " + EscapeHtml(r.generated_at) +
          ". Times are in the policy's time zone.</p>";
   out += VerifySection(r.verify);

@@ -47,7 +47,7 @@ struct ExportFlags {
   std::string complaint;
   std::string month;
   std::string format = "jsonl";
-  std::string out;  // empty or "-": stdout
+  std::string out;            // empty or "-": stdout
   std::string mode = "0600";  // of the --out file (octal): exports hold personal data
 };
 

@@ -15,8 +15,7 @@ int main(int argc, char** argv) {
   CLI::App app{"ledgerctl: the complaint ledger's command line"};
   app.require_subcommand(1);
   tools::Globals globals;
-  app.add_option("--data", globals.data_dir, "the ledger directory")
-      ->capture_default_str();
+  app.add_option("--data", globals.data_dir, "the ledger directory")->capture_default_str();
   tools::Runner run;
   tools::CommandFlags flags;
   tools::RegisterLogCommands(app, globals, flags, run);

@@ -90,14 +90,15 @@ ProgressFn ProgressBar(std::string what, std::string unit) {
   return [=](uint64_t done, uint64_t total) mutable {
     auto now = std::chrono::steady_clock::now();
     bool finished = done >= total;
-    if (!finished && now - last < std::chrono::milliseconds(100)) return;  // redraw 10 times a second
+    if (!finished && now - last < std::chrono::milliseconds(100))
+      return;  // redraw 10 times a second
     last = now;
     double s = std::chrono::duration<double>(now - start).count();
     double rate = s > 0 ? double(done) / s : 0;
     double frac = total ? std::min(1.0, double(done) / double(total)) : 1.0;
     int filled = int(frac * 24);
     std::string bar = std::string(size_t(filled), '#') + std::string(size_t(24 - filled), '.');
-    std::string left = finished ? Clock(s) + " total"
+    std::string left = finished   ? Clock(s) + " total"
                        : rate > 0 ? Clock(double(total - done) / rate) + " left"
                                   : "";
     std::fprintf(stderr, "\r  %s  [%s] %3d%%  %s/%s %s  %s/s  %s   ", what.c_str(), bar.c_str(),

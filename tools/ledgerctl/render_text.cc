@@ -94,10 +94,10 @@ std::string FineLinesTable(const json::array& lines, bool with_complaint) {
     const json::object& l = O(v);
     std::string note = S(l, "derived") == "true" ? "derived" : "recorded";
     if (l.contains("waiver"))
-      note = "WAIVED by " + S(O(l, "waiver"), "by") + " (#" + S(O(l, "waiver"), "event") + "): " +
-             S(O(l, "waiver"), "reason");
-    std::vector<std::string> row = {S(l, "day"), S(l, "rule"), S(l, "amount"), Charged(l),
-                                    Positions(A(l, "evidence")), note};
+      note = "WAIVED by " + S(O(l, "waiver"), "by") + " (#" + S(O(l, "waiver"), "event") +
+             "): " + S(O(l, "waiver"), "reason");
+    std::vector<std::string> row = {
+        S(l, "day"), S(l, "rule"), S(l, "amount"), Charged(l), Positions(A(l, "evidence")), note};
     if (with_complaint) row.insert(row.begin() + 1, S(l, "complaint"));
     t.Add(std::move(row));
   }
@@ -116,19 +116,20 @@ std::string ShortTime(const json::value& v) {
 std::string TicketText(const json::object& t) {
   std::string out = S(t, "id") + "  " + S(t, "status") + " · " + S(t, "stage") + " · version " +
                     S(t, "version") + "\n";
-  out += Field("received", ShortTime(t.at("received_at")) + " via " + S(t, "channel") +
-                               " at " + S(t, "receiving_department") + " (" +
-                               S(t, "receiving_staff") + "), project " + S(t, "project"));
+  out += Field("received", ShortTime(t.at("received_at")) + " via " + S(t, "channel") + " at " +
+                               S(t, "receiving_department") + " (" + S(t, "receiving_staff") +
+                               "), project " + S(t, "project"));
   out += Field("subject", S(t, "subject"));
   const json::object& who = O(t, "complainant");
-  out += Field("complainant", S(who, "name") + ", " + S(who, "phone") + ", unit " +
-                                  S(who, "unit") + (S(who, "is_owner") == "true" ? ", owner" : ""));
+  out += Field("complainant", S(who, "name") + ", " + S(who, "phone") + ", unit " + S(who, "unit") +
+                                  (S(who, "is_owner") == "true" ? ", owner" : ""));
   const json::object& rule = O(t, "rule_level");
   out += Field("level", S(t, "level") + " (rule level " + S(rule, "level") + ": " +
                             Join(A(rule, "rules")) + ")");
-  out += Field("category", S(t, "category") + " (closure class " + S(t, "closure_class") +
-                               "), validity " + S(t, "validity") +
-                               (S(t, "invalid_reason") != "-" ? " (" + S(t, "invalid_reason") + ")" : ""));
+  out += Field("category",
+               S(t, "category") + " (closure class " + S(t, "closure_class") + "), validity " +
+                   S(t, "validity") +
+                   (S(t, "invalid_reason") != "-" ? " (" + S(t, "invalid_reason") + ")" : ""));
   const json::object& r = O(t, "responsibility");
   out += Field("responsible", r.empty() ? "-"
                                         : S(r, "department") + ", handler " + S(r, "handler") +
@@ -143,13 +144,15 @@ std::string TicketText(const json::object& t) {
     links += (links.empty() ? "" : ", ") + S(O(l), "relation") + " " + S(O(l), "other");
   out += Field("links", links.empty() ? "-" : links);
   const json::object& ev = O(t, "evaluated");
-  out += Field("evaluated", "as of " + ShortTime(ev.at("as_of")) +
-                                (S(ev, "known_at") != "-" ? ", known at " + ShortTime(ev.at("known_at")) : "") +
-                                ", policy v" + S(ev, "policy_version") +
-                                (S(ev, "what_if") == "true" ? " (what-if)" : ""));
+  out += Field("evaluated",
+               "as of " + ShortTime(ev.at("as_of")) +
+                   (S(ev, "known_at") != "-" ? ", known at " + ShortTime(ev.at("known_at")) : "") +
+                   ", policy v" + S(ev, "policy_version") +
+                   (S(ev, "what_if") == "true" ? " (what-if)" : ""));
   out += "\n" + ClocksTable(A(t, "clocks"));
   if (!A(t, "fines").empty())
-    out += "\n" + FineLinesTable(A(t, "fines"), false) + "fines total " + S(t, "fines_total") + "\n";
+    out +=
+        "\n" + FineLinesTable(A(t, "fines"), false) + "fines total " + S(t, "fines_total") + "\n";
   const json::object& survey = O(t, "survey");
   if (!survey.empty())
     out += "\n" + Field("survey", "timeliness " + S(survey, "timeliness") + ", plan " +
@@ -191,15 +194,15 @@ std::string TimelineText(const json::object& doc) {
     for (const json::value& c : A(e, "changes")) out += "    changed: " + S(c) + "\n";
     std::string clocks;
     for (const json::value& c : A(e, "clocks"))
-      clocks += (clocks.empty() ? "" : "; ") + ClockName(O(c)) + " " + S(O(c), "state") +
-                " (due " + ShortTime(O(c).at("due")) + ")";
+      clocks += (clocks.empty() ? "" : "; ") + ClockName(O(c)) + " " + S(O(c), "state") + " (due " +
+                ShortTime(O(c).at("due")) + ")";
     if (!clocks.empty()) out += "    clocks: " + clocks + "\n";
     for (const json::value& f : A(e, "fines"))
       out += "    fine: " + S(O(f), "rule") + " " + S(O(f), "amount") + " on " + S(O(f), "day") +
              " to " + Charged(O(f)) + (O(f).contains("waiver") ? " (waived since)" : "") + "\n";
     for (const json::value& f : A(e, "waived_fines"))
-      out += "    waived: " + S(O(f), "rule") + " " + S(O(f), "amount") + " on " +
-             S(O(f), "day") + " (charged to " + Charged(O(f)) + ")\n";
+      out += "    waived: " + S(O(f), "rule") + " " + S(O(f), "amount") + " on " + S(O(f), "day") +
+             " (charged to " + Charged(O(f)) + ")\n";
   }
   if (!A(doc, "fines_since_last_event").empty()) {
     out += "\nfines since the last event:\n";
@@ -233,7 +236,8 @@ std::string FinesText(const json::object& doc) {
 }
 
 std::string RewardsText(const json::object& doc) {
-  Table t({"DEPARTMENT", "SURVEYS", "CUSTOMER", "PLATFORM", "COMPOSITE", "REWARD"}, {1, 2, 3, 4, 5});
+  Table t({"DEPARTMENT", "SURVEYS", "CUSTOMER", "PLATFORM", "COMPOSITE", "REWARD"},
+          {1, 2, 3, 4, 5});
   int64_t surveys = 0, reward = 0;
   for (const json::value& v : A(doc, "departments")) {
     const json::object& r = O(v);
@@ -255,12 +259,17 @@ std::string MetricsText(const json::object& doc) {
     const json::object& on_time = O(p, "on_time");
     const json::object& survey = O(p, "survey");
     std::string rank = p.contains("rank") ? S(O(p, "rank"), "closure_rate") : "";
-    return std::vector<std::string>{S(p, "project"), S(p, "received"), S(p, "closed"),
-                                    S(p, "closure_rate"), S(O(on_time, "response"), "rate"),
+    return std::vector<std::string>{S(p, "project"),
+                                    S(p, "received"),
+                                    S(p, "closed"),
+                                    S(p, "closure_rate"),
+                                    S(O(on_time, "response"), "rate"),
                                     S(O(on_time, "closure"), "rate"),
                                     S(p, "mean_hours_to_first_response"),
-                                    S(p, "mean_hours_to_closure"), S(survey, "count"),
-                                    S(survey, "mean"), rank};
+                                    S(p, "mean_hours_to_closure"),
+                                    S(survey, "count"),
+                                    S(survey, "mean"),
+                                    rank};
   };
   for (const json::value& v : A(doc, "projects")) t.Add(row(O(v)));
   std::vector<std::string> total = row(O(doc, "total"));
@@ -280,7 +289,8 @@ std::string FindingsText(const json::object& doc) {
 }
 
 std::string ResponsibilityText(const json::object& doc) {
-  Table t({"COMPLAINT", "ROLE", "PERSON", "DEPARTMENT", "FROM", "TO", "MET", "MISSED", "FINES"}, {8});
+  Table t({"COMPLAINT", "ROLE", "PERSON", "DEPARTMENT", "FROM", "TO", "MET", "MISSED", "FINES"},
+          {8});
   for (const json::value& v : A(doc, "records")) {
     const json::object& r = O(v);
     const json::object& outcome = O(r, "outcome");

@@ -11,7 +11,7 @@
 namespace tools {
 
 std::string TicketText(const boost::json::object& ticket);
-std::string HistoryText(const boost::json::object& events);      // {"id", "events": [...]}
+std::string HistoryText(const boost::json::object& events);  // {"id", "events": [...]}
 std::string TimelineText(const boost::json::object& timeline);
 std::string FinesText(const boost::json::object& fines);
 std::string RewardsText(const boost::json::object& rewards);

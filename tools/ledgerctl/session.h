@@ -13,20 +13,21 @@
 #include <memory>
 #include <string>
 
+#include "ledger/base/status.h"
 #include "ledger/domain/policy_store.h"
 #include "ledger/log/event_log.h"
-#include "ledger/base/status.h"
 #include "projections/tracked.h"
 
 namespace tools {
 
 // Exit codes of every subcommand.
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailed = 1;       // a negative answer: a check failed, a line was refused,
-                                            // no such complaint
-inline constexpr int kExitUsage = 2;        // bad arguments or values
-inline constexpr int kExitUnavailable = 3;  // the ledger cannot be used: missing, in use, unreadable
-inline constexpr int kExitInternal = 70;    // a bug
+inline constexpr int kExitFailed = 1;  // a negative answer: a check failed, a line was refused,
+                                       // no such complaint
+inline constexpr int kExitUsage = 2;   // bad arguments or values
+inline constexpr int kExitUnavailable =
+    3;                                    // the ledger cannot be used: missing, in use, unreadable
+inline constexpr int kExitInternal = 70;  // a bug
 
 // Prints "ledgerctl: <message>" (one line) on stderr and returns `code`.
 int Fail(int code, const std::string& message);

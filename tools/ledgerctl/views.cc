@@ -36,7 +36,8 @@ Result<projections::TrackedComplaint> Tracked(Session& session, const std::strin
   return t;
 }
 
-projections::Scope ScopeOf(Session& session, const projections::LedgerProjection& p, const Eval& e) {
+projections::Scope ScopeOf(Session& session, const projections::LedgerProjection& p,
+                           const Eval& e) {
   return projections::Scope{p, LookupFor(e, session), FallbackFor(e, session), e.at};
 }
 
@@ -92,10 +93,10 @@ Result<json::object> HistoryView(Session& session, const std::string& id) {
 Result<json::object> TimelineView(Session& session, const std::string& id, const Eval& e) {
   LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::RecordedEvent> events, StreamOf(session, id));
   LEDGER_ASSIGN_OR_RETURN(projections::TrackedComplaint t, Tracked(session, id, events, e));
-  LEDGER_ASSIGN_OR_RETURN(projections::Timeline timeline,
-                          projections::BuildTimeline(id, events, LookupFor(e, session),
-                                                     FallbackFor(e, session), e.at,
-                                                     e.fold_options()));
+  LEDGER_ASSIGN_OR_RETURN(
+      projections::Timeline timeline,
+      projections::BuildTimeline(id, events, LookupFor(e, session), FallbackFor(e, session), e.at,
+                                 e.fold_options()));
   return api::TimelineToJson(id, timeline, Evaluated(e, session, &t.state), ViewFor(session));
 }
 
@@ -134,8 +135,8 @@ Result<json::object> ResponsibilityView(Session& session, const projections::Led
     month = m;
   }
   json::array records;
-  for (const projections::ResponsibilityRecord& r : projections::ResponsibilityQuery(
-           ScopeOf(session, p, e), q.department, q.person, month))
+  for (const projections::ResponsibilityRecord& r :
+       projections::ResponsibilityQuery(ScopeOf(session, p, e), q.department, q.person, month))
     records.push_back(api::ResponsibilityToJson(r, ViewFor(session)));
   return json::object{{"records", std::move(records)}};
 }

@@ -21,7 +21,8 @@ namespace tools {
 ledger::Status CheckComplaintId(const std::string& id);
 
 // NotFound when the complaint has no events (or none visible at `e`).
-ledger::Result<boost::json::object> TicketView(Session& session, const std::string& id, const Eval& e);
+ledger::Result<boost::json::object> TicketView(Session& session, const std::string& id,
+                                               const Eval& e);
 ledger::Result<boost::json::object> HistoryView(Session& session, const std::string& id);
 ledger::Result<boost::json::object> TimelineView(Session& session, const std::string& id,
                                                  const Eval& e);
@@ -31,11 +32,14 @@ struct ReportQuery {
   std::string month, department, person, project;
   std::optional<ledger::Time> from, to;  // findings
 };
-ledger::Result<boost::json::object> FinesView(Session& session, const projections::LedgerProjection& p,
-                                              const Eval& e, const ReportQuery& q);
-ledger::Result<boost::json::object> RewardsView(Session& session, const projections::LedgerProjection& p,
+ledger::Result<boost::json::object> FinesView(Session& session,
+                                              const projections::LedgerProjection& p, const Eval& e,
+                                              const ReportQuery& q);
+ledger::Result<boost::json::object> RewardsView(Session& session,
+                                                const projections::LedgerProjection& p,
                                                 const Eval& e, const ReportQuery& q);
-ledger::Result<boost::json::object> MetricsView(Session& session, const projections::LedgerProjection& p,
+ledger::Result<boost::json::object> MetricsView(Session& session,
+                                                const projections::LedgerProjection& p,
                                                 const Eval& e, const ReportQuery& q);
 boost::json::object FindingsView(Session& session, const projections::LedgerProjection& p,
                                  const Eval& e, const ReportQuery& q);
