@@ -81,7 +81,8 @@ std::string ClocksSection(const json::array& clocks) {
     for (const json::value& x : A(w, "extensions"))
       why += "<br>extension to " + T(O(x), "until") + ": " + S(O(x), "note");
     for (const json::value& n : A(w, "notes")) why += "<br>" + S(n);
-    why += "<br><span class=muted>events " + Evidence(A(w, "events")) + "</span>";
+    if (!A(w, "events").empty())  // a clock without a deadline rests on no event
+      why += "<br><span class=muted>events " + Evidence(A(w, "events")) + "</span>";
     std::string name = S(c, "clock") + (c.contains("cycle") ? " #" + S(c, "cycle") : "");
     out += "<tr><td>" + name + "</td><td>" + T(c, "due") + "</td><td>" + S(c, "state") +
            "</td><td>" + T(c, "met_at") + "</td><td>" + why + "</td></tr>";
