@@ -47,6 +47,7 @@ const std::vector<std::pair<std::string_view, std::string_view>>& ContractRoutes
       {"GET", "/v1/ledger/verify"},
       {"GET", "/v1/policies"},
       {"POST", "/v1/policies"},
+      {"GET", "/v1/catalogue"},
   };
   return routes;
 }

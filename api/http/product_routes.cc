@@ -1,6 +1,7 @@
 #include "api/http/product_routes.h"
 
 #include "api/http/alert_routes.h"
+#include "api/http/catalogue_routes.h"
 #include "api/http/complaint_routes.h"
 #include "api/http/log_routes.h"
 #include "api/services/payload_json.h"
@@ -37,6 +38,7 @@ Status RegisterProductRoutes(Application& app, Router& router, Metrics& metrics)
                                                       .policies = &app.policies(),
                                                       .clock = &app.clock(),
                                                       .outbox = &app.outbox()}));
+  LEDGER_RETURN_IF_ERROR(RegisterCatalogueRoutes(router, &app.policies()));
   return RegisterComplaintRoutes(router, {.commands = &app.commands(),
                                           .projections = &app.projections(),
                                           .policies = &app.policies(),

@@ -23,6 +23,7 @@ constexpr AccessRule kTable[] = {
     {Role::kIntake, R::kAction, Allow(CS::kReceivedByDepartment)},
     {Role::kIntake, R::kAlerts, Allow(CS::kReceivedByDepartment, RS::kInScope)},
     {Role::kIntake, R::kPolicies, Allow()},
+    {Role::kIntake, R::kCatalogue, Allow()},
     // cs_agent: customer service triages and follows every complaint.
     {Role::kCsAgent, R::kComplaint, Allow(CS::kAll)},
     {Role::kCsAgent, R::kComplaintList, Allow(CS::kAll)},
@@ -36,6 +37,7 @@ constexpr AccessRule kTable[] = {
     {Role::kCsAgent, R::kFindings, Allow(CS::kAll)},
     {Role::kCsAgent, R::kAlerts, Allow(CS::kAll)},
     {Role::kCsAgent, R::kPolicies, Allow()},
+    {Role::kCsAgent, R::kCatalogue, Allow()},
     // cs_head: as cs_agent, and the raw log.
     {Role::kCsHead, R::kComplaint, Allow(CS::kAll)},
     {Role::kCsHead, R::kComplaintList, Allow(CS::kAll)},
@@ -50,12 +52,14 @@ constexpr AccessRule kTable[] = {
     {Role::kCsHead, R::kAlerts, Allow(CS::kAll)},
     {Role::kCsHead, R::kLog, Allow(CS::kAll)},
     {Role::kCsHead, R::kPolicies, Allow()},
+    {Role::kCsHead, R::kCatalogue, Allow()},
     // handler: what is assigned to them or to their department.
     {Role::kHandler, R::kComplaint, Allow(CS::kHandlerOrDepartment)},
     {Role::kHandler, R::kComplaintList, Allow(CS::kHandlerOrDepartment, RS::kInScope)},
     {Role::kHandler, R::kAction, Allow(CS::kHandlerOrDepartment)},
     {Role::kHandler, R::kAlerts, Allow(CS::kHandlerOrDepartment, RS::kInScope)},
     {Role::kHandler, R::kPolicies, Allow()},
+    {Role::kHandler, R::kCatalogue, Allow()},
     // dept_head: their department's complaints, and their department's rows of the reports.
     {Role::kDeptHead, R::kComplaint, Allow(CS::kDepartment)},
     {Role::kDeptHead, R::kComplaintList, Allow(CS::kDepartment, RS::kInScope)},
@@ -67,6 +71,7 @@ constexpr AccessRule kTable[] = {
     {Role::kDeptHead, R::kFindings, Allow(CS::kDepartment, RS::kInScope)},
     {Role::kDeptHead, R::kAlerts, Allow(CS::kDepartment, RS::kInScope)},
     {Role::kDeptHead, R::kPolicies, Allow()},
+    {Role::kDeptHead, R::kCatalogue, Allow()},
     // deputy_gm, gm: the leadership sees and acts on everything.
     {Role::kDeputyGm, R::kComplaint, Allow(CS::kAll)},
     {Role::kDeputyGm, R::kComplaintList, Allow(CS::kAll)},
@@ -79,6 +84,7 @@ constexpr AccessRule kTable[] = {
     {Role::kDeputyGm, R::kAlerts, Allow(CS::kAll)},
     {Role::kDeputyGm, R::kLog, Allow(CS::kAll)},
     {Role::kDeputyGm, R::kPolicies, Allow()},
+    {Role::kDeputyGm, R::kCatalogue, Allow()},
     {Role::kGm, R::kComplaint, Allow(CS::kAll)},
     {Role::kGm, R::kComplaintList, Allow(CS::kAll)},
     {Role::kGm, R::kAction, Allow(CS::kAll)},
@@ -90,6 +96,7 @@ constexpr AccessRule kTable[] = {
     {Role::kGm, R::kAlerts, Allow(CS::kAll)},
     {Role::kGm, R::kLog, Allow(CS::kAll)},
     {Role::kGm, R::kPolicies, Allow()},
+    {Role::kGm, R::kCatalogue, Allow()},
     // auditor: reads everything, personal data included, and verifies; writes nothing.
     {Role::kAuditor, R::kComplaint, Allow(CS::kAll)},
     {Role::kAuditor, R::kComplaintList, Allow(CS::kAll)},
@@ -102,6 +109,7 @@ constexpr AccessRule kTable[] = {
     {Role::kAuditor, R::kLog, Allow(CS::kAll)},
     {Role::kAuditor, R::kVerify, Allow()},
     {Role::kAuditor, R::kPolicies, Allow()},
+    {Role::kAuditor, R::kCatalogue, Allow()},
     // reader: the projections, personal data redacted; not the raw log.
     {Role::kReader, R::kComplaint, Allow(CS::kAll)},
     {Role::kReader, R::kComplaintList, Allow(CS::kAll)},
@@ -112,21 +120,24 @@ constexpr AccessRule kTable[] = {
     {Role::kReader, R::kFindings, Allow(CS::kAll)},
     {Role::kReader, R::kAlerts, Allow(CS::kAll)},
     {Role::kReader, R::kPolicies, Allow()},
+    {Role::kReader, R::kCatalogue, Allow()},
     // admin: tokens and policy versions, and the integrity check; no complaint, no report.
     {Role::kAdmin, R::kVerify, Allow()},
     {Role::kAdmin, R::kPolicies, Allow()},
+    {Role::kAdmin, R::kCatalogue, Allow()},
     {Role::kAdmin, R::kPublishPolicy, Allow()},
 };
 
 constexpr std::array<Resource, kResourceCount> kResources = {
-    R::kComplaint,      R::kComplaintList, R::kReceive, R::kAction,   R::kRating,
-    R::kResponsibility, R::kFines,         R::kRewards, R::kMetrics,  R::kFindings,
-    R::kAlerts,         R::kLog,           R::kVerify,  R::kPolicies, R::kPublishPolicy};
+    R::kComplaint, R::kComplaintList,  R::kReceive,       R::kAction,
+    R::kRating,    R::kResponsibility, R::kFines,         R::kRewards,
+    R::kMetrics,   R::kFindings,       R::kAlerts,        R::kLog,
+    R::kVerify,    R::kPolicies,       R::kPublishPolicy, R::kCatalogue};
 
 constexpr std::array<std::string_view, kResourceCount> kResourceNames = {
-    "complaint", "complaint_list", "receive",       "action",   "rating", "responsibility",
-    "fines",     "rewards",        "metrics",       "findings", "alerts", "log",
-    "verify",    "policies",       "publish_policy"};
+    "complaint", "complaint_list", "receive",        "action",   "rating", "responsibility",
+    "fines",     "rewards",        "metrics",        "findings", "alerts", "log",
+    "verify",    "policies",       "publish_policy", "catalogue"};
 
 bool Same(std::string_view a, std::string_view b) { return !a.empty() && a == b; }
 

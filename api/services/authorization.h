@@ -46,8 +46,9 @@ enum class Resource : uint8_t {
   kVerify,          // GET /v1/ledger/verify
   kPolicies,        // GET /v1/policies
   kPublishPolicy,   // POST /v1/policies
+  kCatalogue,       // GET /v1/catalogue: the actions, their fields and the vocabularies
 };
-inline constexpr int kResourceCount = 15;
+inline constexpr int kResourceCount = 16;
 
 // Which complaints a role may read or act on (object level).
 enum class ComplaintScope : uint8_t {

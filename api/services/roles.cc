@@ -1,24 +1,33 @@
 #include "api/services/roles.h"
 
-#include <array>
+#include "ledger/domain/vocabulary.h"
 
 namespace api {
 namespace {
 
-constexpr std::array<std::string_view, kRoleCount> kNames = {
-    "intake",    "cs_agent", "cs_head", "handler", "dept_head",
-    "deputy_gm", "gm",       "auditor", "reader",  "admin",
-};
+using ledger::domain::kRoleCodes;
+
+// Role numbers the domain's role vocabulary in order: the names are the vocabulary's codes.
+static_assert(kRoleCodes.size() == kRoleCount);
+static_assert(kRoleCodes[static_cast<size_t>(Role::kIntake)].code == "intake" &&
+              kRoleCodes[static_cast<size_t>(Role::kCsAgent)].code == "cs_agent" &&
+              kRoleCodes[static_cast<size_t>(Role::kCsHead)].code == "cs_head" &&
+              kRoleCodes[static_cast<size_t>(Role::kHandler)].code == "handler" &&
+              kRoleCodes[static_cast<size_t>(Role::kDeptHead)].code == "dept_head" &&
+              kRoleCodes[static_cast<size_t>(Role::kDeputyGm)].code == "deputy_gm" &&
+              kRoleCodes[static_cast<size_t>(Role::kGm)].code == "gm" &&
+              kRoleCodes[static_cast<size_t>(Role::kAuditor)].code == "auditor" &&
+              kRoleCodes[static_cast<size_t>(Role::kReader)].code == "reader" &&
+              kRoleCodes[static_cast<size_t>(Role::kAdmin)].code == "admin");
 
 }  // namespace
 
-std::string_view RoleName(Role role) { return kNames[static_cast<size_t>(role)]; }
+std::string_view RoleName(Role role) { return kRoleCodes[static_cast<size_t>(role)].code; }
 
 std::optional<Role> ParseRole(std::string_view name) {
-  for (size_t i = 0; i < kNames.size(); ++i) {
-    if (kNames[i] == name) return static_cast<Role>(i);
-  }
-  return std::nullopt;
+  int i = ledger::domain::CodeIndex(ledger::domain::Vocab::kRole, name);
+  if (i < 0) return std::nullopt;
+  return static_cast<Role>(i);
 }
 
 const std::vector<Role>& AllRoles() {

@@ -1,11 +1,10 @@
 #include "ledger/domain/action.h"
 
-#include <algorithm>
-#include <array>
 #include <boost/json/parse.hpp>
 
 #include "ledger/base/strict_json.h"
 #include "ledger/domain/action_reader.h"
+#include "ledger/domain/catalogue.h"
 #include "ledger/log/validation.h"
 
 namespace ledger::domain {
@@ -13,34 +12,6 @@ namespace ledger::domain {
 namespace json = boost::json;
 
 namespace {
-
-constexpr std::array<std::string_view, 27> kTypes = {"receive",
-                                                     "transmit",
-                                                     "assess_validity",
-                                                     "classify",
-                                                     "set_level",
-                                                     "assign",
-                                                     "respond",
-                                                     "propose_plan",
-                                                     "review_plan",
-                                                     "record_progress",
-                                                     "resolve",
-                                                     "confirm",
-                                                     "close",
-                                                     "reopen",
-                                                     "pause_clock",
-                                                     "resume_clock",
-                                                     "add_flag",
-                                                     "link",
-                                                     "request_extension",
-                                                     "decide_extension",
-                                                     "record_staff_decision",
-                                                     "record_callback",
-                                                     "record_fine",
-                                                     "waive_fine",
-                                                     "rate_department",
-                                                     "correct",
-                                                     "attach_evidence"};
 
 // The common fields: removed from `fields` as they are read.
 void ReadCommon(json::object& fields, Action& a, bool import_line,
@@ -60,7 +31,8 @@ void ReadCommon(json::object& fields, Action& a, bool import_line,
     a.type.clear();
   }
   a.occurred_at = r.TimeValue("occurred_at", ActionReader::kOptional);
-  if (const json::value* v = r.Raw("expected_version")) {
+  if (const json::value* v =
+          r.Raw("expected_version", FieldType::kVersion, ActionReader::kOptional)) {
     std::string text = v->is_string()                         ? std::string(v->get_string())
                        : v->is_int64() && v->get_int64() >= 0 ? std::to_string(v->get_int64())
                        : v->is_uint64()                       ? std::to_string(v->get_uint64())
@@ -89,9 +61,7 @@ void ReadCommon(json::object& fields, Action& a, bool import_line,
 
 }  // namespace
 
-bool IsActionType(std::string_view type) {
-  return std::find(kTypes.begin(), kTypes.end(), type) != kTypes.end();
-}
+bool IsActionType(std::string_view type) { return FindAction(type) != nullptr; }
 
 Result<Action> ParseAction(const json::value& value, bool import_line) {
   if (!value.is_object()) return InvalidFields({{"", "type", "an action must be a JSON object"}});

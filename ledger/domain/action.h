@@ -1,4 +1,4 @@
-// Action: what a client asks the ledger to do (interfaces.md "Actions"), as parsed from JSON.
+// Action: what a client asks the ledger to do (docs/actions.md), as parsed from JSON.
 //
 // ParseAction reads the common fields and keeps the type's own fields for the decider, which
 // reads them with an ActionReader (action_reader.h) so that every problem is reported at once.
@@ -27,7 +27,7 @@ struct Action {
   boost::json::object fields;  // the type's own fields, unread
 };
 
-// True for the action types of interfaces.md.
+// True for the action types of the catalogue (catalogue.h).
 bool IsActionType(std::string_view type);
 
 // Parses one action object. With `import_line`, `actor` {id, role, department} is required and

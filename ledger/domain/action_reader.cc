@@ -8,6 +8,23 @@ namespace ledger::domain {
 
 namespace json = boost::json;
 
+namespace {
+thread_local std::vector<FieldRead>* read_observer = nullptr;
+}  // namespace
+
+void SetReadObserver(std::vector<FieldRead>* observer) { read_observer = observer; }
+
+void ActionReader::Note(std::string_view key, FieldType type, Need need, int64_t max, int64_t min,
+                        std::optional<Vocab> vocab) const {
+  if (read_observer == nullptr) return;
+  read_observer->push_back({Field(key), type, need == kRequired, max, min, vocab});
+}
+
+const json::value* ActionReader::Raw(std::string_view key, FieldType type, Need need) {
+  Note(key, type, need);
+  return Find(key, kOptional);
+}
+
 ActionReader::ActionReader(const json::object& fields, std::string prefix,
                            std::vector<FieldError>* errors)
     : fields_(fields), prefix_(std::move(prefix)), errors_(errors) {}
@@ -27,6 +44,11 @@ const json::value* ActionReader::Find(std::string_view key, Need need) {
 }
 
 std::string ActionReader::Text(std::string_view key, Need need, size_t max) {
+  Note(key, FieldType::kText, need, int64_t(max));
+  return ReadText(key, need, max);
+}
+
+std::string ActionReader::ReadText(std::string_view key, Need need, size_t max) {
   const json::value* v = Find(key, need);
   if (v == nullptr) return "";
   if (!v->is_string()) {
@@ -39,17 +61,35 @@ std::string ActionReader::Text(std::string_view key, Need need, size_t max) {
   return errors_->size() == before ? std::string(s) : std::string();
 }
 
-std::string ActionReader::Code(std::string_view key, Need need, bool (*valid)(std::string_view),
-                               std::string_view list) {
-  std::string code = Text(key, need);
-  if (!code.empty() && !valid(code)) {
-    Error(key, "unknown_code", Field(key) + " '" + code + "' is not one of: " + std::string(list));
+std::string ActionReader::Code(std::string_view key, Need need, Vocab vocab) {
+  Note(key, FieldType::kCode, need, 0, 0, vocab);
+  std::string code = ReadText(key, need, kMaxShortText);
+  if (!code.empty() && !InVocabulary(vocab, code)) {
+    Error(key, "unknown_code",
+          Field(key) + " '" + code + "' is not one of: " + domain::CodeList(vocab));
     return "";
   }
   return code;
 }
 
+std::vector<std::string> ActionReader::CodeList(std::string_view key, Need need, Vocab vocab,
+                                                size_t max_items) {
+  Note(key, FieldType::kCodeList, need, int64_t(max_items), 0, vocab);
+  std::vector<std::string> codes = ReadTextList(key, need, max_items);
+  std::vector<std::string> known;
+  for (size_t i = 0; i < codes.size(); ++i) {
+    std::string item = std::string(key) + "[" + std::to_string(i) + "]";
+    if (InVocabulary(vocab, codes[i]))
+      known.push_back(std::move(codes[i]));
+    else
+      Error(item, "unknown_code",
+            Field(item) + " '" + codes[i] + "' is not one of: " + domain::CodeList(vocab));
+  }
+  return known;
+}
+
 std::optional<bool> ActionReader::Bool(std::string_view key, Need need) {
+  Note(key, FieldType::kBool, need);
   const json::value* v = Find(key, need);
   if (v == nullptr) return std::nullopt;
   if (!v->is_bool()) {
@@ -61,6 +101,7 @@ std::optional<bool> ActionReader::Bool(std::string_view key, Need need) {
 
 std::optional<int64_t> ActionReader::Int(std::string_view key, Need need, int64_t min,
                                          int64_t max) {
+  Note(key, FieldType::kInt, need, max, min);
   const json::value* v = Find(key, need);
   if (v == nullptr) return std::nullopt;
   std::optional<int64_t> n;
@@ -84,6 +125,7 @@ std::optional<int64_t> ActionReader::Int(std::string_view key, Need need, int64_
 }
 
 std::optional<Money> ActionReader::MoneyAmount(std::string_view key, Need need) {
+  Note(key, FieldType::kMoney, need);
   const json::value* v = Find(key, need);
   if (v == nullptr) return std::nullopt;
   if (!v->is_string()) {
@@ -99,6 +141,7 @@ std::optional<Money> ActionReader::MoneyAmount(std::string_view key, Need need) 
 }
 
 std::optional<Time> ActionReader::TimeValue(std::string_view key, Need need) {
+  Note(key, FieldType::kTime, need);
   const json::value* v = Find(key, need);
   if (v == nullptr) return std::nullopt;
   Result<Time> t = v->is_string() ? ParseRfc3339(v->get_string())
@@ -116,6 +159,12 @@ std::optional<Time> ActionReader::TimeValue(std::string_view key, Need need) {
 }
 
 std::vector<std::string> ActionReader::TextList(std::string_view key, Need need, size_t max_items) {
+  Note(key, FieldType::kTextList, need, int64_t(max_items));
+  return ReadTextList(key, need, max_items);
+}
+
+std::vector<std::string> ActionReader::ReadTextList(std::string_view key, Need need,
+                                                    size_t max_items) {
   std::vector<std::string> out;
   const json::value* v = Find(key, need);
   if (v == nullptr) return out;
@@ -146,6 +195,7 @@ std::vector<std::string> ActionReader::TextList(std::string_view key, Need need,
 }
 
 const json::object* ActionReader::Object(std::string_view key, Need need) {
+  Note(key, FieldType::kObject, need);
   const json::value* v = Find(key, need);
   if (v == nullptr) return nullptr;
   if (!v->is_object()) {

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "ledger/base/capnp_util.h"
+#include "ledger/domain/catalogue.h"
 #include "ledger/domain/decide_internal.h"
 #include "ledger/domain/evolve.h"
 #include "ledger/domain/rules.h"
@@ -47,13 +48,6 @@ const std::map<std::string, Handler, std::less<>>& Handlers() {
   return *kHandlers;
 }
 
-// Actions a closed complaint still accepts.
-bool AllowedWhenClosed(std::string_view type) {
-  return type == "reopen" || type == "record_callback" || type == "record_fine" ||
-         type == "waive_fine" || type == "correct" || type == "attach_evidence" || type == "link" ||
-         type == "add_flag";
-}
-
 // Whether evolving an event of this kind can change what EvaluateRules() reads (headcount, flags,
 // claimed compensation, the cross-complaint counts, links, the cycles' resolutions and closings,
 // pauses, the intake) or the levels. The handling records listed cannot (evolve.cc); every other
@@ -86,11 +80,11 @@ bool MayMoveRuleLevel(schema::DomainEvent::Which which) {
 // Roles that act for a department holding the complaint.
 bool ActsForDepartment(std::string_view role) { return role == "handler" || role == "dept_head"; }
 
-Status CheckCommon(Call& c) {
+Status CheckCommon(Call& c, const ActionSpec& spec) {
   const std::string& type = c.action.type;
   if (!c.policy.RoleMay(c.input.actor.role, type))
     return c.Deny("role '" + c.input.actor.role + "' may not " + type);
-  const bool on_complaint = type != "receive" && type != "rate_department";
+  const bool on_complaint = spec.target == ActionTarget::kComplaint;
   if (on_complaint && !c.state.exists())
     return Status::NotFound("complaint '" + c.state.id + "' does not exist");
 
@@ -118,7 +112,7 @@ Status CheckCommon(Call& c) {
                  " events, the most one complaint may hold");
     return c.RefusalsDone();
   }
-  if (on_complaint && c.state.closed() && !AllowedWhenClosed(type)) {
+  if (on_complaint && c.state.closed() && !spec.when_closed) {
     c.Refuse("type", "closed",
              "the complaint is closed; " + type + " needs it open (reopen first)");
     return c.RefusalsDone();
@@ -139,17 +133,24 @@ Status CheckCommon(Call& c) {
 
 }  // namespace
 
+std::vector<std::string> DeciderTypes() {
+  std::vector<std::string> types;
+  for (const auto& [type, handler] : Handlers()) types.push_back(type);
+  return types;
+}
+
 Result<Decision> Decide(const Action& action, const DecideInput& input) {
   if (input.state == nullptr || input.policy == nullptr)
     return Status::Internal("Decide needs a state and a policy");
   Call c(action, input);
+  const ActionSpec* spec = FindAction(action.type);
   auto handler = Handlers().find(action.type);
-  if (handler == Handlers().end())
+  if (spec == nullptr || handler == Handlers().end())
     return InvalidFields(
         {{"type", "unknown_action", "type '" + action.type + "' is not an action"}});
-  LEDGER_RETURN_IF_ERROR(CheckCommon(c));
+  LEDGER_RETURN_IF_ERROR(CheckCommon(c, *spec));
   LEDGER_RETURN_IF_ERROR(handler->second(c));
-  if (action.type != "rate_department") c.Escalate();
+  if (spec->target != ActionTarget::kDepartment) c.Escalate();
   return c.TakeDecision();
 }
 

@@ -95,6 +95,11 @@ struct Decision {
 
 Result<Decision> Decide(const Action& action, const DecideInput& input);
 
+// The action types Decide has a decider for. Each must be in the catalogue and each catalogue
+// action must have one (tests/domain/catalogue_test.cc); an action without one is refused as
+// unknown.
+std::vector<std::string> DeciderTypes();
+
 // The events of a decision in the log's form (payload serialized), ready for EventLog::Append.
 std::vector<NewEvent> ToNewEvents(const Decision& decision, uint32_t policy_version, bool imported);
 

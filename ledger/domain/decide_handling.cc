@@ -31,7 +31,7 @@ Status DecideRespond(Call& c) {
 }
 
 Status DecideProposePlan(Call& c) {
-  std::string type = c.in.Code("plan_type", R::kRequired, IsPlanType, PlanTypeList());
+  std::string type = c.in.Code("plan_type", R::kRequired, Vocab::kPlanType);
   std::string description = c.in.Text("description", R::kRequired, kMaxLongText);
   std::optional<Time> start = c.in.TimeValue("planned_start", R::kOptional);
   std::optional<Time> finish = c.in.TimeValue("planned_finish", R::kOptional);
@@ -91,7 +91,7 @@ Status DecideRecordProgress(Call& c) {
 
 Status DecideResolve(Call& c) {
   std::string resolution = c.in.Text("resolution", R::kRequired, kMaxLongText);
-  std::string cause = c.in.Code("root_cause", R::kRequired, IsRootCause, RootCauseList());
+  std::string cause = c.in.Code("root_cause", R::kRequired, Vocab::kRootCause);
   std::string corrective = c.in.Text("corrective_action", R::kRequired, kMaxLongText);
   LEDGER_RETURN_IF_ERROR(c.InputDone());
   if (!c.state.has_approved_plan())
@@ -107,8 +107,7 @@ Status DecideResolve(Call& c) {
 }
 
 Status DecideConfirm(Call& c) {
-  std::string method =
-      c.in.Code("method", R::kRequired, IsConfirmationMethod, ConfirmationMethodList());
+  std::string method = c.in.Code("method", R::kRequired, Vocab::kConfirmationMethod);
   LEDGER_RETURN_IF_ERROR(c.InputDone());
   if (!c.state.cycles.back().resolved)
     c.Refuse("type", "not_resolved", "the result is confirmed after the complaint is resolved");
@@ -120,7 +119,7 @@ Status DecideConfirm(Call& c) {
 }
 
 Status DecideClose(Call& c) {
-  std::string basis = c.in.Code("basis", R::kRequired, IsClosureBasis, ClosureBasisList());
+  std::string basis = c.in.Code("basis", R::kRequired, Vocab::kClosureBasis);
   LEDGER_RETURN_IF_ERROR(c.InputDone());
   const ComplaintState& s = c.state;
   const CycleRecord& cycle = s.cycles.back();
@@ -171,7 +170,7 @@ Status DecideReopen(Call& c) {
 }
 
 Status DecidePauseClock(Call& c) {
-  std::string reason = c.in.Code("reason", R::kRequired, IsPauseReason, PauseReasonList());
+  std::string reason = c.in.Code("reason", R::kRequired, Vocab::kPauseReason);
   LEDGER_RETURN_IF_ERROR(c.InputDone());
   if (c.state.paused()) c.Refuse("type", "already_paused", "the closure clock is already paused");
   LEDGER_RETURN_IF_ERROR(c.RefusalsDone());
@@ -180,7 +179,7 @@ Status DecidePauseClock(Call& c) {
 }
 
 Status DecideResumeClock(Call& c) {
-  std::string reason = c.in.Code("reason", R::kRequired, IsPauseReason, PauseReasonList());
+  std::string reason = c.in.Code("reason", R::kRequired, Vocab::kPauseReason);
   LEDGER_RETURN_IF_ERROR(c.InputDone());
   if (!c.state.paused())
     c.Refuse("type", "not_paused", "the closure clock is not paused");

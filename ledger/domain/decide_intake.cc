@@ -30,7 +30,7 @@ void ReadComplainant(Call& c, schema::Complainant::Builder out) {
 
 Status DecideReceive(Call& c) {
   auto ev = c.Emit().initReceived();
-  ev.setChannel(AsText(c.in.Code("channel", R::kRequired, IsChannel, ChannelList())));
+  ev.setChannel(AsText(c.in.Code("channel", R::kRequired, Vocab::kChannel)));
   ReadComplainant(c, ev.initComplainant());
   std::string project = c.in.Text("project", R::kRequired);
   ev.setProject(AsText(project));
@@ -42,7 +42,7 @@ Status DecideReceive(Call& c) {
     std::vector<FieldError> errors;
     ActionReader r(*t, "target.", &errors);
     auto target = ev.initTarget();
-    target.setKind(AsText(r.Code("kind", R::kRequired, IsTargetKind, "person, department, unit")));
+    target.setKind(AsText(r.Code("kind", R::kRequired, Vocab::kTargetKind)));
     target.setId(AsText(r.Text("id", R::kRequired)));
     target_department = r.Text("department", R::kOptional);
     target.setDepartment(AsText(target_department));
@@ -51,11 +51,7 @@ Status DecideReceive(Call& c) {
   }
   ev.setClaimedCompensation(c.in.MoneyAmount("claimed_compensation", R::kOptional).value_or(-1));
   ev.setHeadcount(uint32_t(c.in.Int("headcount", R::kOptional, 1, 100000).value_or(1)));
-  std::vector<std::string> flags = c.in.TextList("flags", R::kOptional, 8);
-  for (size_t i = 0; i < flags.size(); ++i)
-    if (!IsFlag(flags[i]))
-      c.in.Error("flags[" + std::to_string(i) + "]", "unknown_code",
-                 "flag '" + flags[i] + "' is not one of: " + std::string(FlagList()));
+  std::vector<std::string> flags = c.in.CodeList("flags", R::kOptional, Vocab::kFlag, 8);
   SetList(ev.initFlags(unsigned(flags.size())), flags);
   std::string receiving = c.in.Text("receiving_department", R::kRequired);
   ev.setReceivingDepartment(AsText(receiving));
@@ -115,7 +111,7 @@ Status DecideTransmit(Call& c) {
 
 Status DecideAssessValidity(Call& c) {
   std::optional<bool> valid = c.in.Bool("valid", R::kRequired);
-  std::string reason = c.in.Code("reason", R::kOptional, IsInvalidReason, InvalidReasonList());
+  std::string reason = c.in.Code("reason", R::kOptional, Vocab::kInvalidReason);
   if (valid && !*valid && reason.empty() && c.in.ok())
     c.in.Error("reason", "required", "reason is required when the complaint is invalid");
   if (valid && *valid && !reason.empty())
@@ -151,11 +147,9 @@ Status DecideClassify(Call& c) {
 }
 
 Status DecideSetLevel(Call& c) {
-  std::string name = c.in.Text("level", R::kRequired);
+  std::string name = c.in.Code("level", R::kRequired, Vocab::kLevel);
   std::string reason = c.in.Text("reason", R::kRequired, kMaxLongText);
   std::optional<Level> level = ParseLevel(name);
-  if (!name.empty() && !level)
-    c.in.Error("level", "unknown_code", "level must be general, important, major or crisis");
   LEDGER_RETURN_IF_ERROR(c.InputDone());
   if (*level == c.state.level())
     c.Refuse("level", "unchanged", "the complaint is already at level " + name);

@@ -14,9 +14,6 @@ using R = ActionReader;
 bool IsCustomerServiceRole(std::string_view role) {
   return role == "cs_agent" || role == "cs_head";
 }
-bool IsExtensibleClock(std::string_view c) {
-  return c == "transmission" || c == "response" || c == "plan" || c == "closure";
-}
 
 bool IsHex64(std::string_view s) {
   return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char ch) {
@@ -45,7 +42,7 @@ Time AddMonths(Time t, int64_t months, std::chrono::minutes offset) {
 
 // A rating from 0 to 100 (a number, or a string with two decimals) in hundredths; -1 when bad.
 int64_t ReadScoreHundredths(Call& c) {
-  const boost::json::value* v = c.in.Raw("score");
+  const boost::json::value* v = c.in.Raw("score", FieldType::kNumber, R::kRequired);
   if (v == nullptr) {
     c.in.Error("score", "required", "score is required");
     return -1;
@@ -73,7 +70,7 @@ int64_t ReadScoreHundredths(Call& c) {
 }  // namespace
 
 Status DecideAddFlag(Call& c) {
-  std::string flag = c.in.Code("flag", R::kRequired, IsFlag, FlagList());
+  std::string flag = c.in.Code("flag", R::kRequired, Vocab::kFlag);
   std::string detail = c.in.Text("detail", R::kOptional, kMaxLongText);
   LEDGER_RETURN_IF_ERROR(c.InputDone());
   if (flag == "reputation" && !IsCustomerServiceRole(c.input.actor.role))
@@ -88,8 +85,7 @@ Status DecideAddFlag(Call& c) {
 
 Status DecideLink(Call& c) {
   std::string other = c.in.Text("other", R::kRequired);
-  std::string relation =
-      c.in.Code("relation", R::kRequired, IsLinkRelation, "same_issue, second_complaint");
+  std::string relation = c.in.Code("relation", R::kRequired, Vocab::kLinkRelation);
   LEDGER_RETURN_IF_ERROR(c.InputDone());
   const std::optional<OtherComplaint>& o = c.input.cross.other;
   if (other == c.state.id)
@@ -127,9 +123,7 @@ Status DecideLink(Call& c) {
 }
 
 Status DecideRequestExtension(Call& c) {
-  std::string clock = c.in.Text("clock", R::kRequired, 32);
-  if (!clock.empty() && !IsExtensibleClock(clock))
-    c.in.Error("clock", "unknown_code", "clock must be transmission, response, plan or closure");
+  std::string clock = c.in.Code("clock", R::kRequired, Vocab::kExtensibleClock);
   std::optional<Time> until = c.in.TimeValue("until", R::kRequired);
   std::string reason = c.in.Text("reason", R::kRequired, kMaxLongText);
   LEDGER_RETURN_IF_ERROR(c.InputDone());

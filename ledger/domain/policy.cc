@@ -5,45 +5,11 @@
 #include <algorithm>
 #include <charconv>
 
+#include "ledger/domain/catalogue.h"
+#include "ledger/domain/vocabulary.h"
+
 namespace ledger::domain {
 namespace {
-
-constexpr std::array<std::string_view, 10> kRoles = {"intake",    "cs_agent",  "cs_head", "handler",
-                                                     "dept_head", "deputy_gm", "gm",      "auditor",
-                                                     "reader",    "admin"};
-
-constexpr std::array<std::string_view, 27> kActionTypes = {"receive",
-                                                           "transmit",
-                                                           "assess_validity",
-                                                           "classify",
-                                                           "set_level",
-                                                           "assign",
-                                                           "respond",
-                                                           "propose_plan",
-                                                           "review_plan",
-                                                           "record_progress",
-                                                           "resolve",
-                                                           "confirm",
-                                                           "close",
-                                                           "reopen",
-                                                           "pause_clock",
-                                                           "resume_clock",
-                                                           "add_flag",
-                                                           "link",
-                                                           "request_extension",
-                                                           "decide_extension",
-                                                           "record_staff_decision",
-                                                           "record_callback",
-                                                           "record_fine",
-                                                           "waive_fine",
-                                                           "rate_department",
-                                                           "correct",
-                                                           "attach_evidence"};
-
-template <size_t N>
-bool Contains(const std::array<std::string_view, N>& list, std::string_view s) {
-  return std::find(list.begin(), list.end(), s) != list.end();
-}
 
 template <typename T>
 const T* FindById(const std::vector<T>& items, std::string_view id) {
@@ -133,19 +99,21 @@ bool Policy::RoleMay(std::string_view role, std::string_view action) const {
   return it != permissions.end() && it->second.count(std::string(action)) > 0;
 }
 
-bool IsKnownRole(std::string_view role) { return Contains(kRoles, role); }
-bool IsKnownActionType(std::string_view action) { return Contains(kActionTypes, action); }
+bool IsKnownRole(std::string_view role) { return InVocabulary(Vocab::kRole, role); }
+bool IsKnownActionType(std::string_view action) { return FindAction(action) != nullptr; }
 
-std::string_view RoleList() {
-  return "intake, cs_agent, cs_head, handler, dept_head, deputy_gm, gm, auditor, reader, admin";
-}
+std::string_view RoleList() { return CodeList(Vocab::kRole); }
 
 std::string_view ActionTypeList() {
-  return "receive, transmit, assess_validity, classify, set_level, assign, respond, propose_plan, "
-         "review_plan, record_progress, resolve, confirm, close, reopen, pause_clock, "
-         "resume_clock, add_flag, link, request_extension, decide_extension, "
-         "record_staff_decision, record_callback, record_fine, waive_fine, rate_department, "
-         "correct, attach_evidence";
+  static const std::string* const kList = [] {
+    auto* list = new std::string;
+    for (const ActionSpec& a : Actions()) {
+      if (!list->empty()) *list += ", ";
+      *list += a.type;
+    }
+    return list;
+  }();
+  return *kList;
 }
 
 }  // namespace ledger::domain

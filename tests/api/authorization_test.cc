@@ -122,7 +122,8 @@ TEST(Access, TheTableKeepsItsInvariants) {
     // admin administers tokens and policies: no complaint, no report, no log.
     if (rule.role == Role::kAdmin) {
       EXPECT_TRUE(rule.resource == Resource::kVerify || rule.resource == Resource::kPolicies ||
-                  rule.resource == Resource::kPublishPolicy);
+                  rule.resource == Resource::kPublishPolicy ||
+                  rule.resource == Resource::kCatalogue);
     }
   }
   // Each (role, resource) pair at most once.
@@ -192,9 +193,10 @@ TEST(Access, TheApiPagesTableIsTheCodesTable) {
         return "yes";
     }
   };
-  const std::vector<std::string> columns = {
-      "complaint", "list",     "receive", "action", "rating", "responsibility", "fines",  "rewards",
-      "metrics",   "findings", "alerts",  "log",    "verify", "policies",       "publish"};
+  const std::vector<std::string> columns = {"complaint", "list",           "receive", "action",
+                                            "rating",    "responsibility", "fines",   "rewards",
+                                            "metrics",   "findings",       "alerts",  "log",
+                                            "verify",    "policies",       "publish", "catalogue"};
   ASSERT_EQ(columns.size(), AllResources().size());
   for (size_t i = 0; i < columns.size(); ++i) EXPECT_EQ(header[i + 1], columns[i]);
   for (Role role : AllRoles()) {
