@@ -47,6 +47,56 @@ Status IdempotencyKeyReused(const std::string& key) {
                             {{"idempotency_key", "reused", message}});
 }
 
+// Sets env's payload to the message `payload` (flat-array form). ValidateAppend() has checked it
+// is whole words and a message, so the copy below stays within both buffers.
+void SetPayload(schema::Envelope::Builder env, const std::string& payload) {
+  const size_t payload_words = payload.size() / sizeof(capnp::word);
+  kj::Array<capnp::word> copy;
+  kj::ArrayPtr<const capnp::word> words;
+  // Cap'n Proto reads words in place only from word-aligned memory; a string's bytes need not be.
+  if (Aligned(payload.data())) {
+    words = kj::ArrayPtr<const capnp::word>(reinterpret_cast<const capnp::word*>(payload.data()),
+                                            payload_words);
+  } else {
+    copy = kj::heapArray<capnp::word>(payload_words);
+    std::memcpy(copy.begin(), payload.data(), payload.size());
+    words = copy.asPtr();
+  }
+  capnp::FlatArrayMessageReader reader(words);
+  env.getPayload().set(reader.getRoot<capnp::AnyPointer>());
+}
+
+// The envelope of the event at `position`, chained to `prev`, in canonical form: the bytes the
+// hash covers. Throws kj::Exception when Cap'n Proto refuses the input.
+kj::Array<capnp::word> CanonicalEnvelope(const AppendRequest& request, const NewEvent& event,
+                                         uint64_t version, uint64_t position, Time now,
+                                         const Hash& prev) {
+  // Room for the payload and the envelope's own fields in the first segment.
+  capnp::MallocMessageBuilder message(event.payload.size() / sizeof(capnp::word) + 64);
+  auto env = message.initRoot<schema::Envelope>();
+  env.setPosition(position);
+  env.setStreamId(capnp::Text::Reader(request.stream.data(), request.stream.size()));
+  env.setStreamVersion(version);
+  env.setRecordedAt(ToMicros(now));
+  env.setOccurredAt(ToMicros(event.occurred_at == Time{} ? now : event.occurred_at));
+  auto actor = env.initActor();
+  actor.setId(capnp::Text::Reader(event.actor.id.data(), event.actor.id.size()));
+  actor.setRole(capnp::Text::Reader(event.actor.role.data(), event.actor.role.size()));
+  actor.setDepartment(
+      capnp::Text::Reader(event.actor.department.data(), event.actor.department.size()));
+  env.setType(capnp::Text::Reader(event.type.data(), event.type.size()));
+  if (!event.payload.empty()) SetPayload(env, event.payload);
+  env.setPolicyVersion(event.policy_version);
+  env.setCorrelationId(
+      capnp::Text::Reader(request.correlation_id.data(), request.correlation_id.size()));
+  env.setCausationId(capnp::Text::Reader(event.causation_id.data(), event.causation_id.size()));
+  env.setIdempotencyKey(
+      capnp::Text::Reader(request.idempotency_key.data(), request.idempotency_key.size()));
+  env.setImported(event.imported);
+  env.setPrevHash(capnp::Data::Reader(prev.data(), prev.size()));
+  return capnp::canonicalize(env.asReader());
+}
+
 }  // namespace
 
 EventLog::EventLog(std::string dir, const Options& options)
@@ -402,46 +452,7 @@ Status EventLog::AddEvent(const AppendRequest& request, const NewEvent& event, u
   const uint64_t position = g.position + 1;
   kj::Array<capnp::word> canonical;
   KJ_IF_MAYBE (e, kj::runCatchingExceptions([&]() {
-                 size_t payload_words = event.payload.size() / sizeof(capnp::word);
-                 capnp::MallocMessageBuilder message(payload_words + 64);
-                 auto env = message.initRoot<schema::Envelope>();
-                 env.setPosition(position);
-                 env.setStreamId(capnp::Text::Reader(request.stream.data(), request.stream.size()));
-                 env.setStreamVersion(version);
-                 env.setRecordedAt(ToMicros(g.now));
-                 env.setOccurredAt(
-                     ToMicros(event.occurred_at == Time{} ? g.now : event.occurred_at));
-                 auto actor = env.initActor();
-                 actor.setId(capnp::Text::Reader(event.actor.id.data(), event.actor.id.size()));
-                 actor.setRole(
-                     capnp::Text::Reader(event.actor.role.data(), event.actor.role.size()));
-                 actor.setDepartment(capnp::Text::Reader(event.actor.department.data(),
-                                                         event.actor.department.size()));
-                 env.setType(capnp::Text::Reader(event.type.data(), event.type.size()));
-                 if (!event.payload.empty()) {
-                   kj::Array<capnp::word> copy;
-                   kj::ArrayPtr<const capnp::word> words;
-                   if (Aligned(event.payload.data())) {
-                     words = kj::ArrayPtr<const capnp::word>(
-                         reinterpret_cast<const capnp::word*>(event.payload.data()), payload_words);
-                   } else {
-                     copy = kj::heapArray<capnp::word>(payload_words);
-                     std::memcpy(copy.begin(), event.payload.data(), event.payload.size());
-                     words = copy.asPtr();
-                   }
-                   capnp::FlatArrayMessageReader payload(words);
-                   env.getPayload().set(payload.getRoot<capnp::AnyPointer>());
-                 }
-                 env.setPolicyVersion(event.policy_version);
-                 env.setCorrelationId(capnp::Text::Reader(request.correlation_id.data(),
-                                                          request.correlation_id.size()));
-                 env.setCausationId(
-                     capnp::Text::Reader(event.causation_id.data(), event.causation_id.size()));
-                 env.setIdempotencyKey(capnp::Text::Reader(request.idempotency_key.data(),
-                                                           request.idempotency_key.size()));
-                 env.setImported(event.imported);
-                 env.setPrevHash(capnp::Data::Reader(g.prev.data(), g.prev.size()));
-                 canonical = capnp::canonicalize(env.asReader());
+                 canonical = CanonicalEnvelope(request, event, version, position, g.now, g.prev);
                })) {
     return Status::Internal(std::string("building an envelope: ") + e->getDescription().cStr());
   }
@@ -465,6 +476,8 @@ Status EventLog::AddEvent(const AppendRequest& request, const NewEvent& event, u
   const rocksdb::Slice entry_parts[3] = {key_part, value_parts[0], value_parts[1]};
   g.batch.Put(streams_, rocksdb::SliceParts(&stream_key_part, 1),
               rocksdb::SliceParts(entry_parts, 3));
+  // The group moves on only now that both puts are in the batch: Prepare() rolls back to the
+  // state before the request on a failure above.
   g.events.push_back(std::move(recorded));
   g.position = position;
   g.prev = hash;
