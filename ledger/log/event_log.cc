@@ -145,6 +145,10 @@ Status EventLog::LoadHead() {
     return FromRocks(s, "reading the head record");
   }
 
+  // Recovery at open: the head record is written in the batch of the events it names, so it
+  // disagrees with the last event only if the ledger was damaged or changed outside the log.
+  // Appending onto such a log would chain new events to a history nobody can verify: they are
+  // refused.
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), events_));
   it->SeekToLast();
   LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading the last event"));
@@ -334,6 +338,8 @@ void EventLog::CommitGroup(std::vector<Pending>& group) {
   GroupState g;
   g.position = committed_.position;
   g.prev = committed_.hash;
+  // Never before the last commit, even if the clock steps back: recorded_at must not decrease
+  // with position (FirstPositionRecordedAtOrAfter searches by it).
   g.now = std::max(clock_->Now(), committed_.recorded_at);
 
   std::vector<Result<AppendResult>> results;
@@ -341,9 +347,13 @@ void EventLog::CommitGroup(std::vector<Pending>& group) {
   for (Pending& p : group) results.push_back(Prepare(p.request, g));
 
   if (g.position != committed_.position) {
+    // The head record goes in the same batch as the events it names: one atomic write, so that
+    // after any crash it agrees with the last event stored (LoadHead checks it at open).
     Head head{g.position, g.prev, g.now};
     g.batch.Put(default_, kHeadKey, EncodeHead(head));
     rocksdb::WriteOptions wo;
+    // The sync is what makes an acknowledged append survive a machine crash (event_log.h,
+    // "Durability"); one sync covers the whole group.
     wo.sync = options_.durability == Durability::kSync;
     wo.disableWAL = Bulk(options_);
     rocksdb::Status written = db_->Write(wo, &g.batch);
@@ -360,10 +370,14 @@ void EventLog::CommitGroup(std::vector<Pending>& group) {
       std::lock_guard<std::mutex> lock(stats_mu_);
       stats_.refused += refused;
     } else {
+      // Only after a successful write: the next group chains onto what is on disk, never onto
+      // a group that was refused.
       RecordStats(results);
       committed_ = head;
+      // Bounded by clearing it all: a miss costs one point read (CurrentVersion).
       if (version_cache_.size() + g.versions.size() > (1u << 17)) version_cache_.clear();
       for (auto& [stream, version] : g.versions) version_cache_[stream] = version;
+      // Subscribers and listeners hear of events only once they are durable.
       Publish(std::move(g.events), head);
     }
   }
@@ -439,6 +453,8 @@ Result<AppendResult> EventLog::Prepare(const AppendRequest& request, GroupState&
   result.last_position = g.position;
   result.recorded_at = g.now;
   result.request_digest = request.request_digest;
+  // The key is written in the same batch as the events: after a crash a retry with it finds
+  // them if, and only if, they were written.
   if (!request.idempotency_key.empty()) {
     g.batch.Put(idempotency_, request.idempotency_key, EncodeOutcome(result));
     g.keys[request.idempotency_key] = result;
