@@ -346,42 +346,48 @@ void EventLog::CommitGroup(std::vector<Pending>& group) {
   results.reserve(group.size());
   for (Pending& p : group) results.push_back(Prepare(p.request, g));
 
-  if (g.position != committed_.position) {
-    // The head record goes in the same batch as the events it names: one atomic write, so that
-    // after any crash it agrees with the last event stored (LoadHead checks it at open).
-    Head head{g.position, g.prev, g.now};
-    g.batch.Put(default_, kHeadKey, EncodeHead(head));
-    rocksdb::WriteOptions wo;
-    // The sync is what makes an acknowledged append survive a machine crash (event_log.h,
-    // "Durability"); one sync covers the whole group.
-    wo.sync = options_.durability == Durability::kSync;
-    wo.disableWAL = Bulk(options_);
-    rocksdb::Status written = db_->Write(wo, &g.batch);
-    if (!written.ok()) {
-      // Nothing of the group is acknowledged. RocksDB now refuses writes itself; the log stops
-      // sending them until CheckStorage() has resumed it (storage.h).
-      const Status failed = WriteFailed(written);
-      size_t refused = 0;
-      for (Result<AppendResult>& r : results) {
-        if (!r.ok()) continue;
-        r = failed;
-        ++refused;
-      }
-      std::lock_guard<std::mutex> lock(stats_mu_);
-      stats_.refused += refused;
-    } else {
-      // Only after a successful write: the next group chains onto what is on disk, never onto
-      // a group that was refused.
-      RecordStats(results);
-      committed_ = head;
-      // Bounded by clearing it all: a miss costs one point read (CurrentVersion).
-      if (version_cache_.size() + g.versions.size() > (1u << 17)) version_cache_.clear();
-      for (auto& [stream, version] : g.versions) version_cache_[stream] = version;
-      // Subscribers and listeners hear of events only once they are durable.
-      Publish(std::move(g.events), head);
-    }
-  }
+  // Nothing to write when every append was refused or deduplicated: no commit, no sync.
+  if (g.position != committed_.position) WriteGroup(g, results);
   for (size_t i = 0; i < group.size(); ++i) group[i].done(std::move(results[i]));
+}
+
+// Writes the group's batch with its head record, and on success makes it the committed head and
+// publishes its events; on failure turns every result that would have been a success into the
+// failure.
+void EventLog::WriteGroup(GroupState& g, std::vector<Result<AppendResult>>& results) {
+  // The head record goes in the same batch as the events it names: one atomic write, so that
+  // after any crash it agrees with the last event stored (LoadHead checks it at open).
+  Head head{g.position, g.prev, g.now};
+  g.batch.Put(default_, kHeadKey, EncodeHead(head));
+  rocksdb::WriteOptions wo;
+  // The sync is what makes an acknowledged append survive a machine crash (event_log.h,
+  // "Durability"); one sync covers the whole group.
+  wo.sync = options_.durability == Durability::kSync;
+  wo.disableWAL = Bulk(options_);
+  rocksdb::Status written = db_->Write(wo, &g.batch);
+  if (!written.ok()) {
+    // Nothing of the group is acknowledged. RocksDB now refuses writes itself; the log stops
+    // sending them until CheckStorage() has resumed it (storage.h).
+    const Status failed = WriteFailed(written);
+    size_t refused = 0;
+    for (Result<AppendResult>& r : results) {
+      if (!r.ok()) continue;
+      r = failed;
+      ++refused;
+    }
+    std::lock_guard<std::mutex> lock(stats_mu_);
+    stats_.refused += refused;
+  } else {
+    // Only after a successful write: the next group chains onto what is on disk, never onto
+    // a group that was refused.
+    RecordStats(results);
+    committed_ = head;
+    // Bounded by clearing it all: a miss costs one point read (CurrentVersion).
+    if (version_cache_.size() + g.versions.size() > (1u << 17)) version_cache_.clear();
+    for (auto& [stream, version] : g.versions) version_cache_[stream] = version;
+    // Subscribers and listeners hear of events only once they are durable.
+    Publish(std::move(g.events), head);
+  }
 }
 
 void EventLog::RecordStats(const std::vector<Result<AppendResult>>& results) {
