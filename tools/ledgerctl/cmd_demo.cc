@@ -181,6 +181,19 @@ std::string WhereToLook(const std::string& dir, const std::string& url, const st
   return out;
 }
 
+// Generates the demo ledger in `dir` and closes it. kExitOk, or the exit code of the failure.
+int Generate(const std::string& dir, const demo::GeneratorOptions& options) {
+  auto ledger = demo::DemoLedger::Create(dir, options);
+  if (!ledger.ok()) return Fail(kExitUsage, ledger.status().ToString());
+  auto t0 = std::chrono::steady_clock::now();
+  ledger::Result<demo::GeneratorStats> stats = (*ledger)->Generate();
+  if (!stats.ok()) return FailWith(stats.status().Annotate("generating"));
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::fputs(demo::FormatSummary(*stats, seconds).c_str(), stdout);
+  if (ledger::Status s = (*ledger)->log().Close(); !s.ok()) return FailWith(s);
+  return kExitOk;
+}
+
 int Demo(const Globals& g, const DemoFlags& flags) {
   if (flags.complaints < 1 || flags.complaints > demo::kMaxComplaints)
     return Fail(kExitUsage,
@@ -200,16 +213,7 @@ int Demo(const Globals& g, const DemoFlags& flags) {
   if (bar)
     options.progress = [bar](int64_t done, int64_t total) { bar(uint64_t(done), uint64_t(total)); };
   const ledger::Time start = demo::DemoStart(options), now = options.end;
-  {
-    auto ledger = demo::DemoLedger::Create(g.data_dir, options);
-    if (!ledger.ok()) return Fail(kExitUsage, ledger.status().ToString());
-    auto t0 = std::chrono::steady_clock::now();
-    ledger::Result<demo::GeneratorStats> stats = (*ledger)->Generate();
-    if (!stats.ok()) return FailWith(stats.status().Annotate("generating"));
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::fputs(demo::FormatSummary(*stats, seconds).c_str(), stdout);
-    if (ledger::Status s = (*ledger)->log().Close(); !s.ok()) return FailWith(s);
-  }
+  if (int code = Generate(g.data_dir, options); code != kExitOk) return code;
 
   // Reopened as any ledger is: store the projections, summarize from them, then serve.
   auto session = Session::Open(g.data_dir, Access::kWrite);
