@@ -29,6 +29,29 @@ std::string Directory::ComplainantKey(std::string_view phone, std::string_view n
   return digits.empty() ? "name:" + std::string(name) : digits;
 }
 
+namespace {
+
+// The entry a ComplaintReceived event starts.
+DirectoryEntry EntryOfReceived(const std::string& stream, const domain::EventView& e) {
+  auto r = e.event.getReceived();
+  DirectoryEntry d;
+  d.id = stream;
+  d.intake_position = e.position;
+  d.received_at = e.occurred_at;
+  d.headcount = r.getHeadcount();
+  d.complainant_key = Directory::ComplainantKey(ledger::TextView(r.getComplainant().getPhone()),
+                                                ledger::TextView(r.getComplainant().getName()));
+  if (r.hasTarget()) {
+    auto target = r.getTarget();
+    d.target_key =
+        Directory::TargetKey(ledger::TextView(target.getKind()), ledger::TextView(target.getId()));
+  }
+  d.external_ref = ledger::TextCopy(r.getExternalRef());
+  return d;
+}
+
+}  // namespace
+
 ledger::Status Directory::Apply(const ledger::RecordedEvent& event) {
   position_ = event.position();
   if (!event.has_payload()) return ledger::Status::Ok();
@@ -45,20 +68,7 @@ ledger::Status Directory::Apply(const ledger::RecordedEvent& event) {
 void Directory::OnEvent(const std::string& stream, const domain::EventView& e) {
   auto ev = e.event;
   if (ev.which() == W::RECEIVED) {
-    auto r = ev.getReceived();
-    DirectoryEntry d;
-    d.id = stream;
-    d.intake_position = e.position;
-    d.received_at = e.occurred_at;
-    d.headcount = r.getHeadcount();
-    d.complainant_key = ComplainantKey(ledger::TextView(r.getComplainant().getPhone()),
-                                       ledger::TextView(r.getComplainant().getName()));
-    if (r.hasTarget()) {
-      auto target = r.getTarget();
-      d.target_key =
-          TargetKey(ledger::TextView(target.getKind()), ledger::TextView(target.getId()));
-    }
-    d.external_ref = ledger::TextCopy(r.getExternalRef());
+    DirectoryEntry d = EntryOfReceived(stream, e);
     if (!d.external_ref.empty()) by_ref_.emplace(d.external_ref, stream);
     if (!d.target_key.empty()) by_target_[d.target_key].push_back(stream);
     entries_[stream] = std::move(d);
@@ -97,6 +107,8 @@ void Directory::OnEvent(const std::string& stream, const domain::EventView& e) {
       auto c = ev.getCorrected();
       if (c.getEvent() != d.intake_position) return;
       std::string field = ledger::TextCopy(c.getField()), value = ledger::TextCopy(c.getValue());
+      // std::stoll throws on a non-number: Decide records only counts for this field
+      // (corrections.cc), and Apply runs this under GuardDecode, which makes a throw DataLoss.
       if (field == "headcount") d.headcount = std::stoll(value);
       if (field == "complainant.phone") d.complainant_key = ComplainantKey(value, "");
       if (field == "occurred_at") {

@@ -215,8 +215,10 @@ ledger::Result<FinePage> FineIndex::Query(const Scope& scope, const FineQuery& q
   // so); a clock that stepped back further makes it start over.
   Scope at = scope;
   const int64_t now = ledger::ToMicros(scope.now);
-  if (now < now_ && now_ - now <= kLateness) at.now = ledger::FromMicros(now_);
-  else if (now < now_) StartOver();
+  if (now < now_ && now_ - now <= kLateness)
+    at.now = ledger::FromMicros(now_);
+  else if (now < now_)
+    StartOver();
   now_ = ledger::ToMicros(at.now);
   ledger::Result<FinePage> page = Answer(at, q);
   if (!page.ok() && page.status().code() == ledger::Code::kInternal) {
@@ -238,14 +240,31 @@ void FineIndex::Warm(const Scope& scope, const std::vector<Period>& months) {
 }
 
 ledger::Result<FinePage> FineIndex::Answer(const Scope& scope, const FineQuery& q) {
+  CatchUp(scope);
+  const Micros period{ledger::ToMicros(q.month.start), ledger::ToMicros(q.month.end)};
+  IndexMonth(scope, q.month, period);
+  std::vector<const Line*> kept = MonthLines(q, period);
+  FinePage page;
+  FinesReport& r = page.report;
+  r.month = q.month.key;
+  page.line_count = kept.size();
+  TallyLines(kept, r);
+  LEDGER_ASSIGN_OR_RETURN(const bool more, KeepPage(q, kept));
+  LEDGER_RETURN_IF_ERROR(FillLines(scope, kept, r));
+  if (more && !r.lines.empty()) page.next_cursor = LineCursorOf(r.lines.back());
+  return page;
+}
+
+// 1. Bring the kept lines up to `now`: complaints touched since, then those that fell due.
+void FineIndex::CatchUp(const Scope& scope) {
   const int64_t now = now_;
-  // 1. Bring the kept lines up to `now`: complaints touched since, then those that fell due.
   for (uint32_t slot : dirty_)
     if (slots_[slot].dirty) Evaluate(scope, slot);
   dirty_.clear();
   while (!due_.empty() && due_.top().first <= now) {
     const auto [until, slot] = due_.top();
     due_.pop();
+    // A stale entry (the complaint was evaluated again since, with another `until`) is skipped.
     if (slots_[slot].until == until) Evaluate(scope, slot);
   }
   if (due_.size() > 2 * slots_.size() + 4096) {  // drop the entries of re-evaluated complaints
@@ -253,18 +272,20 @@ ledger::Result<FinePage> FineIndex::Answer(const Scope& scope, const FineQuery& 
     for (uint32_t i = 0; i < slots_.size(); ++i)
       if (slots_[i].until != kNever) due_.emplace(slots_[i].until, i);
   }
-  // 2. The first query of a month indexes every complaint that may accrue in it.
-  const std::pair<int64_t, int64_t> period{ledger::ToMicros(q.month.start),
-                                           ledger::ToMicros(q.month.end)};
-  if (!indexed_.contains(period)) {
-    for (const auto& [id, t] : scope.projection.complaints())
-      if (t.state.exists() && !slot_of_.contains(&t) &&
-          MayAccrueIn(t.state, q.month.start, q.month.end))
-        Evaluate(scope, SlotOf(t));
-    indexed_.insert(period);
-  }
+}
 
-  // 3. The month's lines after the filters, and their tallies.
+// 2. The first query of a month indexes every complaint that may accrue in it.
+void FineIndex::IndexMonth(const Scope& scope, const Period& month, const Micros& period) {
+  if (indexed_.contains(period)) return;
+  for (const auto& [id, t] : scope.projection.complaints())
+    if (t.state.exists() && !slot_of_.contains(&t) && MayAccrueIn(t.state, month.start, month.end))
+      Evaluate(scope, SlotOf(t));
+  indexed_.insert(period);
+}
+
+// 3. The month's lines after the filters (unordered).
+std::vector<const FineIndex::Line*> FineIndex::MonthLines(const FineQuery& q,
+                                                          const Micros& period) const {
   constexpr uint32_t kNone = UINT32_MAX;
   auto wanted = [&](const std::string& name) {
     if (name.empty()) return kNone;
@@ -273,7 +294,9 @@ ledger::Result<FinePage> FineIndex::Answer(const Scope& scope, const FineQuery& 
   };
   const uint32_t person = wanted(q.person), department = wanted(q.department);
   std::vector<const Line*> kept;
-  for (int64_t d = DayOf(period.first); period.second > period.first && d <= DayOf(period.second - 1); ++d) {
+  // period.second - 1 only when the period is not empty: the last day it touches.
+  for (int64_t d = DayOf(period.first);
+       period.second > period.first && d <= DayOf(period.second - 1); ++d) {
     auto it = days_.find(d);
     if (it == days_.end()) continue;
     for (const Line& l : it->second) {
@@ -284,13 +307,14 @@ ledger::Result<FinePage> FineIndex::Answer(const Scope& scope, const FineQuery& 
       kept.push_back(&l);
     }
   }
-  FinePage page;
-  FinesReport& r = page.report;
-  r.month = q.month.key;
-  page.line_count = kept.size();
+  return kept;
+}
+
+// 3. And their tallies: in total, by person and by department.
+void FineIndex::TallyLines(const std::vector<const Line*>& kept, FinesReport& r) const {
   std::vector<Tally> by_person(names_.size()), by_department(names_.size());
   for (const Line* l : kept) {
-    const domain::Money amount = std::max<domain::Money>(l->amount, 0);
+    const domain::Money amount = std::max<domain::Money>(l->amount, 0);  // -1: no fixed amount
     auto add = [&](Tally& t) {
       (l->waived ? t.waived : t.total) += amount;
       ++t.lines;
@@ -305,8 +329,11 @@ ledger::Result<FinePage> FineIndex::Answer(const Scope& scope, const FineQuery& 
     if (by_person[i].lines > 0) r.by_person.emplace(names_[i], by_person[i]);
     if (by_department[i].lines > 0) r.by_department.emplace(names_[i], by_department[i]);
   }
+}
 
-  // 4. The page: the first `limit` lines after the cursor, in the order (instant, id).
+// 4. The page: the first `limit` lines after the cursor, in the order (instant, id). Leaves them
+// in `kept`; true when more lines follow.
+ledger::Result<bool> FineIndex::KeepPage(const FineQuery& q, std::vector<const Line*>& kept) const {
   if (!q.cursor.empty()) {
     LEDGER_ASSIGN_OR_RETURN(LineCursor after, ParseLineCursor(q.cursor));
     const int64_t at = ledger::ToMicros(after.accrued);
@@ -321,25 +348,30 @@ ledger::Result<FinePage> FineIndex::Answer(const Scope& scope, const FineQuery& 
     kept.resize(q.limit);
   }
   std::sort(kept.begin(), kept.end(), before);
+  return more;
+}
 
-  // 5. The page's lines in full, from their complaints' FineLines at `now` (as they were kept).
+// 5. The page's lines in full, from their complaints' FineLines at `now` (as they were kept).
+ledger::Status FineIndex::FillLines(const Scope& scope, const std::vector<const Line*>& kept,
+                                    FinesReport& r) const {
   std::map<uint32_t, std::vector<size_t>> by_slot;  // slot -> indexes in the page
   for (size_t i = 0; i < kept.size(); ++i) by_slot[kept[i]->slot].push_back(i);
   r.lines.resize(kept.size());
   for (const auto& [slot, at] : by_slot) {
     const domain::ComplaintState& s = slots_[slot].tracked->state;
     const domain::Policy& own = OwnPolicy(s, scope.policies, scope.fallback);
-    std::vector<domain::FineLine> lines =
-        domain::FineLines(s, own, ClocksOf(s, scope.policies, scope.fallback, scope.now), scope.now);
+    std::vector<domain::FineLine> lines = domain::FineLines(
+        s, own, ClocksOf(s, scope.policies, scope.fallback, scope.now), scope.now);
     for (size_t i : at) {
       const Line& l = *kept[i];
+      // Checked, not assumed: an index that disagrees with the complaint must not answer
+      // (Query starts over on Internal).
       if (l.ordinal >= lines.size() || lines[l.ordinal].id != IdOf(l))
         return ledger::Status::Internal("the fine index disagrees with complaint " + s.id);
       r.lines[i] = std::move(lines[l.ordinal]);
     }
   }
-  if (more && !r.lines.empty()) page.next_cursor = LineCursorOf(r.lines.back());
-  return page;
+  return ledger::Status::Ok();
 }
 
 }  // namespace projections

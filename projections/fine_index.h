@@ -41,7 +41,8 @@ class FineIndex {
  public:
   // The complaints that the events after position `from` up to `projection.position()` touched
   // (each id at least once), as the owner has just applied them to `projection`.
-  void Touch(const LedgerProjection& projection, uint64_t from, const std::vector<std::string>& ids);
+  void Touch(const LedgerProjection& projection, uint64_t from,
+             const std::vector<std::string>& ids);
 
   // Forgets everything: the projection was replaced.
   void Clear();
@@ -68,11 +69,11 @@ class FineIndex {
 
   // One line, compact: what a tally, a filter and the page order need.
   struct Line {
-    int64_t accrued = 0;       // microseconds
-    domain::Money amount = 0;  // as FineLines gives it (-1: no fixed amount)
-    uint32_t slot = 0;         // its complaint
-    uint32_t ordinal = 0;      // its index in its complaint's FineLines
-    uint32_t suffix = 0;       // its id after "<complaint>:" (interned)
+    int64_t accrued = 0;                   // microseconds
+    domain::Money amount = 0;              // as FineLines gives it (-1: no fixed amount)
+    uint32_t slot = 0;                     // its complaint
+    uint32_t ordinal = 0;                  // its index in its complaint's FineLines
+    uint32_t suffix = 0;                   // its id after "<complaint>:" (interned)
     uint32_t people = 0, departments = 0;  // one name (interned), or an offset into lists_
     uint16_t people_n = 0, departments_n = 0;
     bool waived = false;
@@ -85,12 +86,21 @@ class FineIndex {
   };
 
   void Reset();
-  void StartOver();  // Reset(), counted when something was kept
+  void StartOver();                 // Reset(), counted when something was kept
   void Follow(const Scope& scope);  // starts over unless it follows scope's projection as it is
   uint32_t SlotOf(const TrackedComplaint& tracked);
   void Evaluate(const Scope& scope, uint32_t slot);
   void Remove(Slot& slot);
   ledger::Result<FinePage> Answer(const Scope& scope, const FineQuery& query);
+  // The steps of Answer. A period is [start, end) in microseconds.
+  using Micros = std::pair<int64_t, int64_t>;
+  void CatchUp(const Scope& scope);
+  void IndexMonth(const Scope& scope, const Period& month, const Micros& period);
+  std::vector<const Line*> MonthLines(const FineQuery& query, const Micros& period) const;
+  void TallyLines(const std::vector<const Line*>& kept, FinesReport& report) const;
+  ledger::Result<bool> KeepPage(const FineQuery& query, std::vector<const Line*>& kept) const;
+  ledger::Status FillLines(const Scope& scope, const std::vector<const Line*>& page,
+                           FinesReport& report) const;
   uint32_t Intern(std::unordered_map<std::string, uint32_t>& ids, std::vector<std::string>& names,
                   const std::string& name);
   void Names(const std::vector<std::string>& names, uint32_t& at, uint16_t& n);
@@ -102,17 +112,17 @@ class FineIndex {
   std::vector<Slot> slots_;
   std::unordered_map<const TrackedComplaint*, uint32_t> slot_of_;
   std::unordered_map<int64_t, std::vector<Line>> days_;  // by UTC day of `accrued`
-  using Due = std::pair<int64_t, uint32_t>;                // (until, slot)
+  using Due = std::pair<int64_t, uint32_t>;              // (until, slot)
   std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due_;
-  std::vector<uint32_t> dirty_;  // slots touched since the last query
+  std::vector<uint32_t> dirty_;                    // slots touched since the last query
   std::set<std::pair<int64_t, int64_t>> indexed_;  // periods [start, end) fully indexed
   std::vector<std::string> names_, suffixes_;
   std::unordered_map<std::string, uint32_t> name_ids_, suffix_ids_;
   std::vector<uint32_t> lists_;  // name lists of lines naming other than one person/department
   size_t lines_ = 0;
-  int64_t now_ = INT64_MIN;      // the latest evaluation time
+  int64_t now_ = INT64_MIN;                       // the latest evaluation time
   const LedgerProjection* projection_ = nullptr;  // the projection it follows
-  uint64_t position_ = 0;        // the projection's position the index has seen
+  uint64_t position_ = 0;                         // the projection's position the index has seen
   const domain::Policy* fallback_ = nullptr;
   uint64_t evaluations_ = 0, restarts_ = 0;
 };

@@ -165,57 +165,40 @@ std::string Describe(const domain::EventView& v) {
   return "";
 }
 
-ledger::Result<Timeline> BuildTimeline(const std::string& id,
-                                       const std::vector<ledger::RecordedEvent>& events,
-                                       const PolicyLookup& policies, const domain::Policy& fallback,
-                                       Time as_of, const domain::FoldOptions& options,
-                                       const TimelineWindow& window) {
-  Timeline out;
-  TrackedComplaint t;
-  t.state.id = id;
-  // Each line is listed once, by the entry by which it accrued (marked if waived by then); the
-  // entry that waives a line lists it among its waivers, whether it was listed before or accrued
-  // since the previous entry.
-  std::set<std::string> listed, waived;
-  auto new_fines = [&](const std::vector<domain::FineLine>& lines,
-                       std::vector<domain::FineLine>* waived_now) {
-    std::vector<domain::FineLine> fresh;
-    for (const domain::FineLine& l : lines) {
-      const bool was_listed = !listed.insert(l.id).second;
-      if (!was_listed) fresh.push_back(l);
-      if (l.waived && waived.insert(l.id).second && waived_now) waived_now->push_back(l);
-    }
-    return fresh;
-  };
-  bool folded_before_window = false;  // events folded before the window's first entry
-  Time previous_at{};                 // the evaluation time of the last event folded
-  for (const ledger::RecordedEvent& recorded : events) {
-    LEDGER_ASSIGN_OR_RETURN(domain::EventView v, domain::ViewOf(recorded));
-    if (!domain::Visible(v, options)) continue;
-    if (!t.state.exists() && v.event.which() != W::RECEIVED)
-      return ledger::Status::DataLoss("stream '" + id + "' does not start with ComplaintReceived");
-    const bool before = v.version < window.from_version;
-    const bool after = !before && out.entries.size() >= window.limit;
-    if (before || after) {
-      // Folded, not shown: the state (and the final clocks) need every event.
-      if (after && out.next_version == 0) out.next_version = v.version;
-      LEDGER_RETURN_IF_ERROR(ledger::GuardDecode("complaint event", [&] {
-                               Track(t, v, policies, fallback);
-                               return ledger::Status::Ok();
-                             }).Annotate("position " + std::to_string(v.position)));
-      folded_before_window = folded_before_window || before;
-      previous_at = std::min(v.occurred_at, as_of);
-      continue;
-    }
-    if (folded_before_window && out.entries.empty()) {
+namespace {
+
+// The running state of BuildTimeline: the complaint folded so far, and the fine lines listed.
+class TimelineFold {
+ public:
+  TimelineFold(const std::string& id, const PolicyLookup& policies, const domain::Policy& fallback)
+      : policies_(policies), fallback_(fallback) {
+    t_.state.id = id;
+  }
+
+  const TrackedComplaint& tracked() const { return t_; }
+
+  // Folds an event the window does not show: the state (and the final clocks) need every event.
+  ledger::Status FoldHidden(const domain::EventView& v, Time as_of, bool before) {
+    LEDGER_RETURN_IF_ERROR(ledger::GuardDecode("complaint event", [&] {
+                             Track(t_, v, policies_, fallback_);
+                             return ledger::Status::Ok();
+                           }).Annotate("position " + std::to_string(v.position)));
+    folded_before_window_ = folded_before_window_ || before;
+    previous_at_ = std::min(v.occurred_at, as_of);
+    return ledger::Status::Ok();
+  }
+
+  // Folds an event the window shows, and returns its entry. `first` for the window's first.
+  ledger::Result<TimelineEntry> FoldShown(const domain::EventView& v, Time as_of, bool first) {
+    if (folded_before_window_ && first) {
       // The window's first entry shows the lines accrued since the event before it: every line
       // accrued by that event (as its own entry would have listed them) counts as seen.
-      (void)new_fines(Derive(t, policies, fallback, previous_at).fines, nullptr);
+      (void)NewFines(Derive(t_, policies_, fallback_, previous_at_).fines, nullptr);
     }
-    std::map<std::string, std::string> before_shape = Shape(t.state);
+    std::map<std::string, std::string> before_shape = Shape(t_.state);
     TimelineEntry entry;
     LEDGER_RETURN_IF_ERROR(ledger::GuardDecode("complaint event", [&] {
-                             Track(t, v, policies, fallback);
+                             Track(t_, v, policies_, fallback_);
                              entry.summary = Describe(v);
                              if (v.event.which() == W::CORRECTED) {
                                std::string_view field =
@@ -233,10 +216,10 @@ ledger::Result<Timeline> BuildTimeline(const std::string& id,
     entry.actor_role = std::string(v.actor_role);
     entry.actor_department = std::string(v.actor_department);
     entry.imported = v.imported;
-    entry.changes = Diff(before_shape, Shape(t.state));
-    Derived d = Derive(t, policies, fallback, std::min(v.occurred_at, as_of));
+    entry.changes = Diff(before_shape, Shape(t_.state));
+    Derived d = Derive(t_, policies_, fallback_, std::min(v.occurred_at, as_of));
     entry.clocks = std::move(d.clocks);
-    entry.fines = new_fines(d.fines, &entry.waived);
+    entry.fines = NewFines(d.fines, &entry.waived);
     if (v.event.which() == W::FINE_WAIVED) {
       // Name the waived line by what it is, not by its internal id.
       const std::string fine = S(v.event.getFineWaived().getFine());
@@ -245,13 +228,61 @@ ledger::Result<Timeline> BuildTimeline(const std::string& id,
           entry.summary = "fine waived: " + DescribeFineLine(l) + " (" +
                           S(v.event.getFineWaived().getReason()) + ")";
     }
-    previous_at = std::min(v.occurred_at, as_of);
+    previous_at_ = std::min(v.occurred_at, as_of);
+    return entry;
+  }
+
+  // The lines of `lines` not listed yet. Each line is listed once, by the entry by which it
+  // accrued (marked if waived by then); the entry that waives a line lists it among its waivers
+  // (`waived_now`), whether it was listed before or accrued since the previous entry.
+  std::vector<domain::FineLine> NewFines(const std::vector<domain::FineLine>& lines,
+                                         std::vector<domain::FineLine>* waived_now) {
+    std::vector<domain::FineLine> fresh;
+    for (const domain::FineLine& l : lines) {
+      const bool was_listed = !listed_.insert(l.id).second;
+      if (!was_listed) fresh.push_back(l);
+      if (l.waived && waived_.insert(l.id).second && waived_now) waived_now->push_back(l);
+    }
+    return fresh;
+  }
+
+ private:
+  const PolicyLookup& policies_;
+  const domain::Policy& fallback_;
+  TrackedComplaint t_;
+  std::set<std::string> listed_, waived_;
+  bool folded_before_window_ = false;  // events folded before the window's first entry
+  Time previous_at_{};                 // the evaluation time of the last event folded
+};
+
+}  // namespace
+
+ledger::Result<Timeline> BuildTimeline(const std::string& id,
+                                       const std::vector<ledger::RecordedEvent>& events,
+                                       const PolicyLookup& policies, const domain::Policy& fallback,
+                                       Time as_of, const domain::FoldOptions& options,
+                                       const TimelineWindow& window) {
+  Timeline out;
+  TimelineFold fold(id, policies, fallback);
+  for (const ledger::RecordedEvent& recorded : events) {
+    LEDGER_ASSIGN_OR_RETURN(domain::EventView v, domain::ViewOf(recorded));
+    if (!domain::Visible(v, options)) continue;
+    if (!fold.tracked().state.exists() && v.event.which() != W::RECEIVED)
+      return ledger::Status::DataLoss("stream '" + id + "' does not start with ComplaintReceived");
+    const bool before = v.version < window.from_version;
+    const bool after = !before && out.entries.size() >= window.limit;
+    if (before || after) {
+      if (after && out.next_version == 0) out.next_version = v.version;
+      LEDGER_RETURN_IF_ERROR(fold.FoldHidden(v, as_of, before));
+      continue;
+    }
+    LEDGER_ASSIGN_OR_RETURN(TimelineEntry entry, fold.FoldShown(v, as_of, out.entries.empty()));
     out.entries.push_back(std::move(entry));
   }
-  if (t.state.exists()) {
-    Derived d = Derive(t, policies, fallback, as_of);
+  if (fold.tracked().state.exists()) {
+    Derived d = Derive(fold.tracked(), policies, fallback, as_of);
     out.clocks = std::move(d.clocks);
-    if (out.next_version == 0) out.since_last = new_fines(d.fines, nullptr);
+    if (out.next_version == 0) out.since_last = fold.NewFines(d.fines, nullptr);
   }
   return out;
 }

@@ -119,6 +119,19 @@ class Routes : public std::enable_shared_from_this<Routes> {
   Status Register(Router& r);
 
  private:
+  // --- registration, one family at a time ----------------------------------------------------
+  // A handler calling `method`. It holds the routes alive for as long as the router keeps it.
+  template <typename Method>
+  auto Sync(Method method) {
+    return [self = shared_from_this(), method](const RequestContext& ctx) {
+      return (self.get()->*method)(ctx);
+    };
+  }
+  Status RegisterComplaints(Router& r);
+  Status RegisterReports(Router& r);
+  Status RegisterPolicies(Router& r);
+  void AddMetrics();
+
   // --- shared pieces -----------------------------------------------------------------------
   const domain::Policy& Current() const { return *o_.policies->current(); }
   ViewContext View(const RequestContext& ctx) const {
@@ -597,83 +610,95 @@ class Routes : public std::enable_shared_from_this<Routes> {
 };
 
 Status Routes::Register(Router& r) {
-  // Each handler holds the routes alive for as long as the router keeps it.
-  auto sync = [self = shared_from_this()](auto method) {
-    return [self, method](const RequestContext& ctx) { return (self.get()->*method)(ctx); };
-  };
+  LEDGER_RETURN_IF_ERROR(RegisterComplaints(r));
+  LEDGER_RETURN_IF_ERROR(RegisterReports(r));
+  LEDGER_RETURN_IF_ERROR(RegisterPolicies(r));
+  if (o_.metrics) AddMetrics();
+  return Status::Ok();
+}
+
+// The complaints: their actions (and the ratings, an action on no complaint) and their reads.
+Status Routes::RegisterComplaints(Router& r) {
   LEDGER_RETURN_IF_ERROR(r.Add("POST", "/v1/complaints",
                                {.resource = Resource::kReceive, .capnp = true},
-                               sync(&Routes::Receive)));
+                               Sync(&Routes::Receive)));
   LEDGER_RETURN_IF_ERROR(r.Add("POST", "/v1/complaints/{id}/actions",
-                               {.resource = Resource::kAction, .capnp = true}, sync(&Routes::Act)));
+                               {.resource = Resource::kAction, .capnp = true}, Sync(&Routes::Act)));
   LEDGER_RETURN_IF_ERROR(r.Add("POST", "/v1/ratings",
                                {.resource = Resource::kRating, .capnp = true},
-                               sync(&Routes::RateDepartment)));
+                               Sync(&Routes::RateDepartment)));
   LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/complaints/{id}",
                                {.resource = Resource::kComplaint, .capnp = true},
-                               sync(&Routes::Ticket)));
+                               Sync(&Routes::Ticket)));
   LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/complaints/{id}/events",
                                {.resource = Resource::kComplaint, .capnp = true},
-                               sync(&Routes::Events)));
+                               Sync(&Routes::Events)));
   LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/complaints/{id}/timeline",
                                {.resource = Resource::kComplaint, .capnp = true},
-                               sync(&Routes::TimelineRoute)));
-  LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/complaints",
-                               {.resource = Resource::kComplaintList, .capnp = true},
-                               sync(&Routes::List)));
+                               Sync(&Routes::TimelineRoute)));
+  return r.Add("GET", "/v1/complaints", {.resource = Resource::kComplaintList, .capnp = true},
+               Sync(&Routes::List));
+}
+
+// The reports over every complaint, from the projections.
+Status Routes::RegisterReports(Router& r) {
   LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/responsibility",
                                {.resource = Resource::kResponsibility, .capnp = true},
-                               sync(&Routes::Responsibility)));
+                               Sync(&Routes::Responsibility)));
   LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/fines", {.resource = Resource::kFines, .capnp = true},
-                               sync(&Routes::Fines)));
+                               Sync(&Routes::Fines)));
   LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/rewards",
                                {.resource = Resource::kRewards, .capnp = true},
-                               sync(&Routes::Rewards)));
+                               Sync(&Routes::Rewards)));
   LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/metrics",
                                {.resource = Resource::kMetrics, .capnp = true},
-                               sync(&Routes::MetricsRoute)));
-  LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/findings",
-                               {.resource = Resource::kFindings, .capnp = true},
-                               sync(&Routes::Findings)));
+                               Sync(&Routes::MetricsRoute)));
+  return r.Add("GET", "/v1/findings", {.resource = Resource::kFindings, .capnp = true},
+               Sync(&Routes::Findings));
+}
+
+// The policy versions; publishing one is an admin action, answered in JSON only.
+Status Routes::RegisterPolicies(Router& r) {
   LEDGER_RETURN_IF_ERROR(r.Add("GET", "/v1/policies",
                                {.resource = Resource::kPolicies, .capnp = true},
-                               sync(&Routes::Policies)));
-  LEDGER_RETURN_IF_ERROR(r.Add("POST", "/v1/policies", {.resource = Resource::kPublishPolicy},
-                               sync(&Routes::Publish)));
-  if (o_.metrics) {
-    ledger::EventLog* log = o_.log;
-    projections::ProjectionRunner* runner = o_.projections;  // both outlive the server's metrics
-    o_.metrics->AddGauge(
-        "ledger_projection_lag_events", "Events the projections are behind the log",
-        [log, runner] { return double(log->GetHead().position - runner->position()); });
-    o_.metrics->AddCounterFamily(
-        "ledger_complaint_loads_total",
-        "Complaints loaded for a request: from the kept projection (current at now), or folded "
-        "from the log (as of / known at / what-if, or the projection not caught up yet)",
-        [self = shared_from_this()] {
-          return std::vector<Metrics::Sample>{
-              {{{"source", "projection"}}, double(self->tickets_kept_.load())},
-              {{{"source", "log"}}, double(self->tickets_folded_.load())}};
-        });
-    o_.metrics->AddGauge("ledger_fine_index_lines",
-                         "Fine lines kept by the fine index that GET /v1/fines reads",
-                         [runner] { return double(runner->fine_index_stats().lines); });
-    o_.metrics->AddCounterFamily(
-        "ledger_fine_index_evaluations_total",
-        "Complaints whose fine lines the fine index evaluated: indexing a month, touched by "
-        "events, or one of their deadlines or overdue periods passed",
-        [runner] {
-          return std::vector<Metrics::Sample>{{{}, double(runner->fine_index_stats().evaluations)}};
-        });
-    o_.metrics->AddCounterFamily(
-        "ledger_fine_index_restarts_total",
-        "Times the fine index dropped what it kept by itself: the clock stepped back, or the "
-        "projection moved without telling it",
-        [runner] {
-          return std::vector<Metrics::Sample>{{{}, double(runner->fine_index_stats().restarts)}};
-        });
-  }
-  return Status::Ok();
+                               Sync(&Routes::Policies)));
+  return r.Add("POST", "/v1/policies", {.resource = Resource::kPublishPolicy},
+               Sync(&Routes::Publish));
+}
+
+// The gauges and counters these routes add to /metrics.
+void Routes::AddMetrics() {
+  ledger::EventLog* log = o_.log;
+  projections::ProjectionRunner* runner = o_.projections;  // both outlive the server's metrics
+  o_.metrics->AddGauge(
+      "ledger_projection_lag_events", "Events the projections are behind the log",
+      [log, runner] { return double(log->GetHead().position - runner->position()); });
+  o_.metrics->AddCounterFamily(
+      "ledger_complaint_loads_total",
+      "Complaints loaded for a request: from the kept projection (current at now), or folded "
+      "from the log (as of / known at / what-if, or the projection not caught up yet)",
+      [self = shared_from_this()] {
+        return std::vector<Metrics::Sample>{
+            {{{"source", "projection"}}, double(self->tickets_kept_.load())},
+            {{{"source", "log"}}, double(self->tickets_folded_.load())}};
+      });
+  o_.metrics->AddGauge("ledger_fine_index_lines",
+                       "Fine lines kept by the fine index that GET /v1/fines reads",
+                       [runner] { return double(runner->fine_index_stats().lines); });
+  o_.metrics->AddCounterFamily(
+      "ledger_fine_index_evaluations_total",
+      "Complaints whose fine lines the fine index evaluated: indexing a month, touched by "
+      "events, or one of their deadlines or overdue periods passed",
+      [runner] {
+        return std::vector<Metrics::Sample>{{{}, double(runner->fine_index_stats().evaluations)}};
+      });
+  o_.metrics->AddCounterFamily(
+      "ledger_fine_index_restarts_total",
+      "Times the fine index dropped what it kept by itself: the clock stepped back, or the "
+      "projection moved without telling it",
+      [runner] {
+        return std::vector<Metrics::Sample>{{{}, double(runner->fine_index_stats().restarts)}};
+      });
 }
 
 }  // namespace

@@ -10,7 +10,10 @@ namespace api {
 
 using ledger::Status;
 
-Status RegisterProductRoutes(Application& app, Router& router, Metrics& metrics) {
+namespace {
+
+// The scheduler's gauges and counters on /metrics.
+void AddSchedulerMetrics(Application& app, Metrics& metrics) {
   Scheduler* scheduler = &app.scheduler();  // outlives the server (it stops first)
   metrics.AddGauge("ledger_scheduler_agenda",
                    "Open complaints with an escalation or a deadline alert that time will bring "
@@ -31,6 +34,12 @@ Status RegisterProductRoutes(Application& app, Router& router, Metrics& metrics)
       [scheduler] {
         return std::vector<Metrics::Sample>{{{}, double(scheduler->stats().alerts)}};
       });
+}
+
+}  // namespace
+
+Status RegisterProductRoutes(Application& app, Router& router, Metrics& metrics) {
+  AddSchedulerMetrics(app, metrics);
   PayloadRenderer render = DomainPayloadRenderer(app.policies().current()->calendar.utc_offset);
   LEDGER_RETURN_IF_ERROR(
       RegisterLogRoutes(router, {.log = &app.log(), .metrics = &metrics, .render = render}));

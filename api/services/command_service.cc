@@ -59,6 +59,26 @@ std::string ExternalRefOf(const domain::Action& action) {
   return std::string(it->value().get_string());
 }
 
+// The append of a decision on stream `id` at version `current`: the time rise `due` first, then
+// the decision's own events, all or nothing.
+ledger::AppendRequest AppendOf(const std::string& id, uint64_t current, const IdempotencyScope& key,
+                               const domain::Decision& due, const domain::Decision& decision,
+                               uint32_t policy_version, bool imported) {
+  ledger::AppendRequest request;
+  request.stream = id;
+  // The version the decision was made on: a change since makes the append fail (Aborted) rather
+  // than record a decision about a state that no longer is.
+  request.expected = current == 0 ? ledger::ExpectedVersion::NoStream()
+                                  : ledger::ExpectedVersion::Exactly(current);
+  request.idempotency_key = key.log_key;
+  request.request_digest = key.digest;
+  // Part of the line when importing: marked imported like the line's own events.
+  request.events = domain::ToNewEvents(due, policy_version, imported);
+  for (ledger::NewEvent& e : domain::ToNewEvents(decision, policy_version, imported))
+    request.events.push_back(std::move(e));
+  return request;
+}
+
 }  // namespace
 
 IdempotencyScope ScopeIdempotencyKey(const domain::Action& action, const ledger::Actor& actor,
@@ -383,18 +403,8 @@ Result<ActionOutcome> CommandService::ExecuteOnStream(const domain::Action& acti
         Facts(action, id),          imported};
     Result<domain::Decision> decided = domain::Decide(action, input);
     if (!decided.ok()) return give_back(decided.status());
-    domain::Decision decision = std::move(decided).value();
-    ledger::AppendRequest request;
-    request.stream = id;
-    request.expected = current == 0 ? ledger::ExpectedVersion::NoStream()
-                                    : ledger::ExpectedVersion::Exactly(current);
-    request.idempotency_key = key.log_key;
-    request.request_digest = key.digest;
-    // Part of the line when importing: marked imported like the line's own events.
-    request.events = domain::ToNewEvents(due, input.policy_version, imported);
-    for (ledger::NewEvent& e : domain::ToNewEvents(decision, input.policy_version, imported))
-      request.events.push_back(std::move(e));
-    Result<ledger::AppendResult> appended = log_->Append(std::move(request));
+    Result<ledger::AppendResult> appended =
+        log_->Append(AppendOf(id, current, key, due, *decided, input.policy_version, imported));
     if (appended.ok()) {
       if (appended->deduplicated) {
         (void)give_back(Status::Ok());

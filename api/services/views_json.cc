@@ -149,6 +149,103 @@ json::object ResponsibilityToJson(const projections::ResponsibilityRecord& r,
   return o;
 }
 
+namespace {
+
+// The parts of a ticket (TicketToJson), in the order of its fields.
+
+json::object ComplainantJson(const domain::ComplainantInfo& c) {
+  json::object o;
+  o["name"] = c.name;
+  o["phone"] = c.phone;
+  o["unit"] = c.unit;
+  o["is_owner"] = c.is_owner;
+  return o;
+}
+
+json::value TargetJson(const std::optional<domain::TargetInfo>& t) {
+  if (!t) return nullptr;
+  json::object o;
+  o["kind"] = t->kind.str();
+  o["id"] = t->id.str();
+  o["department"] = t->department.str();
+  return o;
+}
+
+json::object RuleLevelJson(const domain::RuleMatch& rule) {
+  json::object o;
+  o["level"] = domain::LevelName(rule.level);
+  o["rules"] = Strings(rule.codes);
+  o["all_matches"] = Strings(rule.all_matches);
+  return o;
+}
+
+json::array LevelHistoryJson(const std::vector<domain::LevelRecord>& levels, const ViewContext& v) {
+  json::array out;
+  for (const domain::LevelRecord& l : levels) {
+    json::object x;
+    x["level"] = domain::LevelName(l.change.level);
+    x["at"] = Time(l.change.when.at, v);
+    x["event"] = l.change.when.position;
+    x["by"] = l.manual ? "customer_service" : (l.reason == "intake" ? "intake" : "system");
+    if (!l.rules.empty()) x["rules"] = Strings(l.rules);
+    if (l.manual) x["reason"] = l.reason.str();
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
+json::value ResponsibilityJson(const domain::AssignmentRecord* a, const ViewContext& v) {
+  if (a == nullptr) return nullptr;
+  json::object r;
+  r["department"] = a->department.str();
+  r["cooperating"] = Strings(a->cooperating);
+  r["handler"] = a->handler.str();
+  r["assigned_at"] = Time(a->at.at, v);
+  r["first_responsible_people"] = Strings(a->first_responsible_people);
+  r["notified"] = Strings(a->notified);
+  return r;
+}
+
+json::array FlagsJson(const std::vector<domain::FlagRecord>& flags, const ViewContext& v) {
+  json::array out;
+  for (const domain::FlagRecord& f : flags) {
+    json::object x;
+    x["flag"] = f.flag.str();
+    x["at"] = Time(f.at.at, v);
+    x["event"] = f.at.position;
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
+json::array LinksJson(const std::vector<domain::LinkRecord>& links, const ViewContext& v) {
+  json::array out;
+  for (const domain::LinkRecord& l : links) {
+    json::object x;
+    x["other"] = l.other.str();
+    x["relation"] = l.relation.str();
+    x["at"] = Time(l.at.at, v);
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
+json::value SurveyJson(const std::optional<domain::CallbackRecord>& callback,
+                       const ViewContext& v) {
+  if (!callback) return nullptr;
+  json::object cb;
+  cb["at"] = Time(callback->at.at, v);
+  cb["acknowledged"] = callback->acknowledged;
+  cb["contacted"] = callback->contacted;
+  cb["timeliness"] = callback->timeliness;
+  cb["plan"] = callback->plan;
+  cb["attitude"] = callback->attitude;
+  cb["reasons"] = callback->reasons.str();
+  return cb;
+}
+
+}  // namespace
+
 json::object TicketToJson(const projections::TrackedComplaint& t, const projections::Derived& d,
                           const domain::Policy& policy, const Evaluation& at,
                           const ViewContext& v) {
@@ -164,21 +261,8 @@ json::object TicketToJson(const projections::TrackedComplaint& t, const projecti
   o["subject"] = s.subject.str();
   o["description"] = s.description.str();
   o["demands"] = s.demands.str();
-  json::object complainant;
-  complainant["name"] = s.complainant.name;
-  complainant["phone"] = s.complainant.phone;
-  complainant["unit"] = s.complainant.unit;
-  complainant["is_owner"] = s.complainant.is_owner;
-  o["complainant"] = std::move(complainant);
-  if (s.target) {
-    json::object target;
-    target["kind"] = s.target->kind.str();
-    target["id"] = s.target->id.str();
-    target["department"] = s.target->department.str();
-    o["target"] = std::move(target);
-  } else {
-    o["target"] = nullptr;
-  }
+  o["complainant"] = ComplainantJson(s.complainant);
+  o["target"] = TargetJson(s.target);
   o["headcount"] = s.headcount;
   o["claimed_compensation"] = MoneyOr(s.claimed_compensation);
   o["receiving_department"] = s.receiving_department.str();
@@ -192,35 +276,9 @@ json::object TicketToJson(const projections::TrackedComplaint& t, const projecti
   o["closure_class"] =
       cat ? json::value(domain::ClosureClassName(cat->closure_class)) : json::value(nullptr);
   o["level"] = domain::LevelName(s.level());
-  json::object rule;
-  rule["level"] = domain::LevelName(d.rule.level);
-  rule["rules"] = Strings(d.rule.codes);
-  rule["all_matches"] = Strings(d.rule.all_matches);
-  o["rule_level"] = std::move(rule);
-  json::array levels;
-  for (const domain::LevelRecord& l : s.levels) {
-    json::object x;
-    x["level"] = domain::LevelName(l.change.level);
-    x["at"] = Time(l.change.when.at, v);
-    x["event"] = l.change.when.position;
-    x["by"] = l.manual ? "customer_service" : (l.reason == "intake" ? "intake" : "system");
-    if (!l.rules.empty()) x["rules"] = Strings(l.rules);
-    if (l.manual) x["reason"] = l.reason.str();
-    levels.push_back(std::move(x));
-  }
-  o["level_history"] = std::move(levels);
-  if (const domain::AssignmentRecord* a = s.assignment()) {
-    json::object r;
-    r["department"] = a->department.str();
-    r["cooperating"] = Strings(a->cooperating);
-    r["handler"] = a->handler.str();
-    r["assigned_at"] = Time(a->at.at, v);
-    r["first_responsible_people"] = Strings(a->first_responsible_people);
-    r["notified"] = Strings(a->notified);
-    o["responsibility"] = std::move(r);
-  } else {
-    o["responsibility"] = nullptr;
-  }
+  o["rule_level"] = RuleLevelJson(d.rule);
+  o["level_history"] = LevelHistoryJson(s.levels, v);
+  o["responsibility"] = ResponsibilityJson(s.assignment(), v);
   json::array clocks;
   for (const domain::ClockResult& c : d.clocks) clocks.push_back(ClockToJson(c, v));
   o["clocks"] = std::move(clocks);
@@ -232,43 +290,17 @@ json::object TicketToJson(const projections::TrackedComplaint& t, const projecti
   }
   o["fines"] = std::move(fines);
   o["fines_total"] = domain::FormatMoney(total);
-  json::array flags;
-  for (const domain::FlagRecord& f : s.flags) {
-    json::object x;
-    x["flag"] = f.flag.str();
-    x["at"] = Time(f.at.at, v);
-    x["event"] = f.at.position;
-    flags.push_back(std::move(x));
-  }
-  o["flags"] = std::move(flags);
-  json::array links;
-  for (const domain::LinkRecord& l : s.links) {
-    json::object x;
-    x["other"] = l.other.str();
-    x["relation"] = l.relation.str();
-    x["at"] = Time(l.at.at, v);
-    links.push_back(std::move(x));
-  }
-  o["links"] = std::move(links);
+  o["flags"] = FlagsJson(s.flags, v);
+  o["links"] = LinksJson(s.links, v);
   o["paused"] = s.paused();
   o["reopened"] = int64_t(s.cycles.size()) - 1;
-  if (s.callback) {
-    json::object cb;
-    cb["at"] = Time(s.callback->at.at, v);
-    cb["acknowledged"] = s.callback->acknowledged;
-    cb["contacted"] = s.callback->contacted;
-    cb["timeliness"] = s.callback->timeliness;
-    cb["plan"] = s.callback->plan;
-    cb["attitude"] = s.callback->attitude;
-    cb["reasons"] = s.callback->reasons.str();
-    o["survey"] = std::move(cb);
-  } else {
-    o["survey"] = nullptr;
-  }
+  o["survey"] = SurveyJson(s.callback, v);
   json::array findings;
   for (const projections::Finding& f : d.findings) findings.push_back(FindingToJson(f, v));
   o["findings"] = std::move(findings);
   o["evaluated"] = EvaluationJson(at, v);
+  // Redacted by path (redaction.h): a personal field put anywhere but under "complainant"
+  // would be shown to every viewer.
   json::value doc = std::move(o);
   RedactPersonalData(v.viewer, doc);
   return std::move(doc.as_object());

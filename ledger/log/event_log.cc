@@ -47,6 +47,56 @@ Status IdempotencyKeyReused(const std::string& key) {
                             {{"idempotency_key", "reused", message}});
 }
 
+// Sets env's payload to the message `payload` (flat-array form). ValidateAppend() has checked it
+// is whole words and a message, so the copy below stays within both buffers.
+void SetPayload(schema::Envelope::Builder env, const std::string& payload) {
+  const size_t payload_words = payload.size() / sizeof(capnp::word);
+  kj::Array<capnp::word> copy;
+  kj::ArrayPtr<const capnp::word> words;
+  // Cap'n Proto reads words in place only from word-aligned memory; a string's bytes need not be.
+  if (Aligned(payload.data())) {
+    words = kj::ArrayPtr<const capnp::word>(reinterpret_cast<const capnp::word*>(payload.data()),
+                                            payload_words);
+  } else {
+    copy = kj::heapArray<capnp::word>(payload_words);
+    std::memcpy(copy.begin(), payload.data(), payload.size());
+    words = copy.asPtr();
+  }
+  capnp::FlatArrayMessageReader reader(words);
+  env.getPayload().set(reader.getRoot<capnp::AnyPointer>());
+}
+
+// The envelope of the event at `position`, chained to `prev`, in canonical form: the bytes the
+// hash covers. Throws kj::Exception when Cap'n Proto refuses the input.
+kj::Array<capnp::word> CanonicalEnvelope(const AppendRequest& request, const NewEvent& event,
+                                         uint64_t version, uint64_t position, Time now,
+                                         const Hash& prev) {
+  // Room for the payload and the envelope's own fields in the first segment.
+  capnp::MallocMessageBuilder message(event.payload.size() / sizeof(capnp::word) + 64);
+  auto env = message.initRoot<schema::Envelope>();
+  env.setPosition(position);
+  env.setStreamId(capnp::Text::Reader(request.stream.data(), request.stream.size()));
+  env.setStreamVersion(version);
+  env.setRecordedAt(ToMicros(now));
+  env.setOccurredAt(ToMicros(event.occurred_at == Time{} ? now : event.occurred_at));
+  auto actor = env.initActor();
+  actor.setId(capnp::Text::Reader(event.actor.id.data(), event.actor.id.size()));
+  actor.setRole(capnp::Text::Reader(event.actor.role.data(), event.actor.role.size()));
+  actor.setDepartment(
+      capnp::Text::Reader(event.actor.department.data(), event.actor.department.size()));
+  env.setType(capnp::Text::Reader(event.type.data(), event.type.size()));
+  if (!event.payload.empty()) SetPayload(env, event.payload);
+  env.setPolicyVersion(event.policy_version);
+  env.setCorrelationId(
+      capnp::Text::Reader(request.correlation_id.data(), request.correlation_id.size()));
+  env.setCausationId(capnp::Text::Reader(event.causation_id.data(), event.causation_id.size()));
+  env.setIdempotencyKey(
+      capnp::Text::Reader(request.idempotency_key.data(), request.idempotency_key.size()));
+  env.setImported(event.imported);
+  env.setPrevHash(capnp::Data::Reader(prev.data(), prev.size()));
+  return capnp::canonicalize(env.asReader());
+}
+
 }  // namespace
 
 EventLog::EventLog(std::string dir, const Options& options)
@@ -95,6 +145,10 @@ Status EventLog::LoadHead() {
     return FromRocks(s, "reading the head record");
   }
 
+  // Recovery at open: the head record is written in the batch of the events it names, so it
+  // disagrees with the last event only if the ledger was damaged or changed outside the log.
+  // Appending onto such a log would chain new events to a history nobody can verify: they are
+  // refused.
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), events_));
   it->SeekToLast();
   LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading the last event"));
@@ -284,40 +338,56 @@ void EventLog::CommitGroup(std::vector<Pending>& group) {
   GroupState g;
   g.position = committed_.position;
   g.prev = committed_.hash;
+  // Never before the last commit, even if the clock steps back: recorded_at must not decrease
+  // with position (FirstPositionRecordedAtOrAfter searches by it).
   g.now = std::max(clock_->Now(), committed_.recorded_at);
 
   std::vector<Result<AppendResult>> results;
   results.reserve(group.size());
   for (Pending& p : group) results.push_back(Prepare(p.request, g));
 
-  if (g.position != committed_.position) {
-    Head head{g.position, g.prev, g.now};
-    g.batch.Put(default_, kHeadKey, EncodeHead(head));
-    rocksdb::WriteOptions wo;
-    wo.sync = options_.durability == Durability::kSync;
-    wo.disableWAL = Bulk(options_);
-    rocksdb::Status written = db_->Write(wo, &g.batch);
-    if (!written.ok()) {
-      // Nothing of the group is acknowledged. RocksDB now refuses writes itself; the log stops
-      // sending them until CheckStorage() has resumed it (storage.h).
-      const Status failed = WriteFailed(written);
-      size_t refused = 0;
-      for (Result<AppendResult>& r : results) {
-        if (!r.ok()) continue;
-        r = failed;
-        ++refused;
-      }
-      std::lock_guard<std::mutex> lock(stats_mu_);
-      stats_.refused += refused;
-    } else {
-      RecordStats(results);
-      committed_ = head;
-      if (version_cache_.size() + g.versions.size() > (1u << 17)) version_cache_.clear();
-      for (auto& [stream, version] : g.versions) version_cache_[stream] = version;
-      Publish(std::move(g.events), head);
-    }
-  }
+  // Nothing to write when every append was refused or deduplicated: no commit, no sync.
+  if (g.position != committed_.position) WriteGroup(g, results);
   for (size_t i = 0; i < group.size(); ++i) group[i].done(std::move(results[i]));
+}
+
+// Writes the group's batch with its head record, and on success makes it the committed head and
+// publishes its events; on failure turns every result that would have been a success into the
+// failure.
+void EventLog::WriteGroup(GroupState& g, std::vector<Result<AppendResult>>& results) {
+  // The head record goes in the same batch as the events it names: one atomic write, so that
+  // after any crash it agrees with the last event stored (LoadHead checks it at open).
+  Head head{g.position, g.prev, g.now};
+  g.batch.Put(default_, kHeadKey, EncodeHead(head));
+  rocksdb::WriteOptions wo;
+  // The sync is what makes an acknowledged append survive a machine crash (event_log.h,
+  // "Durability"); one sync covers the whole group.
+  wo.sync = options_.durability == Durability::kSync;
+  wo.disableWAL = Bulk(options_);
+  rocksdb::Status written = db_->Write(wo, &g.batch);
+  if (!written.ok()) {
+    // Nothing of the group is acknowledged. RocksDB now refuses writes itself; the log stops
+    // sending them until CheckStorage() has resumed it (storage.h).
+    const Status failed = WriteFailed(written);
+    size_t refused = 0;
+    for (Result<AppendResult>& r : results) {
+      if (!r.ok()) continue;
+      r = failed;
+      ++refused;
+    }
+    std::lock_guard<std::mutex> lock(stats_mu_);
+    stats_.refused += refused;
+  } else {
+    // Only after a successful write: the next group chains onto what is on disk, never onto
+    // a group that was refused.
+    RecordStats(results);
+    committed_ = head;
+    // Bounded by clearing it all: a miss costs one point read (CurrentVersion).
+    if (version_cache_.size() + g.versions.size() > (1u << 17)) version_cache_.clear();
+    for (auto& [stream, version] : g.versions) version_cache_[stream] = version;
+    // Subscribers and listeners hear of events only once they are durable.
+    Publish(std::move(g.events), head);
+  }
 }
 
 void EventLog::RecordStats(const std::vector<Result<AppendResult>>& results) {
@@ -389,6 +459,8 @@ Result<AppendResult> EventLog::Prepare(const AppendRequest& request, GroupState&
   result.last_position = g.position;
   result.recorded_at = g.now;
   result.request_digest = request.request_digest;
+  // The key is written in the same batch as the events: after a crash a retry with it finds
+  // them if, and only if, they were written.
   if (!request.idempotency_key.empty()) {
     g.batch.Put(idempotency_, request.idempotency_key, EncodeOutcome(result));
     g.keys[request.idempotency_key] = result;
@@ -402,46 +474,7 @@ Status EventLog::AddEvent(const AppendRequest& request, const NewEvent& event, u
   const uint64_t position = g.position + 1;
   kj::Array<capnp::word> canonical;
   KJ_IF_MAYBE (e, kj::runCatchingExceptions([&]() {
-                 size_t payload_words = event.payload.size() / sizeof(capnp::word);
-                 capnp::MallocMessageBuilder message(payload_words + 64);
-                 auto env = message.initRoot<schema::Envelope>();
-                 env.setPosition(position);
-                 env.setStreamId(capnp::Text::Reader(request.stream.data(), request.stream.size()));
-                 env.setStreamVersion(version);
-                 env.setRecordedAt(ToMicros(g.now));
-                 env.setOccurredAt(
-                     ToMicros(event.occurred_at == Time{} ? g.now : event.occurred_at));
-                 auto actor = env.initActor();
-                 actor.setId(capnp::Text::Reader(event.actor.id.data(), event.actor.id.size()));
-                 actor.setRole(
-                     capnp::Text::Reader(event.actor.role.data(), event.actor.role.size()));
-                 actor.setDepartment(capnp::Text::Reader(event.actor.department.data(),
-                                                         event.actor.department.size()));
-                 env.setType(capnp::Text::Reader(event.type.data(), event.type.size()));
-                 if (!event.payload.empty()) {
-                   kj::Array<capnp::word> copy;
-                   kj::ArrayPtr<const capnp::word> words;
-                   if (Aligned(event.payload.data())) {
-                     words = kj::ArrayPtr<const capnp::word>(
-                         reinterpret_cast<const capnp::word*>(event.payload.data()), payload_words);
-                   } else {
-                     copy = kj::heapArray<capnp::word>(payload_words);
-                     std::memcpy(copy.begin(), event.payload.data(), event.payload.size());
-                     words = copy.asPtr();
-                   }
-                   capnp::FlatArrayMessageReader payload(words);
-                   env.getPayload().set(payload.getRoot<capnp::AnyPointer>());
-                 }
-                 env.setPolicyVersion(event.policy_version);
-                 env.setCorrelationId(capnp::Text::Reader(request.correlation_id.data(),
-                                                          request.correlation_id.size()));
-                 env.setCausationId(
-                     capnp::Text::Reader(event.causation_id.data(), event.causation_id.size()));
-                 env.setIdempotencyKey(capnp::Text::Reader(request.idempotency_key.data(),
-                                                           request.idempotency_key.size()));
-                 env.setImported(event.imported);
-                 env.setPrevHash(capnp::Data::Reader(g.prev.data(), g.prev.size()));
-                 canonical = capnp::canonicalize(env.asReader());
+                 canonical = CanonicalEnvelope(request, event, version, position, g.now, g.prev);
                })) {
     return Status::Internal(std::string("building an envelope: ") + e->getDescription().cStr());
   }
@@ -465,6 +498,8 @@ Status EventLog::AddEvent(const AppendRequest& request, const NewEvent& event, u
   const rocksdb::Slice entry_parts[3] = {key_part, value_parts[0], value_parts[1]};
   g.batch.Put(streams_, rocksdb::SliceParts(&stream_key_part, 1),
               rocksdb::SliceParts(entry_parts, 3));
+  // The group moves on only now that both puts are in the batch: Prepare() rolls back to the
+  // state before the request on a failure above.
   g.events.push_back(std::move(recorded));
   g.position = position;
   g.prev = hash;

@@ -250,6 +250,7 @@ class EventLog {
   Status WriteFailed(const rocksdb::Status& s);
   void CommitLoop();
   void CommitGroup(std::vector<Pending>& group);
+  void WriteGroup(GroupState& g, std::vector<Result<AppendResult>>& results);
   Result<AppendResult> Prepare(const AppendRequest& request, GroupState& g);
   Status AddEvent(const AppendRequest& request, const NewEvent& event, uint64_t version,
                   GroupState& g);

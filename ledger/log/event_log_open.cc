@@ -120,12 +120,16 @@ rocksdb::Status EventLog::OpenRocks(bool read_only) {
   rocksdb::DBOptions db;
   db.create_if_missing = true;
   db.create_missing_column_families = true;
+  // A damaged file stops the database rather than being read past: the log must never serve
+  // (or chain onto) bytes it cannot vouch for.
   db.paranoid_checks = true;
   db.max_background_jobs = 2;
   db.keep_log_file_num = 3;
   db.info_log = std::make_shared<StderrLogger>(read_only ? rocksdb::InfoLogLevel::ERROR_LEVEL
                                                          : rocksdb::InfoLogLevel::WARN_LEVEL);
   db.listeners.push_back(listener_);
+  // Recovery stops at the first torn or damaged record of the write-ahead log: what it keeps is
+  // a prefix of the commits, never one with a hole (each commit is one batch, head included).
   db.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   // Bulk mode writes no write-ahead log (see CommitGroup); flushing every column family at once
   // keeps what reaches the disk a consistent prefix of the log.
@@ -194,11 +198,15 @@ Status EventLog::CheckFormat() {
     std::string v;
     PutBigEndian64(&v, kFormatVersion);
     rocksdb::WriteOptions wo;
+    // Synced before the first event can be written (bulk appends skip the write-ahead log
+    // altogether): no event may reach the disk without the record that says how to read it.
     wo.sync = true;
     return FromRocks(db_->Put(wo, default_, kFormatKey, v), "writing the format record");
   }
   if (!s.ok()) return FromRocks(s, "reading the format record");
   const uint64_t found = format.size() == 8 ? GetBigEndian64(format) : 0;
+  // Checked before anything is written: a ledger of a newer format is refused, never appended
+  // to in an older one.
   if (found < kOldestFormatVersion || found > kFormatVersion)
     return Status::FailedPrecondition(
         "the ledger in '" + dir_ + "' has an unknown format (this build reads formats " +
@@ -210,7 +218,7 @@ Status EventLog::CheckFormat() {
     std::string v;
     PutBigEndian64(&v, kFormatVersion);
     rocksdb::WriteOptions wo;
-    wo.sync = true;
+    wo.sync = true;  // before the first entry with a copy, for the same reason
     return FromRocks(db_->Put(wo, default_, kFormatKey, v), "upgrading the format record");
   }
   return Status::Ok();

@@ -171,7 +171,7 @@ Status EventLog::ForEachByStream(size_t batch,
     if (!decoded.ok()) return decoded.Annotate(where());
     if (event.position() != position || event.stream() != stream || event.version() != version)
       return Status::DataLoss(where() + " is another event");
-    uint64_t& word = seen[position / 64];
+    uint64_t& word = seen[position / 64];  // in bounds: position <= last (above)
     const uint64_t bit = uint64_t{1} << (position % 64);
     if (position == 0 || (word & bit) != 0)
       return Status::DataLoss(where() + " repeats position " + std::to_string(position));
@@ -296,6 +296,8 @@ Result<std::vector<std::string>> EventLog::ListStreams(std::string_view prefix,
 Result<uint64_t> EventLog::FirstPositionRecordedAtOrAfter(Time t) {
   uint64_t lo = 1, hi = GetHead().position + 1;  // the answer is in [lo, hi]
   while (lo < hi) {
+    // Not (lo + hi) / 2, which could wrap. The search relies on recorded_at never decreasing
+    // with position (CommitGroup).
     uint64_t mid = lo + (hi - lo) / 2;
     LEDGER_ASSIGN_OR_RETURN(RecordedEvent e, ReadAt(mid));
     if (e.recorded_at() < t)

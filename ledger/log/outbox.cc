@@ -146,12 +146,16 @@ Result<uint64_t> Outbox::Append(std::string_view key, std::string_view stream,
       if (family == nullptr) return NoOutbox();
       std::string v;
       const std::string key_record = Prefixed(kKey, key);
+      // The key before anything is written: a producer that regenerates its notifications
+      // after a restart gets the first seq back instead of a second entry.
       LEDGER_ASSIGN_OR_RETURN(bool seen, Read(db, family, key_record, &v, "reading the outbox"));
       if (seen) {
         LEDGER_ASSIGN_OR_RETURN(seq, DecodeSeq(v, "key"));
         return Status::Ok();
       }
       LEDGER_RETURN_IF_ERROR(Writable());
+      // Never before the last entry, even if the clock steps back: Trim drops a prefix of the
+      // entries, which holds only while appended_at does not decrease with seq.
       OutboxEntry e{last_seq_ + 1, std::string(key), std::string(stream), std::string(body),
                     std::max(options_.clock->Now(), last_appended_at_)};
       const uint64_t at = static_cast<uint64_t>(ToMicros(e.appended_at));
@@ -161,19 +165,25 @@ Result<uint64_t> Outbox::Append(std::string_view key, std::string_view stream,
       PutBigEndian64(&age_key, at);
       PutBigEndian64(&age_key, e.seq);
       age_key += key;
+      // One batch: after a crash the entry, its key and the last record are all there or all
+      // gone, so LoadLast() continues the sequence from what is stored.
       rocksdb::WriteBatch batch;
       batch.Put(family, EntryKey(e.seq), EncodeEntry(e));
       batch.Put(family, key_record, seq_at);
       batch.Put(family, age_key, "");
       batch.Put(family, kLastKey, seq_at);
+      // Not synced (outbox.h, "Durability"): safe only because deliverers call Sync() before
+      // anything read here leaves the process.
       LEDGER_RETURN_IF_ERROR(
           FromRocks(db.Write(rocksdb::WriteOptions(), &batch), "appending to the outbox"));
+      // Only once written: a failed write leaves the sequence where it was.
       last_seq_ = seq = e.seq;
       last_appended_at_ = e.appended_at;
       appended = true;
       return Status::Ok();
     }));
   }
+  // After mu_ is released, so that a listener may call back into the outbox.
   if (appended) {
     std::lock_guard<std::mutex> lock(listeners_mu_);
     for (auto& [id, fn] : listeners_) fn(seq);
@@ -221,6 +231,7 @@ Result<uint64_t> Outbox::Cursor(std::string_view consumer) {
 Status Outbox::SetCursor(std::string_view consumer, uint64_t seq) {
   LEDGER_RETURN_IF_ERROR(CheckText("consumer", consumer, kMaxOutboxCursorBytes));
   LEDGER_ASSIGN_OR_RETURN(uint64_t last, LastSeq());
+  // A cursor past the last entry would silently skip the entries appended next.
   if (seq > last)
     return Status::InvalidArgument("cursor " + std::to_string(seq) + " is past the outbox's last " +
                                    std::to_string(last));
@@ -263,6 +274,8 @@ Result<std::map<std::string, uint64_t>> Outbox::Cursors() {
 Status Outbox::Sync() {
   return log_->WithOutbox([&](rocksdb::DB& db, Family* family) -> Status {
     if (family == nullptr || log_->options().read_only) return Status::Ok();
+    // SyncWAL, not a flush: the unsynced writes are in the write-ahead log already; syncing it
+    // is all they need, where a flush would write table files.
     rocksdb::Status s = db.SyncWAL();
     if (s.IsNotSupported()) return Status::Ok();  // open read-only on a full disk: no writes
     return FromRocks(s, "syncing the outbox");
@@ -290,6 +303,7 @@ Result<OutboxTrim> Outbox::Trim(uint64_t finished_through) {
       std::string_view k = it->key().ToStringView();
       std::string_view v = it->value().ToStringView();
       if (k.size() != 9 || k[0] != kEntry || v.size() < 8) break;
+      // Only what every consumer has received, and only once it is past the retention.
       if (GetBigEndian64(k.substr(1)) > finished_through ||
           static_cast<int64_t>(GetBigEndian64(v)) > entry_cutoff)
         break;

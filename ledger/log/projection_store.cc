@@ -145,6 +145,7 @@ Status ProjectionStore::Commit(std::string_view projection, const Rows& rows,
           else
             batch.Put(family, RowKey(projection, key), value);
         }
+        // In the rows' batch: a checkpoint never claims rows that a crash took back.
         batch.Put(family, CheckpointKey(projection), EncodeCheckpoint(checkpoint));
       },
       "writing a projection");
@@ -153,6 +154,8 @@ Status ProjectionStore::Commit(std::string_view projection, const Rows& rows,
 Status ProjectionStore::Clear(std::string_view projection) {
   std::string begin(projection), end(projection);
   begin += '\0';
+  // [name\0, name\1) is exactly this projection's keys: one whose name merely starts with this
+  // name ("name2...") sorts after the end.
   end += '\x01';
   return Write([&](rocksdb::WriteBatch& batch,
                    rocksdb::ColumnFamilyHandle* family) { batch.DeleteRange(family, begin, end); },

@@ -20,8 +20,10 @@ std::string Canonical(capnp::MessageBuilder& message, auto root) {
 // Runs `read` over a canonical single-segment message; DataLoss on any decode failure.
 template <typename T, typename F>
 Status ReadCanonical(std::string_view bytes, std::string_view what, F&& read) {
+  // The size before the copy: the copy below fills whole words.
   if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0)
     return Status::DataLoss(std::string(what) + ": bad size " + std::to_string(bytes.size()));
+  // Copied: a RocksDB value need not be word-aligned, and Cap'n Proto reads words in place.
   kj::Array<capnp::word> words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
   std::memcpy(words.begin(), bytes.data(), bytes.size());
   kj::ArrayPtr<const capnp::word> segments[1] = {words.asPtr()};
@@ -37,6 +39,8 @@ Status ReadCanonical(std::string_view bytes, std::string_view what, F&& read) {
 
 }  // namespace
 
+// Big-endian, so that RocksDB's bytewise order of keys is the numeric order: positions iterate
+// in order, and a stream's versions too.
 void PutBigEndian64(std::string* out, uint64_t v) {
   char buf[8];
   for (int i = 7; i >= 0; --i) {
@@ -46,6 +50,7 @@ void PutBigEndian64(std::string* out, uint64_t v) {
   out->append(buf, 8);
 }
 
+// Reads 8 bytes unchecked: callers check the size first.
 uint64_t GetBigEndian64(std::string_view bytes) {
   uint64_t v = 0;
   for (int i = 0; i < 8; ++i) v = v << 8 | uint8_t(bytes[i]);

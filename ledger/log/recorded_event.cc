@@ -31,6 +31,8 @@ struct RecordedEvent::Body {
 
 Result<std::shared_ptr<RecordedEvent::Body>> RecordedEvent::Load(std::string_view stored,
                                                                  std::shared_ptr<Body> reuse) {
+  // Before any arithmetic on the size: body_bytes below would wrap on a value shorter than the
+  // hash, and the copies trust it.
   if (stored.size() < kHashBytes + sizeof(capnp::word) ||
       (stored.size() - kHashBytes) % sizeof(capnp::word) != 0) {
     return Status::DataLoss("stored event of " + std::to_string(stored.size()) +

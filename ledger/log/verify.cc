@@ -1,4 +1,9 @@
 // EventLog::Verify: walks the whole log and checks the integrity chain (docs/event-format.md).
+//
+// The walk goes in steps, each on a log the steps before it found whole, so that the report
+// names the first problem: the head record is read, the events are walked along the chain (each
+// with its stream index entry), the head record is checked against where the chain ended, the
+// stream index is counted, and last a head kept elsewhere is looked up.
 #include <rocksdb/db.h>
 
 #include "ledger/log/event_log.h"
@@ -30,8 +35,23 @@ class SnapshotReader {
   rocksdb::ReadOptions options_;
 };
 
+// The running state of one walk, shared by its steps: where it reads, and what it found so far.
 struct Walk {
+  Walk(rocksdb::DB* d, const SnapshotReader& s, rocksdb::ColumnFamilyHandle* e,
+       rocksdb::ColumnFamilyHandle* i)
+      : db(d), snap(s), events(e), streams(i) {}
+
+  rocksdb::DB* db;
+  const SnapshotReader& snap;
+  rocksdb::ColumnFamilyHandle* events;
+  rocksdb::ColumnFamilyHandle* streams;
+
+  std::optional<Head> stored_head;  // the head record, when it decodes
+  bool head_damaged = false;        // a head record is stored but does not decode
+  uint64_t last = 0;                // the last position of the unbroken chain
+  Hash prev = kZeroHash;            // the hash of `last`
   VerifyReport report;
+
   bool Bad(uint64_t position, std::string problem) {
     report.ok = false;
     report.first_bad_position = position;
@@ -42,133 +62,172 @@ struct Walk {
 
 std::string Pos(uint64_t p) { return std::to_string(p); }
 
-}  // namespace
-
-Result<VerifyReport> EventLog::Verify(const VerifyOptions& options) {
-  LEDGER_ASSIGN_OR_RETURN(ReadLock lock, Readable());
-  SnapshotReader snap(db_.get());
-  Walk w;
-
-  std::optional<Head> stored_head;
+// Reads the head record. Its absence or damage is only judged once the chain has been walked.
+Status ReadStoredHead(Walk& w, rocksdb::ColumnFamilyHandle* family) {
   std::string head_bytes;
-  rocksdb::Status hs = db_->Get(snap.options(false), default_, kHeadKey, &head_bytes);
+  rocksdb::Status hs = w.db->Get(w.snap.options(false), family, kHeadKey, &head_bytes);
   if (hs.ok()) {
     Result<Head> h = DecodeHead(head_bytes);
-    if (h.ok()) stored_head = *h;
+    if (h.ok()) w.stored_head = *h;
   } else if (!hs.IsNotFound()) {
     return FromRocks(hs, "reading the head record");
   }
-  bool head_damaged = hs.ok() && !stored_head;
-  if (stored_head) w.report.head = *stored_head;
-  const uint64_t total = stored_head ? stored_head->position : 0;
+  w.head_damaged = hs.ok() && !w.stored_head;
+  if (w.stored_head) w.report.head = *w.stored_head;
+  return Status::Ok();
+}
 
+// Checks that the record stored under `key` is the event at position `expect`, chained to the
+// one before. The decoded event, or nullopt once a problem is reported.
+std::optional<RecordedEvent> CheckLink(Walk& w, uint64_t expect, std::string_view key,
+                                       std::string_view value) {
+  Result<uint64_t> position = DecodePositionKey(key);
+  if (!position.ok())
+    return w.Bad(expect, "a key of the events family is not a position"), std::nullopt;
+  if (*position != expect) {
+    w.Bad(expect, "the event at position " + Pos(expect) +
+                      " is missing (the next stored event is at position " + Pos(*position) + ")");
+    return std::nullopt;
+  }
+  // Canonical, as the chain defines it (docs/event-format.md): a checker outside re-derives the
+  // hashed bytes from the content, so another encoding of the same content would not verify there.
+  Result<RecordedEvent> e = RecordedEvent::Decode(value, RecordedEvent::Check::kCanonical);
+  if (!e.ok()) return w.Bad(expect, "damaged: " + e.status().message()), std::nullopt;
+  if (e->position() != expect) {
+    w.Bad(expect, "the event stored at position " + Pos(expect) + " says it is position " +
+                      Pos(e->position()) + " (moved or swapped)");
+    return std::nullopt;
+  }
+  // prev_hash() reads a malformed field as the zero hash, which would pass for the first event:
+  // the stored size is checked too.
+  capnp::Data::Reader stored_prev = e->envelope().getPrevHash();
+  if (stored_prev.size() != kHashBytes || e->prev_hash() != w.prev) {
+    w.Bad(expect, "its previous-hash does not match the hash of position " + Pos(expect - 1));
+    return std::nullopt;
+  }
+  if (Sha256(AsBytes(w.prev), e->canonical_bytes()) != e->hash()) {
+    w.Bad(expect, "hash mismatch: the stored bytes of position " + Pos(expect) + " were changed");
+    return std::nullopt;
+  }
+  return std::move(e).value();
+}
+
+// Checks that the stream index entry of `e` points at its position and, in format 2, holds
+// `record`. False once a problem is reported; non-OK only when the index cannot be read.
+Result<bool> CheckIndexEntry(Walk& w, const RecordedEvent& e, uint64_t expect,
+                             std::string_view record) {
+  std::string index_value;
+  rocksdb::Status is =
+      w.db->Get(w.snap.options(false), w.streams, StreamKey(e.stream(), e.version()), &index_value);
+  if (!is.ok() && !is.IsNotFound()) return FromRocks(is, "reading the stream index");
+  const std::string_view entry(index_value);
+  if (is.IsNotFound() || entry.size() < 8 || entry.substr(0, 8) != PositionKey(expect)) {
+    return w.Bad(expect, "the stream index entry of '" + std::string(e.stream()) + "' version " +
+                             Pos(e.version()) + " does not point at position " + Pos(expect));
+  }
+  // Format 2: the entry carries a copy of the record, which stream reads return: it must be
+  // the record, byte for byte (format 1 entries are the position alone).
+  if (entry.size() > 8 && entry.substr(8) != record) {
+    return w.Bad(expect, "the stream index's copy of '" + std::string(e.stream()) + "' version " +
+                             Pos(e.version()) + " differs from the event at position " +
+                             Pos(expect));
+  }
+  return true;
+}
+
+// Walks the events in position order from 1, each linked to the one before and indexed, and
+// sets w.last to where the chain ends (the last event when none is reported).
+Status WalkChain(Walk& w, const VerifyOptions& options) {
+  const uint64_t total = w.stored_head ? w.stored_head->position : 0;
   uint64_t expect = 1;
-  Hash prev = kZeroHash;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(snap.options(true), events_));
+  std::unique_ptr<rocksdb::Iterator> it(w.db->NewIterator(w.snap.options(true), w.events));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    Result<uint64_t> key = DecodePositionKey(it->key().ToStringView());
-    if (!key.ok()) return w.Bad(expect, "a key of the events family is not a position"), w.report;
-    if (*key != expect) {
-      w.Bad(expect, "the event at position " + Pos(expect) +
-                        " is missing (the next stored event is at position " + Pos(*key) + ")");
-      return w.report;
-    }
-    Result<RecordedEvent> e =
-        RecordedEvent::Decode(it->value().ToStringView(), RecordedEvent::Check::kCanonical);
-    if (!e.ok()) return w.Bad(expect, "damaged: " + e.status().message()), w.report;
-    if (e->position() != expect) {
-      w.Bad(expect, "the event stored at position " + Pos(expect) + " says it is position " +
-                        Pos(e->position()) + " (moved or swapped)");
-      return w.report;
-    }
-    capnp::Data::Reader stored_prev = e->envelope().getPrevHash();
-    if (stored_prev.size() != kHashBytes || e->prev_hash() != prev) {
-      w.Bad(expect, "its previous-hash does not match the hash of position " + Pos(expect - 1));
-      return w.report;
-    }
-    if (Sha256(AsBytes(prev), e->canonical_bytes()) != e->hash()) {
-      w.Bad(expect, "hash mismatch: the stored bytes of position " + Pos(expect) + " were changed");
-      return w.report;
-    }
-    std::string index_value;
-    rocksdb::Status is =
-        db_->Get(snap.options(false), streams_, StreamKey(e->stream(), e->version()), &index_value);
-    if (!is.ok() && !is.IsNotFound()) return FromRocks(is, "reading the stream index");
-    const std::string_view entry(index_value);
-    if (is.IsNotFound() || entry.size() < 8 || entry.substr(0, 8) != PositionKey(expect)) {
-      w.Bad(expect, "the stream index entry of '" + std::string(e->stream()) + "' version " +
-                        Pos(e->version()) + " does not point at position " + Pos(expect));
-      return w.report;
-    }
-    // Format 2: the entry carries a copy of the record, which stream reads return: it must be
-    // the record, byte for byte (format 1 entries are the position alone).
-    if (entry.size() > 8 && entry.substr(8) != it->value().ToStringView()) {
-      w.Bad(expect, "the stream index's copy of '" + std::string(e->stream()) + "' version " +
-                        Pos(e->version()) + " differs from the event at position " + Pos(expect));
-      return w.report;
-    }
-    prev = e->hash();
+    std::optional<RecordedEvent> e =
+        CheckLink(w, expect, it->key().ToStringView(), it->value().ToStringView());
+    if (!e) return Status::Ok();
+    LEDGER_ASSIGN_OR_RETURN(bool indexed,
+                            CheckIndexEntry(w, *e, expect, it->value().ToStringView()));
+    if (!indexed) return Status::Ok();
+    w.prev = e->hash();
     ++w.report.checked;
     if (options.progress && expect % 65536 == 0) options.progress(expect, total);
     ++expect;
   }
   if (!it->status().ok()) {
     w.Bad(expect, "unreadable: " + it->status().ToString());
-    return w.report;
+    return Status::Ok();
   }
-  const uint64_t last = expect - 1;
-  if (options.progress) options.progress(last, total);
+  w.last = expect - 1;
+  if (options.progress) options.progress(w.last, total);
+  return Status::Ok();
+}
 
-  // The head record is the log's own memory of where it ends: it catches a cut-off tail.
-  if (head_damaged) return w.Bad(last + 1, "the head record is damaged"), w.report;
-  if (!stored_head && last > 0) return w.Bad(last + 1, "the head record is missing"), w.report;
-  if (stored_head && stored_head->position > last) {
-    w.Bad(last + 1, "truncated: the head record says the log ends at position " +
-                        Pos(stored_head->position) + " but it ends at " + Pos(last));
-    return w.report;
+// The head record is the log's own memory of where it ends: it catches a cut-off tail.
+bool CheckHeadRecord(Walk& w) {
+  const uint64_t last = w.last;
+  if (w.head_damaged) return w.Bad(last + 1, "the head record is damaged");
+  if (!w.stored_head && last > 0) return w.Bad(last + 1, "the head record is missing");
+  if (w.stored_head && w.stored_head->position > last) {
+    return w.Bad(last + 1, "truncated: the head record says the log ends at position " +
+                               Pos(w.stored_head->position) + " but it ends at " + Pos(last));
   }
-  if (stored_head && stored_head->position < last) {
-    w.Bad(stored_head->position + 1,
-          "events past the head record's position " + Pos(stored_head->position));
-    return w.report;
+  if (w.stored_head && w.stored_head->position < last) {
+    return w.Bad(w.stored_head->position + 1,
+                 "events past the head record's position " + Pos(w.stored_head->position));
   }
-  if (stored_head && stored_head->hash != prev)
-    return w.Bad(last, "the head record's hash does not match the last event"), w.report;
+  if (w.stored_head && w.stored_head->hash != w.prev)
+    return w.Bad(last, "the head record's hash does not match the last event");
+  return true;
+}
 
-  // Every event has its index entry; the count shows there are no others.
+// Every event has its index entry (WalkChain); the count shows there are no others.
+Status CountIndexEntries(Walk& w) {
   uint64_t entries = 0;
-  rocksdb::ReadOptions index_scan = snap.options(true);
+  rocksdb::ReadOptions index_scan = w.snap.options(true);
   index_scan.total_order_seek = true;  // the family has a prefix filter (rocks_options.h)
-  std::unique_ptr<rocksdb::Iterator> si(db_->NewIterator(index_scan, streams_));
+  std::unique_ptr<rocksdb::Iterator> si(w.db->NewIterator(index_scan, w.streams));
   for (si->SeekToFirst(); si->Valid(); si->Next()) ++entries;
   LEDGER_RETURN_IF_ERROR(FromRocks(si->status(), "reading the stream index"));
-  if (entries != last) {
-    w.Bad(last + 1,
-          "the stream index has " + Pos(entries) + " entries for " + Pos(last) + " events");
-    return w.report;
+  if (entries != w.last) {
+    w.Bad(w.last + 1,
+          "the stream index has " + Pos(entries) + " entries for " + Pos(w.last) + " events");
   }
+  return Status::Ok();
+}
 
-  // A head kept elsewhere catches a tail that was cut and re-chained.
-  if (options.expected_head) {
-    const Head& x = *options.expected_head;
-    if (x.position > last) {
-      w.Bad(last + 1, "the log ends at position " + Pos(last) +
+// A head kept elsewhere catches a tail that was cut and re-chained.
+Status CheckExpectedHead(Walk& w, const Head& x) {
+  if (x.position > w.last) {
+    w.Bad(w.last + 1, "the log ends at position " + Pos(w.last) +
                           ", before the expected head at position " + Pos(x.position));
-      return w.report;
-    }
-    if (x.position > 0) {
-      std::string value;
-      LEDGER_RETURN_IF_ERROR(
-          FromRocks(db_->Get(snap.options(false), events_, PositionKey(x.position), &value),
-                    "reading the expected head's event"));
-      Result<RecordedEvent> e = RecordedEvent::Decode(value);
-      if (!e.ok() || e->hash() != x.hash) {
-        w.Bad(x.position, "the event at position " + Pos(x.position) +
-                              " does not have the expected head's hash");
-        return w.report;
-      }
+    return Status::Ok();
+  }
+  if (x.position > 0) {
+    std::string value;
+    LEDGER_RETURN_IF_ERROR(
+        FromRocks(w.db->Get(w.snap.options(false), w.events, PositionKey(x.position), &value),
+                  "reading the expected head's event"));
+    Result<RecordedEvent> e = RecordedEvent::Decode(value);
+    if (!e.ok() || e->hash() != x.hash) {
+      w.Bad(x.position,
+            "the event at position " + Pos(x.position) + " does not have the expected head's hash");
     }
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<VerifyReport> EventLog::Verify(const VerifyOptions& options) {
+  LEDGER_ASSIGN_OR_RETURN(ReadLock lock, Readable());
+  SnapshotReader snap(db_.get());
+  Walk w(db_.get(), snap, events_, streams_);
+  LEDGER_RETURN_IF_ERROR(ReadStoredHead(w, default_));
+  LEDGER_RETURN_IF_ERROR(WalkChain(w, options));
+  if (!w.report.ok || !CheckHeadRecord(w)) return w.report;
+  LEDGER_RETURN_IF_ERROR(CountIndexEntries(w));
+  if (!w.report.ok || !options.expected_head) return w.report;
+  LEDGER_RETURN_IF_ERROR(CheckExpectedHead(w, *options.expected_head));
   return w.report;
 }
 

@@ -138,74 +138,101 @@ ReadOnlyLedger OpenReadOnly(const std::string& dir) {
   return opened;
 }
 
-int Measure(const std::string& dir, const std::string& out_path, int samples) {
-  ReadOnlyLedger opened = OpenReadOnly(dir);
-  ledger::EventLog& log = *opened.log;
-  domain::PolicyStore& policies = *opened.policies;
-  projections::PolicyLookup lookup = [&](uint32_t v) { return policies.ForVersion(v); };
-  const domain::Policy& current = *policies.current();
-  const uint64_t head = log.GetHead().position;
-  if (head == 0) Fail("the ledger in " + dir + " is empty: generate it first");
-  const ledger::Time now = demo::DefaultDemoEnd();
+// What the steps of one `measure` run share: the ledger, its policies, and the table so far.
+struct MeasureRun {
+  ledger::EventLog& log;
+  projections::PolicyLookup lookup;
+  const domain::Policy& current;
+  uint64_t head;
+  ledger::Time now;
   std::string report;
-  auto line = [&](const std::string& s) {
+
+  // Prints a row of the table at once (a long run shows its progress) and keeps it for --out.
+  void Line(const std::string& s) {
     std::printf("%s\n", s.c_str());
     std::fflush(stdout);
     report += s + "\n";
-  };
-  char buf[512];
+  }
+};
 
-  // 1. The floors: scan the log, decode each event, do nothing; in the log's order, and stream by
-  // stream from the stream index's copies (the order a rebuild folds in).
+double Median(const std::vector<double>& v) { return Of(v).p50; }
+
+// The plain scans a fold is compared with.
+struct Floors {
+  uint64_t scanned = 0;  // events, in the log's order
+  double scan_s = 0;
+  uint64_t scanned_by_stream = 0;  // events, stream by stream
+  double scan_by_stream_s = 0;
+};
+
+// The process's memory around the rebuild, for the memory row.
+struct RebuildMemory {
+  double rss_before = 0, heap_before = 0;
+  double rss_after = 0, heap_after = 0;
+  ledger::SymPoolStats pool;  // the interned texts, part of the above
+};
+
+// 1. The floors: scan the log, decode each event, do nothing; in the log's order, and stream by
+// stream from the stream index's copies (the order a rebuild folds in).
+Floors ScanFloors(MeasureRun& run) {
+  Floors f;
   auto t0 = Clock::now();
-  uint64_t scanned = 0;
-  if (!log.ForEachBatch(1, head, 256,
-                        [&](std::span<const ledger::RecordedEvent> events) {
-                          for (const ledger::RecordedEvent& e : events)
-                            scanned += e.position() != 0;
-                          return ledger::Status::Ok();
-                        })
+  if (!run.log
+           .ForEachBatch(1, run.head, 256,
+                         [&](std::span<const ledger::RecordedEvent> events) {
+                           for (const ledger::RecordedEvent& e : events)
+                             f.scanned += e.position() != 0;
+                           return ledger::Status::Ok();
+                         })
            .ok())
     Fail("scan failed");
-  const double scan_s = Seconds(t0);
+  f.scan_s = Seconds(t0);
   t0 = Clock::now();
-  uint64_t scanned_by_stream = 0;
   ledger::Head scan_head;
-  if (!log.ForEachByStream(
-              256,
-              [&](std::span<const ledger::RecordedEvent> events) {
-                for (const ledger::RecordedEvent& e : events)
-                  scanned_by_stream += e.position() != 0;
-                return ledger::Status::Ok();
-              },
-              &scan_head)
+  if (!run.log
+           .ForEachByStream(
+               256,
+               [&](std::span<const ledger::RecordedEvent> events) {
+                 for (const ledger::RecordedEvent& e : events)
+                   f.scanned_by_stream += e.position() != 0;
+                 return ledger::Status::Ok();
+               },
+               &scan_head)
            .ok())
     Fail("scan by stream failed (a ledger generated in format 1? generate it again)");
-  const double scan_by_stream_s = Seconds(t0);
+  f.scan_by_stream_s = Seconds(t0);
+  return f;
+}
 
-  // 2. Full rebuild, as the runner does it (projections::FoldLog): stream by stream.
-  const double rss_before = CurrentRssMiB();
-  const double heap_before = HeapInUseMiB();
-  t0 = Clock::now();
-  auto rebuilt = projections::FoldLog(log, lookup, current);
+// 2. Full rebuild, as the runner does it (projections::FoldLog): stream by stream.
+ledger::Result<projections::LedgerProjection> TimeRebuild(MeasureRun& run, const Floors& floors,
+                                                          RebuildMemory& memory) {
+  memory.rss_before = CurrentRssMiB();
+  memory.heap_before = HeapInUseMiB();
+  auto t0 = Clock::now();
+  auto rebuilt = projections::FoldLog(run.log, run.lookup, run.current);
   if (!rebuilt.ok()) Fail("rebuild failed: " + rebuilt.status().ToString());
   const double rebuild_s = Seconds(t0);
-  projections::LedgerProjection& p = *rebuilt;
-  const double rss_after_rebuild = CurrentRssMiB();
-  const double heap_after_rebuild = HeapInUseMiB();
-  const ledger::SymPoolStats pool = ledger::SymPool();  // the interned texts, part of the above
+  memory.rss_after = CurrentRssMiB();
+  memory.heap_after = HeapInUseMiB();
+  memory.pool = ledger::SymPool();
+  char buf[512];
   std::snprintf(buf, sizeof buf, "| ledger | %llu events, %zu complaints |",
-                (unsigned long long)head, p.complaints().size());
-  line(buf);
+                (unsigned long long)run.head, rebuilt->complaints().size());
+  run.Line(buf);
   std::snprintf(
       buf, sizeof buf,
       "| full rebuild of all projections, one core | %.0f events/s (%.1f s), stream by stream | "
       "scan alone, stream by stream: %.0f events/s (%.1f s); rebuild / scan = %.2fx |",
-      double(head) / rebuild_s, rebuild_s, double(scanned_by_stream) / scan_by_stream_s,
-      scan_by_stream_s, scan_by_stream_s / rebuild_s);
-  line(buf);
+      double(run.head) / rebuild_s, rebuild_s,
+      double(floors.scanned_by_stream) / floors.scan_by_stream_s, floors.scan_by_stream_s,
+      floors.scan_by_stream_s / rebuild_s);
+  run.Line(buf);
+  return rebuilt;
+}
 
-  // 3. The as-of state of one complaint at a random business time of its life.
+// 3. The as-of state of one complaint at a random business time of its life.
+void TimeAsOfReads(MeasureRun& run, const projections::LedgerProjection& p, int samples) {
   std::vector<const std::string*> ids;
   for (const auto& [id, t] : p.complaints())
     if (id.rfind("CMP-", 0) == 0) ids.push_back(&id);
@@ -218,31 +245,30 @@ int Measure(const std::string& dir, const std::string& out_path, int samples) {
                  to = std::max(s.last_recorded_at, from + std::chrono::hours(1));
     ledger::Time as_of = from + ledger::Duration(int64_t(rng() % uint64_t((to - from).count())));
     auto q0 = Clock::now();
-    auto events = log.ReadStreamForward(id, 1, 100000);
+    auto events = run.log.ReadStreamForward(id, 1, 100000);
     if (!events.ok()) Fail("read failed");
     reads.push_back(Seconds(q0) * 1e3);
-    auto tracked = projections::FoldTracked(id, *events, lookup, current, {as_of, std::nullopt});
+    auto tracked =
+        projections::FoldTracked(id, *events, run.lookup, run.current, {as_of, std::nullopt});
     if (!tracked.ok()) Fail("fold failed");
-    projections::Derived d = projections::Derive(*tracked, lookup, current, as_of);
+    projections::Derived d = projections::Derive(*tracked, run.lookup, run.current, as_of);
     latencies.push_back(Seconds(q0) * 1e3);
     if (d.clocks.empty()) Fail("no clocks");
   }
   Percentiles asof = Of(latencies), asof_reads = Of(reads);
+  char buf[512];
   std::snprintf(buf, sizeof buf,
                 "| as-of state of one complaint (%d random) | p50 %.3f ms, p99 %.3f ms, max %.3f "
                 "ms | reading the stream alone: p50 %.3f ms, p99 %.3f ms |",
                 samples, asof.p50, asof.p99, asof.max, asof_reads.p50, asof_reads.p99);
-  line(buf);
+  run.Line(buf);
+}
 
-  // 4. A month's fine tally with its line items, evaluated at the demo's "now": the reference
-  // (every complaint that may accrue in the month evaluated, every line built and sorted, as
-  // ledgerctl and as-of/known-at/what-if reads do) against the kept fine index (GET /v1/fines at
-  // the current time): its first query of a month indexes it; later ones cost the month's lines
-  // and the changes since (here: none, or a day passing).
-  projections::Scope scope{p, lookup, current, now};
-  auto median = [](const std::vector<double>& v) { return Of(v).p50; };
+// 4a. The reference fine tally: every complaint that may accrue in the month evaluated, every
+// line built and sorted, as ledgerctl and as-of/known-at/what-if reads do.
+void TimeFineReference(MeasureRun& run, const projections::Scope& scope) {
   for (const char* month : {"2026-09", "2026-11"}) {
-    projections::Period m = *projections::ParsePeriod(month, current.calendar.utc_offset);
+    projections::Period m = *projections::ParsePeriod(month, run.current.calendar.utc_offset);
     std::vector<double> runs, copies;
     size_t lines = 0;
     for (int i = 0; i < 3; ++i) {
@@ -256,94 +282,144 @@ int Measure(const std::string& dir, const std::string& out_path, int samples) {
       copies.push_back(Seconds(q0) * 1e3);
       if (copy.size() != lines) Fail("copy");
     }
+    char buf[512];
     std::snprintf(
         buf, sizeof buf,
         "| fine tally of %s with every line item, evaluating every complaint (the reference) | "
         "%.1f ms median of 3 (%zu lines) | copying those line items alone: %.1f ms |",
-        month, median(runs), lines, median(copies));
-    line(buf);
+        month, Median(runs), lines, Median(copies));
+    run.Line(buf);
   }
-  projections::FineIndex index;
-  const double heap_before_index = HeapInUseMiB();
-  for (const char* month : {"2026-09", "2026-11"}) {
-    projections::Period m = *projections::ParsePeriod(month, current.calendar.utc_offset);
-    projections::FineQuery q{m, "", "", "", 1000};
-    auto timed = [&](const projections::Scope& at, const projections::FineQuery& query,
-                     projections::FinePage* out) {
-      auto q0 = Clock::now();
-      auto page = index.Query(at, query);
-      double ms = Seconds(q0) * 1e3;
-      if (!page.ok()) Fail(page.status().ToString());
-      if (out) *out = std::move(*page);
-      return ms;
-    };
-    projections::FinePage first;
-    const uint64_t evaluated_before = index.stats().evaluations;
-    const double cold = timed(scope, q, &first);
-    const uint64_t indexed = index.stats().evaluations - evaluated_before;
-    std::vector<double> warm, later, filtered;
-    for (int i = 0; i < 7; ++i) warm.push_back(timed(scope, q, nullptr));
-    projections::FineQuery second = q;
-    second.cursor = first.next_cursor;
-    for (int i = 0; i < 7; ++i) later.push_back(timed(scope, second, nullptr));
-    projections::FineQuery by_department = q;
-    by_department.department =
-        first.report.by_department.empty() ? "" : first.report.by_department.begin()->first;
-    for (int i = 0; i < 7; ++i) filtered.push_back(timed(scope, by_department, nullptr));
-    std::snprintf(
-        buf, sizeof buf,
-        "| fine tally of %s with a page of 1,000 line items, from the fine index | %.1f ms median "
-        "of 7 (%zu lines in the month; next page %.1f ms; one department's %.1f ms) | its first "
-        "query indexed the month: %.0f ms, %llu complaints evaluated |",
-        month, median(warm), first.line_count, median(later), median(filtered), cold,
-        (unsigned long long)indexed);
-    line(buf);
-  }
-  {  // A day later: the complaints whose deadlines or overdue periods passed are re-evaluated.
-    projections::Scope next_day{p, lookup, current, now + std::chrono::hours(24)};
-    projections::FineQuery q{*projections::ParsePeriod("2026-11", current.calendar.utc_offset), "",
-                             "", "", 1000};
-    const uint64_t evaluated_before = index.stats().evaluations;
+}
+
+// 4b. A month from the kept fine index (GET /v1/fines at the current time): its first query of
+// the month indexes it; later ones cost the month's lines and the changes since (here: none).
+void TimeFineIndexMonth(MeasureRun& run, const projections::Scope& scope,
+                        projections::FineIndex& index, const char* month) {
+  projections::Period m = *projections::ParsePeriod(month, run.current.calendar.utc_offset);
+  projections::FineQuery q{m, "", "", "", 1000};
+  auto timed = [&](const projections::Scope& at, const projections::FineQuery& query,
+                   projections::FinePage* out) {
     auto q0 = Clock::now();
-    auto page = index.Query(next_day, q);
-    const double ms = Seconds(q0) * 1e3;
+    auto page = index.Query(at, query);
+    double ms = Seconds(q0) * 1e3;
     if (!page.ok()) Fail(page.status().ToString());
-    std::snprintf(buf, sizeof buf,
-                  "| the same a day later (2026-11) | %.1f ms (%llu complaints re-evaluated: "
-                  "deadlines and overdue days that passed) | |",
-                  ms, (unsigned long long)(index.stats().evaluations - evaluated_before));
-    line(buf);
-  }
+    if (out) *out = std::move(*page);
+    return ms;
+  };
+  projections::FinePage first;
+  const uint64_t evaluated_before = index.stats().evaluations;
+  const double cold = timed(scope, q, &first);
+  const uint64_t indexed = index.stats().evaluations - evaluated_before;
+  std::vector<double> warm, later, filtered;
+  for (int i = 0; i < 7; ++i) warm.push_back(timed(scope, q, nullptr));
+  projections::FineQuery second = q;
+  second.cursor = first.next_cursor;
+  for (int i = 0; i < 7; ++i) later.push_back(timed(scope, second, nullptr));
+  projections::FineQuery by_department = q;
+  by_department.department =
+      first.report.by_department.empty() ? "" : first.report.by_department.begin()->first;
+  for (int i = 0; i < 7; ++i) filtered.push_back(timed(scope, by_department, nullptr));
+  char buf[512];
+  std::snprintf(
+      buf, sizeof buf,
+      "| fine tally of %s with a page of 1,000 line items, from the fine index | %.1f ms median "
+      "of 7 (%zu lines in the month; next page %.1f ms; one department's %.1f ms) | its first "
+      "query indexed the month: %.0f ms, %llu complaints evaluated |",
+      month, Median(warm), first.line_count, Median(later), Median(filtered), cold,
+      (unsigned long long)indexed);
+  run.Line(buf);
+}
+
+// 4c. A day later: the complaints whose deadlines or overdue periods passed are re-evaluated.
+void TimeFineIndexNextDay(MeasureRun& run, const projections::LedgerProjection& p,
+                          projections::FineIndex& index) {
+  projections::Scope next_day{p, run.lookup, run.current, run.now + std::chrono::hours(24)};
+  projections::FineQuery q{*projections::ParsePeriod("2026-11", run.current.calendar.utc_offset),
+                           "", "", "", 1000};
+  const uint64_t evaluated_before = index.stats().evaluations;
+  auto q0 = Clock::now();
+  auto page = index.Query(next_day, q);
+  const double ms = Seconds(q0) * 1e3;
+  if (!page.ok()) Fail(page.status().ToString());
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "| the same a day later (2026-11) | %.1f ms (%llu complaints re-evaluated: "
+                "deadlines and overdue days that passed) | |",
+                ms, (unsigned long long)(index.stats().evaluations - evaluated_before));
+  run.Line(buf);
+}
+
+// 4. A month's fine tally with its line items, evaluated at the demo's "now": the reference
+// against the kept fine index, then the index's size.
+void TimeFineTallies(MeasureRun& run, const projections::LedgerProjection& p,
+                     projections::FineIndex& index) {
+  projections::Scope scope{p, run.lookup, run.current, run.now};
+  TimeFineReference(run, scope);
+  const double heap_before_index = HeapInUseMiB();
+  for (const char* month : {"2026-09", "2026-11"}) TimeFineIndexMonth(run, scope, index, month);
+  TimeFineIndexNextDay(run, p, index);
   projections::FineIndex::Stats stats = index.stats();
+  char buf[512];
   std::snprintf(buf, sizeof buf,
                 "| fine index size | %zu complaints, %zu lines kept: %.0f MiB of heap | |",
                 stats.complaints, stats.lines, HeapInUseMiB() - heap_before_index);
-  line(buf);
+  run.Line(buf);
+}
 
+// The memory row, before the fold in log order: the peak must be the rebuild's and the reads',
+// not that fold's.
+void ReportMemory(MeasureRun& run, const RebuildMemory& m) {
+  char buf[512];
   std::snprintf(buf, sizeof buf,
                 "| memory | peak RSS %.0f MiB; RSS before the rebuild %.0f MiB, after %.0f MiB "
                 "(projections ~%.0f MiB) | heap in use by the projections: %.0f MiB, of which "
                 "interned texts %.0f MiB (%zu distinct) |",
-                PeakRssMiB(), rss_before, rss_after_rebuild, rss_after_rebuild - rss_before,
-                heap_after_rebuild - heap_before, pool.bytes / 1048576.0, pool.texts);
-  line(buf);
+                PeakRssMiB(), m.rss_before, m.rss_after, m.rss_after - m.rss_before,
+                m.heap_after - m.heap_before, m.pool.bytes / 1048576.0, m.pool.texts);
+  run.Line(buf);
+}
 
-  // 5. For comparison, last (its memory is not the rebuild's): the same fold in the log's order,
-  // where every event touches another complaint, and must be equal.
-  const std::string digest = p.Digest();
+// 5. For comparison, last (its memory is not the rebuild's): the same fold in the log's order,
+// where every event touches another complaint, and must be equal. Frees the rebuild first.
+void TimeFoldInLogOrder(MeasureRun& run, ledger::Result<projections::LedgerProjection>& rebuilt,
+                        const Floors& floors) {
+  const std::string digest = rebuilt->Digest();
   rebuilt = projections::LedgerProjection();
-  t0 = Clock::now();
-  auto in_log_order = projections::FoldLogInOrder(log, lookup, current, head);
+  auto t0 = Clock::now();
+  auto in_log_order = projections::FoldLogInOrder(run.log, run.lookup, run.current, run.head);
   if (!in_log_order.ok()) Fail("the fold in log order failed: " + in_log_order.status().ToString());
   const double log_order_s = Seconds(t0);
   if (in_log_order->Digest() != digest) Fail("the fold in log order differs from the rebuild");
+  char buf[512];
   std::snprintf(buf, sizeof buf,
                 "| the same fold in the log's order (equal digest) | %.0f events/s (%.1f s) | scan "
                 "alone, log order: %.0f events/s (%.1f s); fold / scan = %.2fx |",
-                double(head) / log_order_s, log_order_s, double(scanned) / scan_s, scan_s,
-                scan_s / log_order_s);
-  line(buf);
-  if (!out_path.empty()) std::ofstream(out_path) << report;
+                double(run.head) / log_order_s, log_order_s, double(floors.scanned) / floors.scan_s,
+                floors.scan_s, floors.scan_s / log_order_s);
+  run.Line(buf);
+}
+
+int Measure(const std::string& dir, const std::string& out_path, int samples) {
+  ReadOnlyLedger opened = OpenReadOnly(dir);
+  domain::PolicyStore& policies = *opened.policies;
+  MeasureRun run{*opened.log,
+                 [&](uint32_t v) { return policies.ForVersion(v); },
+                 *policies.current(),
+                 opened.log->GetHead().position,
+                 demo::DefaultDemoEnd(),
+                 ""};
+  if (run.head == 0) Fail("the ledger in " + dir + " is empty: generate it first");
+  const Floors floors = ScanFloors(run);
+  RebuildMemory memory;
+  auto rebuilt = TimeRebuild(run, floors, memory);
+  TimeAsOfReads(run, *rebuilt, samples);
+  // Owned here: its lines stay on the heap through the fold in log order, as a server keeps both.
+  projections::FineIndex index;
+  TimeFineTallies(run, *rebuilt, index);
+  ReportMemory(run, memory);
+  TimeFoldInLogOrder(run, rebuilt, floors);
+  if (!out_path.empty()) std::ofstream(out_path) << run.report;
   return 0;
 }
 

@@ -172,11 +172,66 @@ std::string CheckEvent(const json::object& e) {
   return "";
 }
 
-int Check(std::istream& in) {
-  std::string line, last_hash;
-  int64_t line_no = 0, events = 0, last_position = -1;
+// What a check has read so far. Each line's step returns why the line is bad, or "".
+struct ExportCheck {
   bool contiguous = false, header = false, head = false;
-  int64_t first = 0, last = 0;
+  int64_t first = 0, last = 0;  // the header's range
+  int64_t events = 0, last_position = -1;
+  std::string last_hash;
+
+  std::string Header(const json::object& o) {
+    if (Str(o, "kind") != "export" || Int(o, "format") != 1)
+      return "not a ledger export (format 1) header";
+    contiguous = o.at("contiguous").as_bool();
+    first = Int(o, "first_position");
+    last = Int(o, "last_position");
+    header = true;
+    return "";
+  }
+
+  std::string Event(const json::object& o) {
+    if (head) return "an event after the head line";
+    if (std::string why = CheckEvent(o); !why.empty()) return why;
+    int64_t pos = Int(o, "position");
+    if (pos < first || pos > last) return "position outside the export's range";
+    if (pos <= last_position) return "positions out of order";
+    // Links are checked only in a contiguous export: elsewhere the previous event is not in it.
+    if (contiguous) {
+      if (last_position < 0 && pos != first) return "the first event is not at first_position";
+      if (last_position >= 0 && pos != last_position + 1)
+        return "a position is missing before this one";
+      if (last_position >= 0 && Str(o, "prev_hash") != last_hash)
+        return "prev_hash is not the previous event's hash";
+      if (pos == 1 && Str(o, "prev_hash") != std::string(64, '0'))
+        return "the first event's prev_hash is not zero";
+    }
+    last_position = pos;
+    last_hash = Str(o, "hash");
+    ++events;
+    return "";
+  }
+
+  std::string Head(const json::object& o) {
+    head = true;
+    if (Int(o, "events") != events) return "the head line counts another number of events";
+    if (contiguous && events > 0 && last_position != last) return "events are missing at the end";
+    if (contiguous && last_position == Int(o, "position") && last_hash != Str(o, "hash"))
+      return "the last event is not the head it claims";
+    const json::value* verify = o.if_contains("verify");
+    if (!verify || !verify->is_object() || !verify->as_object().at("ok").as_bool())
+      std::fprintf(stderr,
+                   "ledger-export-check: note: the ledger itself did not verify when exported\n");
+    std::printf("ok: %lld events; every hash recomputed%s; head %lld:%s\n", (long long)events,
+                contiguous ? ", the chain unbroken" : " (not contiguous: links not checked)",
+                (long long)Int(o, "position"), Str(o, "hash").c_str());
+    return "";
+  }
+};
+
+int Check(std::istream& in) {
+  std::string line;
+  int64_t line_no = 0;
+  ExportCheck check;
   auto bad = [&](const std::string& why) {
     std::fprintf(stderr, "ledger-export-check: line %lld: %s\n", (long long)line_no, why.c_str());
     return 1;
@@ -188,52 +243,19 @@ int Check(std::istream& in) {
     if (ec || !v.is_object()) return bad("not a JSON object");
     const json::object& o = v.as_object();
     std::string kind = Str(o, "kind");
-    if (!header) {
-      if (kind != "export" || Int(o, "format") != 1)
-        return bad("not a ledger export (format 1) header");
-      contiguous = o.at("contiguous").as_bool();
-      first = Int(o, "first_position");
-      last = Int(o, "last_position");
-      header = true;
-    } else if (kind == "event") {
-      if (head) return bad("an event after the head line");
-      if (std::string why = CheckEvent(o); !why.empty()) return bad(why);
-      int64_t pos = Int(o, "position");
-      if (pos < first || pos > last) return bad("position outside the export's range");
-      if (pos <= last_position) return bad("positions out of order");
-      if (contiguous) {
-        if (last_position < 0 && pos != first)
-          return bad("the first event is not at first_position");
-        if (last_position >= 0 && pos != last_position + 1)
-          return bad("a position is missing before this one");
-        if (last_position >= 0 && Str(o, "prev_hash") != last_hash)
-          return bad("prev_hash is not the previous event's hash");
-        if (pos == 1 && Str(o, "prev_hash") != std::string(64, '0'))
-          return bad("the first event's prev_hash is not zero");
-      }
-      last_position = pos;
-      last_hash = Str(o, "hash");
-      ++events;
-    } else if (kind == "head") {
-      head = true;
-      if (Int(o, "events") != events) return bad("the head line counts another number of events");
-      if (contiguous && events > 0 && last_position != last)
-        return bad("events are missing at the end");
-      if (contiguous && last_position == Int(o, "position") && last_hash != Str(o, "hash"))
-        return bad("the last event is not the head it claims");
-      const json::value* verify = o.if_contains("verify");
-      if (!verify || !verify->is_object() || !verify->as_object().at("ok").as_bool())
-        std::fprintf(stderr,
-                     "ledger-export-check: note: the ledger itself did not verify when exported\n");
-      std::printf("ok: %lld events; every hash recomputed%s; head %lld:%s\n", (long long)events,
-                  contiguous ? ", the chain unbroken" : " (not contiguous: links not checked)",
-                  (long long)Int(o, "position"), Str(o, "hash").c_str());
-    } else {
-      return bad("unknown line kind '" + kind + "'");
-    }
+    std::string why;
+    if (!check.header)
+      why = check.Header(o);
+    else if (kind == "event")
+      why = check.Event(o);
+    else if (kind == "head")
+      why = check.Head(o);
+    else
+      why = "unknown line kind '" + kind + "'";
+    if (!why.empty()) return bad(why);
   }
-  if (!header) return bad("empty export");
-  if (!head) return bad("no head line: the export is truncated");
+  if (!check.header) return bad("empty export");
+  if (!check.head) return bad("no head line: the export is truncated");
   return 0;
 }
 

@@ -52,15 +52,13 @@ std::vector<std::string> MonthsBetween(ledger::Time start, ledger::Time end,
   return months;
 }
 
-// The summary from the projections. Also picks a complaint worth replaying into `example`.
-std::string ProjectionSummary(const projections::Scope& scope, ledger::Time start,
-                              const std::string& dir, std::string* example) {
+// The fines of `months`, by department, as a table.
+std::string FinesByDepartment(const projections::Scope& scope,
+                              const std::vector<std::string>& months, const std::string& as_of) {
   const std::chrono::minutes tz = scope.fallback.calendar.utc_offset;
-  const std::string as_of = ledger::FormatRfc3339(scope.now, tz);
   std::map<std::string, projections::Tally> by_department;
   domain::Money total = 0, waived = 0;
   int lines = 0;
-  std::vector<std::string> months = MonthsBetween(start, scope.now, tz);
   for (const std::string& m : months) {
     projections::FinesReport r =
         projections::FinesQuery(scope, *projections::ParsePeriod(m, tz), "", "");
@@ -84,15 +82,24 @@ std::string ProjectionSummary(const projections::Scope& scope, ledger::Time star
   t.Total({"all lines", std::to_string(lines), domain::FormatMoney(total),
            domain::FormatMoney(waived)});
   out += t.Render();
+  return out;
+}
 
+// The closure rate of the last month's year, the findings by kind, and the commands that show
+// the same numbers.
+std::string ClosureAndFindings(const projections::Scope& scope,
+                               const std::vector<std::string>& months, const std::string& as_of,
+                               const std::string& dir) {
+  const std::chrono::minutes tz = scope.fallback.calendar.utc_offset;
   const std::string year = months.back().substr(0, 4);
   projections::MetricsReport metrics =
       projections::MetricsQuery(scope, *projections::ParsePeriod(year, tz), "");
   const projections::ProjectMetrics& all = metrics.total;
-  out += "\nclosure rate " + year + ": " +
-         (all.closure_rate ? domain::FormatMoney(*all.closure_rate) + " %" : std::string("-")) +
-         " (" + std::to_string(all.closed) + " of " + std::to_string(all.received) +
-         " valid complaints closed)\n";
+  std::string out =
+      "\nclosure rate " + year + ": " +
+      (all.closure_rate ? domain::FormatMoney(*all.closure_rate) + " %" : std::string("-")) + " (" +
+      std::to_string(all.closed) + " of " + std::to_string(all.received) +
+      " valid complaints closed)\n";
   std::map<std::string, int> kinds;
   std::vector<projections::Finding> findings = projections::FindingsQuery(scope, {}, {});
   for (const projections::Finding& f : findings) ++kinds[f.kind];
@@ -105,8 +112,11 @@ std::string ProjectionSummary(const projections::Scope& scope, ledger::Time star
   out += kinds.empty() ? "\n" : ")\n";
   out += "the same numbers: ledgerctl --data " + dir + " fines --month " + months.back() +
          " --as-of " + as_of + " (and metrics --month " + year + ", findings)\n";
+  return out;
+}
 
-  // A complaint worth replaying: the most kinds of fine, then the most events.
+// A complaint worth replaying, into `example`: the most kinds of fine, then the most events.
+void PickExample(const projections::Scope& scope, std::string* example) {
   size_t best = 0;
   for (const auto& [id, tracked] : scope.projection.complaints()) {
     if (id.rfind("CMP-", 0) != 0) continue;
@@ -121,6 +131,17 @@ std::string ProjectionSummary(const projections::Scope& scope, ledger::Time star
     }
     if (example->size() && best >= 4000) break;
   }
+}
+
+// The summary from the projections. Also picks a complaint worth replaying into `example`.
+std::string ProjectionSummary(const projections::Scope& scope, ledger::Time start,
+                              const std::string& dir, std::string* example) {
+  const std::chrono::minutes tz = scope.fallback.calendar.utc_offset;
+  const std::string as_of = ledger::FormatRfc3339(scope.now, tz);
+  std::vector<std::string> months = MonthsBetween(start, scope.now, tz);
+  std::string out = FinesByDepartment(scope, months, as_of);
+  out += ClosureAndFindings(scope, months, as_of, dir);
+  PickExample(scope, example);
   return out;
 }
 
@@ -160,6 +181,19 @@ std::string WhereToLook(const std::string& dir, const std::string& url, const st
   return out;
 }
 
+// Generates the demo ledger in `dir` and closes it. kExitOk, or the exit code of the failure.
+int Generate(const std::string& dir, const demo::GeneratorOptions& options) {
+  auto ledger = demo::DemoLedger::Create(dir, options);
+  if (!ledger.ok()) return Fail(kExitUsage, ledger.status().ToString());
+  auto t0 = std::chrono::steady_clock::now();
+  ledger::Result<demo::GeneratorStats> stats = (*ledger)->Generate();
+  if (!stats.ok()) return FailWith(stats.status().Annotate("generating"));
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::fputs(demo::FormatSummary(*stats, seconds).c_str(), stdout);
+  if (ledger::Status s = (*ledger)->log().Close(); !s.ok()) return FailWith(s);
+  return kExitOk;
+}
+
 int Demo(const Globals& g, const DemoFlags& flags) {
   if (flags.complaints < 1 || flags.complaints > demo::kMaxComplaints)
     return Fail(kExitUsage,
@@ -179,16 +213,7 @@ int Demo(const Globals& g, const DemoFlags& flags) {
   if (bar)
     options.progress = [bar](int64_t done, int64_t total) { bar(uint64_t(done), uint64_t(total)); };
   const ledger::Time start = demo::DemoStart(options), now = options.end;
-  {
-    auto ledger = demo::DemoLedger::Create(g.data_dir, options);
-    if (!ledger.ok()) return Fail(kExitUsage, ledger.status().ToString());
-    auto t0 = std::chrono::steady_clock::now();
-    ledger::Result<demo::GeneratorStats> stats = (*ledger)->Generate();
-    if (!stats.ok()) return FailWith(stats.status().Annotate("generating"));
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::fputs(demo::FormatSummary(*stats, seconds).c_str(), stdout);
-    if (ledger::Status s = (*ledger)->log().Close(); !s.ok()) return FailWith(s);
-  }
+  if (int code = Generate(g.data_dir, options); code != kExitOk) return code;
 
   // Reopened as any ledger is: store the projections, summarize from them, then serve.
   auto session = Session::Open(g.data_dir, Access::kWrite);

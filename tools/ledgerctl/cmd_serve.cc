@@ -92,6 +92,31 @@ std::optional<std::string> ReadFile(const std::string& path) {
   return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
 }
 
+std::chrono::milliseconds Millis(double seconds) {
+  return std::chrono::milliseconds(int64_t(seconds * 1000));
+}
+
+// The server's limits and timeouts, from the flags.
+void SetServerLimits(const ServeFlags& flags, api::ServerOptions& options) {
+  options.max_connections = flags.max_connections;
+  options.max_body_bytes = flags.max_body_bytes;
+  options.rate_limit_per_second = flags.rate_limit;
+  options.rate_limit_burst = flags.rate_burst;
+  options.auth_failure_per_second = flags.auth_failure_rate;
+  options.auth_failure_burst = flags.auth_failure_burst;
+  options.worker_threads = flags.workers;
+  options.max_header_bytes = flags.max_header_bytes;
+  options.idle_timeout = Millis(flags.idle_timeout_s);
+  options.header_timeout = Millis(flags.header_timeout_s);
+  options.body_timeout = Millis(flags.body_timeout_s);
+  options.write_timeout = Millis(flags.write_timeout_s);
+  options.sse_heartbeat = Millis(flags.sse_heartbeat_s);
+}
+
+void Warn(std::string_view w) {
+  std::fprintf(stderr, "ledgerctl: warning: %.*s\n", static_cast<int>(w.size()), w.data());
+}
+
 int Serve(const Globals& g, const ServeFlags& flags, bool create) {
   std::string host;
   uint16_t port = 0;
@@ -129,42 +154,22 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
     if (!text) return Fail(kExitUsage, "cannot read the policy file " + flags.policy);
     policy_text = std::move(*text);
   }
-  options.max_connections = flags.max_connections;
-  options.max_body_bytes = flags.max_body_bytes;
-  options.rate_limit_per_second = flags.rate_limit;
-  options.rate_limit_burst = flags.rate_burst;
-  options.auth_failure_per_second = flags.auth_failure_rate;
-  options.auth_failure_burst = flags.auth_failure_burst;
-  options.worker_threads = flags.workers;
-  options.max_header_bytes = flags.max_header_bytes;
-  auto ms = [](double seconds) { return std::chrono::milliseconds(int64_t(seconds * 1000)); };
-  options.idle_timeout = ms(flags.idle_timeout_s);
-  options.header_timeout = ms(flags.header_timeout_s);
-  options.body_timeout = ms(flags.body_timeout_s);
-  options.write_timeout = ms(flags.write_timeout_s);
-  options.sse_heartbeat = ms(flags.sse_heartbeat_s);
+  SetServerLimits(flags, options);
 
   ledger::SystemClock clock;
   options.clock = &clock;
   std::string token_path =
       flags.tokens.empty() ? api::TokenStore::PathInDirectory(data_dir) : flags.tokens;
-  api::TokenStore tokens(token_path,
-                         {&clock, std::chrono::milliseconds(1000), [](std::string_view w) {
-                            std::fprintf(stderr, "ledgerctl: warning: %.*s\n",
-                                         static_cast<int>(w.size()), w.data());
-                          }});
+  api::TokenStore tokens(token_path, {&clock, std::chrono::milliseconds(1000), Warn});
   if (ledger::Status s = tokens.Load(); !s.ok()) return FailWith(s);
   if (auto list = tokens.List(); list.ok() && list->empty())
     std::fprintf(stderr,
                  "ledgerctl: warning: no tokens in %s yet; add one with `ledgerctl token add`\n",
                  token_path.c_str());
 
-  auto warn = [](std::string_view w) {
-    std::fprintf(stderr, "ledgerctl: warning: %.*s\n", static_cast<int>(w.size()), w.data());
-  };
   api::ApplicationOptions app_options;
   app_options.policy_text = std::move(policy_text);
-  app_options.warn = warn;
+  app_options.warn = Warn;
   app_options.snapshot_path = (std::filesystem::path(data_dir) / "projections.snapshot").string();
   app_options.heavy_queries = flags.max_heavy_queries;
   app_options.outbox_retention = std::chrono::duration_cast<ledger::Duration>(
@@ -175,12 +180,12 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
 
   // Webhooks: DIR/webhooks.json, reloaded when `ledgerctl webhook` changes it.
   api::WebhookStore webhooks(api::WebhookStore::PathInDirectory(data_dir),
-                             {&clock, std::chrono::milliseconds(1000), warn});
+                             {&clock, std::chrono::milliseconds(1000), Warn});
   if (ledger::Status s = webhooks.Load(); !s.ok()) return FailWith(s);
   api::WebhookDeliveryOptions delivery_options;
   delivery_options.clock = &clock;
-  delivery_options.max_backoff = ms(flags.webhook_max_backoff_s);
-  delivery_options.warn = warn;
+  delivery_options.max_backoff = Millis(flags.webhook_max_backoff_s);
+  delivery_options.warn = Warn;
   delivery_options.ca_file = flags.webhook_ca_file;
   if (!flags.webhook_ca_file.empty() && !ReadFile(flags.webhook_ca_file))
     return Fail(kExitUsage, "cannot read --webhook-ca-file " + flags.webhook_ca_file);
