@@ -9,6 +9,7 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libcereal-dev libcli11-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang-format-14
 )
 
 missing=()
