@@ -1,5 +1,5 @@
 // Queries over a LedgerProjection, evaluated at a time: the complaint list, fines, rewards,
-// metrics, responsibility records and findings (interfaces.md "HTTP API").
+// metrics, responsibility records and findings (docs/api.md "Lists and reports").
 //
 // Pure: the projection, the policies and `now` are given.
 #pragma once

@@ -1,6 +1,6 @@
-// Reports: the aggregates of policy.md sections 6-8 over many complaints — monthly fine tallies
-// per person and department with their line items, rewards per department, metrics per project
-// with the ranking, and findings in a time range.
+// Reports: the aggregates of docs/rules.md (fines, rewards, metrics, findings) over many
+// complaints — monthly fine tallies per person and department with their line items, rewards per
+// department, metrics per project with the ranking, and findings in a time range.
 //
 // Pure functions of derived complaint data (derive.h), ratings and the policy.
 #pragma once

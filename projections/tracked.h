@@ -1,6 +1,6 @@
 // TrackedComplaint: a complaint's state plus what only the event-by-event fold can see — entries
 // recorded long after they occurred, and corrections that changed a clock's outcome. Those are
-// compliance findings (policy.md section 8) that depend on the policy in force, so they are
+// compliance findings (docs/rules.md#findings) that depend on the policy in force, so they are
 // detected here, where the policy is known, rather than in the domain's Evolve.
 //
 // Pure: the policy lookup and the events are given; nothing reads storage or the clock.

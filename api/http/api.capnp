@@ -103,7 +103,7 @@ struct ExtensionNote {
   note @4 :Text;                       # "moved the deadline from ... to ...", "refused", ...
 }
 
-# How a clock's deadline was computed (policy.md "Explainable clocks"; docs/clocks.md).
+# How a clock's deadline was computed (docs/clocks.md "Explanations").
 struct ClockExplanation {
   start @0 :Text;                      # When the clock started; empty without a deadline.
   startRule @1 :Text $Json.name("start_rule");  # Why it starts then: "intake", ...
@@ -226,7 +226,7 @@ struct LinkRecord {
   at @2 :Text;                         # When it was linked (RFC 3339).
 }
 
-# The callback survey after closure (ComplaintState.survey; policy.md 7).
+# The callback survey after closure (ComplaintState.survey; docs/rules.md#callback-survey).
 struct Survey {
   at @0 :Text;                         # When it was recorded (RFC 3339).
   acknowledged @1 :Bool;               # Q1: was receipt acknowledged.
@@ -391,7 +391,7 @@ struct FinesReport {
   nextCursor @8 :Text $Json.name("next_cursor");    # Empty: the last page.
 }
 
-# A department's row of the monthly rewards (policy.md 7).
+# A department's row of the monthly rewards (docs/rules.md#ratings-and-rewards).
 struct RewardRow {
   department @0 :Text;                 # Department id.
   surveys @1 :UInt32;                  # Surveys recorded in the month on the complaints it

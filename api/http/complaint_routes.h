@@ -1,4 +1,4 @@
-// The complaint endpoints of the HTTP contract (interfaces.md; docs/api.md "Complaints"):
+// The complaint endpoints of the HTTP contract (docs/api.md "Complaint endpoints"):
 //
 //   POST /v1/complaints                    a receive action -> 201 {id, version, position, events}
 //   POST /v1/complaints/{id}/actions       any other action -> 200 {id, version, position, events}

@@ -1,4 +1,4 @@
-// Roles: who an authenticated actor is allowed to be (policy.md section 9), and sets of them.
+// Roles: who an authenticated actor is allowed to be (docs/rules.md#roles), and sets of them.
 //
 // Every route names the roles that may call it (function-level authorization, see router.h);
 // object-, row- and property-level checks live in authorization.h. The names are the wire and file

@@ -1,4 +1,4 @@
-// JSON renderings of the projections (interfaces.md "HTTP API"): the ticket state, the timeline,
+// JSON renderings of the projections (the HTTP API, docs/api.md): the ticket state, the timeline,
 // the complaint list, fines, rewards, metrics, findings and responsibility records. docs/api.md
 // shows each shape. The CLI's --json output uses the same functions.
 //

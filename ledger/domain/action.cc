@@ -46,8 +46,12 @@ void ReadCommon(json::object& fields, Action& a, bool import_line,
   a.idempotency_key = r.Text("idempotency_key", ActionReader::kOptional, kMaxIdempotencyKeyBytes);
   a.note = r.Text("note", ActionReader::kOptional, kMaxLongText);
   if (import_line) {
-    a.complaint = r.Text("complaint",
-                         a.type == "receive" ? ActionReader::kOptional : ActionReader::kRequired);
+    // Only an action on an existing complaint names one: receive opens it, rate_department is
+    // about a department's month.
+    const ActionSpec* spec = FindAction(a.type);
+    bool on_complaint = spec == nullptr || spec->target == ActionTarget::kComplaint;
+    a.complaint =
+        r.Text("complaint", on_complaint ? ActionReader::kRequired : ActionReader::kOptional);
     if (const json::object* actor = r.Object("actor", ActionReader::kRequired)) {
       ActionReader ar(*actor, "actor.", &errors);
       Actor act{ar.Text("id", ActionReader::kRequired), ar.Text("role", ActionReader::kRequired),

@@ -1,4 +1,4 @@
-// EvaluateClocks: describes each clock of a complaint (policy.md section 5) as a ClockSpec and
+// EvaluateClocks: describes each clock of a complaint (docs/rules.md#clocks) as a ClockSpec and
 // runs it (clocks_run.cc). Facts later than `as_of` are dropped here, once, so that the walk
 // never sees the future.
 #include "ledger/domain/clocks.h"

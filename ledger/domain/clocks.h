@@ -1,6 +1,6 @@
 // The clock engine: deadlines of a complaint, evaluated at a time, with explanations.
 // One engine for decide (checks such as "extension beyond the current due") and for every
-// projection. policy.md section 5 is the specification; docs/clocks.md explains the choices.
+// projection. docs/rules.md#clocks states the rules; docs/clocks.md explains the choices.
 //
 // Inputs are plain facts, each stamped with the event position that states it (Stamp), so every
 // deadline can say which events it rests on. The engine is pure: no I/O, no clock; `as_of` is
@@ -115,7 +115,7 @@ struct ExtensionNote {
                      // not applied"
 };
 
-// How a deadline was computed (policy.md "Explainable clocks").
+// How a deadline was computed (docs/clocks.md "Explanations").
 struct ClockExplanation {
   // Why the clock has no deadline ("received by customer service: nothing to transmit", "starts
   // when the complaint is assessed as valid"); empty when it has one. A clock without a deadline

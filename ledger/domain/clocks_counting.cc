@@ -1,4 +1,4 @@
-// The counting rules of policy.md section 5: where a clock starts, how an allowance is added,
+// The counting rules of docs/rules.md#clocks: where a clock starts, how an allowance is added,
 // and how overdue days are counted. docs/clocks.md explains the choices with examples.
 #include <algorithm>
 

@@ -1,7 +1,7 @@
 // RunClock: one clock's deadline along its history. Internal to the clock engine: clocks.cc
 // describes each clock as a ClockSpec (where it starts, what it allows per level, what meets it)
 // and RunClock walks the level changes, pauses and extension decisions in time order, moving
-// the deadline as policy.md section 5 says (docs/clocks.md has the rules with examples).
+// the deadline as docs/rules.md#clocks says (docs/clocks.md has the rules with examples).
 //
 // Thread-safety: a pure function over values.
 #pragma once

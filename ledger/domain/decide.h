@@ -52,7 +52,7 @@ struct CrossFacts {
   // link same_issue: distinct complainants of the linked group once linked.
   int64_t same_issue_complainants = 0;
   // assign: this complaint is a group complaint linked to an earlier individual one about the
-  // same issue (policy.md 6: CS head and project GM become first responsible).
+  // same issue (docs/rules.md#fines: CS head and project GM become first responsible).
   bool group_after_individual = false;
   // correct: the event the action names (nullopt: no event at that position).
   struct Referenced {

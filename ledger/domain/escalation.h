@@ -1,5 +1,5 @@
-// Escalations the ledger makes by itself, dated when their facts happen (policy.md section 4;
-// docs/events.md "Escalations the ledger makes").
+// Escalations the ledger makes by itself, dated when their facts happen
+// (docs/rules.md#levels-and-escalation; docs/events.md "Escalations the ledger makes").
 //
 // A rule that matches because of an action's own facts (a flag, a headcount, a compensation) is
 // escalated by that action's decision, in the same append (decide.cc). The two other kinds are

@@ -6,7 +6,7 @@
 #
 # Conventions:
 # - Codes (channels, levels, categories, reasons...) are Text holding the stable lower-case codes
-#   of interfaces.md and policy.md; the decider validates them against the policy in force.
+#   of docs/actions.md and docs/rules.md; the decider validates them against the policy in force.
 # - Int64 fields annotated $money hold integer fen (1/100 yuan); -1 means "not given". JSON shows
 #   them as decimal strings with two places ("1300.00") or null.
 # - Int64 fields annotated $time hold microseconds since the Unix epoch (UTC); 0 means "not
@@ -82,7 +82,7 @@ struct DomainEvent {
 
 # A complaint was received (intake). The first event of every complaint stream.
 struct ComplaintReceived {
-  channel @0 :Text;              # hotline | wechat | visit | ... (interfaces.md)
+  channel @0 :Text;              # hotline | wechat | visit | ... (docs/actions.md)
   complainant @1 :Complainant $personal;  # who complains (personal data)
   project @2 :Text;              # the site/store/branch (a project id of the policy)
   subject @3 :Text;              # one line
@@ -109,8 +109,8 @@ struct ComplaintTransmitted {
 # Customer service decided whether the complaint is valid.
 struct ValidityAssessed {
   valid @0 :Bool;   # true: valid; false: invalid
-  reason @1 :Text;  # required when invalid: suggestion | misunderstanding | ... (policy.md 2);
-                    # empty when valid
+  reason @1 :Text;  # required when invalid: suggestion | misunderstanding | ...
+                    # (docs/rules.md#validity); empty when valid
 }
 
 # Customer service set the category; the policy maps it to departments and a closure class.
@@ -260,7 +260,7 @@ struct StaffDecisionRecorded {
   decision @1 :Text;  # what was decided, as free text
 }
 
-# Callback survey after handling (policy.md 7).
+# Callback survey after handling (docs/rules.md#callback-survey).
 struct CallbackRecorded {
   acknowledged @0 :Bool;  # Q1 was receipt acknowledged
   contacted @1 :Bool;     # Q2 did staff contact or visit

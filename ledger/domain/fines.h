@@ -1,4 +1,4 @@
-// Fine lines of one complaint (policy.md section 6): derived from its clocks, and recorded by
+// Fine lines of one complaint (docs/rules.md#fines): derived from its clocks, and recorded by
 // managers; waivers mark lines without hiding them. Shared by decide (waive_fine checks the line
 // exists), the ticket state and the fines projection.
 #pragma once

@@ -1,4 +1,4 @@
-// The record of an import (`ledgerctl import`, interfaces.md): who ran it, when, the file's
+// The record of an import (`ledgerctl import`, docs/cli.md): who ran it, when, the file's
 // SHA-256, how far it got and why it stopped — one ImportRecorded event on the "imports" stream
 // (events.capnp), appended when the import ends, whether it applied every line or stopped at a
 // refused one. The events it appended carry the `imported` mark themselves (envelope.capnp).

@@ -1,9 +1,9 @@
-// Policy: the complaint-handling rules the ledger enforces, as data (policy.md; the file format is
-// docs/policy-format.md). A policy is loaded from a JSON file, validated, and published into the
-// ledger as a numbered version (PolicyPublished). Every complaint event records the version in
-// force when it was decided; a complaint's clocks and fines are computed under the version of its
-// intake (a reopening's closure clock under the version of the reopening), so old complaints keep
-// old rules.
+// Policy: the complaint-handling rules the ledger enforces, as data (docs/rules.md; the file
+// format is docs/policy-format.md). A policy is loaded from a JSON file, validated, and published
+// into the ledger as a numbered version (PolicyPublished). Every complaint event records the
+// version in force when it was decided; a complaint's clocks and fines are computed under the
+// version of its intake (a reopening's closure clock under the version of the reopening), so old
+// complaints keep old rules.
 //
 // Thread-safety: a Policy is an immutable value once parsed; share it as shared_ptr<const Policy>.
 #pragma once
@@ -26,7 +26,7 @@
 namespace ledger::domain {
 
 // A clock's allowance: "2 hours" (elapsed), "3 days" (N x 24 h), "15 working days" (step over
-// working days, keeping the time of day). policy.md section 5, "Rules of counting".
+// working days, keeping the time of day). docs/clocks.md "Adding an allowance".
 struct Allowance {
   enum class Unit : uint8_t { kHours, kDays, kWorkingDays };
   Unit unit = Unit::kHours;
@@ -246,7 +246,7 @@ struct Policy {
   Rewards rewards;
   Survey survey;
 
-  // Role -> the action types it may perform (interfaces.md "Actions").
+  // Role -> the action types it may perform (docs/actions.md).
   std::map<std::string, std::set<std::string>> permissions;
   // Roles that may approve a handling plan / an extension, per level.
   std::array<std::vector<std::string>, kLevelCount> plan_approvers;
@@ -265,8 +265,8 @@ struct Policy {
   bool HasRole(std::string_view role) const { return permissions.count(std::string(role)) > 0; }
 };
 
-// The fixed vocabularies the policy refers to: roles (policy.md section 9) and action types
-// (interfaces.md "Actions"). The lists are comma-separated, for messages and documentation.
+// The fixed vocabularies the policy refers to: roles (docs/rules.md#roles) and action types
+// (docs/actions.md). The lists are comma-separated, for messages and documentation.
 bool IsKnownRole(std::string_view role);
 bool IsKnownActionType(std::string_view action);
 std::string_view RoleList();

@@ -1,5 +1,6 @@
 // The rule level: the level the policy's escalation rules give a complaint from the facts on
-// record (policy.md section 4). The highest matching rule wins ("the higher grade wins").
+// record (docs/rules.md#levels-and-escalation). The highest matching rule wins ("the higher
+// grade wins").
 #pragma once
 
 #include <optional>

@@ -21,7 +21,7 @@
 
 namespace ledger::domain {
 
-// Where the complaint is in its handling (policy.md section 2), derived from the facts.
+// Where the complaint is in its handling (docs/rules.md#lifecycle), derived from the facts.
 enum class Stage : uint8_t {
   kReceived,
   kTransmitted,

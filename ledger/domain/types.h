@@ -1,5 +1,6 @@
 // The complaint domain's small vocabulary: levels, closure classes, clocks, and the fixed code
-// lists of the contract (channels, flags, reasons...). docs/events.md and policy.md define them.
+// lists of the contract (channels, flags, reasons...). docs/actions.md and docs/rules.md define them;
+// the codes themselves are in vocabulary.h.
 //
 // Names are the stable lower-case codes used in JSON, the policy file and the event payloads.
 // Parse* return nullopt for an unknown code; callers turn that into a field error.
@@ -32,7 +33,7 @@ inline constexpr int kClosureClassCount = 6;
 std::string_view ClosureClassName(ClosureClass c);
 std::optional<ClosureClass> ParseClosureClass(std::string_view name);
 
-// The clocks of a complaint (policy.md section 5).
+// The clocks of a complaint (docs/rules.md, docs/clocks.md).
 enum class ClockKind : uint8_t {
   kTransmission,   // receiving department -> customer service
   kAssignment,     // customer service assigns responsibility
@@ -45,7 +46,8 @@ inline constexpr int kClockKindCount = 6;
 std::string_view ClockKindName(ClockKind k);
 std::optional<ClockKind> ParseClockKind(std::string_view name);
 
-// Fixed code lists of the contract (interfaces.md). Each returns true for a known code.
+// Fixed code lists of the contract (vocabulary.h, docs/actions.md). Each returns true for a known
+// code.
 bool IsChannel(std::string_view code);
 bool IsFlag(std::string_view code);
 bool IsInvalidReason(std::string_view code);

@@ -19,7 +19,7 @@ $Cxx.namespace("ledger::schema");
 # "system" with role "system".
 struct Actor {
   id @0 :Text;          # A person id from the organisation (e.g. "u-cs-01"), or "system".
-  role @1 :Text;        # The role the actor acted in (policy.md section 9), e.g. "cs_agent".
+  role @1 :Text;        # The role the actor acted in (docs/rules.md#roles), e.g. "cs_agent".
   department @2 :Text;  # The actor's department id (e.g. "customer_service"); empty if none.
 }
 

@@ -4,8 +4,8 @@
 // not see: the foreign complaint's id, its content and its people; the personal data of every
 // complainant for roles that may not see personal data.
 //
-// The expectations below are written out by hand, from policy.md section 9 and docs/api.md ("Who
-// may do and see what") — not read from api/services/authorization.h — so that loosening any one
+// The expectations below are written out by hand, from docs/rules.md#roles and docs/api.md ("Roles
+// and who sees what") — not read from api/services/authorization.h — so that loosening any one
 // check of the product makes this test fail.
 #include <gtest/gtest.h>
 
@@ -60,7 +60,7 @@ std::set<std::string> With(std::set<std::string> a, const std::set<std::string>&
   return a;
 }
 
-// policy.md section 9, and docs/api.md's table.
+// docs/rules.md#roles, and docs/api.md's table.
 const std::vector<Expect>& Expectations() {
   static const std::vector<Expect> kExpect = {
       {{"u-intake-property-1", "intake", "property"},

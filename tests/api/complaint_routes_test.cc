@@ -405,7 +405,7 @@ TEST_F(ComplaintRoutes, TheAuthorisationMatrixOnTheRealRoutes) {
 
   const ledger::Actor* roles[] = {&kIntake, &kCs, &kCsHead,  &kHandler, &kHead,
                                   &kDeputy, &kGm, &kAuditor, &kReader,  &kAdmin};
-  // Expected: the roles each route admits (policy.md section 9, docs/api.md).
+  // Expected: the roles each route admits (docs/rules.md#roles, docs/api.md).
   struct Route {
     std::string method, path, body;
     std::set<std::string> admits;

@@ -147,6 +147,17 @@ TEST(CatalogueTest, TheCommonAndImportFieldsAreTheOnesParseActionReads) {
   EXPECT_EQ(Diff(want, Observed(reads)), "");
 }
 
+TEST(CatalogueTest, AnImportLineNamesAComplaintOnlyForAnActionOnOne) {
+  for (const ActionSpec& spec : Actions()) {
+    boost::json::object line{{"type", boost::json::string(spec.type)},
+                             {"actor", {{"id", "u-cs-1"}, {"role", "cs_agent"}}}};
+    auto action = ParseAction(line, /*import_line=*/true);
+    bool on_complaint = spec.target == ActionTarget::kComplaint;
+    EXPECT_EQ(action.ok(), !on_complaint) << spec.type << ": " << action.status().ToString();
+    if (on_complaint) EXPECT_TRUE(Names(action.status(), "complaint", "required")) << spec.type;
+  }
+}
+
 TEST(CatalogueTest, TheCheckCatchesAFieldTheCatalogueDoesNotList) {
   // The comparison itself must be able to fail: a read the table lacks is reported.
   std::multiset<std::string> want = {Describe("a", FieldType::kText, true, 200, 0, {})};

@@ -1,5 +1,5 @@
-// Every escalation rule of policy.md section 4, "the higher grade wins", and automatic escalation
-// appended by the ledger itself (actor "system") in the same decision.
+// Every escalation rule of docs/rules.md#levels-and-escalation, "the higher grade wins", and
+// automatic escalation appended by the ledger itself (actor "system") in the same decision.
 #include "domain_harness.h"
 #include "ledger/domain/escalation.h"
 #include "ledger/domain/rules.h"

@@ -1,4 +1,4 @@
-// The fines arithmetic of policy.md section 6 through FineLines (fines.h), on complaints driven
+// The fines arithmetic of docs/rules.md#fines through FineLines (fines.h), on complaints driven
 // through Decide and Evolve, with the real clock engine and the default policy: closure overdue
 // days and their tiers, the day each line is dated, who each derived line charges, waivers, and
 // corrections of times that change a clock's outcome.

@@ -1,4 +1,4 @@
-// Role permissions (policy.md section 9): every action x every role, allowed or refused.
+// Role permissions (docs/rules.md#roles): every action x every role, allowed or refused.
 // The expected matrix is written out here, independently of the policy file, so that a change to
 // either is caught.
 #include <map>
@@ -109,7 +109,7 @@ TEST(Roles, OnlyCustomerServiceSetsTheReputationFlag) {
   EXPECT_TRUE(k.Try(R"({"type":"add_flag","flag":"reputation"})", testing_util::CsAgent()).ok());
 }
 
-// Plans are approved, and extensions decided, by the role the level names (policy.md 5, 9).
+// Plans are approved, and extensions decided, by the role the level names (docs/rules.md#roles).
 struct ApprovalCase {
   const char* level_flags;  // intake fields that give the level
   Level level;

@@ -1,5 +1,6 @@
 // The built-in default policy: it loads, it is the file in the source tree, and every number and
-// mapping in it is the one policy.md states (sections 3-7 and 9).
+// mapping in it is the one docs/rules.md states (categories, levels, clocks, fines, rewards,
+// roles).
 #include <gtest/gtest.h>
 
 #include <fstream>

@@ -1,4 +1,4 @@
-// Fines (policy.md section 6) from the log: every derived rule, recorded fines, waivers, a month
+// Fines (docs/rules.md#fines) from the log: every derived rule, recorded fines, waivers, a month
 // boundary, a reopened complaint, a corrected time.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// Rewards, metrics, findings and responsibility records (policy.md sections 6-8), given events.
+// Rewards, metrics, findings and responsibility records (docs/rules.md), given events.
 #include <gtest/gtest.h>
 
 #include "projection_util.h"

@@ -1,4 +1,4 @@
-// BuildAction: each step as the action a person would send (interfaces.md "Actions"), performed
+// BuildAction: each step as the action a person would send (docs/actions.md), performed
 // by the role the policy requires for the complaint's level at that moment.
 #include <algorithm>
 #include <cstdio>

@@ -1,5 +1,5 @@
 // The records after the handling — callback surveys, corrections, recorded fines and waivers —
-// as actions (interfaces.md "Actions"), by the roles the policy gives them.
+// as actions (docs/actions.md), by the roles the policy gives them.
 #include <algorithm>
 
 #include "ledger/domain/fines.h"

@@ -1,4 +1,4 @@
-// BuildSteps: a plan as the ordered steps of the complaint's life (policy.md section 2).
+// BuildSteps: a plan as the ordered steps of the complaint's life (docs/rules.md#lifecycle).
 #include "tools/demo/sim.h"
 
 namespace demo {
