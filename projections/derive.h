@@ -17,12 +17,12 @@ namespace projections {
 // Who held a complaint, in which role, from when to when, and how it ended for them.
 struct ResponsibilityRecord {
   std::string complaint;
-  std::string role;        // receiver | customer_service | first_responsible | cooperating |
-                           // handler | first_responsible_person | plan_approver | extension_approver
-  std::string person;      // empty for a department-only role
+  std::string role;    // receiver | customer_service | first_responsible | cooperating |
+                       // handler | first_responsible_person | plan_approver | extension_approver
+  std::string person;  // empty for a department-only role
   std::string department;
   Time from{};
-  std::optional<Time> to;  // none: still held
+  std::optional<Time> to;           // none: still held
   std::vector<std::string> met;     // clocks met while held (their names)
   std::vector<std::string> missed;  // clocks missed while held
   domain::Money fines = 0;          // fines charged to this person/department for the complaint
@@ -35,10 +35,10 @@ struct ResponsibilityRecord {
 struct ComplaintFacts {
   std::string id, project, department, handler;
   domain::Level level = domain::Level::kGeneral;
-  bool valid = true;        // not assessed yet counts as valid (it is a complaint until shown not)
+  bool valid = true;  // not assessed yet counts as valid (it is a complaint until shown not)
   Time received{};
   std::optional<Time> first_response;
-  std::optional<Time> closed;          // the first closure
+  std::optional<Time> closed;  // the first closure
   bool closed_now = false;
   // Per clock kind (index ClockKind): met and missed counts (closure: every cycle).
   std::array<int, domain::kClockKindCount> met{}, missed{};

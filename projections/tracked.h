@@ -22,10 +22,10 @@ namespace domain = ledger::domain;
 using PolicyLookup = std::function<const domain::Policy*(uint32_t version)>;
 
 struct Finding {
-  std::string kind;       // late_entry | level_below_rule | closure_without_confirmation |
-                          // overdue_15_unfined | late_transmission_major | correction_moves_deadline
+  std::string kind;  // late_entry | level_below_rule | closure_without_confirmation |
+                     // overdue_15_unfined | late_transmission_major | correction_moves_deadline
   std::string complaint;
-  Time at{};              // when the finding arose (business time)
+  Time at{};  // when the finding arose (business time)
   std::string detail;
   std::vector<uint64_t> evidence;  // event positions
 

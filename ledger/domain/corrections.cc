@@ -103,21 +103,33 @@ void ForEachStamp(State& s, Fn&& fn) {
 
 void ApplyToIntake(ComplaintState& s, std::string_view field, std::string_view value) {
   std::string v(value);
-  if (field == "channel") s.channel = v;
-  else if (field == "project") s.project = v;
-  else if (field == "subject") s.subject = v;
-  else if (field == "description") s.description = v;
-  else if (field == "demands") s.demands = v;
-  else if (field == "headcount") s.headcount = ParseInt(value).value_or(s.headcount);
+  if (field == "channel")
+    s.channel = v;
+  else if (field == "project")
+    s.project = v;
+  else if (field == "subject")
+    s.subject = v;
+  else if (field == "description")
+    s.description = v;
+  else if (field == "demands")
+    s.demands = v;
+  else if (field == "headcount")
+    s.headcount = ParseInt(value).value_or(s.headcount);
   else if (field == "claimed_compensation") {
     auto m = ParseMoney(value, "value");
     s.claimed_compensation = m.ok() ? *m : s.claimed_compensation;
-  } else if (field == "receiving_department") s.receiving_department = v;
-  else if (field == "receiving_staff") s.receiving_staff = v;
-  else if (field == "complainant.name") s.complainant.name = v;
-  else if (field == "complainant.phone") s.complainant.phone = v;
-  else if (field == "complainant.unit") s.complainant.unit = v;
-  else if (field == "complainant.is_owner") s.complainant.is_owner = value == "true";
+  } else if (field == "receiving_department")
+    s.receiving_department = v;
+  else if (field == "receiving_staff")
+    s.receiving_staff = v;
+  else if (field == "complainant.name")
+    s.complainant.name = v;
+  else if (field == "complainant.phone")
+    s.complainant.phone = v;
+  else if (field == "complainant.unit")
+    s.complainant.unit = v;
+  else if (field == "complainant.is_owner")
+    s.complainant.is_owner = value == "true";
   else if (field.substr(0, 7) == "target.") {
     if (!s.target) s.target = TargetInfo{};
     if (field == "target.kind") s.target->kind = v;
@@ -166,13 +178,15 @@ Status CheckCorrectionValue(FieldKind kind, std::string_view value) {
       if (value != "true" && value != "false") return BadValue("value must be true or false");
       return Status::Ok();
     case FieldKind::kChannel:
-      if (!IsChannel(value)) return BadValue("value must be a channel: " + std::string(ChannelList()));
+      if (!IsChannel(value))
+        return BadValue("value must be a channel: " + std::string(ChannelList()));
       return Status::Ok();
     case FieldKind::kTargetKind:
       if (!IsTargetKind(value)) return BadValue("value must be person, department or unit");
       return Status::Ok();
     case FieldKind::kRootCause:
-      if (!IsRootCause(value)) return BadValue("value must be a root cause: " + std::string(RootCauseList()));
+      if (!IsRootCause(value))
+        return BadValue("value must be a root cause: " + std::string(RootCauseList()));
       return Status::Ok();
   }
   return Status::Ok();
@@ -232,22 +246,30 @@ void ApplyCorrection(ComplaintState& s, uint64_t position, std::string_view fiel
       if (st.position == position) st.at = *t;
     });
     // Keep the orders the clock engine relies on.
-    std::stable_sort(s.levels.begin(), s.levels.end(), [](const LevelRecord& a, const LevelRecord& b) {
-      return a.change.when.at < b.change.when.at;
+    std::stable_sort(s.levels.begin(), s.levels.end(),
+                     [](const LevelRecord& a, const LevelRecord& b) {
+                       return a.change.when.at < b.change.when.at;
+                     });
+    std::stable_sort(s.pauses.begin(), s.pauses.end(), [](const PauseFact& a, const PauseFact& b) {
+      return a.start.at < b.start.at;
     });
-    std::stable_sort(s.pauses.begin(), s.pauses.end(),
-                     [](const PauseFact& a, const PauseFact& b) { return a.start.at < b.start.at; });
     return;
   }
   if (position == s.intake.position) return ApplyToIntake(s, field, value);
   if (s.callback && s.callback->at.position == position) {
     CallbackRecord& c = *s.callback;
-    if (field == "acknowledged") c.acknowledged = value == "true";
-    else if (field == "contacted") c.contacted = value == "true";
-    else if (field == "timeliness") c.timeliness = ParseInt(value).value_or(c.timeliness);
-    else if (field == "plan") c.plan = ParseInt(value).value_or(c.plan);
-    else if (field == "attitude") c.attitude = ParseInt(value).value_or(c.attitude);
-    else if (field == "reasons") c.reasons = std::string(value);
+    if (field == "acknowledged")
+      c.acknowledged = value == "true";
+    else if (field == "contacted")
+      c.contacted = value == "true";
+    else if (field == "timeliness")
+      c.timeliness = ParseInt(value).value_or(c.timeliness);
+    else if (field == "plan")
+      c.plan = ParseInt(value).value_or(c.plan);
+    else if (field == "attitude")
+      c.attitude = ParseInt(value).value_or(c.attitude);
+    else if (field == "reasons")
+      c.reasons = std::string(value);
     return;
   }
   for (PlanRecord& p : s.plans) {

@@ -73,10 +73,10 @@ Result<EventView> ViewOf(const RecordedEvent& recorded) {
   v.policy_version = recorded.policy_version();
   v.imported = recorded.imported();
   bool matches = false;
-  KJ_IF_MAYBE(e, kj::runCatchingExceptions([&]() {
-    v.event = recorded.payload<schema::DomainEvent>();
-    matches = EventTypeName(v.event.which()) == recorded.type();
-  })) {
+  KJ_IF_MAYBE (e, kj::runCatchingExceptions([&]() {
+                 v.event = recorded.payload<schema::DomainEvent>();
+                 matches = EventTypeName(v.event.which()) == recorded.type();
+               })) {
     return Status::DataLoss("position " + std::to_string(v.position) +
                             ": payload is not a complaint event: " + e->getDescription().cStr());
   }

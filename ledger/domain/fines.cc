@@ -75,7 +75,8 @@ struct Builder {
         return;
       }
       case ClockKind::kAssignment: {
-        FineLine& l = Add("cs_transmission_late", "cs_transmission_late", f.cs_transmission_late, due);
+        FineLine& l =
+            Add("cs_transmission_late", "cs_transmission_late", f.cs_transmission_late, due);
         l.reason = "customer service did not assign responsibility in time" + when;
         l.people = {CsHolder(s, p)};
         l.departments = {p.organisation.customer_service};
@@ -130,8 +131,10 @@ std::vector<FineLine> FineLines(const ComplaintState& s, const Policy& p,
   Builder b{s, p, {}};
   for (const ClockResult& c : clocks) {
     if (c.state != ClockState::kMissed || !c.due || *c.due > as_of) continue;
-    if (c.kind == ClockKind::kClosure) b.Overdue(c, as_of);
-    else b.Single(c);
+    if (c.kind == ClockKind::kClosure)
+      b.Overdue(c, as_of);
+    else
+      b.Single(c);
   }
   for (const RecordedFine& f : s.fines) {
     FineLine& l = b.Add("recorded:" + std::to_string(f.at.position), f.rule, f.amount, f.at.at);

@@ -13,16 +13,17 @@
 namespace ledger::domain {
 
 struct FineLine {
-  std::string id;        // stable: "CMP-2026-000123:response_late", ":closure_overdue:c0:d3", ":recorded:4711"
+  // Stable: "CMP-2026-000123:response_late", ":closure_overdue:c0:d3", ":recorded:4711".
+  std::string id;
   std::string complaint;
   std::string rule;
-  Money amount = 0;      // -1: no fixed amount (media_investigation)
+  Money amount = 0;  // -1: no fixed amount (media_investigation)
   std::vector<std::string> people;
   std::vector<std::string> departments;
-  Time accrued{};        // the instant it accrued (the deadline, or the overdue period's start)
-  std::string day;       // the civil date it is dated, in the policy's time zone: "2026-03-05"
+  Time accrued{};   // the instant it accrued (the deadline, or the overdue period's start)
+  std::string day;  // the civil date it is dated, in the policy's time zone: "2026-03-05"
   bool derived = true;
-  std::string reason;    // derived: how; recorded: the manager's reason
+  std::string reason;              // derived: how; recorded: the manager's reason
   std::vector<uint64_t> evidence;  // positions of the events that prove it
   bool waived = false;
   std::string waiver_reason, waived_by;

@@ -53,8 +53,7 @@ bool RuleMatches(const EscalationRule& rule, const ComplaintState& s, const Poli
   if (w.same_issue_complainants_min &&
       !check(s.same_issue_complainants >= *w.same_issue_complainants_min))
     return false;
-  if (w.same_target_complaints_min &&
-      !check(s.target_complaints >= *w.same_target_complaints_min))
+  if (w.same_target_complaints_min && !check(s.target_complaints >= *w.same_target_complaints_min))
     return false;
   if (w.recurrence_after && !check(Recurrence(s, *w.recurrence_after))) return false;
   if (w.unresolved_for) {

@@ -8,7 +8,7 @@ namespace ledger::domain {
 
 std::string_view StageName(Stage s) {
   static constexpr std::array<std::string_view, 11> kNames = {
-      "received",      "transmitted",    "assessed", "classified", "assigned",  "plan_proposed",
+      "received",       "transmitted",   "assessed", "classified", "assigned", "plan_proposed",
       "plan_sent_back", "plan_approved", "resolved", "confirmed",  "closed"};
   return kNames[size_t(s)];
 }

@@ -1,6 +1,6 @@
 // The complaint domain's small vocabulary: levels, closure classes, clocks, and the fixed code
-// lists of the contract (channels, flags, reasons...). docs/actions.md and docs/rules.md define them;
-// the codes themselves are in vocabulary.h.
+// lists of the contract (channels, flags, reasons...). docs/actions.md and docs/rules.md define
+// them; the codes themselves are in vocabulary.h.
 //
 // Names are the stable lower-case codes used in JSON, the policy file and the event payloads.
 // Parse* return nullopt for an unknown code; callers turn that into a field error.
@@ -17,7 +17,7 @@ namespace ledger::domain {
 enum class Level : uint8_t { kGeneral = 0, kImportant = 1, kMajor = 2, kCrisis = 3 };
 inline constexpr int kLevelCount = 4;
 inline constexpr std::array<Level, kLevelCount> kAllLevels = {Level::kGeneral, Level::kImportant,
-                                                             Level::kMajor, Level::kCrisis};
+                                                              Level::kMajor, Level::kCrisis};
 std::string_view LevelName(Level level);
 std::optional<Level> ParseLevel(std::string_view name);
 

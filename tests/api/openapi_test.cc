@@ -16,7 +16,6 @@ namespace {
 using api_testing::RawStatus;
 using api_testing::TestServer;
 
-
 struct Operation {
   std::string method;  // upper case
   std::string path;

@@ -5,32 +5,32 @@
 #include <set>
 
 #include "domain_harness.h"
+#include "ledger/domain/catalogue.h"
 
 namespace ledger::domain {
 namespace {
 
 using testing_util::Complaint;
 
-const std::vector<std::string> kActions = {
-    "receive",          "transmit",          "assess_validity",       "classify",
-    "set_level",        "assign",            "respond",               "propose_plan",
-    "review_plan",      "record_progress",   "resolve",               "confirm",
-    "close",            "reopen",            "pause_clock",           "resume_clock",
-    "add_flag",         "link",              "request_extension",     "decide_extension",
-    "record_staff_decision", "record_callback", "record_fine",        "waive_fine",
-    "rate_department",  "correct",           "attach_evidence"};
+// Every action type: the catalogue's (the expected matrix below is written out by hand).
+std::vector<std::string> AllActionTypes() {
+  std::vector<std::string> out;
+  for (const ledger::domain::ActionSpec& a : ledger::domain::Actions()) out.emplace_back(a.type);
+  return out;
+}
+const std::vector<std::string> kActions = AllActionTypes();
 
 std::map<std::string, std::set<std::string>> ExpectedMatrix() {
-  std::set<std::string> cs = {"receive",      "transmit",        "assess_validity", "classify",
-                              "set_level",    "assign",          "respond",         "record_progress",
-                              "confirm",      "close",           "reopen",          "pause_clock",
-                              "resume_clock", "add_flag",        "link",            "record_callback",
-                              "rate_department", "correct",      "attach_evidence"};
+  std::set<std::string> cs = {
+      "receive",         "transmit",        "assess_validity", "classify",       "set_level",
+      "assign",          "respond",         "record_progress", "confirm",        "close",
+      "reopen",          "pause_clock",     "resume_clock",    "add_flag",       "link",
+      "record_callback", "rate_department", "correct",         "attach_evidence"};
   std::set<std::string> cs_head = cs;
   cs_head.insert({"review_plan", "record_fine"});
-  std::set<std::string> handler = {"respond",     "propose_plan", "record_progress",
-                                   "resolve",     "confirm",      "pause_clock",
-                                   "resume_clock", "request_extension", "record_staff_decision",
+  std::set<std::string> handler = {"respond",        "propose_plan",      "record_progress",
+                                   "resolve",        "confirm",           "pause_clock",
+                                   "resume_clock",   "request_extension", "record_staff_decision",
                                    "attach_evidence"};
   std::set<std::string> dept_head = handler;
   dept_head.insert({"review_plan", "decide_extension"});
@@ -95,10 +95,12 @@ TEST(Roles, BeforeAssignmentOnlyCustomerServiceResponds) {
   k.Do(R"({"type":"receive","channel":"hotline","complainant":{"name":"Li"},"project":"p-lakeside",
           "subject":"s","description":"d","receiving_department":"customer_service"})",
        testing_util::CsAgent());
-  auto handler = k.Try(R"({"type":"respond","channel":"phone","summary":"x"})", testing_util::Handler());
+  auto handler =
+      k.Try(R"({"type":"respond","channel":"phone","summary":"x"})", testing_util::Handler());
   EXPECT_EQ(handler.status().code(), Code::kFailedPrecondition);
   EXPECT_TRUE(testing_util::Names(handler.status(), "type", "not_assigned"));
-  EXPECT_TRUE(k.Try(R"({"type":"respond","channel":"phone","summary":"x"})", testing_util::CsAgent()).ok());
+  EXPECT_TRUE(
+      k.Try(R"({"type":"respond","channel":"phone","summary":"x"})", testing_util::CsAgent()).ok());
 }
 
 TEST(Roles, OnlyCustomerServiceSetsTheReputationFlag) {
@@ -129,9 +131,11 @@ TEST(Roles, PlansAndExtensionsAreApprovedByTheRoleForTheLevel) {
     Complaint k;
     k.ReceiveAndAssign(c.level_flags);
     ASSERT_EQ(k.state().level(), c.level);
-    k.Do(R"({"type":"propose_plan","plan_type":"repair","description":"fix it"})", testing_util::Handler());
-    k.Do(R"({"type":"request_extension","clock":"closure","until":"2026-05-30T10:00:00+08:00","reason":"parts"})",
+    k.Do(R"({"type":"propose_plan","plan_type":"repair","description":"fix it"})",
          testing_util::Handler());
+    k.Do(
+        R"({"type":"request_extension","clock":"closure","until":"2026-05-30T10:00:00+08:00","reason":"parts"})",
+        testing_util::Handler());
     const uint64_t request = k.last_position();
     for (const Actor& a : approvers) {
       auto plan = k.Try(R"({"type":"review_plan","approved":true})", a);
@@ -141,7 +145,8 @@ TEST(Roles, PlansAndExtensionsAreApprovedByTheRoleForTheLevel) {
         EXPECT_EQ(plan.status().code(), Code::kPermissionDenied);
       }
       auto ext = k.Try(R"({"type":"decide_extension","request":)" + std::to_string(request) +
-                           R"(,"approved":true})", a);
+                           R"(,"approved":true})",
+                       a);
       EXPECT_EQ(ext.ok(), c.extension_roles.count(a.role) > 0)
           << LevelName(c.level) << " extension by " << a.role << ": " << ext.status().ToString();
     }

@@ -54,18 +54,66 @@ TEST(WritePath, BadInputIsRefusedNamingFieldAndRuleAndAppendsNothing) {
   };
   const Actor cs = CsAgentActor(), handler = HandlerActor();
   const std::vector<Row> rows = {
-      {"headcount below one", Receive(R"(,"headcount":0)"), cs, Code::kInvalidArgument, {"headcount", "range"}},
-      {"negative money", Receive(R"(,"claimed_compensation":"-5.00")"), cs, Code::kInvalidArgument, {"claimed_compensation", "money"}},
-      {"money with three decimals", Receive(R"(,"claimed_compensation":"5.001")"), cs, Code::kInvalidArgument, {"claimed_compensation", "money"}},
-      {"occurred in the future", R"({"type":"record_progress","summary":"x","occurred_at":"2026-03-09T09:30:00+08:00"})", handler, Code::kInvalidArgument, {"occurred_at", "future"}},
-      {"occurred before the intake", R"({"type":"record_progress","summary":"x","occurred_at":"2026-03-01T09:30:00+08:00"})", handler, Code::kInvalidArgument, {"occurred_at", "before_intake"}},
-      {"a survey score above 10", R"({"type":"record_callback","acknowledged":true,"contacted":true,"timeliness":11,"plan":8,"attitude":8})", cs, Code::kInvalidArgument, {"timeliness", "range"}},
-      {"a score below 6 without the customer's reason", R"({"type":"record_callback","acknowledged":true,"contacted":true,"timeliness":4,"plan":8,"attitude":8})", cs, Code::kInvalidArgument, {"reasons", "required_below_6"}},
-      {"a plan review without a plan", R"({"type":"review_plan","approved":true})", DeptHeadActor(), Code::kFailedPrecondition, {"type", "no_plan_to_review"}},
-      {"a close without its confirmation", R"({"type":"close","basis":"customer_confirmed"})", cs, Code::kFailedPrecondition, {"basis", "confirmation_required"}},
-      {"a role that may not", R"({"type":"classify","category":"maintenance"})", handler, Code::kPermissionDenied, {"actor.role", "permission"}},
-      {"a referenced event that does not exist", R"({"type":"decide_extension","request":99999,"approved":true})", DeptHeadActor(), Code::kFailedPrecondition, {"request", "unknown_request"}},
-      {"an unknown category", R"({"type":"classify","category":"weather"})", cs, Code::kFailedPrecondition, {"category", "unknown_category"}},
+      {"headcount below one",
+       Receive(R"(,"headcount":0)"),
+       cs,
+       Code::kInvalidArgument,
+       {"headcount", "range"}},
+      {"negative money",
+       Receive(R"(,"claimed_compensation":"-5.00")"),
+       cs,
+       Code::kInvalidArgument,
+       {"claimed_compensation", "money"}},
+      {"money with three decimals",
+       Receive(R"(,"claimed_compensation":"5.001")"),
+       cs,
+       Code::kInvalidArgument,
+       {"claimed_compensation", "money"}},
+      {"occurred in the future",
+       R"({"type":"record_progress","summary":"x","occurred_at":"2026-03-09T09:30:00+08:00"})",
+       handler,
+       Code::kInvalidArgument,
+       {"occurred_at", "future"}},
+      {"occurred before the intake",
+       R"({"type":"record_progress","summary":"x","occurred_at":"2026-03-01T09:30:00+08:00"})",
+       handler,
+       Code::kInvalidArgument,
+       {"occurred_at", "before_intake"}},
+      {"a survey score above 10",
+       R"({"type":"record_callback","acknowledged":true,"contacted":true,"timeliness":11,"plan":8,"attitude":8})",
+       cs,
+       Code::kInvalidArgument,
+       {"timeliness", "range"}},
+      {"a score below 6 without the customer's reason",
+       R"({"type":"record_callback","acknowledged":true,"contacted":true,"timeliness":4,"plan":8,"attitude":8})",
+       cs,
+       Code::kInvalidArgument,
+       {"reasons", "required_below_6"}},
+      {"a plan review without a plan",
+       R"({"type":"review_plan","approved":true})",
+       DeptHeadActor(),
+       Code::kFailedPrecondition,
+       {"type", "no_plan_to_review"}},
+      {"a close without its confirmation",
+       R"({"type":"close","basis":"customer_confirmed"})",
+       cs,
+       Code::kFailedPrecondition,
+       {"basis", "confirmation_required"}},
+      {"a role that may not",
+       R"({"type":"classify","category":"maintenance"})",
+       handler,
+       Code::kPermissionDenied,
+       {"actor.role", "permission"}},
+      {"a referenced event that does not exist",
+       R"({"type":"decide_extension","request":99999,"approved":true})",
+       DeptHeadActor(),
+       Code::kFailedPrecondition,
+       {"request", "unknown_request"}},
+      {"an unknown category",
+       R"({"type":"classify","category":"weather"})",
+       cs,
+       Code::kFailedPrecondition,
+       {"category", "unknown_category"}},
   };
   for (const Row& row : rows) {
     LedgerFixture f;
@@ -75,7 +123,8 @@ TEST(WritePath, BadInputIsRefusedNamingFieldAndRuleAndAppendsNothing) {
     bool receive = row.action.find(R"("type":"receive")") != std::string::npos;
     auto r = f.Try(row.action, row.actor, receive ? "" : id);
     ASSERT_FALSE(r.ok()) << row.why << ": accepted";
-    EXPECT_EQ(CodeName(r.status().code()), CodeName(row.code)) << row.why << ": " << r.status().ToString();
+    EXPECT_EQ(CodeName(r.status().code()), CodeName(row.code))
+        << row.why << ": " << r.status().ToString();
     EXPECT_TRUE(Named(r.status()).count(row.named))
         << row.why << ": expected (" << row.named.first << ", " << row.named.second << ") in "
         << r.status().ToString();
@@ -86,13 +135,15 @@ TEST(WritePath, BadInputIsRefusedNamingFieldAndRuleAndAppendsNothing) {
 
 TEST(WritePath, EveryProblemOfAnActionIsNamedAtOnce) {
   LedgerFixture f;
-  auto r = f.Try(R"({"type":"receive","channel":"pigeon","headcount":0,"claimed_compensation":"x"})",
-                 CsAgentActor());
+  auto r =
+      f.Try(R"({"type":"receive","channel":"pigeon","headcount":0,"claimed_compensation":"x"})",
+            CsAgentActor());
   ASSERT_FALSE(r.ok());
   auto named = Named(r.status());
   std::set<std::string> fields;
   for (const auto& [field, rule] : named) fields.insert(field);
-  for (const char* field : {"channel", "headcount", "claimed_compensation", "complainant", "subject"})
+  for (const char* field :
+       {"channel", "headcount", "claimed_compensation", "complainant", "subject"})
     EXPECT_TRUE(fields.count(field)) << field << " not named in " << r.status().ToString();
   EXPECT_EQ(f.log().GetHead().position, 1u);  // the policy alone
 }
@@ -109,7 +160,8 @@ TEST(WritePath, PoliciesArePublishedAsVersionsAndEveryEventRecordsItsOwn) {
   std::string v2 = text;
   const std::string general = R"("general": {"transmission": "2 hours", "response": "1 hour")";
   ASSERT_NE(v2.find(general), std::string::npos);
-  v2.replace(v2.find(general), general.size(), R"("general": {"transmission": "2 hours", "response": "3 hours")");
+  v2.replace(v2.find(general), general.size(),
+             R"("general": {"transmission": "2 hours", "response": "3 hours")");
   auto published = f.policies().Publish(v2, {"u-admin", "admin", ""});
   ASSERT_TRUE(published.ok()) << published.status().ToString();
   EXPECT_EQ(*published, 2u);
@@ -135,12 +187,12 @@ TEST(WritePath, PoliciesArePublishedAsVersionsAndEveryEventRecordsItsOwn) {
   auto t2 = projections::FoldTracked(id2, *e2, lookup, *f.policies().current());
   ASSERT_TRUE(t1.ok() && t2.ok());
   auto response_allowance = [&](const projections::TrackedComplaint& t) {
-    for (const ClockResult& c : projections::ClocksOf(t.state, lookup, *f.policies().current(),
-                                                      f.clock().Now()))
+    for (const ClockResult& c :
+         projections::ClocksOf(t.state, lookup, *f.policies().current(), f.clock().Now()))
       if (c.kind == ClockKind::kResponse) return c.why.allowance;
     return std::string();
   };
-  EXPECT_EQ(response_allowance(*t1), "1 hour");   // its intake's version
+  EXPECT_EQ(response_allowance(*t1), "1 hour");  // its intake's version
   EXPECT_EQ(response_allowance(*t2), "3 hours");
   // A reload from the log sees the same versions.
   PolicyStore reloaded(&f.log());
@@ -168,7 +220,8 @@ TEST(WritePath, AGroupComplaintAfterAnIndividualOneMakesCustomerServiceAndThePro
   f.Advance(std::chrono::hours(2));
   // Five owners about the same matter, after the individual complaint was reported.
   std::string group = f.Do(Receive(R"(,"headcount":5)"), CsAgentActor()).id;
-  f.Do(R"({"type":"link","other":")" + individual + R"(","relation":"same_issue"})", CsAgentActor(), group);
+  f.Do(R"({"type":"link","other":")" + individual + R"(","relation":"same_issue"})", CsAgentActor(),
+       group);
   f.Do(R"({"type":"assess_validity","valid":true})", CsAgentActor(), group);
   f.Do(R"({"type":"classify","category":"property_service"})", CsAgentActor(), group);
   auto assigned = f.Do(R"({"type":"assign","department":"property","handler":"u-handler-1"})",
@@ -178,7 +231,8 @@ TEST(WritePath, AGroupComplaintAfterAnIndividualOneMakesCustomerServiceAndThePro
   const AssignmentRecord* a = state->assignment();
   ASSERT_NE(a, nullptr);
   const Policy& p = *f.policies().current();
-  std::set<std::string> first(a->first_responsible_people.begin(), a->first_responsible_people.end());
+  std::set<std::string> first(a->first_responsible_people.begin(),
+                              a->first_responsible_people.end());
   EXPECT_TRUE(first.count(p.organisation.cs_head)) << "customer service head";
   EXPECT_EQ(first.size(), 2u) << "and the project's general manager";
   // A group complaint with no individual one before it: the department alone.
@@ -186,7 +240,8 @@ TEST(WritePath, AGroupComplaintAfterAnIndividualOneMakesCustomerServiceAndThePro
   std::string alone = g.Do(Receive(R"(,"headcount":5)"), CsAgentActor()).id;
   g.Do(R"({"type":"assess_validity","valid":true})", CsAgentActor(), alone);
   g.Do(R"({"type":"classify","category":"property_service"})", CsAgentActor(), alone);
-  g.Do(R"({"type":"assign","department":"property","handler":"u-handler-1"})", CsAgentActor(), alone);
+  g.Do(R"({"type":"assign","department":"property","handler":"u-handler-1"})", CsAgentActor(),
+       alone);
   EXPECT_TRUE(g.service().LoadState(alone)->assignment()->first_responsible_people.empty());
 }
 
@@ -195,13 +250,15 @@ TEST(WritePath, AssignmentNotifiesTheRoleTheLevelReportsTo) {
     const char* extra;
     Level level;
   };
-  for (const Row& row : {Row{"", Level::kGeneral}, Row{R"(,"flags":["government"])", Level::kImportant},
-                         Row{R"(,"headcount":4)", Level::kMajor}, Row{R"(,"headcount":12)", Level::kCrisis}}) {
+  for (const Row& row :
+       {Row{"", Level::kGeneral}, Row{R"(,"flags":["government"])", Level::kImportant},
+        Row{R"(,"headcount":4)", Level::kMajor}, Row{R"(,"headcount":12)", Level::kCrisis}}) {
     LedgerFixture f;
     std::string id = f.Do(Receive(row.extra), CsAgentActor()).id;
     f.Do(R"({"type":"assess_validity","valid":true})", CsAgentActor(), id);
     f.Do(R"({"type":"classify","category":"property_service"})", CsAgentActor(), id);
-    f.Do(R"({"type":"assign","department":"property","handler":"u-handler-1"})", CsAgentActor(), id);
+    f.Do(R"({"type":"assign","department":"property","handler":"u-handler-1"})", CsAgentActor(),
+         id);
     auto state = f.service().LoadState(id);
     ASSERT_TRUE(state.ok());
     ASSERT_EQ(state->level(), row.level) << row.extra;

@@ -49,7 +49,6 @@ std::string CitationIn(const std::string& line) {
   return "";
 }
 
-
 // What the walk reads: the top-level files of the project and everything under its folders.
 const std::set<std::string> kTopFiles = {"README.md", "CMakeLists.txt", ".clang-format",
                                          ".gitignore"};

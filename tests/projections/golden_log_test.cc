@@ -1,5 +1,7 @@
-// The golden log: a checked-in ledger of realistic events (golden/log.jsonl, an audit export of
-// `ledgerctl --data g demo --no-serve --complaints 40 --seed 11`) that must replay to the same
+// The golden log: a checked-in ledger of realistic events (golden/log.jsonl, first an audit export
+// of `ledgerctl --data g demo --no-serve --complaints 40 --seed 11`; kept as it is since, so the
+// demo of today no longer reproduces it byte for byte; its policy publication's description was
+// later edited, with the document hash and the chain recomputed) that must replay to the same
 // chain, hash for hash, and whose projections must equal the checked-in expected outputs
 // (golden/*.json) — every ticket state, the timelines of complaints with a reopening, a
 // correction, a waiver and a pause, and every report of every month. LEDGER_UPDATE_GOLDEN=1

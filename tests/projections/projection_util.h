@@ -21,9 +21,10 @@ inline projections::LedgerProjection FoldAll(LedgerFixture& f) {
   projections::LedgerProjection p;
   auto lookup = [&f](uint32_t v) { return f.policies().ForVersion(v); };
   const ledger::domain::Policy& fb = *f.policies().current();
-  EXPECT_TRUE(f.log().ForEach(1, 0, [&](const ledger::RecordedEvent& e) {
-                   return p.Apply(e, lookup, fb);
-                 }).ok());
+  EXPECT_TRUE(
+      f.log()
+          .ForEach(1, 0, [&](const ledger::RecordedEvent& e) { return p.Apply(e, lookup, fb); })
+          .ok());
   return p;
 }
 

@@ -9,16 +9,22 @@ namespace {
 using namespace testing_util;
 
 // A complaint of `dept`'s category, handled to closure and surveyed with the given scores.
-std::string Surveyed(LedgerFixture& f, const std::string& category, const std::string& dept,
-                     int t, int p, int a, const std::string& project = "p-lakeside") {
-  std::string id = f.Do(R"({"type":"receive","channel":"wechat","complainant":{"name":"W","phone":"1"},
-      "project":")" + project + R"(","subject":"s","description":"d","receiving_department":"customer_service"})",
-                        CsAgentActor()).id;
+std::string Surveyed(LedgerFixture& f, const std::string& category, const std::string& dept, int t,
+                     int p, int a, const std::string& project = "p-lakeside") {
+  std::string id =
+      f.Do(R"({"type":"receive","channel":"wechat","complainant":{"name":"W","phone":"1"},
+      "project":")" +
+               project +
+               R"(","subject":"s","description":"d","receiving_department":"customer_service"})",
+           CsAgentActor())
+          .id;
   f.Do(R"({"type":"assess_validity","valid":true})", CsAgentActor(), id);
   f.Do(R"({"type":"classify","category":")" + category + "\"}", CsAgentActor(), id);
-  f.Do(R"({"type":"assign","department":")" + dept + R"(","handler":"u-h-)" + dept + "\"}", CsAgentActor(), id);
+  f.Do(R"({"type":"assign","department":")" + dept + R"(","handler":"u-h-)" + dept + "\"}",
+       CsAgentActor(), id);
   f.Do(R"({"type":"respond","channel":"phone","summary":"ok"})", CsAgentActor(), id);
-  f.Do(R"({"type":"propose_plan","plan_type":"communicate","description":"talk"})", HandlerActor(dept), id);
+  f.Do(R"({"type":"propose_plan","plan_type":"communicate","description":"talk"})",
+       HandlerActor(dept), id);
   f.Do(R"({"type":"review_plan","approved":true})", DeptHeadActor(dept), id);
   f.Do(R"({"type":"close","basis":"plan_issued_no_agreement"})", CsAgentActor(), id);
   std::string reasons = (t < 6 || p < 6 || a < 6) ? R"(,"reasons":"slow")" : "";
@@ -30,7 +36,8 @@ std::string Surveyed(LedgerFixture& f, const std::string& category, const std::s
 }
 
 void Rate(LedgerFixture& f, const std::string& dept, const std::string& score) {
-  f.Do(R"({"type":"rate_department","department":")" + dept + R"(","month":"2026-03","score":)" + score + "}",
+  f.Do(R"({"type":"rate_department","department":")" + dept + R"(","month":"2026-03","score":)" +
+           score + "}",
        CsAgentActor());
 }
 
@@ -43,15 +50,16 @@ const RewardRow* Row(const std::vector<RewardRow>& rows, const std::string& dept
 TEST(Rewards, CompositeIsSeventyThirtyAndTiersArePaid) {
   LedgerFixture f;
   f.At("2026-03-02T10:00:00+08:00");
-  Surveyed(f, "property_service", "property", 9, 9, 9);     // 90.00
-  Surveyed(f, "property_service", "property", 8, 7, 9);     // 80.00 -> mean 85.00
-  Surveyed(f, "sales_contract", "marketing", 10, 10, 10);   // 100.00
-  Surveyed(f, "planning_design", "project", 10, 9, 9);      // 93.33
+  Surveyed(f, "property_service", "property", 9, 9, 9);    // 90.00
+  Surveyed(f, "property_service", "property", 8, 7, 9);    // 80.00 -> mean 85.00
+  Surveyed(f, "sales_contract", "marketing", 10, 10, 10);  // 100.00
+  Surveyed(f, "planning_design", "project", 10, 9, 9);     // 93.33
   Rate(f, "property", "95");
   Rate(f, "marketing", "97");
   Rate(f, "project", "\"99.00\"");
   LedgerProjection p = FoldAll(f);
-  std::vector<RewardRow> rows = RewardsQuery(ScopeOf(f, p, T("2026-04-01T00:00:00+08:00")), Month("2026-03"));
+  std::vector<RewardRow> rows =
+      RewardsQuery(ScopeOf(f, p, T("2026-04-01T00:00:00+08:00")), Month("2026-03"));
   const RewardRow* property = Row(rows, "property");
   ASSERT_NE(property, nullptr);
   EXPECT_EQ(property->surveys, 2);
@@ -85,10 +93,12 @@ TEST(Metrics, ClosureRateCountsValidComplaintsReceivedInThePeriod) {
   Surveyed(f, "property_service", "property", 5, 6, 7);
   std::string open = f.Do(ReceiveJson(), CsAgentActor()).id;  // received, still open
   std::string invalid = f.Do(ReceiveJson(), CsAgentActor()).id;
-  f.Do(R"({"type":"assess_validity","valid":false,"reason":"suggestion"})", CsAgentActor(), invalid);
+  f.Do(R"({"type":"assess_validity","valid":false,"reason":"suggestion"})", CsAgentActor(),
+       invalid);
   Surveyed(f, "property_service", "property", 10, 10, 10, "p-riverside");
   LedgerProjection p = FoldAll(f);
-  MetricsReport r = MetricsQuery(ScopeOf(f, p, T("2026-04-01T00:00:00+08:00")), Month("2026-03"), "");
+  MetricsReport r =
+      MetricsQuery(ScopeOf(f, p, T("2026-04-01T00:00:00+08:00")), Month("2026-03"), "");
   ASSERT_EQ(r.projects.size(), 2u);
   const ProjectMetrics& lake = r.projects[0];
   EXPECT_EQ(lake.project, "p-lakeside");
@@ -119,11 +129,13 @@ TEST(Findings, EachKindIsRaisedFromTheEventsThatShowIt) {
   // A back-dated entry: recorded 30 hours after it occurred.
   std::string late = f.Do(ReceiveJson(), CsAgentActor()).id;
   f.At("2026-03-03T18:00:00+08:00");
-  f.Do(R"({"type":"respond","channel":"phone","summary":"x","occurred_at":"2026-03-02T12:00:00+08:00"})",
-       CsAgentActor(), late);
+  f.Do(
+      R"({"type":"respond","channel":"phone","summary":"x","occurred_at":"2026-03-02T12:00:00+08:00"})",
+      CsAgentActor(), late);
   // A level set below the rule level.
   f.At("2026-03-04T10:00:00+08:00");
-  std::string below = f.Do(ReceiveJson("customer_service", R"(,"flags":["government"])"), CsAgentActor()).id;
+  std::string below =
+      f.Do(ReceiveJson("customer_service", R"(,"flags":["government"])"), CsAgentActor()).id;
   f.Do(R"({"type":"set_level","level":"general","reason":"only copied"})", CsAgentActor(), below);
   // A major complaint transmitted late by the receiving department.
   std::string major = f.Do(ReceiveJson("property", R"(,"headcount":5)"), IntakeActor()).id;
@@ -136,8 +148,9 @@ TEST(Findings, EachKindIsRaisedFromTheEventsThatShowIt) {
   EXPECT_TRUE(HasFinding(all, "late_transmission_major", major));
   EXPECT_FALSE(HasFinding(all, "late_entry", below));
   // The range filter is on the finding's time.
-  std::vector<Finding> first_day = FindingsQuery(ScopeOf(f, p, T("2026-03-05T00:00:00+08:00")),
-                                                 T("2026-03-02T00:00:00+08:00"), T("2026-03-03T00:00:00+08:00"));
+  std::vector<Finding> first_day =
+      FindingsQuery(ScopeOf(f, p, T("2026-03-05T00:00:00+08:00")), T("2026-03-02T00:00:00+08:00"),
+                    T("2026-03-03T00:00:00+08:00"));
   EXPECT_TRUE(HasFinding(first_day, "late_entry", late));
   EXPECT_FALSE(HasFinding(first_day, "level_below_rule", below));
 }
@@ -153,11 +166,14 @@ TEST(Findings, MoreThanFifteenDaysOverdueNeedsARecordedFine) {
     LedgerProjection p = FoldAll(f);
     return FindingsQuery(ScopeOf(f, p, T(now)), {}, {});
   };
-  EXPECT_FALSE(HasFinding(findings("2026-03-20T10:00:00+08:00"), "overdue_15_unfined", id));  // 15 days
+  EXPECT_FALSE(
+      HasFinding(findings("2026-03-20T10:00:00+08:00"), "overdue_15_unfined", id));  // 15 days
   EXPECT_TRUE(HasFinding(findings("2026-03-21T10:00:01+08:00"), "overdue_15_unfined", id));
   f.At("2026-03-22T10:00:00+08:00");
-  f.Do(R"({"type":"record_fine","rule":"closure_overdue_15","amount":"800.00","people":["u-handler-1"],
-           "reason":"three weeks late"})", DeputyGmActor(), id);
+  f.Do(
+      R"({"type":"record_fine","rule":"closure_overdue_15","amount":"800.00","people":["u-handler-1"],
+           "reason":"three weeks late"})",
+      DeputyGmActor(), id);
   EXPECT_FALSE(HasFinding(findings("2026-03-22T12:00:00+08:00"), "overdue_15_unfined", id));
 }
 
@@ -166,11 +182,13 @@ TEST(Responsibility, RecordsWhoHeldWhatAndHowItEnded) {
   f.At("2026-03-02T09:30:00+08:00");
   std::string id = f.Do(ReceiveJson("property"), IntakeActor()).id;
   f.At("2026-03-02T10:00:00+08:00");
-  f.Do(R"({"type":"transmit","to_department":"customer_service","to_person":"u-cs-1"})", IntakeActor(), id);
+  f.Do(R"({"type":"transmit","to_department":"customer_service","to_person":"u-cs-1"})",
+       IntakeActor(), id);
   f.Do(R"({"type":"assess_validity","valid":true})", CsAgentActor(), id);
   f.Do(R"({"type":"classify","category":"maintenance"})", CsAgentActor(), id);
-  f.Do(R"({"type":"assign","department":"property","cooperating":["project_engineering"],"handler":"u-handler-1"})",
-       CsAgentActor(), id);
+  f.Do(
+      R"({"type":"assign","department":"property","cooperating":["project_engineering"],"handler":"u-handler-1"})",
+      CsAgentActor(), id);
   f.At("2026-03-02T12:00:00+08:00");  // response due 10:30: missed while the handler held it
   f.Do(R"({"type":"respond","channel":"phone","summary":"x"})", HandlerActor(), id);
   f.Do(R"({"type":"propose_plan","plan_type":"repair","description":"fix"})", HandlerActor(), id);
@@ -197,7 +215,8 @@ TEST(Responsibility, RecordsWhoHeldWhatAndHowItEnded) {
   ASSERT_NE(find("plan_approver"), nullptr);
   EXPECT_EQ(find("plan_approver")->person, "u-head-property");
   ASSERT_NE(find("customer_service"), nullptr);
-  std::vector<ResponsibilityRecord> by_person = ResponsibilityQuery(scope, "", "u-handler-1", std::nullopt);
+  std::vector<ResponsibilityRecord> by_person =
+      ResponsibilityQuery(scope, "", "u-handler-1", std::nullopt);
   EXPECT_EQ(by_person.size(), 1u);
 }
 

@@ -27,8 +27,8 @@ inline std::string ReadWholeFile(const std::string& path) {
 
 // Runs argv[0] with `argv`, `input` on its standard input; waits for it. The outputs go through
 // files in `scratch_dir` (no pipe can fill up and block the child).
-inline ProcessResult RunProcess(const std::vector<std::string>& argv, const std::string& scratch_dir,
-                                const std::string& input = "") {
+inline ProcessResult RunProcess(const std::vector<std::string>& argv,
+                                const std::string& scratch_dir, const std::string& input = "") {
   const std::string in = scratch_dir + "/.stdin", out = scratch_dir + "/.stdout",
                     err = scratch_dir + "/.stderr";
   std::ofstream(in, std::ios::binary) << input;

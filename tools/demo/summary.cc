@@ -40,8 +40,9 @@ std::string FormatSummary(const GeneratorStats& s, double seconds) {
   out += Line("fines", s.fines);
   if (!s.skipped.empty()) {
     out += Line("skipped", s.skipped);
-    out += "             (planned steps left out because the complaint no longer fitted them,\n"
-           "              e.g. a waiver planned where no fine was left to waive)\n";
+    out +=
+        "             (planned steps left out because the complaint no longer fitted them,\n"
+        "              e.g. a waiver planned where no fine was left to waive)\n";
   }
   if (s.refused > 0) {
     out +=

@@ -5,7 +5,8 @@ namespace tools {
 using ledger::Result;
 using ledger::Status;
 
-Result<std::optional<ledger::Time>> OptionTime(const std::string& value, const std::string& option) {
+Result<std::optional<ledger::Time>> OptionTime(const std::string& value,
+                                               const std::string& option) {
   if (value.empty()) return std::optional<ledger::Time>();
   Result<ledger::Time> t = ledger::ParseRfc3339(value);
   if (!t.ok())
@@ -65,8 +66,8 @@ Result<projections::LedgerProjection> FoldLedger(Session& session, const Eval& e
   ledger::EventLog& log = session.log();
   uint64_t cut = log.GetHead().position;
   if (e.known_at) {
-    LEDGER_ASSIGN_OR_RETURN(uint64_t first_after, log.FirstPositionRecordedAtOrAfter(
-                                                      *e.known_at + ledger::Duration(1)));
+    LEDGER_ASSIGN_OR_RETURN(uint64_t first_after,
+                            log.FirstPositionRecordedAtOrAfter(*e.known_at + ledger::Duration(1)));
     cut = first_after - 1;
   }
   projections::LedgerProjection p;
