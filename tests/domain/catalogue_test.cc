@@ -154,7 +154,9 @@ TEST(CatalogueTest, AnImportLineNamesAComplaintOnlyForAnActionOnOne) {
     auto action = ParseAction(line, /*import_line=*/true);
     bool on_complaint = spec.target == ActionTarget::kComplaint;
     EXPECT_EQ(action.ok(), !on_complaint) << spec.type << ": " << action.status().ToString();
-    if (on_complaint) EXPECT_TRUE(Names(action.status(), "complaint", "required")) << spec.type;
+    if (on_complaint) {
+      EXPECT_TRUE(Names(action.status(), "complaint", "required")) << spec.type;
+    }
   }
 }
 
