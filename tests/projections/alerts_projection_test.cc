@@ -45,8 +45,9 @@ TEST_F(AlertQueue, AClockPastItsDeadlineIsMissedWithoutAHundredThreshold) {
   Receive({"10:00"});
   AlertFilter all;
   // Half way: due soon.
-  const Alert* half =
-      Response(AlertsQuery(With({50, 75}, T("2026-03-02T10:31:00+08:00")), all), ids_[0]);
+  // The page is kept: Response() points into it.
+  AlertPage early = AlertsQuery(With({50, 75}, T("2026-03-02T10:31:00+08:00")), all);
+  const Alert* half = Response(early, ids_[0]);
   ASSERT_NE(half, nullptr);
   EXPECT_EQ(half->threshold, 50);
   EXPECT_FALSE(half->missed());
