@@ -31,7 +31,10 @@ uint64_t EnvOr(const char* name, uint64_t fallback) {
 }
 
 // Runs the child until `kill_after_us` has passed (or it dies), SIGKILLs it, returns its acks.
-std::vector<Ack> RunAndKill(const std::string& dir, unsigned seed, int kill_after_us) {
+// With `stop_at_first_ack`, kills it as soon as its first ack arrives instead (or at the deadline)
+// and sets `first_ack_us` to how long that took.
+std::vector<Ack> RunAndKill(const std::string& dir, unsigned seed, int kill_after_us,
+                            bool stop_at_first_ack = false, int64_t* first_ack_us = nullptr) {
   int fds[2];
   EXPECT_EQ(pipe(fds), 0);
   pid_t pid = fork();
@@ -46,6 +49,7 @@ std::vector<Ack> RunAndKill(const std::string& dir, unsigned seed, int kill_afte
   close(fds[1]);
   std::string data;
   char buf[65536];
+  const auto started = std::chrono::steady_clock::now();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(kill_after_us);
   bool child_alive = true;
   // Read acks until the kill moment (the pipe must not fill up and block the child).
@@ -60,6 +64,13 @@ std::vector<Ack> RunAndKill(const std::string& dir, unsigned seed, int kill_afte
         child_alive = false;
       else
         data.append(buf, size_t(n));
+      if (stop_at_first_ack && data.find('\n') != std::string::npos) {
+        if (first_ack_us)
+          *first_ack_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                              std::chrono::steady_clock::now() - started)
+                              .count();
+        break;
+      }
     }
   }
   kill(pid, SIGKILL);
@@ -87,13 +98,23 @@ TEST(CrashTest, EveryAcknowledgedEventSurvivesSigkill) {
   constexpr uint64_t kCyclesPerLedger = 25;
   std::unique_ptr<testing_util::TempDir> dir;
   uint64_t total_acked = 0, max_acked = 0;
+  // How long the child takes to open a ledger and acknowledge its first append on this build and
+  // machine (a sanitizer build or a loaded machine takes many times longer): the kill moments are
+  // spread over that time plus 120 ms, so some cycles kill it during open or recovery and the
+  // rest while it appends, whatever the build.
+  int64_t startup_us = 0;
+  {
+    testing_util::TempDir probe;
+    RunAndKill(probe.path(), seed, 30'000'000, /*stop_at_first_ack=*/true, &startup_us);
+    ASSERT_GT(startup_us, 0) << "the child acknowledged nothing in 30 s";
+  }
   for (uint64_t cycle = 0; cycle < cycles; ++cycle) {
     SCOPED_TRACE("cycle " + std::to_string(cycle) + " seed " + std::to_string(seed));
     if (cycle % kCyclesPerLedger == 0) {
       dir = std::make_unique<testing_util::TempDir>();
       max_acked = 0;
     }
-    int kill_after_us = int(rng() % 120000);  // 0..120 ms: sometimes during open or recovery
+    int kill_after_us = int(rng() % uint64_t(startup_us + 120000));
     std::vector<Ack> acks = RunAndKill(dir->path(), unsigned(rng()), kill_after_us);
     total_acked += acks.size();
 
@@ -116,6 +137,7 @@ TEST(CrashTest, EveryAcknowledgedEventSurvivesSigkill) {
     ASSERT_EQ(report->checked, head.position);
   }
   RecordProperty("acknowledged_appends", std::to_string(total_acked));
+  RecordProperty("startup_us", std::to_string(startup_us));
   EXPECT_GT(total_acked, cycles);  // the child really appended across the run
 }
 
