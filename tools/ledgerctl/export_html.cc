@@ -117,7 +117,9 @@ std::string TicketSection(const json::object& t) {
   auto row = [&](const char* k, const std::string& v) {
     out += "<dt>" + std::string(k) + "</dt><dd>" + v + "</dd>";
   };
-  row("status", S(t, "status") + " · " + S(t, "stage") + " · version " + S(t, "version"));
+  // A closed complaint's stage is "closed" too: the stage is shown only where it adds something.
+  const std::string status = S(t, "status"), stage = S(t, "stage");
+  row("status", status + (stage != status ? " · " + stage : "") + " · version " + S(t, "version"));
   row("received", T(t, "received_at") + " via " + S(t, "channel") + ", project " + S(t, "project"));
   row("subject", S(t, "subject"));
   row("level",

@@ -114,8 +114,10 @@ std::string ShortTime(const json::value& v) {
 }
 
 std::string TicketText(const json::object& t) {
-  std::string out = S(t, "id") + "  " + S(t, "status") + " · " + S(t, "stage") + " · version " +
-                    S(t, "version") + "\n";
+  // A closed complaint's stage is "closed" too: the stage is shown only where it adds something.
+  const std::string status = S(t, "status"), stage = S(t, "stage");
+  std::string out = S(t, "id") + "  " + status + (stage != status ? " · " + stage : "") +
+                    " · version " + S(t, "version") + "\n";
   out += Field("received", ShortTime(t.at("received_at")) + " via " + S(t, "channel") + " at " +
                                S(t, "receiving_department") + " (" + S(t, "receiving_staff") +
                                "), project " + S(t, "project"));
