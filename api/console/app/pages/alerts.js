@@ -19,9 +19,10 @@ function matches(a, v) {
 }
 
 // The live feed: {status: "connecting"|"open"|"retrying"|"stopped", detail, alerts: newest first}.
-function useAlertStream() {
+function useAlertStream(enabled) {
   const [st, setSt] = useState({ status: "connecting", detail: "", alerts: [] });
   useEffect(() => {
+    if (!enabled) return undefined;
     const s = stream("/v1/alerts/stream", {
       onState: (status, detail) => setSt((x) => ({ ...x, status, detail: detail || "" })),
       onEvent: (e) => {
@@ -32,7 +33,7 @@ function useAlertStream() {
       },
     });
     return () => s.stop();
-  }, []);
+  }, [enabled]);
   return st;
 }
 
@@ -53,7 +54,10 @@ export default function AlertsPage({ query }) {
   const lists = usePolicyLists();
   const values = Object.fromEntries(FILTERS.map((k) => [k, query[k] || ""]));
   const paged = usePaged({ path: "/v1/alerts", params: values, listKey: "alerts", pageSize: 200, maxLimit: 1000, storeKey: "alerts" });
-  const live = useAlertStream();
+  // The stream starts once the queue was read (a role refused alerts is not retried forever).
+  const [readable, setReadable] = useState(false);
+  useEffect(() => { if (paged.first) setReadable(true); }, [paged.first]);
+  const live = useAlertStream(readable);
 
   // The queue with the live alerts folded in (a newer threshold of a clock replaces the older).
   const liveHere = live.alerts.filter((a) => matches(a, values));
@@ -90,7 +94,7 @@ export default function AlertsPage({ query }) {
   const attrs = (a) => ({ "data-id": a.complaint, "data-clock": a.clock, "data-state": a.state });
 
   return html`<section class="page-alerts">
-    <h1>${t("nav.alerts")} <${Live} st=${live} /></h1>
+    <h1>${t("nav.alerts")} ${readable && html`<${Live} st=${live} />`}</h1>
     <${Filters} id="alerts-filters" fields=${fields} values=${values} onApply=${(v) => applyFilters("/alerts", v)} />
     <p class="muted" aria-live="polite" id="alerts-live-count">${t("alerts.live_count", { n: fmtNumber(liveHere.length) })}</p>
     <${ErrorBox} error=${paged.error} />

@@ -4,6 +4,7 @@
 import { html } from "../html.js";
 import { get } from "../api.js";
 import { code, fmtNumber, t } from "../i18n.js";
+import { href } from "../router.js";
 import { ErrorBox, Loading, Time, useData } from "../ui.js";
 import {
   ComplaintLink, DataTable, Evidence, Filters, applyFilters, complaintHref, dayToInstant,
@@ -60,7 +61,7 @@ export default function FindingsPage({ query }) {
       <div class="kind-index" role="navigation" aria-label=${t("findings.kinds")}><ul>
         ${kinds.map((k) => {
           const n = all.filter((f) => f.kind === k).length;
-          return html`<li><a href=${`#/findings?${new URLSearchParams({ ...clean(values), kind: k })}`}
+          return html`<li><a href=${href("/findings", { ...values, kind: k })}
             aria-current=${values.kind === k ? "true" : undefined}>${code("finding_kinds", k)}</a> <span class="chip">${n}</span></li>`;
         })}
       </ul></div>
@@ -73,10 +74,6 @@ export default function FindingsPage({ query }) {
           rowAttrs=${(r) => ({ "data-id": r.complaint, "data-kind": r.kind })} />
       </section>`)}`}
   </section>`;
-}
-
-function clean(v) {
-  return Object.fromEntries(Object.entries(v).filter(([, x]) => x));
 }
 
 function explain(kind) {
