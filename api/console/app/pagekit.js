@@ -263,3 +263,10 @@ export function DataTable({ caption, columns, rows, csvName, empty, rowClass, ro
     </table>
   </div>`;
 }
+
+// A small clock drawn in SVG (no emoji font needed), coloured by the text around it.
+export function ClockIcon() {
+  return html`<svg class="icon" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true" focusable="false">
+    <circle cx="6" cy="6" r="5" fill="none" stroke="currentColor" stroke-width="1.4" />
+    <path d="M6 3 V6 L8 7.5" fill="none" stroke="currentColor" stroke-width="1.4" stroke-linecap="round" /></svg>`;
+}

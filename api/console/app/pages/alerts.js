@@ -1,7 +1,7 @@
 // Deadline alerts of the caller's complaints: the queue now (GET /v1/alerts, filters in the URL)
 // and, live, the alerts as they arise (GET /v1/alerts/stream through sse.js, resuming after the
-// last id; a live / reconnecting indicator). A live alert replaces the queue's entry for the same
-// clock, so the queue stays one line per clock.
+// last id; a live / reconnecting indicator; ?from=SEQ replays the outbox from that entry). A live
+// alert replaces the queue's entry for the same clock, so the queue stays one line per clock.
 import { html, useEffect, useState } from "../html.js";
 import { code, fmtNumber, t } from "../i18n.js";
 import { href } from "../router.js";
@@ -19,11 +19,12 @@ function matches(a, v) {
 }
 
 // The live feed: {status: "connecting"|"open"|"retrying"|"stopped", detail, alerts: newest first}.
-function useAlertStream(enabled) {
+// `from` (an outbox sequence number, optional) replays the alerts published since then.
+function useAlertStream(enabled, from) {
   const [st, setSt] = useState({ status: "connecting", detail: "", alerts: [] });
   useEffect(() => {
     if (!enabled) return undefined;
-    const s = stream("/v1/alerts/stream", {
+    const s = stream(from ? `/v1/alerts/stream?from=${encodeURIComponent(from)}` : "/v1/alerts/stream", {
       onState: (status, detail) => setSt((x) => ({ ...x, status, detail: detail || "" })),
       onEvent: (e) => {
         let a;
@@ -33,7 +34,7 @@ function useAlertStream(enabled) {
       },
     });
     return () => s.stop();
-  }, [enabled]);
+  }, [enabled, from]);
   return st;
 }
 
@@ -57,14 +58,14 @@ export default function AlertsPage({ query }) {
   // The stream starts once the queue was read (a role refused alerts is not retried forever).
   const [readable, setReadable] = useState(false);
   useEffect(() => { if (paged.first) setReadable(true); }, [paged.first]);
-  const live = useAlertStream(readable);
+  const live = useAlertStream(readable, /^\d+$/.test(query.from || "") ? query.from : "");
 
   // The queue with the live alerts folded in (a newer threshold of a clock replaces the older).
   const liveHere = live.alerts.filter((a) => matches(a, values));
   const byKey = new Map(paged.rows.map((a) => [keyOf(a), a]));
   for (const a of [...liveHere].reverse()) {
     const old = byKey.get(keyOf(a));
-    if (!old || old.threshold <= a.threshold) byKey.set(keyOf(a), { ...a, fresh: true });
+    if (!old || old.threshold < a.threshold) byKey.set(keyOf(a), { ...a, fresh: true });
   }
   const rows = [...byKey.values()].sort((x, y) => (x.state === y.state ? (x.due || "").localeCompare(y.due || "") : x.state === "missed" ? 1 : -1));
   const soon = rows.filter((a) => a.state === "due_soon");

@@ -5,7 +5,7 @@ import { html } from "../html.js";
 import { code, fmtDuration, fmtTime, t } from "../i18n.js";
 import { Code, ErrorBox, Loading, Time } from "../ui.js";
 import {
-  ComplaintLink, DataTable, Filters, LEVELS, MoreButton, applyFilters, codeOptions, dayToInstant, usePaged,
+  ClockIcon, ComplaintLink, DataTable, Filters, LEVELS, MoreButton, applyFilters, codeOptions, dayToInstant, usePaged,
   usePolicyLists,
 } from "../pagekit.js";
 
@@ -15,14 +15,14 @@ const WARN_SECONDS = 24 * 3600;  // under a day left: amber
 // The next deadline: a clock icon, the time left (or how late), coloured ok / warn / bad.
 export function DueBadge({ row, now = Date.now() }) {
   if (!row.next_due) {
-    if (row.overdue) return html`<span class="chip bad due" data-due="overdue">⏰ ${t("complaints.overdue")}</span>`;
+    if (row.overdue) return html`<span class="chip bad due" data-due="overdue"><${ClockIcon} /> ${t("complaints.overdue")}</span>`;
     return html`<span class="muted">—</span>`;
   }
   const left = (new Date(row.next_due).getTime() - now) / 1000;
   const cls = row.overdue || left < 0 ? "bad" : left < WARN_SECONDS ? "warn" : "ok";
   const text = left < 0 ? t("complaints.late_by", { d: fmtDuration(-left) }) : t("complaints.due_in", { d: fmtDuration(left) });
   return html`<span class=${`chip ${cls} due`} data-due=${cls} title=${fmtTime(row.next_due)}>
-    ⏰ ${text}${row.overdue && left >= 0 ? ` · ${t("complaints.overdue")}` : ""}</span>`;
+    <${ClockIcon} /> ${text}${row.overdue && left >= 0 ? ` · ${t("complaints.overdue")}` : ""}</span>`;
 }
 
 export default function ComplaintsPage({ query }) {
