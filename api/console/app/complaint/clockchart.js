@@ -274,7 +274,7 @@ export function ClockChart({ state, calendar, asOf, zoom, onZoom, onOpenEvent })
             ${m.segs.map((s) => html`<${Segment} s=${s} x=${x} y=${ry} name=${name} onOpenEvent=${onOpenEvent} />`)}
             <line class="due-tick" x1=${x(m.due)} x2=${x(m.due)} y1=${ry - 3} y2=${ry + BAR_H + 3} />
             ${m.breach !== null && html`<path class="breach" data-kind="breach"
-                d=${`M${x(m.breach)},${ry - 5} l5,${BAR_H / 2 + 5} l-5,${BAR_H / 2 + 5} l-5,${-(BAR_H / 2 + 5)} Z`}>
+                d=${`M${x(m.breach) - 5},${ry - 9} h10 l-5,8 Z M${x(m.breach)},${ry - 1} v${BAR_H + 2}`}>
               <title>${`${name}: ${t("complaint.chart.breach")} ${fmtTime(m.breach)}`}</title></path>`}
           </g>`}
           ${lines.map((l, i) => html`<text class="explain-line" x=${x0} y=${ry + BAR_H + EXT_H + 13 + i * LINE_H}>${l}</text>`)}

@@ -41,7 +41,7 @@ export function ComplaintHeader({ state, onOpenEvent }) {
         <${Fact} label=${t("complaint.header.validity")}>${code("validity", s.validity) || "—"}
           ${s.invalid_reason && html` (<${Code} v="invalid_reasons" value=${s.invalid_reason} />)`}<//>
         <${Fact} label=${t("complaint.header.rule_level")}>${rule && rule.level ? html`${code("levels", rule.level)}
-          <span class="muted"> (${(rule.rules || []).join(", ")})</span>` : "—"}<//>
+          ${(rule.rules || []).length > 0 && html`<span class="muted"> (${rule.rules.join(", ")})</span>`}` : "—"}<//>
         <${Fact} label=${t("complaint.header.received_by")}>${code("departments", s.receiving_department)} · ${s.receiving_staff}<//>
         ${s.description && html`<${Fact} label=${t("complaint.header.description")}>${s.description}<//>`}
         ${s.demands && html`<${Fact} label=${t("complaint.header.demands")}>${s.demands}<//>`}

@@ -87,14 +87,17 @@ export default function ComplaintPage({ params, query }) {
   const openEvent = (pos) => set({ tab: "events", ev: pos });
 
   const policies = useData(() => get("/v1/policies"), []);
-  const events = useData(() => fetchPaged(`/v1/complaints/${enc}/events`, {}, "events"), [id]);
+  // The ticket first, then its timeline: a caller who may not read the complaint gets one
+  // refusal, not three. The events (unaffected by time travel) wait for the first answer.
   const main = useData(async () => {
-    const [state, timeline] = await Promise.all([
-      get(`/v1/complaints/${enc}`, q),
-      fetchPaged(`/v1/complaints/${enc}/timeline`, q, "entries"),
-    ]);
+    const state = await get(`/v1/complaints/${enc}`, q);
+    const timeline = await fetchPaged(`/v1/complaints/${enc}/timeline`, q, "entries");
     return { state, timeline };
   }, [id, q.as_of, q.known_at, q.policy]);
+  const forbidden = main.error && main.error.status === 403;
+  const settled = !!(main.data || main.error);
+  const events = useData(() => (settled && !forbidden ? fetchPaged(`/v1/complaints/${enc}/events`, {}, "events") : Promise.resolve(null)),
+    [id, settled && !forbidden]);
   const state = main.data?.state;
   const pv = state?.evaluated?.policy_version;
   const doc = useData(() => (pv ? policyDocument(pv) : Promise.resolve(null)), [pv]);
@@ -114,8 +117,8 @@ export default function ComplaintPage({ params, query }) {
     ${hypothetical && html`<div class="banner-hypothetical" role="status">${t("complaint.hypothetical", { v: q.policy })}</div>`}
     ${travelling && html`<p class="notice time-travel-note" role="status">${t("complaint.travelling")}</p>`}
     ${events.data && html`<${TimeTravelBar} events=${evs} params=${q} policies=${policies.data} onChange=${(p) => set(p)} />`}
-    <${ErrorBox} error=${events.error || policies.error} />
     <${ErrorBox} error=${main.error} />
+    ${!main.error && html`<${ErrorBox} error=${events.error || policies.error} />`}
     ${main.loading && !state && html`<${Loading} />`}
     ${state && html`
       <div class=${main.loading ? "stale" : ""} aria-busy=${main.loading ? "true" : "false"}>
