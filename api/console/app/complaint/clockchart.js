@@ -258,7 +258,7 @@ export function ClockChart({ state, calendar, asOf, zoom, onZoom, onOpenEvent })
         <line x1=${x0} x2=${x1} y1=${AXIS_H - 4} y2=${AXIS_H - 4} />
         ${ticks.map((v) => html`<g>
           <line x1=${x(v)} x2=${x(v)} y1=${AXIS_H - 8} y2=${height} class="grid" />
-          <text x=${x(v) + 3} y=${AXIS_H - 12}>${fmtTime(v, step >= DAY ? "date" : "short")}</text>
+          ${x(v) < x1 - 70 && html`<text x=${x(v) + 3} y=${AXIS_H - 12}>${fmtTime(v, step >= DAY ? "date" : "short")}</text>`}
         </g>`)}
       </g>
       ${rows.map(({ m, y: ry, lines }) => {

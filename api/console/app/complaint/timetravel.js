@@ -71,6 +71,8 @@ export function TimeTravelBar({ events, params, policies, onChange }) {
           onChange=${(e) => onChange({ policy: Number(e.target.value) === current ? "" : e.target.value })}>
           ${(policies?.policies || []).map((p) => html`<option value=${String(p.version)}>
             ${t(p.version === current ? "complaint.tt.policy_current" : "complaint.tt.policy_v", { v: p.version, name: p.name })}</option>`)}
+          ${params.policy && !(policies?.policies || []).some((p) => String(p.version) === params.policy)
+            && html`<option value=${params.policy}>${t("complaint.tt.policy_v", { v: params.policy, name: "" })}</option>`}
         </select>
       </div>
       <button type="button" class="small" disabled=${!asOf && !params.known_at && !params.policy}

@@ -106,7 +106,9 @@ export default function ComplaintPage({ params, query }) {
   const hypothetical = !!q.policy && current !== undefined && Number(q.policy) !== current;
   const travelling = !!(q.as_of || q.known_at);
   const evs = events.data?.events || [];
-  const version = state?.version ?? (evs.length ? evs[evs.length - 1].version : undefined);
+  // Actions apply to the stream as it is now: its last event's version (the state's while the
+  // events are loading; time travel disables the actions anyway).
+  const version = evs.length ? evs[evs.length - 1].version : state?.version;
   const reload = () => { main.reload(); events.reload(); };
 
   useEffect(() => { document.title = `${id} · ${t("app.title")}`; }, [id]);
