@@ -10,7 +10,7 @@
 // idempotency key is made when a form opens and reused until it succeeds, so re-sending after a
 // timeout cannot record the action twice. The server decides everything: the form does not check
 // requiredness itself (no native `required`), so its refusal shows at the inputs.
-import { html, useEffect, useMemo, useState } from "./html.js";
+import { html, useEffect, useMemo, useRef, useState } from "./html.js";
 import * as api from "./api.js";
 import { code, has, t, timeZone, zoneLabel } from "./i18n.js";
 import { href } from "./router.js";
@@ -156,6 +156,22 @@ function ruleMessage(e, spec) {
   return e.message || e.rule || "";
 }
 
+// An action's one-line summary and a field's hint, in the reader's language when we have them
+// ("actions.summary.<type>", "actions.hint.<type>.<path>", "actions.hint.common.<name>"), else
+// the catalogue's own words.
+function summaryOf(a) {
+  const k = `actions.summary.${a.type}`;
+  return has(k) ? t(k) : a.summary;
+}
+function hintOf(type, path, f) {
+  for (const k of [`actions.hint.${type}.${path}`, `actions.hint.common.${path}`]) if (has(k)) return t(k);
+  return f.meaning;
+}
+// The picker's text for an action: its name, or its code and summary while it has no name.
+function actionLabel(a) {
+  return has(`code.actions.${a.type}`) ? `${code("actions", a.type)} (${a.type})` : `${a.type} — ${summaryOf(a)}`;
+}
+
 const idPart = (s) => s.replace(/[^A-Za-z0-9_-]/g, "_");
 let formSeq = 0;
 
@@ -178,7 +194,7 @@ function Field({ f, path, ctx }) {
     "aria-required": f.required ? "true" : undefined,
   };
   const errorLine = err && html`<div class="field-error" id=${errId}>${err.text}</div>`;
-  const hint = (extra) => html`<span class="hint" id=${hintId}>${f.meaning}${extra ? ` · ${extra}` : ""}</span>`;
+  const hint = (extra) => html`<span class="hint" id=${hintId}>${hintOf(ctx.type, path, f)}${extra ? ` · ${extra}` : ""}</span>`;
 
   if (f.type === "object") {
     return html`<fieldset class="object" aria-describedby=${describedBy}>
@@ -294,7 +310,7 @@ function EventRows({ events }) {
 
 function Result({ r }) {
   const events = r.events || [];
-  return html`<div class="notice ok" data-testid="action-result" role="status">
+  return html`<div class="notice ok outcome" data-testid="action-result" role="status" tabindex="-1">
     <strong>${r.deduplicated ? t("actions.result.deduplicated") : t("actions.result.recorded", { n: events.length })}</strong>
     ${r.id && html`<div>${t("actions.result.where", { id: r.id, version: r.version, position: r.position })}
       ${" "}<a href=${href(`/complaints/${r.id}`)}>${t("actions.result.open")}</a></div>`}
@@ -304,7 +320,7 @@ function Result({ r }) {
 }
 
 function Conflict({ c, onReload }) {
-  return html`<div class="conflict" data-testid="conflict" role="alert">
+  return html`<div class="conflict outcome" data-testid="conflict" role="alert" tabindex="-1">
     <strong>${t("actions.conflict.title")}</strong>
     <p>${c.had === undefined || c.had === null ? c.detail : t("actions.conflict.detail", { had: c.had, now: c.now ?? "?" })}</p>
     ${c.error && html`<p class="muted">${t("actions.conflict.unlisted")}</p>`}
@@ -317,7 +333,7 @@ function Conflict({ c, onReload }) {
 }
 
 function Refused({ p, errors, specOf }) {
-  return html`<div class="error refused" data-testid="refused" role="alert">
+  return html`<div class="error refused outcome" data-testid="refused" role="alert" tabindex="-1">
     <strong>${t("actions.refused.title")}</strong>
     <ul>${errors.map((e) => html`<li><code class="rule">${e.rule}</code> ${ruleMessage(e, specOf(e.field))}
       ${e.field && html` <span class="muted">(${fieldLabel(e.field)})</span>`}</li>`)}</ul>
@@ -346,6 +362,16 @@ export function ActionForm({ cat, action, complaint, version, disabled, initial,
   const onComplaint = action.target === "complaint";
   const common = (cat.common_fields || []).filter((f) => f.name === "occurred_at" || f.name === "note");
   const known = useMemo(() => knownPaths([...action.fields, ...common], "", new Set()), [action]);
+
+  // After an answer, focus where to look: the first refused input, else the outcome's panel.
+  const formRef = useRef(null);
+  useEffect(() => {
+    const form = formRef.current;
+    if (!out || !form) return;
+    const el = (out.kind === "invalid" && form.querySelector('[aria-invalid="true"]'))
+      || form.querySelector(".outcome");
+    if (el) el.focus();
+  }, [out]);
 
   // A reload after a conflict brings a new version: the panel has done its work.
   useEffect(() => { setOut((o) => (o && o.kind === "conflict" ? null : o)); }, [version]);
@@ -393,14 +419,14 @@ export function ActionForm({ cat, action, complaint, version, disabled, initial,
   }
 
   const p = (out && out.problem) || {};
-  const ctx = { values, set, errors, fid, disabled: disabled || busy, cat };
-  return html`<form data-action=${action.type} class="action-form" novalidate onSubmit=${submit}
+  const ctx = { values, set, errors, fid, disabled: disabled || busy, cat, type: action.type };
+  return html`<form data-action=${action.type} class="action-form" novalidate onSubmit=${submit} ref=${formRef}
       aria-labelledby=${`${fid}-title`} aria-busy=${busy ? "true" : "false"}>
-    <h3 id=${`${fid}-title`}>${code("actions", action.type)} <code class="muted">${action.type}</code></h3>
-    <p class="explain">${action.summary}</p>
+    <h3 id=${`${fid}-title`}>${code("actions", action.type)}${has(`code.actions.${action.type}`) && html` <code class="muted">${action.type}</code>`}</h3>
+    <p class="explain">${summaryOf(action)}</p>
     ${out && out.kind === "conflict" && html`<${Conflict} c=${out} onReload=${() => onDone && onDone()} />`}
     ${out && out.kind === "refused" && html`<${Refused} p=${p} errors=${out.errors || []} specOf=${specOf} />`}
-    ${out && (out.kind === "invalid" || out.kind === "failed") && html`<div class="error form-errors" role="alert" data-testid="form-errors">
+    ${out && (out.kind === "invalid" || out.kind === "failed") && html`<div class="error form-errors outcome" role="alert" data-testid="form-errors" tabindex="-1">
       <strong>${out.status ? `${out.status} ${p.title || ""}` : t("common.failed")}</strong>
       ${out.kind === "invalid" && (out.errors || []).length > 0
         ? html`<div>${t("actions.invalid", { n: (out.errors || []).length + (p.errors_omitted || 0) })}</div>`
@@ -469,7 +495,7 @@ export function ActionPicker({ actions, value, onChange, id = "action-picker" })
     <label for=${id}>${t("actions.picker")}</label>
     <select id=${id} data-testid="action-picker" value=${value || ""} onChange=${(e) => onChange(e.target.value)}>
       <option value="">${t("actions.choose_action")}</option>
-      ${actions.map((a) => html`<option value=${a.type}>${code("actions", a.type)} — ${a.type}</option>`)}
+      ${actions.map((a) => html`<option value=${a.type}>${actionLabel(a)}</option>`)}
     </select>
   </div>`;
 }

@@ -43,14 +43,15 @@ function Result({ run }) {
       data-ok=${r.ok ? "true" : "false"} aria-labelledby="verify-title">
     <h2 id="verify-title">${r.ok ? t("ledger.ok") : t("ledger.bad")}</h2>
     <dl class="facts">
-      <dt>${t("ledger.checked")}</dt><dd data-testid="checked">${fmtNumber(r.checked)}</dd>
-      <dt>${t("ledger.head_position")}</dt><dd data-testid="head-position">${fmtNumber(head.position)}</dd>
+      <dt>${t("ledger.checked")}</dt><dd data-testid="checked" data-value=${r.checked}>${fmtNumber(r.checked)}</dd>
+      <dt>${t("ledger.head_position")}</dt><dd data-testid="head-position" data-value=${head.position}>${fmtNumber(head.position)}
+        ${head.position > 0 && html` <a href=${href("/events", { from: Math.max(1, head.position - 49) })}>${t("ledger.in_log")}</a>`}</dd>
       <dt>${t("ledger.head_hash")}</dt><dd><${HeadHash} hash=${head.hash || ""} /></dd>
       <dt>${t("ledger.duration")}</dt><dd>${run.ms < 1000 ? t("ledger.ms", { n: Math.round(run.ms) }) : run.ms < 60000 ? t("ledger.s", { n: fmtNumber(run.ms / 1000, 1) }) : fmtDuration(run.ms / 1000)}</dd>
       <dt>${t("ledger.ran_at")}</dt><dd><time datetime=${run.at.toISOString()}>${fmtTime(run.at, "seconds")}</time></dd>
       ${!r.ok && html`
         <dt>${t("ledger.first_bad")}</dt>
-        <dd data-testid="first-bad">${r.first_bad_position !== undefined && r.first_bad_position !== null
+        <dd data-testid="first-bad" data-value=${r.first_bad_position}>${r.first_bad_position !== undefined && r.first_bad_position !== null
           ? html`<a href=${href("/events", { from: r.first_bad_position })}>${t("ledger.position", { n: r.first_bad_position })}</a>`
           : t("ledger.unknown")}</dd>
         <dt>${t("ledger.problem")}</dt><dd data-testid="verify-problem">${r.problem}</dd>`}
@@ -64,6 +65,7 @@ export default function Page() {
   const [run, setRun] = useState(lastRun);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
+  // The roles GET /v1/ledger/verify admits (docs/api.md, the "verify" column).
   const may = ["auditor", "admin"].includes(me.role);
   async function verify() {
     setBusy(true);
@@ -82,7 +84,7 @@ export default function Page() {
   return html`<h1>${t("nav.ledger")}</h1>
     <p class="explain">${t("ledger.intro")}</p>
     ${!may && html`<p class="notice" data-testid="verify-role">${t("ledger.role_note")}</p>`}
-    <button type="button" data-testid="verify" onClick=${verify} disabled=${busy} aria-describedby="verify-help">
+    <button type="button" data-testid="verify" onClick=${verify} disabled=${busy || !may} aria-describedby="verify-help">
       ${busy ? t("ledger.running") : t("ledger.run")}</button>
     <span id="verify-help" class="muted"> ${t("ledger.run_help")}</span>
     <div aria-live="polite">
