@@ -70,6 +70,7 @@ function useLive(startAfter, enabled) {
   const [events, setEvents] = useState([]);
   const [paused, setPaused] = useState(false);
   const last = useRef("");
+  const handle = useRef(null);
   useEffect(() => { last.current = ""; setEvents([]); }, [startAfter]);
   useEffect(() => {
     if (!enabled || paused || startAfter === null) return undefined;
@@ -84,12 +85,16 @@ function useLive(startAfter, enabled) {
         setEvents((old) => (old.some((x) => x.position === e.position) ? old : [e, ...old].slice(0, LIVE_MAX)));
       },
     });
-    return () => s.stop();
+    handle.current = s;
+    return () => { s.stop(); handle.current = null; };
   }, [startAfter, enabled, paused]);
   return {
     state: paused ? "paused" : state,
     events,
     toggle: () => setPaused((p) => !p),
+    // Cuts the connection as a network failure would: the reader comes back after its back-off
+    // and resumes after the last event seen (Last-Event-ID).
+    reconnect: () => handle.current && handle.current.drop(),
     paused,
   };
 }
@@ -107,6 +112,8 @@ function Live({ live, count, onNewest, showing }) {
     <span class="live-state" data-testid="live-state" data-state=${live.state}>${t(`events.state.${live.state}`)}</span>
     <button type="button" class="small secondary" data-testid="live-toggle" aria-pressed=${live.paused ? "true" : "false"}
       onClick=${live.toggle}>${live.paused ? t("events.resume") : t("events.pause")}</button>
+    <button type="button" class="small secondary" data-testid="live-reconnect" disabled=${live.paused}
+      title=${t("events.reconnect_help")} onClick=${live.reconnect}>${t("events.reconnect")}</button>
     <span aria-live="polite" data-testid="live-count">${t("events.live_count", { n: said })}</span>
     ${!showing && count > 0 && html`<button type="button" class="small" onClick=${onNewest}>${t("events.show_newest")}</button>`}
   </div>`;
