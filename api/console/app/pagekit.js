@@ -18,7 +18,7 @@ export function complaintHref(id, params) {
 
 // An event of a complaint, shown in the complaint page's events tab (scrolled to and highlighted).
 export function eventHref(complaint, position) {
-  return complaintHref(complaint, { tab: "events", event: position });
+  return complaintHref(complaint, { tab: "events", ev: position });
 }
 
 export function ComplaintLink({ id, params }) {
