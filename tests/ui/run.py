@@ -72,6 +72,16 @@ document.addEventListener('securitypolicyviolation', function (e) {
 """
 
 
+def die_with_parent():
+    """In the child: SIGTERM when this script dies, even by SIGKILL (a CTest timeout), so no
+    server outlives the test (Linux prctl PR_SET_PDEATHSIG; elsewhere nothing)."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
 class Failure(Exception):
     """A check's expectation that did not hold: the message says where and what."""
 
@@ -137,7 +147,7 @@ class Ledger:
         self.log_path = os.path.join(self.tmp, f"serve-{int(time.time() * 1000)}.log")
         logf = open(self.log_path, "w")
         self.proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+                                     start_new_session=True, preexec_fn=die_with_parent)
         logf.close()
         # serve prints "listening on http://HOST:PORT" (and "console: http://HOST:PORT/ui/").
         deadline = time.time() + 30
@@ -862,7 +872,6 @@ class Suite:
 
     # -- verify
     def verify(self):
-        from selenium.webdriver.common.by import By
         route = "/ledger"
         self.B.open(route, "auditor", "en")
         if not self.B.q("[data-testid=head-hash]"):
@@ -884,7 +893,6 @@ class Suite:
         if not res:
             raise Failure(f"{route}: no [data-testid=verify-result]")
         self.B.shot(self.out, "ledger-verified-en")
-        del By
 
     # -- XSS
     def xss(self):
