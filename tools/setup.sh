@@ -10,6 +10,10 @@ PACKAGES=(
   libcereal-dev libcli11-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format-14
+  # The web console's real-browser test (tests/ui/run.py, ctest -L browser) and its screenshots:
+  # Debian's Chromium and its driver, Selenium for Python, and a CJK font so Chinese pages are not
+  # boxes (docs/ui.md, "Tests").
+  chromium chromium-driver python3-selenium fonts-wqy-microhei
 )
 
 missing=()
