@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: installs missing packages, builds, makes a demo ledger in ./demo-ledger, prints a
-# summary, API tokens and where to look, and serves it on http://127.0.0.1:8080 until Ctrl-C.
+# summary, API tokens and where to look, and serves it on http://127.0.0.1:8080 until Ctrl-C; the
+# last line printed is the web console's address (http://127.0.0.1:8080/ui/).
 # Run again, it serves the ledger it made before (delete ./demo-ledger for a fresh one).
 # Arguments go to `ledgerctl demo` (e.g. --complaints 100000 --seed 7 --listen 127.0.0.1:9090).
 set -euo pipefail
@@ -14,6 +15,7 @@ if "$ctl" --data "$data" head >/dev/null 2>&1; then
   echo "demo: $data already holds the demo ledger; serving it (delete it for a fresh one)"
   echo "demo: a new auditor token: $("$ctl" --data "$data" token add --actor u-auditor-01 --role auditor 2>/dev/null)"
   "$ctl" --data "$data" verify
+  echo "demo: sign in to the web console (the 'console:' line below) with that token"
   exec "$ctl" --data "$data" serve
 fi
 exec "$ctl" --data "$data" demo "$@"

@@ -274,8 +274,11 @@ void Connection::WriteResponse(Response response, bool close_after) {
     res->set(HeaderSafe(name), HeaderSafe(value));
   if (!response.content_type.empty())
     res->set(http::field::content_type, HeaderSafe(response.content_type));
+  // Answers may carry personal data: no cache keeps them, unless the route says otherwise (the
+  // console's static files: no-cache). Never sniffed, never referred.
   if (!response.headers.Has("Cache-Control")) res->set(http::field::cache_control, "no-store");
   res->set("X-Content-Type-Options", "nosniff");
+  res->set("Referrer-Policy", "no-referrer");
   bool keep = keep_alive_ && !close_after && !core_->draining.load();
   res->keep_alive(keep);
   res->body() = std::move(response.body);

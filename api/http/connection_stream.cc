@@ -19,6 +19,7 @@ void Connection::StartStream(Response response) {
                      std::string(ReasonPhrase(response.status)) + "\r\n";
   head += "Content-Type: text/event-stream; charset=utf-8\r\n";
   head += "Cache-Control: no-store\r\nX-Accel-Buffering: no\r\nConnection: close\r\n";
+  head += "X-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\n";
   for (const auto& [name, value] : response.headers.fields()) {
     if (name.find_first_of("\r\n") == std::string::npos &&
         value.find_first_of("\r\n") == std::string::npos)

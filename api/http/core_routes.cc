@@ -48,6 +48,7 @@ const std::vector<std::pair<std::string_view, std::string_view>>& ContractRoutes
       {"GET", "/v1/policies"},
       {"POST", "/v1/policies"},
       {"GET", "/v1/catalogue"},
+      {"GET", "/v1/me"},
   };
   return routes;
 }

@@ -4,6 +4,7 @@
 #include "api/http/catalogue_routes.h"
 #include "api/http/complaint_routes.h"
 #include "api/http/log_routes.h"
+#include "api/http/me_routes.h"
 #include "api/services/payload_json.h"
 
 namespace api {
@@ -48,6 +49,7 @@ Status RegisterProductRoutes(Application& app, Router& router, Metrics& metrics)
                                                       .clock = &app.clock(),
                                                       .outbox = &app.outbox()}));
   LEDGER_RETURN_IF_ERROR(RegisterCatalogueRoutes(router, &app.policies()));
+  LEDGER_RETURN_IF_ERROR(RegisterMeRoutes(router, &app.policies()));
   return RegisterComplaintRoutes(router, {.commands = &app.commands(),
                                           .projections = &app.projections(),
                                           .policies = &app.policies(),

@@ -1,6 +1,6 @@
 // The product's routes on a router: every domain route (complaints, projections, policies,
-// alerts) and the log routes, over the services of one Application (api/services/application.h),
-// plus the scheduler's gauges and counters on /metrics.
+// alerts, the catalogue, /v1/me) and the log routes, over the services of one Application
+// (api/services/application.h), plus the scheduler's gauges and counters on /metrics.
 //
 // Thread-safety: call once, before the server starts; `app` and `metrics` must outlive the server.
 #pragma once

@@ -22,6 +22,7 @@ bool IsParamName(std::string_view s) {
 ledger::Result<std::vector<Route::Segment>> ParsePattern(const std::string& pattern) {
   if (pattern.empty() || pattern.front() != '/') return BadPattern(pattern, "must start with '/'");
   std::vector<Route::Segment> out;
+  if (pattern == "/") return out;  // the root: no segment
   std::set<std::string> names;
   size_t start = 1;
   while (start <= pattern.size()) {
@@ -29,12 +30,15 @@ ledger::Result<std::vector<Route::Segment>> ParsePattern(const std::string& patt
     if (slash == std::string::npos) slash = pattern.size();
     std::string seg = pattern.substr(start, slash - start);
     if (seg.empty()) return BadPattern(pattern, "empty segment");
+    if (!out.empty() && out.back().is_rest)
+      return BadPattern(pattern, "{" + out.back().text + "*} must be the last segment");
     if (seg.front() == '{') {
-      if (seg.back() != '}' || !IsParamName(seg.substr(1, seg.size() - 2)))
-        return BadPattern(pattern, "parameter '" + seg + "' must be {lower_case}");
-      std::string name = seg.substr(1, seg.size() - 2);
+      const bool rest = seg.size() > 3 && seg.ends_with("*}");
+      std::string name = seg.substr(1, seg.size() - (rest ? 3 : 2));
+      if (seg.back() != '}' || !IsParamName(name))
+        return BadPattern(pattern, "parameter '" + seg + "' must be {lower_case} or {lower_case*}");
       if (!names.insert(name).second) return BadPattern(pattern, "parameter '" + name + "' twice");
-      out.push_back({name, true});
+      out.push_back({name, true, rest});
     } else {
       if (seg.find_first_of("{}%?#") != std::string::npos)
         return BadPattern(pattern, "literal '" + seg + "' has a reserved character");
@@ -46,11 +50,27 @@ ledger::Result<std::vector<Route::Segment>> ParsePattern(const std::string& patt
 }
 
 bool PathMatches(const Route& r, const std::vector<std::string>& segments) {
-  if (r.segments.size() != segments.size()) return false;
-  for (size_t i = 0; i < segments.size(); ++i) {
+  const bool rest = !r.segments.empty() && r.segments.back().is_rest;
+  if (rest ? segments.size() < r.segments.size() : r.segments.size() != segments.size())
+    return false;
+  for (size_t i = 0; i < r.segments.size(); ++i) {
     if (!r.segments[i].is_param && r.segments[i].text != segments[i]) return false;
   }
   return true;
+}
+
+// The value of a {name*} parameter: segments[from..] joined with '/', each checked (the last may
+// be empty: a path ending in '/').
+ledger::Result<std::string> RestValue(const std::string& name,
+                                      const std::vector<std::string>& segments, size_t from) {
+  std::string value;
+  for (size_t i = from; i < segments.size(); ++i) {
+    if (i > from) value += '/';
+    if (i + 1 == segments.size() && segments[i].empty()) break;
+    LEDGER_RETURN_IF_ERROR(CheckPathParameter(name, segments[i]));
+    value += segments[i];
+  }
+  return value;
 }
 
 // True when `a` is more specific than `b`: at the first segment where they differ in kind, `a`
@@ -134,15 +154,20 @@ RouteLookup Router::Find(std::string_view method, const std::vector<std::string>
     for (const std::string& m : allowed) out.allow += (out.allow.empty() ? "" : ", ") + m;
     return out;
   }
-  for (size_t i = 0; i < segments.size(); ++i) {
-    if (!best->segments[i].is_param) continue;
-    Status s = CheckPathParameter(best->segments[i].text, segments[i]);
+  for (size_t i = 0; i < best->segments.size(); ++i) {
+    const Route::Segment& seg = best->segments[i];
+    if (!seg.is_param) continue;
+    ledger::Result<std::string> value =
+        seg.is_rest ? RestValue(seg.text, segments, i) : ledger::Result<std::string>(segments[i]);
+    Status s = !value.ok()   ? value.status()
+               : seg.is_rest ? Status::Ok()
+                             : CheckPathParameter(seg.text, *value);
     if (!s.ok()) {
       out.kind = RouteLookup::Kind::kBadParameter;
       out.error = s;
       return out;
     }
-    out.params.emplace_back(best->segments[i].text, segments[i]);
+    out.params.emplace_back(seg.text, std::move(value).value());
   }
   out.kind = RouteLookup::Kind::kFound;
   out.route = best;

@@ -10,12 +10,18 @@
 //       }));
 //
 // Patterns are "/"-separated segments, each a literal or a {name} parameter matching one whole
-// segment. A request path matches after percent-decoding; literal segments win over parameters
-// (so "/v1/events/stream" beats "/v1/events/{position}"). No route for the path: 404 (problem
-// "no_route"); routes for the path but not the method: 405 with Allow. A parameter value must be
-// 1..256 bytes of UTF-8 without '/', '\', control characters, and not "." or ".." — otherwise
-// 400 naming the parameter (rule "path_parameter"): `/v1/complaints/..%2F..` never reaches a
-// handler.
+// segment; "/" alone matches the root. A request path matches after percent-decoding; literal
+// segments win over parameters (so "/v1/events/stream" beats "/v1/events/{position}"). No route
+// for the path: 404 (problem "no_route"); routes for the path but not the method: 405 with Allow.
+// A parameter value must be 1..256 bytes of UTF-8 without '/', '\', control characters, and not
+// "." or ".." — otherwise 400 naming the parameter (rule "path_parameter"):
+// `/v1/complaints/..%2F..` never reaches a handler.
+//
+// A last segment {name*} (the console's "/ui/{path*}") takes the rest of the path: one or more
+// segments, each checked as above except that the last may be empty (a path ending in '/'),
+// joined with '/' into the value ("/ui/vendor/d3.min.js" gives "vendor/d3.min.js", "/ui/" gives
+// ""). So "..", "%2e%2e", an empty segment ("/ui//etc") and an encoded '/' are refused with 400
+// before a handler sees them.
 //
 // Handlers run on the server's worker pool, after authentication and the role check; they may
 // block (RocksDB reads). Exceptions escaping a handler become 500 problems (the edge).
@@ -72,6 +78,7 @@ struct Route {
   struct Segment {
     std::string text;
     bool is_param = false;
+    bool is_rest = false;  // {name*}: the rest of the path (the last segment only)
   };
   std::vector<Segment> segments;
 };
@@ -88,7 +95,8 @@ struct RouteLookup {
 class Router {
  public:
   // Registers a route. InvalidArgument for a malformed pattern (must start with '/', no empty
-  // segments, parameters named [a-z_]+, no name twice), AlreadyExists for a method and pattern
+  // segments, parameters named [a-z_]+, no name twice, {name*} last only), AlreadyExists for a
+  // method and pattern
   // registered before — both are programming errors, surfaced at startup.
   ledger::Status Add(std::string method, std::string pattern, RouteOptions options,
                      SyncHandler handler);

@@ -24,6 +24,7 @@ constexpr AccessRule kTable[] = {
     {Role::kIntake, R::kAlerts, Allow(CS::kReceivedByDepartment, RS::kInScope)},
     {Role::kIntake, R::kPolicies, Allow()},
     {Role::kIntake, R::kCatalogue, Allow()},
+    {Role::kIntake, R::kMe, Allow()},
     // cs_agent: customer service triages and follows every complaint.
     {Role::kCsAgent, R::kComplaint, Allow(CS::kAll)},
     {Role::kCsAgent, R::kComplaintList, Allow(CS::kAll)},
@@ -38,6 +39,7 @@ constexpr AccessRule kTable[] = {
     {Role::kCsAgent, R::kAlerts, Allow(CS::kAll)},
     {Role::kCsAgent, R::kPolicies, Allow()},
     {Role::kCsAgent, R::kCatalogue, Allow()},
+    {Role::kCsAgent, R::kMe, Allow()},
     // cs_head: as cs_agent, and the raw log.
     {Role::kCsHead, R::kComplaint, Allow(CS::kAll)},
     {Role::kCsHead, R::kComplaintList, Allow(CS::kAll)},
@@ -53,6 +55,7 @@ constexpr AccessRule kTable[] = {
     {Role::kCsHead, R::kLog, Allow(CS::kAll)},
     {Role::kCsHead, R::kPolicies, Allow()},
     {Role::kCsHead, R::kCatalogue, Allow()},
+    {Role::kCsHead, R::kMe, Allow()},
     // handler: what is assigned to them or to their department.
     {Role::kHandler, R::kComplaint, Allow(CS::kHandlerOrDepartment)},
     {Role::kHandler, R::kComplaintList, Allow(CS::kHandlerOrDepartment, RS::kInScope)},
@@ -60,6 +63,7 @@ constexpr AccessRule kTable[] = {
     {Role::kHandler, R::kAlerts, Allow(CS::kHandlerOrDepartment, RS::kInScope)},
     {Role::kHandler, R::kPolicies, Allow()},
     {Role::kHandler, R::kCatalogue, Allow()},
+    {Role::kHandler, R::kMe, Allow()},
     // dept_head: their department's complaints, and their department's rows of the reports.
     {Role::kDeptHead, R::kComplaint, Allow(CS::kDepartment)},
     {Role::kDeptHead, R::kComplaintList, Allow(CS::kDepartment, RS::kInScope)},
@@ -72,6 +76,7 @@ constexpr AccessRule kTable[] = {
     {Role::kDeptHead, R::kAlerts, Allow(CS::kDepartment, RS::kInScope)},
     {Role::kDeptHead, R::kPolicies, Allow()},
     {Role::kDeptHead, R::kCatalogue, Allow()},
+    {Role::kDeptHead, R::kMe, Allow()},
     // deputy_gm, gm: the leadership sees and acts on everything.
     {Role::kDeputyGm, R::kComplaint, Allow(CS::kAll)},
     {Role::kDeputyGm, R::kComplaintList, Allow(CS::kAll)},
@@ -85,6 +90,7 @@ constexpr AccessRule kTable[] = {
     {Role::kDeputyGm, R::kLog, Allow(CS::kAll)},
     {Role::kDeputyGm, R::kPolicies, Allow()},
     {Role::kDeputyGm, R::kCatalogue, Allow()},
+    {Role::kDeputyGm, R::kMe, Allow()},
     {Role::kGm, R::kComplaint, Allow(CS::kAll)},
     {Role::kGm, R::kComplaintList, Allow(CS::kAll)},
     {Role::kGm, R::kAction, Allow(CS::kAll)},
@@ -97,6 +103,7 @@ constexpr AccessRule kTable[] = {
     {Role::kGm, R::kLog, Allow(CS::kAll)},
     {Role::kGm, R::kPolicies, Allow()},
     {Role::kGm, R::kCatalogue, Allow()},
+    {Role::kGm, R::kMe, Allow()},
     // auditor: reads everything, personal data included, and verifies; writes nothing.
     {Role::kAuditor, R::kComplaint, Allow(CS::kAll)},
     {Role::kAuditor, R::kComplaintList, Allow(CS::kAll)},
@@ -110,6 +117,7 @@ constexpr AccessRule kTable[] = {
     {Role::kAuditor, R::kVerify, Allow()},
     {Role::kAuditor, R::kPolicies, Allow()},
     {Role::kAuditor, R::kCatalogue, Allow()},
+    {Role::kAuditor, R::kMe, Allow()},
     // reader: the projections, personal data redacted; not the raw log.
     {Role::kReader, R::kComplaint, Allow(CS::kAll)},
     {Role::kReader, R::kComplaintList, Allow(CS::kAll)},
@@ -121,10 +129,12 @@ constexpr AccessRule kTable[] = {
     {Role::kReader, R::kAlerts, Allow(CS::kAll)},
     {Role::kReader, R::kPolicies, Allow()},
     {Role::kReader, R::kCatalogue, Allow()},
+    {Role::kReader, R::kMe, Allow()},
     // admin: tokens and policy versions, and the integrity check; no complaint, no report.
     {Role::kAdmin, R::kVerify, Allow()},
     {Role::kAdmin, R::kPolicies, Allow()},
     {Role::kAdmin, R::kCatalogue, Allow()},
+    {Role::kAdmin, R::kMe, Allow()},
     {Role::kAdmin, R::kPublishPolicy, Allow()},
 };
 
@@ -132,12 +142,13 @@ constexpr std::array<Resource, kResourceCount> kResources = {
     R::kComplaint, R::kComplaintList,  R::kReceive,       R::kAction,
     R::kRating,    R::kResponsibility, R::kFines,         R::kRewards,
     R::kMetrics,   R::kFindings,       R::kAlerts,        R::kLog,
-    R::kVerify,    R::kPolicies,       R::kPublishPolicy, R::kCatalogue};
+    R::kVerify,    R::kPolicies,       R::kPublishPolicy, R::kCatalogue,
+    R::kMe};
 
 constexpr std::array<std::string_view, kResourceCount> kResourceNames = {
-    "complaint", "complaint_list", "receive",        "action",   "rating", "responsibility",
-    "fines",     "rewards",        "metrics",        "findings", "alerts", "log",
-    "verify",    "policies",       "publish_policy", "catalogue"};
+    "complaint", "complaint_list", "receive",        "action",    "rating", "responsibility",
+    "fines",     "rewards",        "metrics",        "findings",  "alerts", "log",
+    "verify",    "policies",       "publish_policy", "catalogue", "me"};
 
 bool Same(std::string_view a, std::string_view b) { return !a.empty() && a == b; }
 
@@ -217,6 +228,11 @@ std::string_view RowScopeName(RowScope rows) {
 }
 
 std::span<const Resource> AllResources() { return kResources; }
+
+bool IsWriteResource(Resource resource) {
+  return resource == R::kReceive || resource == R::kAction || resource == R::kRating ||
+         resource == R::kPublishPolicy;
+}
 
 RoleSet RolesFor(Resource resource) {
   RoleSet roles;

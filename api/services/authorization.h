@@ -47,8 +47,9 @@ enum class Resource : uint8_t {
   kPolicies,        // GET /v1/policies
   kPublishPolicy,   // POST /v1/policies
   kCatalogue,       // GET /v1/catalogue: the actions, their fields and the vocabularies
+  kMe,              // GET /v1/me: who the caller is and what it may do
 };
-inline constexpr int kResourceCount = 16;
+inline constexpr int kResourceCount = 17;
 
 // Which complaints a role may read or act on (object level).
 enum class ComplaintScope : uint8_t {
@@ -93,6 +94,10 @@ std::string_view ComplaintScopeName(ComplaintScope scope);
 std::string_view RowScopeName(RowScope rows);
 // Every resource, in declaration order.
 std::span<const Resource> AllResources();
+
+// Whether a resource changes something (receive, action, rating, publish_policy); the others
+// read.
+bool IsWriteResource(Resource resource);
 
 // The roles the table allows `resource` (the router's function-level check).
 RoleSet RolesFor(Resource resource);

@@ -123,7 +123,7 @@ TEST(Access, TheTableKeepsItsInvariants) {
     if (rule.role == Role::kAdmin) {
       EXPECT_TRUE(rule.resource == Resource::kVerify || rule.resource == Resource::kPolicies ||
                   rule.resource == Resource::kPublishPolicy ||
-                  rule.resource == Resource::kCatalogue);
+                  rule.resource == Resource::kCatalogue || rule.resource == Resource::kMe);
     }
   }
   // Each (role, resource) pair at most once.
@@ -193,10 +193,10 @@ TEST(Access, TheApiPagesTableIsTheCodesTable) {
         return "yes";
     }
   };
-  const std::vector<std::string> columns = {"complaint", "list",           "receive", "action",
-                                            "rating",    "responsibility", "fines",   "rewards",
-                                            "metrics",   "findings",       "alerts",  "log",
-                                            "verify",    "policies",       "publish", "catalogue"};
+  const std::vector<std::string> columns = {
+      "complaint", "list",     "receive", "action",    "rating", "responsibility",
+      "fines",     "rewards",  "metrics", "findings",  "alerts", "log",
+      "verify",    "policies", "publish", "catalogue", "me"};
   ASSERT_EQ(columns.size(), AllResources().size());
   for (size_t i = 0; i < columns.size(); ++i) EXPECT_EQ(header[i + 1], columns[i]);
   for (Role role : AllRoles()) {

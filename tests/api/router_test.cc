@@ -83,5 +83,44 @@ TEST(Router, TraversalAndControlCharactersInParametersAreBadRequests) {
   EXPECT_EQ(r.Find("GET", {"v1", "complaints", "..."}).kind, RouteLookup::Kind::kFound);
 }
 
+TEST(Router, TheRootPatternMatchesOnlyTheRoot) {
+  Router r;
+  ASSERT_TRUE(r.Add("GET", "/", {}, Ok()).ok());
+  EXPECT_EQ(r.Find("GET", {}).kind, RouteLookup::Kind::kFound);
+  EXPECT_EQ(r.Find("GET", {""}).kind, RouteLookup::Kind::kNoRoute);
+  EXPECT_EQ(r.Find("GET", {"ui"}).kind, RouteLookup::Kind::kNoRoute);
+}
+
+TEST(Router, ARestParameterTakesTheRestOfThePath) {
+  Router r;
+  ASSERT_TRUE(r.Add("GET", "/ui/{path*}", {}, Ok()).ok());
+  ASSERT_TRUE(r.Add("GET", "/ui", {}, Ok()).ok());
+  auto value = [&](const std::vector<std::string>& segments) {
+    RouteLookup found = r.Find("GET", segments);
+    EXPECT_EQ(found.kind, RouteLookup::Kind::kFound);
+    return found.params.size() == 1 ? found.params[0].second : std::string("?");
+  };
+  EXPECT_EQ(value({"ui", "vendor", "d3.min.js"}), "vendor/d3.min.js");
+  EXPECT_EQ(value({"ui", "index.html"}), "index.html");
+  EXPECT_EQ(value({"ui", ""}), "");  // "/ui/"
+  EXPECT_EQ(value({"ui", "app", ""}), "app/");
+  EXPECT_EQ(r.Find("GET", {"ui"}).route->pattern, "/ui");
+  EXPECT_EQ(r.Find("GET", {"other", "x"}).kind, RouteLookup::Kind::kNoRoute);
+  // "/ui/../x", "/ui/%2e%2e/x", "/ui//etc/passwd", "/ui/vendor/../../x", "/ui/a%2Fb".
+  for (const std::vector<std::string>& bad :
+       std::vector<std::vector<std::string>>{{"ui", "..", "x"},
+                                             {"ui", "", "etc", "passwd"},
+                                             {"ui", "vendor", "..", "..", "x"},
+                                             {"ui", "a/b"},
+                                             {"ui", "."},
+                                             {"ui", "a\\b"}}) {
+    RouteLookup found = r.Find("GET", bad);
+    ASSERT_EQ(found.kind, RouteLookup::Kind::kBadParameter);
+    EXPECT_EQ(found.error.errors()[0].field, "path");
+  }
+  EXPECT_EQ(r.Add("GET", "/x/{rest*}/y", {}, Ok()).code(), ledger::Code::kInvalidArgument);
+  EXPECT_EQ(r.Add("GET", "/x/{*}", {}, Ok()).code(), ledger::Code::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace api

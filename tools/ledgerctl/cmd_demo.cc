@@ -1,6 +1,6 @@
 // ledgerctl demo: generates a realistic ledger (docs/demo.md), stores its projections, prints a
 // summary from them (fines by department, closure rate, findings), issues API tokens for a few
-// roles and serves the ledger.
+// roles and serves the ledger, ending with the web console's address.
 //
 // The summary is evaluated as of the demo's fixed "now" (demo::DefaultDemoEnd()), so the same
 // seed and size print the same numbers on any day, and the report commands give the same numbers
@@ -29,6 +29,7 @@ struct DemoFlags {
   uint64_t seed = 1;
   std::string listen = "127.0.0.1:8080";
   bool no_serve = false;
+  ServeFlags serve;  // --ui-dir, --no-ui
 };
 
 // The actors the demo issues tokens for (ids of docs/demo.md's people).
@@ -163,7 +164,7 @@ std::string IssueTokens(const std::string& dir, std::string* auditor_token) {
 }
 
 std::string WhereToLook(const std::string& dir, const std::string& url, const std::string& token,
-                        const std::string& example) {
+                        const std::string& example, bool console) {
   std::error_code ec;
   std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
   const std::string ctl = ec ? "ledgerctl" : self;
@@ -178,6 +179,9 @@ std::string WhereToLook(const std::string& dir, const std::string& url, const st
   out += "  " + ctl + " --data " + dir + " export --complaint " + example +
          " --format html --out report.html\n";
   out += "Press Ctrl-C to stop the server.\n";
+  // Last, where the eye lands: the console (sign in with a token of the table above).
+  if (console)
+    out += "\n  Web console: " + url + "/ui/   (sign in with a token from the table above)\n\n";
   return out;
 }
 
@@ -205,6 +209,9 @@ int Demo(const Globals& g, const DemoFlags& flags) {
                                 "' already holds a ledger; choose another --data directory "
                                 "(or serve it: ledgerctl --data " +
                                 g.data_dir + " serve)");
+
+  if (!flags.serve.ui_dir.empty() && !std::filesystem::is_directory(flags.serve.ui_dir))
+    return Fail(kExitUsage, "--ui-dir " + flags.serve.ui_dir + " is not a directory");
 
   demo::GeneratorOptions options;
   options.complaints = flags.complaints;
@@ -243,10 +250,10 @@ int Demo(const Globals& g, const DemoFlags& flags) {
   }
   std::string token;
   std::fputs(IssueTokens(g.data_dir, &token).c_str(), stdout);
-  ServeFlags serve;
+  ServeFlags serve = flags.serve;
   serve.listen = flags.listen;
   int code = ServeLog(s.log(), g.data_dir, serve, [&](const std::string& url) {
-    std::fputs(WhereToLook(g.data_dir, url, token, example).c_str(), stdout);
+    std::fputs(WhereToLook(g.data_dir, url, token, example, !serve.no_ui).c_str(), stdout);
   });
   if (ledger::Status st = s.Close(); !st.ok()) return FailWith(st);
   return code;
@@ -265,6 +272,7 @@ void RegisterDemoCommand(CLI::App& app, Globals& g, Runner& run) {
   demo->add_option("--listen", flags->listen, "HOST:PORT to serve the API on")
       ->capture_default_str();
   demo->add_flag("--no-serve", flags->no_serve, "generate and summarize, then exit");
+  AddConsoleFlags(*demo, flags->serve);
   demo->callback([&g, &run, flags] { run = [&g, flags] { return Demo(g, *flags); }; });
 }
 

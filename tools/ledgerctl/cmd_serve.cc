@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 
+#include "api/http/console_routes.h"
 #include "api/http/core_routes.h"
 #include "api/http/http_server.h"
 #include "api/http/log_routes.h"
@@ -79,9 +80,11 @@ bool ParseListen(const std::string& listen, std::string* host, uint16_t* port) {
 }
 
 ledger::Status BuildRouter(api::Router& router, api::Application& app, api::Metrics& metrics,
-                           const ledger::EventLog& log) {
+                           const ledger::EventLog& log, const ServeFlags& flags) {
   LEDGER_RETURN_IF_ERROR(api::RegisterHealthRoutes(router, &metrics, &log));
   LEDGER_RETURN_IF_ERROR(api::RegisterProductRoutes(app, router, metrics));
+  LEDGER_RETURN_IF_ERROR(
+      api::RegisterConsoleRoutes(router, {.enabled = !flags.no_ui, .directory = flags.ui_dir}));
   // Every route of the contract is built; a server missing one does not start.
   return api::CheckContractRoutes(router);
 }
@@ -155,6 +158,8 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
     policy_text = std::move(*text);
   }
   SetServerLimits(flags, options);
+  if (!flags.ui_dir.empty() && !std::filesystem::is_directory(flags.ui_dir))
+    return Fail(kExitUsage, "--ui-dir " + flags.ui_dir + " is not a directory");
 
   ledger::SystemClock clock;
   options.clock = &clock;
@@ -194,7 +199,7 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
   api::Metrics metrics;
   delivery.RegisterMetrics(metrics);
   api::Router router;
-  if (ledger::Status s = BuildRouter(router, **app, metrics, log); !s.ok())
+  if (ledger::Status s = BuildRouter(router, **app, metrics, log, flags); !s.ok())
     return Fail(kExitInternal, s.ToString());
   api::HttpServer server(options, &router, &tokens, &metrics);
   if (ledger::Status s = server.Start(); !s.ok()) return Fail(kExitUnavailable, OneLine(s));
@@ -202,6 +207,10 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
   const std::string url =
       "http://" + options.host + ":" + std::to_string(static_cast<unsigned>(server.port()));
   std::printf("listening on %s\n", url.c_str());
+  const std::string console =
+      flags.no_ui ? std::string("off (--no-ui)")
+                  : url + "/ui/" + (flags.ui_dir.empty() ? "" : " (from " + flags.ui_dir + ")");
+  std::printf("console: %s\n", console.c_str());
   if (on_listening) on_listening(url);
   std::fflush(stdout);
 
@@ -211,6 +220,14 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
   delivery.Stop();  // a delivery in flight is cut; it is sent again after the next start
   (*app)->Stop();   // the follower stops and a projection snapshot is written
   return 0;
+}
+
+void AddConsoleFlags(CLI::App& cmd, ServeFlags& flags) {
+  CLI::Option* dir = cmd.add_option("--ui-dir", flags.ui_dir,
+                                    "serve the web console from this directory instead of the "
+                                    "embedded copy (development: edit, then reload)");
+  cmd.add_flag("--no-ui", flags.no_ui, "do not serve the web console (/ui/ answers 404)")
+      ->excludes(dir);
 }
 
 void RegisterServeCommand(CLI::App& app, Globals& g, Runner& run) {
@@ -274,6 +291,7 @@ void RegisterServeCommand(CLI::App& app, Globals& g, Runner& run) {
       ->capture_default_str();
   cmd->add_option("--webhook-ca-file", flags->webhook_ca_file,
                   "PEM certificates to trust for https:// webhooks (default: the system's)");
+  AddConsoleFlags(*cmd, *flags);
   cmd->add_flag("--create", *create, "create an empty ledger when DIR holds none");
   cmd->callback([&g, &run, flags, create] {
     run = [&g, flags, create] { return Serve(g, *flags, *create); };

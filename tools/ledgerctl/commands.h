@@ -63,12 +63,19 @@ struct ServeFlags {
   double outbox_retention_days = 30;
   double webhook_max_backoff_s = 300;
   std::string webhook_ca_file;  // certificates to trust for https:// webhooks; "": the system's
+  // The web console (api/http/console_routes.h): served from this directory instead of the
+  // embedded copy (development), or not at all.
+  std::string ui_dir;
+  bool no_ui = false;
 };
+
+// --ui-dir and --no-ui (the web console) on `cmd` (serve, demo).
+void AddConsoleFlags(CLI::App& cmd, ServeFlags& flags);
 
 // Serves `log` (whose directory is `data_dir`) over HTTP until SIGINT or SIGTERM: starts the
 // application (policy, write path, projections: api/services/application.h), prints the bound
-// address, shuts down gracefully and returns the exit code. The caller closes the log.
-// `on_listening(url)` runs once the server listens ("http://127.0.0.1:8080").
+// address and the console's, shuts down gracefully and returns the exit code. The caller closes
+// the log. `on_listening(url)` runs once the server listens ("http://127.0.0.1:8080").
 int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlags& flags,
              const std::function<void(const std::string&)>& on_listening = {});
 
