@@ -23,6 +23,9 @@ export function PlotChart({ id, label, options, deps = [] }) {
     }
     node.setAttribute("role", "img");
     node.setAttribute("aria-label", label);
+    // Plot names each mark's group ("bar", "rule"): an aria-label a plain <g> may not carry, and
+    // inside an image nothing reads it anyway (the table beside the chart has the numbers).
+    for (const g of node.querySelectorAll("g[aria-label]:not([role])")) g.removeAttribute("aria-label");
     el.replaceChildren(node);
     return () => el.replaceChildren();
   }, deps);

@@ -77,12 +77,13 @@ export function fmtTime(v, kind = "datetime") {
   return formatter(kind).format(d);
 }
 
-// The zone's label for headers: "Asia/Shanghai (UTC+8)".
+// The zone's label for headers: "Asia/Shanghai (UTC+8)", or "UTC+8" alone for a fixed offset
+// (the policy may name only its offset: the server then sends "Etc/GMT-8").
 export function zoneLabel() {
   const parts = new Intl.DateTimeFormat("en", { timeZone: zone, timeZoneName: "shortOffset" })
     .formatToParts(new Date());
-  const off = (parts.find((p) => p.type === "timeZoneName") || {}).value || "";
-  return `${zone} (${off.replace("GMT", "UTC")})`;
+  const off = ((parts.find((p) => p.type === "timeZoneName") || {}).value || "").replace("GMT", "UTC");
+  return zone.startsWith("Etc/") ? off : `${zone} (${off})`;
 }
 
 // A decimal string ("1200.00") as CNY, exactly (Intl formats strings without a float).
