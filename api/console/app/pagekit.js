@@ -6,7 +6,6 @@
 // Its strings are the "kit.*" keys of i18n/complaints.<lang>.json (every area is loaded at start).
 import { html, useEffect, useRef, useState } from "./html.js";
 import { get } from "./api.js";
-import { downloadCsv } from "./ui.js";
 import { code, t, timeZone } from "./i18n.js";
 import { href, navigate } from "./router.js";
 
@@ -245,24 +244,8 @@ export function MoreButton({ paged, total, id }) {
 
 // ---- tables ---------------------------------------------------------------------------------
 
-// ui.js's Table (same markup, same CSV through downloadCsv) plus `rowAttrs(row)`: attributes of
-// each <tr> (data-id for tests and for finding a row again), and a `tableId`. If ui.js's Table
-// gains these, this one can go.
-export function DataTable({ caption, columns, rows, csvName, empty, rowClass, rowAttrs, tableId }) {
-  return html`<div class="table-wrap">
-    <table id=${tableId}>
-      ${caption && html`<caption>${caption}
-        ${csvName && html` <button type="button" class="small csv" onClick=${() => downloadCsv(csvName,
-          columns.map((c) => c.label), rows.map((r) => columns.map((c) => (c.csv ? c.csv(r) : r[c.key]))))}>${t("common.csv")}</button>`}
-      </caption>`}
-      <thead><tr>${columns.map((c) => html`<th scope="col" class=${c.num ? "num" : ""}>${c.label}</th>`)}</tr></thead>
-      <tbody>
-        ${rows.length === 0 && html`<tr><td colspan=${columns.length} class="muted empty">${empty || t("common.none")}</td></tr>`}
-        ${rows.map((r, i) => html`<tr class=${rowClass ? rowClass(r) : ""} key=${i} ...${rowAttrs ? rowAttrs(r) : {}}>${columns.map((c) => html`<td class=${c.num ? "num" : ""}>${c.render ? c.render(r) : r[c.key]}</td>`)}</tr>`)}
-      </tbody>
-    </table>
-  </div>`;
-}
+// The read pages' name for ui.js's Table.
+export { Table as DataTable } from "./ui.js";
 
 // A small clock drawn in SVG (no emoji font needed), coloured by the text around it.
 export function ClockIcon() {

@@ -81,19 +81,20 @@ export function downloadCsv(filename, header, rows) {
   setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 0);
 }
 
-// A titled table: columns [{key, label, render(row), csv(row)}]; a CSV button downloads the rows
-// shown (the values as the API gave them).
-export function Table({ caption, columns, rows, csvName, empty, rowClass }) {
+// A titled table: columns [{key, label, render(row), csv(row), num}]; a CSV button downloads the
+// rows shown (the values as the API gave them). `rowAttrs(row)`: attributes of each <tr> (data-id
+// for tests and for finding a row again); `tableId`: the table's id.
+export function Table({ caption, columns, rows, csvName, empty, rowClass, rowAttrs, tableId }) {
   return html`<div class="table-wrap">
-    <table>
+    <table id=${tableId}>
       ${caption && html`<caption>${caption}
-        ${csvName && html` <button type="button" class="small" onClick=${() => downloadCsv(csvName,
+        ${csvName && html` <button type="button" class="small csv" onClick=${() => downloadCsv(csvName,
           columns.map((c) => c.label), rows.map((r) => columns.map((c) => (c.csv ? c.csv(r) : r[c.key]))))}>${t("common.csv")}</button>`}
       </caption>`}
       <thead><tr>${columns.map((c) => html`<th scope="col" class=${c.num ? "num" : ""}>${c.label}</th>`)}</tr></thead>
       <tbody>
-        ${rows.length === 0 && html`<tr><td colspan=${columns.length} class="muted">${empty || t("common.none")}</td></tr>`}
-        ${rows.map((r, i) => html`<tr class=${rowClass ? rowClass(r) : ""} key=${i}>${columns.map((c) => html`<td class=${c.num ? "num" : ""}>${c.render ? c.render(r) : r[c.key]}</td>`)}</tr>`)}
+        ${rows.length === 0 && html`<tr><td colspan=${columns.length} class="muted empty">${empty || t("common.none")}</td></tr>`}
+        ${rows.map((r, i) => html`<tr class=${rowClass ? rowClass(r) : ""} key=${i} ...${rowAttrs ? rowAttrs(r) : {}}>${columns.map((c) => html`<td class=${c.num ? "num" : ""}>${c.render ? c.render(r) : r[c.key]}</td>`)}</tr>`)}
       </tbody>
     </table>
   </div>`;
