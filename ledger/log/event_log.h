@@ -222,6 +222,10 @@ class EventLog {
   // creates it): there is then no outbox to read, and none can be written.
   Status WithOutbox(const std::function<Status(rocksdb::DB&, rocksdb::ColumnFamilyHandle*)>& fn);
 
+  // For backups (ledger/log/backup.h), as WithProjections with the whole database: a backup
+  // taken inside `fn` sees the database the log is writing, which stays open during the call.
+  Status WithDatabase(const std::function<Status(rocksdb::DB&)>& fn);
+
   // The database, for benchmarks that wait for compactions: valid only while the log is open
   // for writing on a disk with room (a reopen replaces it).
   rocksdb::DB* db() { return db_.get(); }

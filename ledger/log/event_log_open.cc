@@ -329,4 +329,9 @@ Status EventLog::WithOutbox(
   return fn(*db_, outbox_);
 }
 
+Status EventLog::WithDatabase(const std::function<Status(rocksdb::DB&)>& fn) {
+  LEDGER_ASSIGN_OR_RETURN(ReadLock lock, Readable());
+  return fn(*db_);
+}
+
 }  // namespace ledger

@@ -28,6 +28,7 @@
 #include "ledger/base/clock.h"
 #include "ledger/log/event_log.h"
 #include "tools/ledgerctl/commands.h"
+#include "tools/ledgerctl/control_socket.h"
 #include "tools/ledgerctl/session.h"
 
 namespace tools {
@@ -204,6 +205,11 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
   api::HttpServer server(options, &router, &tokens, &metrics);
   if (ledger::Status s = server.Start(); !s.ok()) return Fail(kExitUnavailable, OneLine(s));
   delivery.Start();
+  // `ledgerctl backup` while serving (control_socket.h). Without it the server still serves.
+  ledger::Result<std::unique_ptr<ControlSocket>> control = ControlSocket::Start(data_dir, &log);
+  if (!control.ok())
+    std::fprintf(stderr, "ledgerctl: warning: no backups while serving: %s\n",
+                 OneLine(control.status()).c_str());
   const std::string url =
       "http://" + options.host + ":" + std::to_string(static_cast<unsigned>(server.port()));
   std::printf("listening on %s\n", url.c_str());

@@ -28,6 +28,7 @@ void RegisterServeCommand(CLI::App& app, Globals& globals, Runner& run);
 void RegisterTokenCommands(CLI::App& app, Globals& globals, Runner& run);
 void RegisterWebhookCommands(CLI::App& app, Globals& globals, Runner& run);
 void RegisterDemoCommand(CLI::App& app, Globals& globals, Runner& run);
+void RegisterBackupCommands(CLI::App& app, Globals& globals, Runner& run);  // backup, restore
 // The commands whose option values live in main()'s CommandFlags (flags.h).
 void RegisterLogCommands(CLI::App& app, Globals& globals, CommandFlags& flags, Runner& run);
 void RegisterComplaintCommands(CLI::App& app, Globals& globals, CommandFlags& flags, Runner& run);
