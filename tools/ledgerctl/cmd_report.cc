@@ -64,8 +64,8 @@ int Run(const Globals& g, const ReportFlags& f, Report report) {
   if (!to.ok()) return FailWith(to.status());
   q.from = *from;
   q.to = *to;
-  if (q.from && q.to && *q.from > *q.to)
-    return Fail(kExitUsage, "--from " + f.from + " is after --to " + f.to);
+  if (q.from && q.to && *q.from >= *q.to)  // --to is exclusive: an equal --from is after it
+    return Fail(kExitUsage, "--from " + f.from + " is not before --to " + f.to);
   auto projection = FoldLedger(**session, *e, ProgressBar("reading", "events"));
   if (!projection.ok()) return FailWith(projection.status());
   if (ledger::Status st = CheckReportFilters(**session, *projection, *e, q); !st.ok())
