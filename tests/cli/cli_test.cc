@@ -10,6 +10,7 @@
 #include <regex>
 
 #include "ledger/log/record_format.h"
+#include "projections/format.h"
 #include "testing/process.h"
 #include "testing/raw_db.h"
 #include "testing/temp_dir.h"
@@ -189,6 +190,131 @@ TEST_F(CliTest, BadMonthAndTimesAreUsageErrors) {
                 "--as-of must be an RFC 3339");
   ExpectFailure(Ctl({"state", kComplaint, "--policy", "9"}), 2, "version 9 is not published");
   ExpectFailure(Ctl({"export", "--format", "pdf"}), 2, "--format must be jsonl or html");
+}
+
+// Every usage error, whatever the parser or the command found: exit 2 and one line starting
+// "ledgerctl: " (docs/cli.md "Exit codes"). The lines are in golden/usage-errors.txt.
+TEST_F(CliTest, UsageErrorsAreOneLineAndExitTwo) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"state"},                                  // the id missing
+      {"state", kComplaint, "--no-such-option"},  // an unknown option
+      {"no-such-command"},                        // an unknown subcommand
+      {"token"},                                  // a group without its subcommand
+      {"fines", "--month"},                       // an option without its value
+      {"fines", "--month", "2026-09", "--department", "nowhere"},
+      {"fines", "--month", "2026-09", "--person", "u-nobody"},
+      {"responsibility", "--department", "nowhere"},
+      {"metrics", "--month", "2026", "--project", "p-nowhere"},
+      {"findings", "--from", "2026-10-01", "--to", "2026-09-30"},
+      {"findings", "--from", "2026-10-01T00:00:00+08:00", "--to", "2026-09-01"},
+      {"findings", "--from", "2026-02-30"},
+      {"export", "--format", "html"},  // html needs a complaint or a month
+  };
+  std::string all;
+  for (const auto& args : cases) {
+    ProcessResult r = Ctl(args);
+    std::string shown = "ledgerctl";
+    for (const std::string& a : args) shown += " " + a;
+    ExpectFailure(r, 2, "");
+    EXPECT_EQ(r.out, "") << shown;
+    all += "$ " + shown + "\nexit " + std::to_string(r.exit_code) + "\n" + r.err;
+  }
+  ExpectGolden("usage-errors.txt", all);
+}
+
+TEST_F(CliTest, BareLedgerctlPrintsHelp) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{kLedgerctl}, {kLedgerctl, "--data", Ledger()}}) {
+    ProcessResult r = RunProcess(args, scratch_.path());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.err, "");
+    EXPECT_NE(r.out.find("Usage"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Subcommands:"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("--data"), std::string::npos) << r.out;
+  }
+}
+
+// --data before or after the subcommand, or between its arguments: the same answer.
+TEST_F(CliTest, GlobalOptionsAreAcceptedAfterTheSubcommand) {
+  ProcessResult state = RunProcess(
+      {kLedgerctl, "state", kComplaint, "--as-of", kNow, "--data", Ledger()}, scratch_.path());
+  ASSERT_EQ(state.exit_code, 0) << state.err;
+  ExpectGolden("state.txt", state.out);
+  ProcessResult fines =
+      RunProcess({kLedgerctl, "fines", "--data", Ledger(), "--month", "2026-09", "--as-of", kNow},
+                 scratch_.path());
+  ASSERT_EQ(fines.exit_code, 0) << fines.err;
+  ExpectGolden("fines.txt", fines.out);
+  const std::string ledger = scratch_.Sub("after");
+  ProcessResult demo = RunProcess(
+      {kLedgerctl, "demo", "--no-serve", "--complaints", "3", "--data", ledger}, scratch_.path());
+  ASSERT_EQ(demo.exit_code, 0) << demo.err;
+  EXPECT_EQ(RunProcess({kLedgerctl, "verify", "--data", ledger}, scratch_.path()).exit_code, 0);
+}
+
+TEST_F(CliTest, KnownFiltersAreAccepted) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"fines", "--month", "2026-09", "--department", "property"},
+        {"fines", "--month", "2026-09", "--person", "u-handler-property-2"},
+        {"responsibility", "--person", "u-handler-property-2"},
+        {"metrics", "--month", "2026", "--project", "p-lakeside"}}) {
+    ProcessResult r = Ctl(args);
+    EXPECT_EQ(r.exit_code, 0) << args[0] << " " << args.back() << ": " << r.err;
+  }
+}
+
+// A plain date is that day in the policy's zone: --from its start, --to its end (included). The
+// demo has findings on 2026-06-11 13:28 and 2026-06-17: one day picks the first alone.
+TEST_F(CliTest, PlainDatesAreWholeDays) {
+  ProcessResult days =
+      Ctl({"findings", "--as-of", kNow, "--from", "2026-06-11", "--to", "2026-06-11"});
+  ProcessResult times = Ctl({"findings", "--as-of", kNow, "--from", "2026-06-11T00:00:00+08:00",
+                             "--to", "2026-06-12T00:00:00+08:00"});
+  ASSERT_EQ(days.exit_code, 0) << days.err;
+  ASSERT_EQ(times.exit_code, 0) << times.err;
+  EXPECT_EQ(days.out, times.out);
+  EXPECT_NE(days.out.find("1 finding"), std::string::npos) << days.out;
+  ExpectGolden("findings-one-day.txt", days.out);
+}
+
+TEST_F(CliTest, VersionNamesTheBuildAndTheFormats) {
+  ProcessResult r = RunProcess({kLedgerctl, "--version"}, scratch_.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::regex shape(
+      "ledgerctl [0-9]+\\.[0-9]+\\.[0-9]+\ncommit ([0-9a-f]{40}|unknown)\nformats: record "
+      "[0-9]+ \\(reads [0-9]+-[0-9]+\\), projection [0-9]+ \\(rules [0-9]+\\)\n");
+  EXPECT_TRUE(std::regex_match(r.out, shape)) << r.out;
+  EXPECT_NE(r.out.find("record " + std::to_string(ledger::kFormatVersion) + " "), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("projection " + std::to_string(projections::kProjectionFormat) + " "),
+            std::string::npos)
+      << r.out;
+}
+
+// An --out FILE is replaced only by a complete export: a failed one, or a refused flag, leaves
+// it byte for byte as it was, and no temporary file behind.
+TEST_F(CliTest, AFailedExportLeavesTheOutputFileAsItWas) {
+  const std::string dir = scratch_.Sub("out");
+  std::filesystem::create_directory(dir);
+  const std::string file = dir + "/kept.jsonl";
+  const std::string before = "an earlier export\nthat must survive\n";
+  std::ofstream(file, std::ios::binary) << before;
+  ExpectFailure(Ctl({"export", "--complaint", "CMP-2026-999999", "--out", file}), 1,
+                "no complaint CMP-2026-999999");
+  ExpectFailure(Ctl({"export", "--format", "html", "--out", file}), 2, "--format html needs");
+  ExpectFailure(Ctl({"export", "--format", "pdf", "--out", file}), 2, "--format must be");
+  ExpectFailure(Ctl({"export", "--mode", "999", "--out", file}), 2, "--mode must be");
+  EXPECT_EQ(ReadWholeFile(file), before);
+  size_t entries = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    EXPECT_EQ(entry.path(), file);
+    ++entries;
+  }
+  EXPECT_EQ(entries, 1u);
+  // A complete export replaces it.
+  ProcessResult ok = Ctl({"export", "--complaint", kComplaint, "--out", file});
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(ReadWholeFile(file).rfind("{\"kind\":\"export\"", 0), 0u);
 }
 
 TEST_F(CliTest, VerifyOfADamagedLedgerNamesTheFirstBadPosition) {

@@ -1,6 +1,7 @@
 // ledgerctl export [--complaint ID] [--month YYYY-MM] [--format jsonl|html] [--out FILE]
 // [--mode MODE]: an audit export (docs/cli.md "export"). The --out file is created 0600 (it
-// holds personal data) unless --mode says otherwise.
+// holds personal data) unless --mode says otherwise, and replaces FILE only once complete: a
+// failed export leaves FILE as it was.
 //
 // jsonl  one JSON object per line: an "export" header (scope, positions, time), then every
 //        event in the scope as the API renders it plus "canonical" — the base64 of exactly the
@@ -14,7 +15,6 @@
 // Scopes: the whole log; --month: the events recorded in that month (a contiguous range of
 // positions); --complaint: that complaint's events; both: the complaint's events of the month.
 #include <sys/types.h>
-#include <unistd.h>
 
 #include <boost/json/serialize.hpp>
 #include <cstdio>
@@ -22,11 +22,11 @@
 #include <optional>
 
 #include "api/services/payload_json.h"
-#include "ledger/base/files.h"
 #include "projections/reports.h"
 #include "tools/ledgerctl/commands.h"
 #include "tools/ledgerctl/export_html.h"
 #include "tools/ledgerctl/output.h"
+#include "tools/ledgerctl/output_file.h"
 #include "tools/ledgerctl/views.h"
 
 namespace tools {
@@ -154,9 +154,6 @@ Status Jsonl(Session& s, const ExportFlags& f, const ledger::VerifyReport& verif
 
 Status Html(Session& s, const Globals& g, const ExportFlags& f,
             const ledger::VerifyReport& verified, std::FILE* out) {
-  if (f.complaint.empty() == f.month.empty())
-    return Status::InvalidArgument(
-        "--format html needs exactly one of --complaint ID or --month YYYY-MM");
   ledger::SystemClock clock;
   LEDGER_ASSIGN_OR_RETURN(Eval e, ReadEval(EvaluationFlags{}, s, clock));
   HtmlReport report;
@@ -188,6 +185,8 @@ Status Html(Session& s, const Globals& g, const ExportFlags& f,
 int Export(const Globals& g, const ExportFlags& f) {
   if (f.format != "jsonl" && f.format != "html")
     return Fail(kExitUsage, "--format must be jsonl or html, not '" + f.format + "'");
+  if (f.format == "html" && f.complaint.empty() == f.month.empty())
+    return Fail(kExitUsage, "--format html needs exactly one of --complaint ID or --month YYYY-MM");
   if (!f.complaint.empty())
     if (Status st = CheckComplaintId(f.complaint); !st.ok()) return FailWith(st);
   std::optional<mode_t> mode = ParseMode(f.mode);
@@ -199,22 +198,21 @@ int Export(const Globals& g, const ExportFlags& f) {
   options.progress = ProgressBar("verifying", "events");
   Result<ledger::VerifyReport> verified = (*session)->log().Verify(options);
   if (!verified.ok()) return FailWith(verified.status());
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, std::fclose);
+  // --out: a temporary file beside FILE, renamed over it only once the export is complete; a
+  // failure leaves FILE as it was (output_file.h). Exactly --mode, whatever the umask.
+  std::unique_ptr<OutputFile> file;
   std::FILE* out = stdout;
   if (!f.out.empty() && f.out != "-") {
-    // Exactly --mode, whatever the umask, also over an existing file (ledger::OpenForWriting).
-    Result<int> fd = ledger::OpenForWriting(f.out, *mode);
-    if (!fd.ok()) return Fail(kExitUsage, "cannot write '" + f.out + "'");
-    file.reset(::fdopen(*fd, "wb"));
-    if (!file) {
-      ::close(*fd);
-      return Fail(kExitUsage, "cannot write '" + f.out + "'");
-    }
-    out = file.get();
+    Result<std::unique_ptr<OutputFile>> created = OutputFile::Create(f.out, *mode);
+    if (!created.ok()) return Fail(kExitUsage, OneLine(created.status()));
+    file = std::move(created).value();
+    out = file->stream();
   }
   Status st = f.format == "jsonl" ? Jsonl(**session, f, *verified, out)
                                   : Html(**session, g, f, *verified, out);
   if (!st.ok()) return FailWith(st);
+  if (file)
+    if (Status committed = file->Commit(); !committed.ok()) return FailWith(committed);
   if (!verified->ok)
     return Fail(kExitFailed, "exported, but the ledger does not verify: position " +
                                  std::to_string(verified->first_bad_position) + ": " +

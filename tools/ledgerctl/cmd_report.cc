@@ -6,6 +6,7 @@
 #include "tools/ledgerctl/commands.h"
 #include "tools/ledgerctl/output.h"
 #include "tools/ledgerctl/render_text.h"
+#include "tools/ledgerctl/report_filters.h"
 #include "tools/ledgerctl/views.h"
 
 namespace tools {
@@ -57,14 +58,18 @@ int Run(const Globals& g, const ReportFlags& f, Report report) {
   ReportQuery q{f.month, f.department, f.person, f.project, {}, {}};
   if (q.month.empty() && report != Report::kFindings && report != Report::kResponsibility)
     q.month = MonthOf(**session, e->at);  // this month (or the month of --as-of)
-  auto from = OptionTime(f.from, "--from");
-  auto to = OptionTime(f.to, "--to");
+  auto from = DayOrTime(f.from, "--from", (*session)->utc_offset(), false);
+  auto to = DayOrTime(f.to, "--to", (*session)->utc_offset(), true);
   if (!from.ok()) return FailWith(from.status());
   if (!to.ok()) return FailWith(to.status());
   q.from = *from;
   q.to = *to;
+  if (q.from && q.to && *q.from >= *q.to)  // --to is exclusive: an equal --from is after it
+    return Fail(kExitUsage, "--from " + f.from + " is not before --to " + f.to);
   auto projection = FoldLedger(**session, *e, ProgressBar("reading", "events"));
   if (!projection.ok()) return FailWith(projection.status());
+  if (ledger::Status st = CheckReportFilters(**session, *projection, *e, q); !st.ok())
+    return FailWith(st);
   ledger::Result<json::object> doc = Compute(report, **session, *projection, *e, q);
   if (!doc.ok()) return FailWith(doc.status());
   std::string out = f.json ? json::serialize(*doc) + "\n" : TextOf(report)(*doc);
@@ -96,8 +101,12 @@ void RegisterReportCommands(CLI::App& app, Globals& g, CommandFlags& flags, Runn
     ReportFlags* f = s.f;
     Report report = s.report;
     if (report == Report::kFindings) {
-      cmd->add_option("--from", f->from, "findings at or after this time (RFC 3339)");
-      cmd->add_option("--to", f->to, "findings before this time (RFC 3339)");
+      cmd->add_option("--from", f->from,
+                      "findings at or after this time (RFC 3339), or from the start of this day "
+                      "(YYYY-MM-DD, in the policy's time zone)");
+      cmd->add_option("--to", f->to,
+                      "findings before this time (RFC 3339), or up to the end of this day "
+                      "(YYYY-MM-DD: the day itself included)");
     } else {
       cmd->add_option("--month", f->month,
                       report == Report::kMetrics          ? "YYYY-MM or YYYY (default: this month)"
@@ -105,10 +114,14 @@ void RegisterReportCommands(CLI::App& app, Globals& g, CommandFlags& flags, Runn
                                                           : "YYYY-MM (default: this month)");
     }
     if (report == Report::kFines || report == Report::kResponsibility) {
-      cmd->add_option("--department", f->department, "only this department");
-      cmd->add_option("--person", f->person, "only this person");
+      cmd->add_option("--department", f->department,
+                      "only this department (an id of the policy; another is an error)");
+      cmd->add_option("--person", f->person,
+                      "only this person (one the ledger names; another is an error)");
     }
-    if (report == Report::kMetrics) cmd->add_option("--project", f->project, "only this project");
+    if (report == Report::kMetrics)
+      cmd->add_option("--project", f->project,
+                      "only this project (an id of the policy; another is an error)");
     AddEvaluationOptions(cmd, f->at);
     cmd->add_flag("--json", f->json, "print the JSON the API returns instead of a table");
     cmd->callback([&g, &run, f, report] { run = [&g, f, report] { return Run(g, *f, report); }; });

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "tools/ledgerctl/commands.h"
+#include "tools/ledgerctl/version.h"
 
 int main(int argc, char** argv) {
   // A ledger holds personal data: whatever ledgerctl creates (RocksDB's files, the projection
@@ -13,7 +14,12 @@ int main(int argc, char** argv) {
   // started with (docs/operations.md, "File modes"). `export --mode` asks for another mode.
   ::umask(077);
   CLI::App app{"ledgerctl: the complaint ledger's command line"};
-  app.require_subcommand(1);
+  // At most one subcommand; none prints the help. Subcommands inherit fallthrough(): the global
+  // options (--data) are accepted before or after the subcommand, as every subcommand's own.
+  app.require_subcommand(0, 1);
+  app.fallthrough();
+  app.set_version_flag("--version", tools::VersionText(),
+                       "print the version, the source commit and the on-disk formats");
   tools::Globals globals;
   app.add_option("--data", globals.data_dir, "the ledger directory")->capture_default_str();
   tools::Runner run;
@@ -40,6 +46,10 @@ int main(int argc, char** argv) {
       if (c == '\n') c = ' ';
     std::fprintf(stderr, "ledgerctl: %s (see --help)\n", message.c_str());
     return 2;
+  }
+  if (app.get_subcommands().empty()) {
+    std::fputs(app.help().c_str(), stdout);
+    return 0;
   }
   try {
     return run ? run() : 0;
