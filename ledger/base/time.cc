@@ -43,9 +43,8 @@ std::string Quoted(std::string_view text, size_t max) {
 Status Bad(std::string_view text) {
   return Status::WithErrors(Code::kInvalidArgument, "not an RFC 3339 date-time with offset",
                             {{"", "rfc3339",
-                              Quoted(text, 64) +
-                                  " is not an RFC 3339 date-time with offset, e.g. "
-                                  "2026-11-24T09:30:00+08:00"}});
+                              Quoted(text, 64) + " is not an RFC 3339 date-time with offset, e.g. "
+                                                 "2026-11-24T09:30:00+08:00"}});
 }
 
 }  // namespace
@@ -168,10 +167,10 @@ Result<std::chrono::year_month> ParseMonth(std::string_view s) {
   int y = 0, m = 0;
   if (!ReadDigits(s, &p, 4, &y) || !Expect(s, &p, '-') || !ReadDigits(s, &p, 2, &m) ||
       p != s.size() || m < 1 || m > 12)
-    return Status::WithErrors(Code::kInvalidArgument, "not a month",
-                              {{"month", "yyyy_mm",
-                                Quoted(s, 32) +
-                                    " is not a month in the form YYYY-MM, e.g. 2026-11"}});
+    return Status::WithErrors(
+        Code::kInvalidArgument, "not a month",
+        {{"month", "yyyy_mm",
+          Quoted(s, 32) + " is not a month in the form YYYY-MM, e.g. 2026-11"}});
   return std::chrono::year_month(std::chrono::year(y), std::chrono::month(unsigned(m)));
 }
 
@@ -186,8 +185,7 @@ Result<std::chrono::year_month_day> ParseDate(std::string_view s) {
   }
   return Status::WithErrors(
       Code::kInvalidArgument, "not a date",
-      {{"", "yyyy_mm_dd",
-        Quoted(s, 32) + " is not a date in the form YYYY-MM-DD"}});
+      {{"", "yyyy_mm_dd", Quoted(s, 32) + " is not a date in the form YYYY-MM-DD"}});
 }
 
 std::string FormatDate(std::chrono::year_month_day date) {

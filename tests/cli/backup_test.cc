@@ -47,7 +47,8 @@ class Server {
   ~Server() { Stop(SIGKILL); }
 
   bool Start() {
-    std::vector<std::string> args = {kLedgerctl,    "--data",           data_, "serve", "--listen",
+    std::vector<std::string> args = {kLedgerctl,    "--data",           data_,
+                                     "serve",       "--create",         "--listen",
                                      "127.0.0.1:0", "--min-free-bytes", "0"};
     pid_ = ::fork();
     if (pid_ == 0) {
