@@ -8,7 +8,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 "$root/tools/setup.sh"
 export LEDGER_BUILD_DIR="${LEDGER_BUILD_DIR:-$root/build-demo}"  # apart from the tests' build
-LEDGER_BUILD_TYPE=${LEDGER_BUILD_TYPE:-Release} "$root/tools/build.sh" -DLEDGER_BUILD_TESTS=OFF -DLEDGER_BUILD_BENCH=OFF
+LEDGER_BUILD_TYPE=${LEDGER_BUILD_TYPE:-Release} "$root/tools/build.sh" -DLEDGER_WERROR=ON -DLEDGER_BUILD_TESTS=OFF \
+  -DLEDGER_BUILD_BENCH=OFF
 ctl="$LEDGER_BUILD_DIR/tools/ledgerctl/ledgerctl"
 data="${LEDGER_DEMO_DIR:-$root/demo-ledger}"
 if "$ctl" --data "$data" head >/dev/null 2>&1; then
