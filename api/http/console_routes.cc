@@ -9,12 +9,6 @@
 namespace api {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // Calls `item` with each trimmed, non-empty element of a comma-separated header value.
 template <typename F>
 void ForEachItem(std::string_view list, F item) {
@@ -22,7 +16,7 @@ void ForEachItem(std::string_view list, F item) {
   while (start <= list.size()) {
     size_t comma = list.find(',', start);
     if (comma == std::string_view::npos) comma = list.size();
-    std::string_view one = Trim(list.substr(start, comma - start));
+    std::string_view one = TrimOws(list.substr(start, comma - start));
     if (!one.empty()) item(one);
     start = comma + 1;
   }
@@ -34,7 +28,7 @@ double Quality(std::string_view params) {
   if (q == std::string_view::npos) q = params.find("Q=");
   if (q == std::string_view::npos) return 1;
   try {
-    return std::stod(std::string(Trim(params.substr(q + 2))));
+    return std::stod(std::string(TrimOws(params.substr(q + 2))));
   } catch (const std::exception&) {
     return 0;
   }
@@ -93,7 +87,7 @@ bool AcceptsGzip(std::string_view accept_encoding) {
   std::optional<double> gzip, any;
   ForEachItem(accept_encoding, [&](std::string_view item) {
     size_t semi = item.find(';');
-    std::string_view coding = Trim(item.substr(0, semi));
+    std::string_view coding = TrimOws(item.substr(0, semi));
     double q = semi == std::string_view::npos ? 1 : Quality(item.substr(semi + 1));
     if (EqualsIgnoreCase(coding, "gzip") || EqualsIgnoreCase(coding, "x-gzip")) gzip = q;
     if (coding == "*") any = q;

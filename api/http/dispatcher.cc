@@ -9,21 +9,15 @@
 namespace api {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // The q-value of one media range ("application/json;q=0.5"), 1 by default, and its type.
 std::pair<std::string_view, double> MediaRange(std::string_view item) {
   size_t semi = item.find(';');
-  std::string_view type = Trim(item.substr(0, semi));
+  std::string_view type = TrimOws(item.substr(0, semi));
   double q = 1;
   while (semi != std::string_view::npos) {
     size_t next = item.find(';', semi + 1);
     std::string_view param =
-        Trim(item.substr(semi + 1, next == std::string_view::npos ? next : next - semi - 1));
+        TrimOws(item.substr(semi + 1, next == std::string_view::npos ? next : next - semi - 1));
     if (param.size() > 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
       try {
         q = std::stod(std::string(param.substr(2)));
@@ -84,7 +78,7 @@ Response TooManyRequests(std::string why, std::chrono::seconds retry_after,
 }  // namespace
 
 std::optional<Format> NegotiateFormat(std::optional<std::string_view> accept, bool capnp_offered) {
-  if (!accept || Trim(*accept).empty()) return Format::kJson;
+  if (!accept || TrimOws(*accept).empty()) return Format::kJson;
   double json = QualityOf(*accept, kJsonType);
   double capnp = capnp_offered ? QualityOf(*accept, kCapnpType) : 0;
   if (json <= 0 && capnp <= 0) return std::nullopt;

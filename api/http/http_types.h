@@ -36,6 +36,8 @@ class Headers {
 };
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+// `s` without leading and trailing spaces and tabs (HTTP's optional whitespace, RFC 9110 5.6.3).
+std::string_view TrimOws(std::string_view s);
 
 struct Request {
   std::string method;                 // "GET", "POST", ... as sent (methods are case-sensitive)
