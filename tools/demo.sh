@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # The main job: installs missing packages, builds, makes a demo ledger in ./demo-ledger, prints a
-# summary, API tokens and where to look, and serves it on http://127.0.0.1:8080 until Ctrl-C; the
-# last line printed is the web console's address (http://127.0.0.1:8080/ui/).
-# Run again, it serves the ledger it made before (delete ./demo-ledger for a fresh one).
+# summary, API tokens for each role and where to look, and serves it on http://127.0.0.1:8080
+# until Ctrl-C; the last line printed is the web console's address (http://127.0.0.1:8080/ui/).
+#
 # Arguments go to `ledgerctl demo` (e.g. --complaints 100000 --seed 7 --listen 127.0.0.1:9090).
+# Run again, it serves the ledger it made before, says so, prints the summary again and issues
+# fresh tokens (revoking the ones it issued last time). A size or seed other than the default
+# demo's gets its own directory (./demo-ledger-<complaints>-seed<seed>), made on the first run and
+# served on the next; delete a directory for a fresh one. LEDGER_DEMO_DIR chooses the directory.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 "$root/tools/setup.sh"
@@ -11,12 +15,25 @@ export LEDGER_BUILD_DIR="${LEDGER_BUILD_DIR:-$root/build-demo}"  # apart from th
 LEDGER_BUILD_TYPE=${LEDGER_BUILD_TYPE:-Release} "$root/tools/build.sh" -DLEDGER_WERROR=ON -DLEDGER_BUILD_TESTS=OFF \
   -DLEDGER_BUILD_BENCH=OFF
 ctl="$LEDGER_BUILD_DIR/tools/ledgerctl/ledgerctl"
-data="${LEDGER_DEMO_DIR:-$root/demo-ledger}"
-if "$ctl" --data "$data" head >/dev/null 2>&1; then
-  echo "demo: $data already holds the demo ledger; serving it (delete it for a fresh one)"
-  echo "demo: a new auditor token: $("$ctl" --data "$data" token add --actor u-auditor-01 --role auditor 2>/dev/null)"
-  "$ctl" --data "$data" verify
-  echo "demo: sign in to the web console (the 'console:' line below) with that token"
-  exec "$ctl" --data "$data" serve
+
+# The size and seed asked (ledgerctl demo's defaults otherwise).
+complaints=3000 seed=1
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  case "${args[$i]}" in
+    --complaints=*) complaints="${args[$i]#*=}" ;;
+    --seed=*) seed="${args[$i]#*=}" ;;
+    --complaints) complaints="${args[$((i + 1))]:-}" ;;
+    --seed) seed="${args[$((i + 1))]:-}" ;;
+  esac
+done
+if [[ -n "${LEDGER_DEMO_DIR:-}" ]]; then
+  data="$LEDGER_DEMO_DIR"
+elif [[ "$complaints" == 3000 && "$seed" == 1 ]]; then
+  data="$root/demo-ledger"
+else
+  data="$root/demo-ledger-$complaints-seed$seed"
+  echo "demo: $complaints complaints with seed $seed asked: their ledger is $data" \
+    "(./demo-ledger keeps the default demo)"
 fi
 exec "$ctl" --data "$data" demo "$@"

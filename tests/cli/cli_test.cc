@@ -8,6 +8,8 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <regex>
+#include <set>
+#include <sstream>
 
 #include "ledger/log/record_format.h"
 #include "projections/format.h"
@@ -126,6 +128,8 @@ TEST_F(CliTest, ReportCommandsMatchTheirGoldenFiles) {
   } cases[] = {
       {{"fines", "--month", "2026-09", "--as-of", kNow}, "fines.txt"},
       {{"fines", "--month", "2026-09", "--as-of", kNow, "--json"}, "fines.json"},
+      {{"fines", "--month", "2026-09", "--as-of", kNow, "--format", "csv"}, "fines.csv"},
+      {{"findings", "--as-of", kNow, "--format", "csv"}, "findings.csv"},
       {{"rewards", "--month", "2026-09", "--as-of", kNow}, "rewards.txt"},
       {{"metrics", "--month", "2026", "--as-of", kNow}, "metrics.txt"},
       {{"findings", "--as-of", kNow}, "findings.txt"},
@@ -208,7 +212,13 @@ TEST_F(CliTest, UsageErrorsAreOneLineAndExitTwo) {
       {"findings", "--from", "2026-10-01", "--to", "2026-09-30"},
       {"findings", "--from", "2026-10-01T00:00:00+08:00", "--to", "2026-09-01"},
       {"findings", "--from", "2026-02-30"},
-      {"export", "--format", "html"},  // html needs a complaint or a month
+      {"export", "--format", "html", "--complaint", kComplaint, "--month", "2026-09"},
+      {"fines", "--to-month", "2026-09"},
+      {"fines", "--from-month", "2026-10", "--to-month", "2026-09"},
+      {"fines", "--from-month", "2026-13"},
+      {"fines", "--month", "2026-09", "--from-month", "2026-08"},
+      {"fines", "--format", "xml"},
+      {"fines", "--json", "--format", "csv"},
   };
   std::string all;
   for (const auto& args : cases) {
@@ -301,7 +311,9 @@ TEST_F(CliTest, AFailedExportLeavesTheOutputFileAsItWas) {
   std::ofstream(file, std::ios::binary) << before;
   ExpectFailure(Ctl({"export", "--complaint", "CMP-2026-999999", "--out", file}), 1,
                 "no complaint CMP-2026-999999");
-  ExpectFailure(Ctl({"export", "--format", "html", "--out", file}), 2, "--format html needs");
+  ExpectFailure(Ctl({"export", "--format", "html", "--complaint", kComplaint, "--month", "2026-09",
+                     "--out", file}),
+                2, "not both");
   ExpectFailure(Ctl({"export", "--format", "pdf", "--out", file}), 2, "--format must be");
   ExpectFailure(Ctl({"export", "--mode", "999", "--out", file}), 2, "--mode must be");
   EXPECT_EQ(ReadWholeFile(file), before);
@@ -497,12 +509,149 @@ TEST_F(CliTest, DemoLedgerVerifiesAndItsSummaryEqualsTheProjections) {
     ASSERT_TRUE(std::regex_search(summary, m, row)) << dept << " missing from\n" << summary;
     EXPECT_EQ(std::stoll(m[1]) * 100 + std::stoll(m[2]), amount) << dept;
   }
+
+  // The command the summary names prints the same table, row for row.
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(
+      summary, m, std::regex("the same numbers: ledgerctl --data \\S+ (fines [^(]*) \\(")))
+      << summary;
+  std::vector<std::string> args;
+  std::istringstream words(m[1].str());
+  for (std::string w; words >> w;) args.push_back(w);
+  ProcessResult same = Ctl(args);
+  ASSERT_EQ(same.exit_code, 0) << same.err;
+  const std::regex table("DEPARTMENT +LINES[^]*?all lines[^\n]*\n");
+  std::smatch in_summary, in_report;
+  ASSERT_TRUE(std::regex_search(summary, in_summary, table)) << summary;
+  ASSERT_TRUE(std::regex_search(same.out, in_report, table)) << same.out;
+  EXPECT_EQ(in_summary.str(), in_report.str());
+}
+
+TEST_F(CliTest, FinesOfAYearAreFinesOfItsMonths) {
+  ProcessResult year = Ctl({"fines", "--month", "2026", "--as-of", kNow, "--json"});
+  ProcessResult range =
+      Ctl({"fines", "--from-month", "2026-01", "--to-month", "2026-12", "--as-of", kNow, "--json"});
+  ASSERT_EQ(year.exit_code, 0) << year.err;
+  ASSERT_EQ(range.exit_code, 0) << range.err;
+  json::object a = json::parse(year.out).as_object(), b = json::parse(range.out).as_object();
+  EXPECT_EQ(a.at("month"), "2026");
+  EXPECT_EQ(b.at("month"), "2026-01..2026-12");
+  EXPECT_GT(a.at("lines").as_array().size(), 0u);
+  for (const char* key : {"lines", "by_department", "by_person", "total", "waived"})
+    EXPECT_EQ(a.at(key), b.at(key)) << key;
+  // September alone is a part of it.
+  ProcessResult september = Ctl({"fines", "--month", "2026-09", "--as-of", kNow, "--json"});
+  ASSERT_EQ(september.exit_code, 0);
+  EXPECT_LT(json::parse(september.out).at("lines").as_array().size(),
+            a.at("lines").as_array().size());
+}
+
+TEST_F(CliTest, CsvHasOneRowPerLineItem) {
+  ProcessResult csv = Ctl({"fines", "--month", "2026-09", "--as-of", kNow, "--format", "csv"});
+  ProcessResult doc = Ctl({"fines", "--month", "2026-09", "--as-of", kNow, "--json"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  ASSERT_EQ(doc.exit_code, 0);
+  size_t rows = 0;
+  for (size_t at = 0; (at = csv.out.find("\r\n", at)) != std::string::npos; at += 2) ++rows;
+  EXPECT_EQ(rows, 1 + json::parse(doc.out).at("lines").as_array().size());  // and the header
+  EXPECT_EQ(csv.out.rfind("period,day,accrued_at,complaint,rule,amount,waived,", 0), 0u);
 }
 
 TEST_F(CliTest, DemoNeverWritesIntoAnExistingLedger) {
+  ProcessResult head = Ctl({"head"});
+  // Its own demo ledger, asked for another size: refused, saying what it holds.
   ProcessResult r = Ctl({"demo", "--no-serve", "--complaints", "5"});
-  ExpectFailure(r, 2, "already holds a ledger");
+  ExpectFailure(r, 2,
+                "holds the demo ledger of 60 complaints, seed 5, not the 5 complaints, seed 5");
+  // A ledger the demo did not make (no record of it): refused, never served.
+  std::string copy = CopyOfLedger();
+  std::filesystem::remove(copy + "/demo.json");
+  ExpectFailure(CtlOn(copy, {"demo", "--no-serve"}), 2,
+                "already holds a ledger the demo did not make");
   EXPECT_EQ(Ctl({"verify"}).exit_code, 0);
+  EXPECT_EQ(Ctl({"head"}).out, head.out);
+}
+
+// `ledgerctl demo` again on its own ledger (what tools/demo.sh does on every run): it says so,
+// prints the same summary, and appends nothing.
+TEST_F(CliTest, DemoAgainServesTheLedgerItMade) {
+  std::string copy = CopyOfLedger();
+  ProcessResult head = CtlOn(copy, {"head"});
+  ProcessResult again = CtlOn(copy, {"demo", "--no-serve", "--seed", "5"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("already holds the demo ledger (60 complaints, seed 5); serving it"),
+            std::string::npos)
+      << again.out;
+  const std::regex table("fines by department[^]*?all lines[^\n]*\n");
+  std::smatch first, second;
+  ASSERT_TRUE(std::regex_search(*demo_out_, first, table));
+  ASSERT_TRUE(std::regex_search(again.out, second, table)) << again.out;
+  EXPECT_EQ(first.str(), second.str());
+  EXPECT_EQ(CtlOn(copy, {"head"}).out, head.out);
+}
+
+// Each serving run prints a token for each role and revokes the ones the previous run issued:
+// they do not pile up.
+TEST_F(CliTest, DemoAgainReplacesTheTokensItIssued) {
+  std::string copy = CopyOfLedger();
+  const std::regex ready("Web console: http://127\\.0\\.0\\.1:[0-9]+/ui/");
+  std::string outputs[2];
+  for (std::string& out : outputs) {
+    testing_util::BackgroundProcess demo(
+        {kLedgerctl, "--data", copy, "demo", "--listen", "127.0.0.1:0"}, scratch_.path());
+    out = demo.WaitForOutput(ready);
+    ASSERT_NE(out, "") << demo.err();
+    EXPECT_EQ(demo.Stop(), 0) << demo.err();
+  }
+  for (const char* role : {"auditor", "cs_agent", "dept_head", "reader", "admin"})
+    EXPECT_TRUE(
+        std::regex_search(outputs[1], std::regex(std::string("\\n") + role + " +\\S+ +lgr_")))
+        << role << " has no token in\n"
+        << outputs[1];
+  EXPECT_NE(outputs[1].find("revoked the 5 tokens the demo issued last time"), std::string::npos);
+  ProcessResult list = CtlOn(copy, {"token", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  auto count = [&](const std::string& word) {
+    size_t n = 0;
+    for (size_t at = 0; (at = list.out.find(word, at)) != std::string::npos; at += word.size()) ++n;
+    return n;
+  };
+  EXPECT_EQ(count(" active"), 5u) << list.out;
+  EXPECT_EQ(count(" revoked "), 5u) << list.out;
+}
+
+// Every evidence link of an HTML report leads to an entry of the same page, and every entry
+// shows its event's chain hash: for a complaint, a month and the whole ledger.
+TEST_F(CliTest, HtmlReportsLinkEveryEvidencePositionToItsEntry) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string must_show;
+  } cases[] = {
+      {{"export", "--format", "html", "--complaint", kComplaint}, "Timeline"},
+      {{"export", "--format", "html", "--month", "2026-09"}, "By person"},
+      {{"export", "--format", "html"}, "Whole ledger"},
+  };
+  for (const Case& c : cases) {
+    ProcessResult r = Ctl(c.args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find(c.must_show), std::string::npos) << c.args.back();
+    EXPECT_NE(r.out.find("net of waivers"), std::string::npos) << c.args.back();
+    std::set<std::string> links, anchors;
+    const std::regex link("href=\"#(e[0-9]+)\""), anchor("id=(e[0-9]+)>");
+    for (auto it = std::sregex_iterator(r.out.begin(), r.out.end(), link);
+         it != std::sregex_iterator(); ++it)
+      links.insert((*it)[1]);
+    for (auto it = std::sregex_iterator(r.out.begin(), r.out.end(), anchor);
+         it != std::sregex_iterator(); ++it)
+      anchors.insert((*it)[1]);
+    EXPECT_GT(links.size(), 0u) << c.args.back();
+    for (const std::string& l : links) EXPECT_TRUE(anchors.count(l)) << l << " has no entry";
+    // Each entry: its anchor, then (in the same entry) a 64-digit hash.
+    const std::regex entry("<div class=entry id=e[0-9]+>(?:(?!</div>).)*?[0-9a-f]{64}");
+    size_t hashed = std::distance(std::sregex_iterator(r.out.begin(), r.out.end(), entry),
+                                  std::sregex_iterator());
+    EXPECT_EQ(hashed, anchors.size()) << c.args.back();
+  }
 }
 
 TEST_F(CliTest, RebuildCheckFailsOnAStoredProjectionThatDiffers) {

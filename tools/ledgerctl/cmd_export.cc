@@ -10,7 +10,9 @@
 //        bytes) and the links between consecutive positions (tools/export_check does).
 // html   a self-contained report (export_html.h): the verification result, and for a
 //        complaint its state, clocks with their explanations, fines with their evidence and the
-//        timeline; for a month its fine tallies, line items and findings.
+//        timeline; for a month, or the whole ledger, its fine tallies per department and per
+//        person, line items and findings. Every evidence position links to its event's entry,
+//        which shows the event's hash.
 //
 // Scopes: the whole log; --month: the events recorded in that month (a contiguous range of
 // positions); --complaint: that complaint's events; both: the complaint's events of the month.
@@ -21,6 +23,7 @@
 #include <memory>
 #include <optional>
 
+#include "api/services/event_json.h"
 #include "api/services/payload_json.h"
 #include "projections/reports.h"
 #include "tools/ledgerctl/commands.h"
@@ -152,6 +155,17 @@ Status Jsonl(Session& s, const ExportFlags& f, const ledger::VerifyReport& verif
   return Status::Ok();
 }
 
+// The event at `position` for the HTML report: as the API renders it, without its payload, with
+// times in the policy's time zone like the rest of the report.
+Result<json::object> EventEntry(Session& s, uint64_t position) {
+  LEDGER_ASSIGN_OR_RETURN(ledger::RecordedEvent ev, s.log().ReadAt(position));
+  json::object o = api::EventToJson(ev, api::NullPayloadRenderer(), CliViewer());
+  o.erase("payload");
+  o["recorded_at"] = ledger::FormatRfc3339(ev.recorded_at(), s.utc_offset());
+  o["occurred_at"] = ledger::FormatRfc3339(ev.occurred_at(), s.utc_offset());
+  return o;
+}
+
 Status Html(Session& s, const Globals& g, const ExportFlags& f,
             const ledger::VerifyReport& verified, std::FILE* out) {
   ledger::SystemClock clock;
@@ -165,18 +179,31 @@ Status Html(Session& s, const Globals& g, const ExportFlags& f,
     report.title = "Complaint " + f.complaint;
     LEDGER_ASSIGN_OR_RETURN(report.ticket, TicketView(s, f.complaint, e));
     LEDGER_ASSIGN_OR_RETURN(report.timeline, TimelineView(s, f.complaint, e));
+    for (const json::value& entry : report.timeline.at("entries").as_array()) {
+      uint64_t position = entry.at("position").to_number<uint64_t>();
+      LEDGER_ASSIGN_OR_RETURN(report.events[position], EventEntry(s, position));
+    }
   } else {
-    report.title = "Month " + f.month;
     LEDGER_ASSIGN_OR_RETURN(projections::LedgerProjection p,
                             FoldLedger(s, e, ProgressBar("reading", "events")));
-    LEDGER_ASSIGN_OR_RETURN(projections::Period month,
-                            projections::ParsePeriod(f.month, s.utc_offset()));
     ReportQuery q;
-    q.month = f.month;
-    q.from = month.start;
-    q.to = month.end;
+    if (f.month.empty()) {  // the whole ledger
+      report.title = "Whole ledger";
+      q.period = WholeLedger();
+    } else {
+      report.title = "Month " + f.month;
+      LEDGER_ASSIGN_OR_RETURN(projections::Period month,
+                              projections::ParsePeriod(f.month, s.utc_offset()));
+      q.month = f.month;
+      q.from = month.start;
+      q.to = month.end;
+    }
     LEDGER_ASSIGN_OR_RETURN(report.fines, FinesView(s, p, e, q));
     report.findings = FindingsView(s, p, e, q);
+  }
+  for (uint64_t position : CitedPositions(report)) {
+    if (report.events.count(position)) continue;
+    LEDGER_ASSIGN_OR_RETURN(report.events[position], EventEntry(s, position));
   }
   if (!WriteAll(out, RenderHtml(report))) return Status::Unavailable("cannot write the export");
   return Status::Ok();
@@ -185,8 +212,10 @@ Status Html(Session& s, const Globals& g, const ExportFlags& f,
 int Export(const Globals& g, const ExportFlags& f) {
   if (f.format != "jsonl" && f.format != "html")
     return Fail(kExitUsage, "--format must be jsonl or html, not '" + f.format + "'");
-  if (f.format == "html" && f.complaint.empty() == f.month.empty())
-    return Fail(kExitUsage, "--format html needs exactly one of --complaint ID or --month YYYY-MM");
+  if (f.format == "html" && !f.complaint.empty() && !f.month.empty())
+    return Fail(kExitUsage,
+                "--format html takes --complaint ID or --month YYYY-MM (or neither: the whole "
+                "ledger), not both");
   if (!f.complaint.empty())
     if (Status st = CheckComplaintId(f.complaint); !st.ok()) return FailWith(st);
   std::optional<mode_t> mode = ParseMode(f.mode);

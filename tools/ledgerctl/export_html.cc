@@ -20,7 +20,8 @@ text-align:left;vertical-align:top}th{background:#eef1f6}td.n{text-align:right;f
 .ok{color:#0a6b2d;font-weight:600}.bad{color:#a4161a;font-weight:600}.muted{color:#667}
 code{font:12px ui-monospace,monospace;word-break:break-all}.waived{text-decoration:line-through;color:#667}
 dl{display:grid;grid-template-columns:12em 1fr;gap:.2em 1em}dt{color:#556}dd{margin:0}
-.entry{border-left:3px solid #9ab;padding:.2em .8em;margin:.8em 0}
+.entry{border-left:3px solid #9ab;padding:.2em .8em;margin:.8em 0}.entry:target{background:#fff6d6}
+a{color:#1f4fa3}
 </style>)";
 
 // The readers of json_read.h, escaped for HTML; null shows as an en dash.
@@ -42,10 +43,22 @@ std::string List(const json::array& a) {
   for (const json::value& v : a) out += (out.empty() ? "" : ", ") + S(v);
   return out.empty() ? "–" : out;
 }
+// An event position, linked to its entry (the timeline's, or the "Events cited" section's).
+std::string Link(const json::value& position) {
+  const std::string p = S(position);
+  return "<a href=\"#e" + p + "\">#" + p + "</a>";
+}
 std::string Evidence(const json::array& a) {
   std::string out;
-  for (const json::value& v : a) out += (out.empty() ? "#" : " #") + S(v);
+  for (const json::value& v : a) out += (out.empty() ? "" : " ") + Link(v);
   return out.empty() ? "–" : out;
+}
+
+// The event's chain hash, from the events read for the report.
+std::string HashOf(const HtmlReport& r, const json::value& position) {
+  if (!position.is_int64() && !position.is_uint64()) return "–";
+  auto it = r.events.find(position.to_number<uint64_t>());
+  return it == r.events.end() ? "–" : "<code>" + S(it->second, "hash") + "</code>";
 }
 
 std::string VerifySection(const json::object& v) {
@@ -99,8 +112,8 @@ std::string FinesTable(const json::array& lines) {
     bool waived = l.contains("waiver");
     std::string how = S(l, "reason");
     if (waived)
-      how += "<br><b>waived</b> by " + S(O(l, "waiver"), "by") + " (event #" +
-             S(O(l, "waiver"), "event") + "): " + S(O(l, "waiver"), "reason");
+      how += "<br><b>waived</b> by " + S(O(l, "waiver"), "by") + " (event " +
+             Link(json_read::Member(O(l, "waiver"), "event")) + "): " + S(O(l, "waiver"), "reason");
     out += std::string("<tr") + (waived ? " class=waived" : "") + "><td>" + S(l, "day") +
            "</td><td>" + S(l, "complaint") + "</td><td>" + S(l, "rule") + "</td><td class=n>" +
            S(l, "amount") + "</td><td>" + List(A(l, "people")) + "<br>" +
@@ -130,7 +143,8 @@ std::string TicketSection(const json::object& t) {
                                : S(r, "department") + ", handler " + S(r, "handler") +
                                      ", cooperating " + List(A(r, "cooperating")));
   out += "</dl><h2>Clocks</h2>" + ClocksSection(A(t, "clocks"));
-  out += "<h2>Fines</h2>" + FinesTable(A(t, "fines")) + "<p>total (not waived) <b>" +
+  out += "<h2>Fines</h2>" + FinesTable(A(t, "fines")) +
+         "<p>total, net of waivers (waived lines are struck through and not counted) <b>" +
          S(t, "fines_total") + "</b></p>";
   if (!A(t, "findings").empty()) {
     out += "<h2>Findings</h2><ul>";
@@ -142,16 +156,17 @@ std::string TicketSection(const json::object& t) {
   return out;
 }
 
-std::string TimelineSection(const json::object& tl) {
+std::string TimelineSection(const HtmlReport& r) {
   std::string out = "<h2>Timeline</h2>";
-  for (const json::value& ev : A(tl, "entries")) {
+  for (const json::value& ev : A(r.timeline, "entries")) {
     const json::object& e = O(ev);
     const json::object& actor = O(e, "actor");
-    out += "<div class=entry><b>#" + S(e, "position") + " " + S(e, "type") + "</b> by " +
-           S(actor, "id") + " (" + S(actor, "role") + ", " + S(actor, "department") +
-           ")<br><span class=muted>occurred " + T(e, "occurred_at") + " · recorded " +
-           T(e, "recorded_at") + (e.at("imported").as_bool() ? " · imported" : "") + "</span><br>" +
-           S(e, "summary");
+    out += "<div class=entry id=e" + S(e, "position") + "><b>#" + S(e, "position") + " " +
+           S(e, "type") + "</b> by " + S(actor, "id") + " (" + S(actor, "role") + ", " +
+           S(actor, "department") + ")<br><span class=muted>occurred " + T(e, "occurred_at") +
+           " · recorded " + T(e, "recorded_at") +
+           (e.at("imported").as_bool() ? " · imported" : "") + " · hash " +
+           HashOf(r, json_read::Member(e, "position")) + "</span><br>" + S(e, "summary");
     for (const json::value& c : A(e, "changes")) out += "<br>→ " + S(c);
     for (const json::value& f : A(e, "fines"))
       out += "<br>fine: " + S(O(f), "rule") + " " + S(O(f), "amount") + " (" + S(O(f), "day") +
@@ -164,16 +179,29 @@ std::string TimelineSection(const json::object& tl) {
   return out;
 }
 
-std::string MonthSections(const json::object& fines, const json::object& findings) {
-  std::string out = "<h2>Fines of " + S(fines, "month") +
-                    "</h2><table><tr><th>department</th>"
-                    "<th>lines</th><th>total</th><th>waived</th></tr>";
-  for (const json::value& v : A(fines, "by_department"))
+std::string TallyTable(const json::object& fines, std::string_view key, const char* name) {
+  std::string out = std::string("<table><tr><th>") + name +
+                    "</th><th>lines</th><th>total, net of waivers</th><th>waived</th></tr>";
+  for (const json::value& v : A(fines, key))
     out += "<tr><td>" + S(O(v), "name") + "</td><td class=n>" + S(O(v), "lines") +
            "</td><td class=n>" + S(O(v), "total") + "</td><td class=n>" + S(O(v), "waived") +
            "</td></tr>";
-  out += "<tr><th>total</th><th></th><th class=n>" + S(fines, "total") + "</th><th class=n>" +
-         S(fines, "waived") + "</th></tr></table>";
+  // A line charged to several departments or people counts in each of their rows; this row
+  // counts every line once.
+  return out + "<tr><th>all lines</th><th class=n>" + std::to_string(A(fines, "lines").size()) +
+         "</th><th class=n>" + S(fines, "total") + "</th><th class=n>" + S(fines, "waived") +
+         "</th></tr></table>";
+}
+
+std::string PeriodSections(const json::object& fines, const json::object& findings) {
+  const std::string period = S(fines, "month");
+  std::string out = "<h2>Fines" + (period == "all" ? std::string() : " of " + period) + "</h2>";
+  out +=
+      "<p class=muted>Totals are net of waivers: a waived line counts under “waived” only. A "
+      "line charged to several departments or people counts in each of their rows; the last row "
+      "counts every line once.</p>";
+  out += "<h3>By department</h3>" + TallyTable(fines, "by_department", "department");
+  out += "<h3>By person</h3>" + TallyTable(fines, "by_person", "person");
   out += "<h3>Line items</h3>" + FinesTable(A(fines, "lines"));
   out +=
       "<h2>Findings</h2><table><tr><th>at</th><th>kind</th><th>complaint</th><th>detail</th>"
@@ -183,6 +211,42 @@ std::string MonthSections(const json::object& fines, const json::object& finding
            S(O(v), "complaint") + "</td><td>" + S(O(v), "detail") + "</td><td>" +
            Evidence(A(O(v), "evidence")) + "</td></tr>";
   return out + "</table>";
+}
+
+// The events cited that the timeline does not show, each with its anchor and hash.
+std::string CitedSection(const HtmlReport& r) {
+  std::set<uint64_t> shown;
+  for (const json::value& ev : A(r.timeline, "entries")) {
+    const json::value& p = json_read::Member(O(ev), "position");
+    if (p.is_int64() || p.is_uint64()) shown.insert(p.to_number<uint64_t>());
+  }
+  std::string out;
+  for (const auto& [position, e] : r.events) {
+    if (shown.count(position)) continue;
+    const json::object& actor = O(e, "actor");
+    out += "<div class=entry id=e" + std::to_string(position) + "><b>#" + std::to_string(position) +
+           " " + S(e, "type") + "</b> in " + S(e, "stream") + " by " + S(actor, "id") + " (" +
+           S(actor, "role") + ")<br><span class=muted>occurred " + T(e, "occurred_at") +
+           " · recorded " + T(e, "recorded_at") + " · hash <code>" + S(e, "hash") +
+           "</code></span></div>";
+  }
+  if (out.empty()) return out;
+  return "<h2>Events cited</h2><p class=muted>Every event cited above as evidence, with its chain "
+         "hash (<code>ledgerctl history ID</code> lists a complaint's events with theirs).</p>" +
+         out;
+}
+
+void AddPositions(const json::array& a, std::set<uint64_t>* out) {
+  for (const json::value& v : a)
+    if (v.is_int64() || v.is_uint64()) out->insert(v.to_number<uint64_t>());
+}
+
+void AddLinePositions(const json::array& lines, std::set<uint64_t>* out) {
+  for (const json::value& lv : lines) {
+    AddPositions(A(O(lv), "evidence"), out);
+    const json::value& waiver = json_read::Member(O(O(lv), "waiver"), "event");
+    if (waiver.is_int64() || waiver.is_uint64()) out->insert(waiver.to_number<uint64_t>());
+  }
 }
 
 }  // namespace
@@ -214,6 +278,20 @@ std::string EscapeHtml(std::string_view text) {
   return out;
 }
 
+std::set<uint64_t> CitedPositions(const HtmlReport& r) {
+  std::set<uint64_t> out;
+  AddLinePositions(A(r.ticket, "fines"), &out);
+  AddLinePositions(A(r.fines, "lines"), &out);
+  for (const json::value& c : A(r.ticket, "clocks")) {
+    const json::object& w = O(O(c), "explanation");
+    AddPositions(A(w, "events"), &out);
+    for (const json::value& s : A(w, "skipped")) AddPositions(A(O(s), "events"), &out);
+  }
+  for (const json::value& f : A(r.ticket, "findings")) AddPositions(A(O(f), "evidence"), &out);
+  for (const json::value& f : A(r.findings, "findings")) AddPositions(A(O(f), "evidence"), &out);
+  return out;
+}
+
 std::string RenderHtml(const HtmlReport& r) {
   std::string out = "<!doctype html><html lang=en><head><meta charset=utf-8><title>" +
                     EscapeHtml(r.title) + " — audit report</title>" + kStyle + "</head><body>";
@@ -223,8 +301,9 @@ std::string RenderHtml(const HtmlReport& r) {
          ". Times are in the policy's time zone.</p>";
   out += VerifySection(r.verify);
   if (!r.ticket.empty()) out += TicketSection(r.ticket);
-  if (!r.timeline.empty()) out += TimelineSection(r.timeline);
-  if (!r.fines.empty()) out += MonthSections(r.fines, r.findings);
+  if (!r.timeline.empty()) out += TimelineSection(r);
+  if (!r.fines.empty()) out += PeriodSections(r.fines, r.findings);
+  out += CitedSection(r);
   return out + "</body></html>\n";
 }
 

@@ -27,11 +27,13 @@ struct ComplaintFlags {
 };
 
 struct ReportFlags {
-  std::string month;  // fines, rewards: YYYY-MM; metrics: YYYY-MM or YYYY
+  std::string month;                 // rewards: YYYY-MM; fines, metrics: YYYY-MM or YYYY
+  std::string from_month, to_month;  // fines: a range of months
   std::string department, person, project;
   std::string from, to;  // findings
   EvaluationFlags at;
-  bool json = false;
+  bool json = false;             // the same as --format json
+  std::string format = "table";  // table, json or csv
 };
 
 struct RebuildFlags {

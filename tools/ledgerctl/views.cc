@@ -53,7 +53,32 @@ Result<projections::Period> MonthPeriod(const Session& session, const std::strin
   return p;
 }
 
+Result<projections::Period> OneMonth(const Session& session, const std::string& month,
+                                     const char* option) {
+  Result<projections::Period> p = MonthPeriod(session, month, false);
+  if (!p.ok()) {
+    std::string message = p.status().message();
+    if (message.rfind("--month", 0) == 0) message = option + message.substr(7);
+    return Status::InvalidArgument(message);
+  }
+  return p;
+}
+
 }  // namespace
+
+Result<projections::Period> MonthRange(const Session& session, const std::string& from,
+                                       const std::string& to) {
+  LEDGER_ASSIGN_OR_RETURN(projections::Period first, OneMonth(session, from, "--from-month"));
+  LEDGER_ASSIGN_OR_RETURN(projections::Period last, OneMonth(session, to, "--to-month"));
+  if (last.start < first.start)
+    return Status::InvalidArgument("--from-month " + from + " is after --to-month " + to);
+  projections::Period range{from == to ? from : from + ".." + to, first.start, last.end};
+  return range;
+}
+
+projections::Period WholeLedger() {
+  return projections::Period{"all", ledger::Time::min(), ledger::Time::max()};
+}
 
 Status CheckComplaintId(const std::string& id) {
   static const std::regex kId("CMP-[0-9]{4}-[0-9]{6}");
@@ -102,7 +127,12 @@ Result<json::object> TimelineView(Session& session, const std::string& id, const
 
 Result<json::object> FinesView(Session& session, const projections::LedgerProjection& p,
                                const Eval& e, const ReportQuery& q) {
-  LEDGER_ASSIGN_OR_RETURN(projections::Period month, MonthPeriod(session, q.month, false));
+  projections::Period month;
+  if (q.period) {
+    month = *q.period;
+  } else {
+    LEDGER_ASSIGN_OR_RETURN(month, MonthPeriod(session, q.month, true));
+  }
   return api::FinesToJson(
       projections::FinesQuery(ScopeOf(session, p, e), month, q.department, q.person),
       Evaluated(e, session, nullptr), ViewFor(session));

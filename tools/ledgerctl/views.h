@@ -28,9 +28,11 @@ ledger::Result<boost::json::object> TimelineView(Session& session, const std::st
                                                  const Eval& e);
 
 // Reports over `p` (a FoldLedger() of the log at `e`). `month`: YYYY-MM (metrics: or YYYY).
+// `period`, when set, replaces `month` for fines (a range of months, a year, the whole ledger).
 struct ReportQuery {
   std::string month, department, person, project;
   std::optional<ledger::Time> from, to;  // findings
+  std::optional<projections::Period> period;
 };
 ledger::Result<boost::json::object> FinesView(Session& session,
                                               const projections::LedgerProjection& p, const Eval& e,
@@ -46,6 +48,15 @@ boost::json::object FindingsView(Session& session, const projections::LedgerProj
 ledger::Result<boost::json::object> ResponsibilityView(Session& session,
                                                        const projections::LedgerProjection& p,
                                                        const Eval& e, const ReportQuery& q);
+
+// The months `from` to `to` (YYYY-MM each, both included; `from` not after `to`) as one period,
+// keyed "FROM..TO" (or "FROM" when they are the same). InvalidArgument naming the option
+// (--from-month, --to-month) when one is not a month or lies outside the policy's years.
+ledger::Result<projections::Period> MonthRange(const Session& session, const std::string& from,
+                                               const std::string& to);
+
+// Every instant the ledger can hold, keyed "all" (a whole-ledger report).
+projections::Period WholeLedger();
 
 // The month key (YYYY-MM) of `t` in the ledger's time zone.
 std::string MonthOf(const Session& session, ledger::Time t);
