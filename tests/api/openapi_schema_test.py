@@ -2,7 +2,7 @@
 """docs/openapi.yaml against the real server: every operation, its answers validated by schema.
 
 It builds its own world, as tests/ui/run.py does: a seeded demo ledger in a temporary directory
-(`ledgerctl demo --complaints N --seed 1 --no-serve`), a token per role (`ledgerctl token add`)
+(`ledgerctl demo --complaints 200 --seed 1 --no-serve`), a token per role (`ledgerctl token add`)
 and `ledgerctl serve --listen 127.0.0.1:0 --rate-limit 0`. Then it calls every operation of the
 document: its success cases with a role that may call it, and its errors where they are cheap to
 cause (401 without a token, 403 with a role the access table refuses, 400, 404, 406, 409, 413,
@@ -756,7 +756,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--ledgerctl", required=True)
     ap.add_argument("--openapi", default=os.path.join(REPO, "docs", "openapi.yaml"))
-    ap.add_argument("--complaints", type=int, default=60)
+    ap.add_argument("--complaints", type=int, default=200,
+                    help="the demo ledger's size: 200 has every shape (waivers, extensions, links, ...)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary ledger")
     ap.add_argument("--verbose", action="store_true", help="print every PASS")
     args = ap.parse_args()
