@@ -45,7 +45,7 @@ bin="$tools/node_modules/.bin"
 
 status=0
 
-# ---- 1. Redocly lint ------------------------------------------------------------------------------
+# ---- 1. Redocly lint ---------------------------------------------------------------------------
 echo "lint-openapi: redocly $("$bin/redocly" --version 2>/dev/null | tail -1) lint (recommended)"
 report="$(mktemp)"
 trap 'rm -f "$report"' EXIT
@@ -68,7 +68,7 @@ else
   echo "lint-openapi: PASS redocly: 0 errors, 0 warnings"
 fi
 
-# ---- 2. A generated client compiles ---------------------------------------------------------------
+# ---- 2. A generated client compiles --------------------------------------------------------------
 mkdir -p generated
 if "$bin/openapi-typescript" "$spec" --output generated/ledger-api.ts >/dev/null; then
   echo "lint-openapi: openapi-typescript $("$bin/openapi-typescript" --version 2>/dev/null |

@@ -3,16 +3,17 @@
 
 It builds its own world, as tests/ui/run.py does: a seeded demo ledger in a temporary directory
 (`ledgerctl demo --complaints 200 --seed 1 --no-serve`), a token per role (`ledgerctl token add`)
-and `ledgerctl serve --listen 127.0.0.1:0 --rate-limit 0`. Then it calls every operation of the
-document: its success cases with a role that may call it, and its errors where they are cheap to
-cause (401 without a token, 403 with a role the access table refuses, 400, 404, 406, 409, 413,
-422), and 429 against a second server started with a tiny rate limit. Each answer must be listed
-in the operation's `responses` under its exact status code (`default` does not count) with its
-media type; a JSON body must validate against that schema (OpenAPI 3.0 turned into JSON Schema:
-`nullable`, $refs into the document, formats date-time and date checked); headers the response
-declares (Location, WWW-Authenticate, Retry-After) must be sent. Operations marked `x-capnp`
-are also asked for application/x-capnp and must name that root struct. The event streams are
-read up to their first event (or their opening comment) and checked for text/event-stream.
+and `ledgerctl serve --listen 127.0.0.1:0 --rate-limit 0 --auth-failure-rate 0 --no-ui`. Then it
+calls every operation of the document: its success cases with a role that may call it, and its
+errors where they are cheap to cause (401 without a token, 403 with a role the access table
+refuses, 400, 404, 406, 409, 413, 422), and 429 against a second server started with a tiny rate
+limit. Each answer must be listed in the operation's `responses` under its exact status code
+(`default` does not count) with its media type; a JSON body must validate against that schema
+(OpenAPI 3.0 turned into JSON Schema: `nullable`, $refs into the document, formats date-time and
+date checked); headers the response declares (Location, WWW-Authenticate, Retry-After) must be
+sent. Operations marked `x-capnp` are also asked for application/x-capnp and must name that root
+struct. The event streams are read up to their first event (or their opening comment) and checked
+for text/event-stream.
 
 It also checks that the Action schemas are the live catalogue's (GET /v1/catalogue): one schema
 per action type, the discriminator's mapping, the required fields, each field's type, limits and
@@ -757,7 +758,8 @@ def main():
     ap.add_argument("--ledgerctl", required=True)
     ap.add_argument("--openapi", default=os.path.join(REPO, "docs", "openapi.yaml"))
     ap.add_argument("--complaints", type=int, default=200,
-                    help="the demo ledger's size: 200 has every shape (waivers, extensions, links, ...)")
+                    help="the demo ledger's size: 200 has every shape (waivers, extensions, "
+                         "links, ...)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary ledger")
     ap.add_argument("--verbose", action="store_true", help="print every PASS")
     args = ap.parse_args()
