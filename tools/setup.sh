@@ -14,6 +14,8 @@ PACKAGES=(
   # Debian's Chromium and its driver, Selenium for Python, and a CJK font so Chinese pages are not
   # boxes (docs/ui.md, "Tests").
   chromium chromium-driver python3-selenium fonts-wqy-microhei
+  # docs/openapi.yaml against the real server (tests/api/openapi_schema_test.py): YAML and JSON Schema.
+  python3-yaml python3-jsonschema
 )
 
 missing=()

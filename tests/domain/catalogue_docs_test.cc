@@ -93,6 +93,17 @@ std::string Markdown() {
   return out.str();
 }
 
+// `s` as a double-quoted YAML scalar: a plain one ends at ": " or " #" ("reopen a closed
+// complaint: a new cycle" made a mapping key and the whole document unparseable).
+std::string YamlQuoted(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
 // One OpenAPI property line (six spaces already written by the caller's indent).
 void YamlProperty(const FieldSpec& f, const std::string& indent, std::ostream& out) {
   out << indent << f.name << ":";
@@ -172,7 +183,7 @@ std::string Yaml() {
     out << in << "      " << a.type << ": \"#/components/schemas/Action_" << a.type << "\"\n";
   for (const ActionSpec& a : Actions()) {
     out << in << "Action_" << a.type << ":\n" << in << "  type: object\n";
-    out << in << "  description: " << a.summary << "\n";
+    out << in << "  description: " << YamlQuoted(a.summary) << "\n";
     out << in << "  additionalProperties: false\n";
     std::string required = "type";
     for (const FieldSpec& f : a.fields)
