@@ -2,8 +2,8 @@
 // docs/ (docs/rules.md, docs/actions.md, docs/api.md, docs/cli.md), and no source file, doc, test
 // or fuzz seed cites a path outside the repository — a specification or style guide that lives
 // next to a checkout, a parent folder, a machine's absolute path. A fresh clone must make sense on
-// its own. Every file of the tree (build*/ folders and .git left out) is read line by line and
-// each such citation fails here with the file and the line.
+// its own. Every file of the tree (build*/ folders, node_modules/ and .git left out) is read line
+// by line and each such citation fails here with the file and the line.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -57,7 +57,7 @@ const std::set<std::string> kTopFolders = {"api",   "docs",  "ledger", "projecti
 
 bool Skipped(const fs::path& dir) {
   const std::string name = dir.filename().string();
-  return name.rfind("build", 0) == 0 || name == ".git";
+  return name.rfind("build", 0) == 0 || name == ".git" || name == "node_modules";
 }
 
 struct Hit {
