@@ -53,6 +53,8 @@ struct VerifyResult {
   head @2 :ChainHead;          # The head record, as stored.
   firstBadPosition @3 :UInt64; # When not ok: the first position missing, damaged or out of chain.
   problem @4 :Text;            # When not ok: what is wrong there, in one line.
+  treeRoot @5 :Data;           # When ok: the Merkle tree's root at the head (32 bytes), rebuilt
+                               # from the events; empty for a ledger without a tree.
 }
 
 # ---- Domain resources (complaint state, timeline, lists, projections) ----

@@ -86,10 +86,13 @@ Result<Response> Verify(const LogRoutesOptions& o, const RequestContext& ctx) {
     FillHead(out.initHead(), report.head);
     out.setFirstBadPosition(report.first_bad_position);
     out.setProblem(report.problem);
+    if (report.tree_checked)
+      out.setTreeRoot(capnp::Data::Reader(report.tree_root.data(), report.tree_root.size()));
     return CapnpResponse(message, "VerifyResult");
   }
   boost::json::object body{
       {"ok", report.ok}, {"checked", report.checked}, {"head", HeadJson(report.head)}};
+  if (report.tree_checked) body["tree_root"] = ledger::ToHex(report.tree_root);
   if (!report.ok) {
     body["first_bad_position"] = report.first_bad_position;
     body["problem"] = report.problem;

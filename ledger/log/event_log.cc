@@ -26,8 +26,10 @@ struct EventLog::Pending {
 // What one group commit has built so far.
 struct EventLog::GroupState {
   rocksdb::WriteBatch batch;
-  uint64_t position = 0;  // the last position assigned
-  Hash prev{};            // the hash of that position
+  uint64_t position = 0;                // the last position assigned
+  Hash prev{};                          // the hash of that position
+  merkle::CompactRange tree;            // the Merkle tree's right edge after that position
+  std::vector<merkle::Node> completed;  // scratch: the nodes one leaf completed
   Time now{};
   std::unordered_map<std::string, uint64_t> versions;  // stream -> version after this group
   std::unordered_map<std::string, AppendResult> keys;  // idempotency keys used in this group
@@ -121,6 +123,7 @@ Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir, const O
   std::unique_ptr<EventLog> log(new EventLog(dir, options));
   LEDGER_RETURN_IF_ERROR(log->OpenDatabase());
   LEDGER_RETURN_IF_ERROR(log->LoadHead());
+  LEDGER_RETURN_IF_ERROR(log->LoadTree());
   // Whether the disk has room, from the start (for /healthz and the projections' first writes).
   if (!options.read_only) (void)log->CheckStorage();
   // In bulk mode the commit thread starts with the first AppendAsync(): until then Append()
@@ -338,6 +341,7 @@ void EventLog::CommitGroup(std::vector<Pending>& group) {
   GroupState g;
   g.position = committed_.position;
   g.prev = committed_.hash;
+  g.tree = committed_tree_;
   // Never before the last commit, even if the clock steps back: recorded_at must not decrease
   // with position (FirstPositionRecordedAtOrAfter searches by it).
   g.now = std::max(clock_->Now(), committed_.recorded_at);
@@ -382,6 +386,7 @@ void EventLog::WriteGroup(GroupState& g, std::vector<Result<AppendResult>>& resu
     // a group that was refused.
     RecordStats(results);
     committed_ = head;
+    committed_tree_ = std::move(g.tree);
     // Bounded by clearing it all: a miss costs one point read (CurrentVersion).
     if (version_cache_.size() + g.versions.size() > (1u << 17)) version_cache_.clear();
     for (auto& [stream, version] : g.versions) version_cache_[stream] = version;
@@ -438,6 +443,7 @@ Result<AppendResult> EventLog::Prepare(const AppendRequest& request, GroupState&
   // All or nothing: on a failure half-way (a bug, not bad input) the batch rolls back.
   const uint64_t position_before = g.position;
   const Hash prev_before = g.prev;
+  const merkle::CompactRange tree_before = g.tree;
   const size_t events_before = g.events.size();
   g.batch.SetSavePoint();
   for (size_t i = 0; i < request.events.size(); ++i) {
@@ -446,6 +452,7 @@ Result<AppendResult> EventLog::Prepare(const AppendRequest& request, GroupState&
       (void)g.batch.RollbackToSavePoint();
       g.position = position_before;
       g.prev = prev_before;
+      g.tree = tree_before;
       g.events.resize(events_before);
       return s;
     }
@@ -498,6 +505,15 @@ Status EventLog::AddEvent(const AppendRequest& request, const NewEvent& event, u
   const rocksdb::Slice entry_parts[3] = {key_part, value_parts[0], value_parts[1]};
   g.batch.Put(streams_, rocksdb::SliceParts(&stream_key_part, 1),
               rocksdb::SliceParts(entry_parts, 3));
+  // The Merkle tree grows in the same batch: its leaf is the bytes the chain hashes, and every
+  // subtree this leaf completes is stored, so that the tree never lags the log (a proof is
+  // possible at every size up to the head, after any crash).
+  if (options_.merkle_tree) {
+    g.completed.clear();
+    g.tree.Append(merkle::LeafHash(body), &g.completed);
+    for (const merkle::Node& n : g.completed)
+      g.batch.Put(tree_, TreeKey(n.id.level, n.id.index), AsBytes(n.hash));
+  }
   // The group moves on only now that both puts are in the batch: Prepare() rolls back to the
   // state before the request on a failure above.
   g.events.push_back(std::move(recorded));

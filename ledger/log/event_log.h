@@ -40,6 +40,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ledger/base/merkle.h"
 #include "ledger/base/status.h"
 #include "ledger/log/append.h"
 #include "ledger/log/options.h"
@@ -65,6 +66,10 @@ struct VerifyReport {
   bool ok = true;
   uint64_t checked = 0;  // events whose hash was recomputed and matched
   Head head;             // the head record (as stored)
+  // The Merkle tree was rebuilt from the events and matched every stored node; its root at the
+  // head. False for a ledger without a tree (made before it, and opened read-only since).
+  bool tree_checked = false;
+  Hash tree_root{};
   uint64_t first_bad_position = 0;
   std::string problem;
 };
@@ -193,6 +198,18 @@ class EventLog {
   uint64_t AddCommitListener(std::function<void(uint64_t)> fn);
   void RemoveCommitListener(uint64_t id);
 
+  // --- The Merkle tree (ledger/base/merkle.h; docs/event-format.md, "The Merkle tree") ------
+  // Leaf i is the canonical bytes of position i + 1. Sizes go up to the head's position:
+  // InvalidArgument beyond it, FailedPrecondition when the ledger has no tree (one made before
+  // the tree, opened read-only: a writable open builds it), DataLoss for a damaged node.
+
+  // The root of the tree of the first `size` events.
+  Result<Hash> TreeRoot(uint64_t size);
+  // The inclusion proof of the event at `position` in the tree of `size` events.
+  Result<std::vector<Hash>> InclusionProof(uint64_t position, uint64_t size);
+  // The consistency proof from the tree of `old_size` events to that of `size` events.
+  Result<std::vector<Hash>> ConsistencyProof(uint64_t old_size, uint64_t size);
+
   // --- Integrity -----------------------------------------------------------------------------
 
   // Walks the whole log: recomputes every hash, checks each position holds its own event, the
@@ -249,6 +266,9 @@ class EventLog {
   Status CheckFormat();
   Status CloseRocks();
   Status LoadHead();
+  Status LoadTree();
+  Status BuildTree();
+  Status TreeUsable(uint64_t size) const;
   Status CheckStorage(bool look = true);
   Status ReopenWritable();
   Status WriteFailed(const rocksdb::Status& s);
@@ -280,6 +300,8 @@ class EventLog {
   rocksdb::ColumnFamilyHandle* idempotency_ = nullptr;
   rocksdb::ColumnFamilyHandle* projections_ = nullptr;
   rocksdb::ColumnFamilyHandle* outbox_ = nullptr;  // null: an old ledger open read-only
+  rocksdb::ColumnFamilyHandle* tree_ = nullptr;    // null: an old ledger open read-only
+  Status tree_status_;  // why proofs cannot be given (set at open, before any reader)
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   // Readers hold db_mu_ shared while they use db_ and the families; the commit thread holds it
   // exclusively (try_lock only: it never waits for readers) to replace a database opened
@@ -302,8 +324,9 @@ class EventLog {
   std::thread committer_;
 
   // Commit-thread state (touched only by the commit thread after Open).
-  Head committed_;            // the last durable head
-  uint64_t bulk_groups_ = 0;  // groups committed in bulk mode (CommitGroup)
+  Head committed_;                       // the last durable head
+  merkle::CompactRange committed_tree_;  // the tree's right edge at committed_
+  uint64_t bulk_groups_ = 0;             // groups committed in bulk mode (CommitGroup)
   std::unordered_map<std::string, uint64_t> version_cache_;
   mutable std::mutex stats_mu_;
   LogStats stats_;

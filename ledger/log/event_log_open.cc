@@ -5,6 +5,7 @@
 #include <rocksdb/env.h>
 #include <rocksdb/listener.h>
 #include <rocksdb/slice_transform.h>
+#include <rocksdb/write_batch.h>
 
 #include <algorithm>
 #include <cstdarg>
@@ -143,15 +144,17 @@ rocksdb::Status EventLog::OpenRocks(bool read_only) {
       {kIdempotencyFamily, FamilyOptions(cache, true)},
       {kProjectionsFamily, FamilyOptions(cache, true)},
       {kOutboxFamily, FamilyOptions(cache, true)},
+      {kTreeFamily, FamilyOptions(cache, false)},
   };
-  // A writable open creates a family that a ledger made before it lacks (the outbox); a
-  // read-only open cannot, and RocksDB refuses to open one that is not there: leave it out.
+  // A writable open creates a family that a ledger made before it lacks (the outbox, the tree);
+  // a read-only open cannot, and RocksDB refuses to open one that is not there: leave it out.
   if (read_only) {
     std::vector<std::string> present;
     rocksdb::Status listed = rocksdb::DB::ListColumnFamilies(db, dir_, &present);
     if (!listed.ok()) return listed;
-    if (std::find(present.begin(), present.end(), kOutboxFamily) == present.end())
-      families.pop_back();
+    std::erase_if(families, [&](const rocksdb::ColumnFamilyDescriptor& f) {
+      return std::find(present.begin(), present.end(), f.name) == present.end();
+    });
   }
   if (Bulk(options_)) {
     // One writer: insertion hints (which concurrent memtable writes would ignore) for the two
@@ -174,7 +177,11 @@ rocksdb::Status EventLog::OpenRocks(bool read_only) {
   streams_ = handles_[2];
   idempotency_ = handles_[3];
   projections_ = handles_[4];
-  outbox_ = handles_.size() > 5 ? handles_[5] : nullptr;
+  outbox_ = tree_ = nullptr;
+  for (rocksdb::ColumnFamilyHandle* h : handles_) {
+    if (h->GetName() == kOutboxFamily) outbox_ = h;
+    if (h->GetName() == kTreeFamily) tree_ = h;
+  }
   return s;
 }
 
@@ -201,7 +208,11 @@ Status EventLog::CheckFormat() {
     // Synced before the first event can be written (bulk appends skip the write-ahead log
     // altogether): no event may reach the disk without the record that says how to read it.
     wo.sync = true;
-    return FromRocks(db_->Put(wo, default_, kFormatKey, v), "writing the format record");
+    rocksdb::WriteBatch batch;
+    batch.Put(default_, kFormatKey, v);
+    // A new ledger keeps its Merkle tree from the first event (tree.cc).
+    if (options_.merkle_tree) batch.Put(default_, kTreeBuiltKey, "1");
+    return FromRocks(db_->Write(wo, &batch), "writing the format record");
   }
   if (!s.ok()) return FromRocks(s, "reading the format record");
   const uint64_t found = format.size() == 8 ? GetBigEndian64(format) : 0;
@@ -227,7 +238,7 @@ Status EventLog::CheckFormat() {
 Status EventLog::CloseRocks() {
   for (rocksdb::ColumnFamilyHandle* h : handles_) (void)db_->DestroyColumnFamilyHandle(h);
   handles_.clear();
-  default_ = events_ = streams_ = idempotency_ = projections_ = outbox_ = nullptr;
+  default_ = events_ = streams_ = idempotency_ = projections_ = outbox_ = tree_ = nullptr;
   Status closed = FromRocks(db_->Close(), "closing the ledger");
   db_.reset();
   if (db_lock_ != nullptr) (void)rocksdb::Env::Default()->UnlockFile(db_lock_);

@@ -74,6 +74,11 @@ struct Options {
 
   // Where the free space is read. Not owned; must outlive the EventLog. Null: statvfs(2).
   DiskSpace* disk_space = nullptr;
+
+  // Keep the Merkle tree (docs/event-format.md, "The Merkle tree") in each append's batch. Off
+  // only in the log benchmark, to measure what the tree costs; a ledger written without it gets
+  // its tree built when next opened for writing with it.
+  bool merkle_tree = true;
 };
 
 }  // namespace ledger

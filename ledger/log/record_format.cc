@@ -63,6 +63,12 @@ std::string PositionKey(uint64_t position) {
   return key;
 }
 
+std::string TreeKey(uint8_t level, uint64_t index) {
+  std::string key(1, char(level));
+  PutBigEndian64(&key, index);
+  return key;
+}
+
 Result<uint64_t> DecodePositionKey(std::string_view key) {
   if (key.size() != 8)
     return Status::DataLoss("events key of " + std::to_string(key.size()) + " bytes, expected 8");

@@ -26,7 +26,10 @@ namespace ledger {
 
 // 2: stream index entries carry a copy of the event's record. A format-1 ledger is read as it is
 // and upgraded (its format record only) when opened for writing.
-inline constexpr uint32_t kFormatVersion = 2;
+// 3: the `tree` family holds the Merkle tree (every perfect subtree, written in each append's
+// batch). A ledger of an older format is read as it is (without proofs) and gets its tree, built
+// from its events, when opened for writing.
+inline constexpr uint32_t kFormatVersion = 3;
 inline constexpr uint32_t kOldestFormatVersion = 1;
 
 inline constexpr char kEventsFamily[] = "events";
@@ -34,8 +37,12 @@ inline constexpr char kStreamsFamily[] = "streams";
 inline constexpr char kIdempotencyFamily[] = "idempotency";
 inline constexpr char kProjectionsFamily[] = "projections";
 inline constexpr char kOutboxFamily[] = "outbox";
+inline constexpr char kTreeFamily[] = "tree";
 inline constexpr char kHeadKey[] = "head";
 inline constexpr char kFormatKey[] = "format";
+// Present once the tree holds every event: written with a new ledger's format record, or with
+// the last batch of the tree's build for a ledger made before it. A missing node is then damage.
+inline constexpr char kTreeBuiltKey[] = "tree";
 
 inline constexpr size_t kHashBytes = 32;
 
@@ -45,6 +52,9 @@ uint64_t GetBigEndian64(std::string_view bytes);  // requires bytes.size() >= 8
 std::string PositionKey(uint64_t position);
 // The position a key of the events family names; DataLoss when it is not 8 bytes.
 Result<uint64_t> DecodePositionKey(std::string_view key);
+
+// A key of the tree family: the node's level (1 byte), then its index (8 bytes, big-endian).
+std::string TreeKey(uint8_t level, uint64_t index);
 
 std::string StreamPrefix(std::string_view stream);
 std::string StreamKey(std::string_view stream, uint64_t version);

@@ -3,8 +3,11 @@
 // The walk goes in steps, each on a log the steps before it found whole, so that the report
 // names the first problem: the head record is read, the events are walked along the chain (each
 // with its stream index entry), the head record is checked against where the chain ended, the
-// stream index is counted, and last a head kept elsewhere is looked up.
+// stream index is counted, the Merkle tree is rebuilt from the events and compared with every
+// stored node (and the nodes are counted), and last a head kept elsewhere is looked up.
 #include <rocksdb/db.h>
+
+#include <bit>
 
 #include "ledger/log/event_log.h"
 #include "ledger/log/record_format.h"
@@ -38,13 +41,17 @@ class SnapshotReader {
 // The running state of one walk, shared by its steps: where it reads, and what it found so far.
 struct Walk {
   Walk(rocksdb::DB* d, const SnapshotReader& s, rocksdb::ColumnFamilyHandle* e,
-       rocksdb::ColumnFamilyHandle* i)
-      : db(d), snap(s), events(e), streams(i) {}
+       rocksdb::ColumnFamilyHandle* i, rocksdb::ColumnFamilyHandle* t)
+      : db(d), snap(s), events(e), streams(i), tree_family(t) {}
 
   rocksdb::DB* db;
   const SnapshotReader& snap;
   rocksdb::ColumnFamilyHandle* events;
   rocksdb::ColumnFamilyHandle* streams;
+  rocksdb::ColumnFamilyHandle* tree_family;  // null: a ledger without a tree (read-only)
+  merkle::CompactRange tree;                 // rebuilt from the events as they are walked
+  std::vector<merkle::Node> completed;       // scratch
+  bool tree_whole = true;                    // every node so far matched
 
   std::optional<Head> stored_head;  // the head record, when it decodes
   bool head_damaged = false;        // a head record is stored but does not decode
@@ -135,6 +142,26 @@ Result<bool> CheckIndexEntry(Walk& w, const RecordedEvent& e, uint64_t expect,
   return true;
 }
 
+// Adds the event's leaf to the rebuilt tree and compares each node it completes with the stored
+// one. False once a problem is reported; non-OK only when the tree cannot be read.
+Result<bool> CheckTreeNodes(Walk& w, const RecordedEvent& e, uint64_t expect) {
+  if (w.tree_family == nullptr) return true;
+  w.completed.clear();
+  w.tree.Append(merkle::LeafHash(e.canonical_bytes()), &w.completed);
+  for (const merkle::Node& n : w.completed) {
+    std::string stored;
+    rocksdb::Status s =
+        w.db->Get(w.snap.options(false), w.tree_family, TreeKey(n.id.level, n.id.index), &stored);
+    if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the Merkle tree");
+    if (s.ok() && stored == AsBytes(n.hash)) continue;
+    const uint64_t first = (n.id.index << n.id.level) + 1, last = (n.id.index + 1) << n.id.level;
+    std::string node = "the Merkle tree's node at level " + Pos(n.id.level) + ", index " +
+                       Pos(n.id.index) + " (positions " + Pos(first) + " to " + Pos(last) + ")";
+    return w.Bad(expect, node + (s.IsNotFound() ? " is missing" : " differs from the events"));
+  }
+  return true;
+}
+
 // Walks the events in position order from 1, each linked to the one before and indexed, and
 // sets w.last to where the chain ends (the last event when none is reported).
 Status WalkChain(Walk& w, const VerifyOptions& options) {
@@ -148,6 +175,8 @@ Status WalkChain(Walk& w, const VerifyOptions& options) {
     LEDGER_ASSIGN_OR_RETURN(bool indexed,
                             CheckIndexEntry(w, *e, expect, it->value().ToStringView()));
     if (!indexed) return Status::Ok();
+    LEDGER_ASSIGN_OR_RETURN(bool in_tree, CheckTreeNodes(w, *e, expect));
+    if (!in_tree) return Status::Ok();
     w.prev = e->hash();
     ++w.report.checked;
     if (options.progress && expect % 65536 == 0) options.progress(expect, total);
@@ -178,6 +207,27 @@ bool CheckHeadRecord(Walk& w) {
   if (w.stored_head && w.stored_head->hash != w.prev)
     return w.Bad(last, "the head record's hash does not match the last event");
   return true;
+}
+
+// Every node the events make was found (WalkChain); the count shows there are no others, and the
+// root at the head is the report's.
+Status CountTreeNodes(Walk& w) {
+  if (w.tree_family == nullptr) return Status::Ok();
+  uint64_t nodes = 0;
+  std::unique_ptr<rocksdb::Iterator> it(w.db->NewIterator(w.snap.options(true), w.tree_family));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++nodes;
+  LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading the Merkle tree"));
+  // A tree of n leaves has a perfect subtree for every leaf, and one for each merge: 2n minus
+  // the number of peaks.
+  const uint64_t expected = 2 * w.last - uint64_t(std::popcount(w.last));
+  if (nodes != expected) {
+    w.Bad(w.last + 1, "the Merkle tree has " + Pos(nodes) + " nodes for " + Pos(w.last) +
+                          " events (" + Pos(expected) + " expected)");
+    return Status::Ok();
+  }
+  w.report.tree_checked = true;
+  w.report.tree_root = w.tree.Root();
+  return Status::Ok();
 }
 
 // Every event has its index entry (WalkChain); the count shows there are no others.
@@ -221,11 +271,18 @@ Status CheckExpectedHead(Walk& w, const Head& x) {
 Result<VerifyReport> EventLog::Verify(const VerifyOptions& options) {
   LEDGER_ASSIGN_OR_RETURN(ReadLock lock, Readable());
   SnapshotReader snap(db_.get());
-  Walk w(db_.get(), snap, events_, streams_);
+  // The tree is checked wherever there is one to check: not in a log kept without it, nor in a
+  // ledger made before it that has only been opened read-only since (FailedPrecondition). A
+  // damaged one (DataLoss) is checked, so that the report names what is wrong.
+  const bool has_tree =
+      options_.merkle_tree && tree_ != nullptr && tree_status_.code() != Code::kFailedPrecondition;
+  Walk w(db_.get(), snap, events_, streams_, has_tree ? tree_ : nullptr);
   LEDGER_RETURN_IF_ERROR(ReadStoredHead(w, default_));
   LEDGER_RETURN_IF_ERROR(WalkChain(w, options));
   if (!w.report.ok || !CheckHeadRecord(w)) return w.report;
   LEDGER_RETURN_IF_ERROR(CountIndexEntries(w));
+  if (!w.report.ok) return w.report;
+  LEDGER_RETURN_IF_ERROR(CountTreeNodes(w));
   if (!w.report.ok || !options.expected_head) return w.report;
   LEDGER_RETURN_IF_ERROR(CheckExpectedHead(w, *options.expected_head));
   return w.report;

@@ -127,6 +127,10 @@ TEST_F(TamperTest, ATruncatedTailWithARewrittenHeadIsNamedByAnOutsideHead) {
     raw.Delete(kEventsFamily, PositionKey(11));
     raw.Delete(kStreamsFamily, StreamKey("s-2", 4));
     raw.Delete(kStreamsFamily, StreamKey("s-1", 4));
+    // And the Merkle tree's nodes that only events 11 and 12 made: the leaves, the pair they
+    // completed and the four ending with them (positions 9 to 12).
+    for (auto [level, index] : {std::pair{0, 10}, {0, 11}, {1, 5}, {2, 2}})
+      raw.Delete(kTreeFamily, TreeKey(uint8_t(level), uint64_t(index)));
     raw.Put("default", kHeadKey, EncodeHead(Head{10, ten->hash(), ten->recorded_at()}));
   }
   EXPECT_TRUE(VerifyNow().ok);  // consistent inside: only an outside copy of the head can tell
@@ -350,7 +354,7 @@ TEST_F(TamperTest, AFormatOneLedgerReadsVerifiesAndTakesNewEvents) {
     EXPECT_EQ((*back)[1].stored_bytes(), before[3]);
   }
   RawDb raw(dir_.path());
-  EXPECT_EQ(GetBigEndian64(raw.Get("default", kFormatKey)), 2u);
+  EXPECT_EQ(GetBigEndian64(raw.Get("default", kFormatKey)), uint64_t{kFormatVersion});
   EXPECT_EQ(raw.Get(kStreamsFamily, StreamKey("s-1", 5)).size() > 8, true);
 }
 

@@ -87,6 +87,7 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& name, const Config& 
                                          const EventPool& pool) {
   std::string dir = config.dir + "/" + name;
   if (name == "ledger") return OpenLedgerStore(dir);
+  if (name == "ledger-notree") return OpenLedgerStore(dir, /*merkle_tree=*/false);
   if (name == "rocksdb") {
     LEDGER_ASSIGN_OR_RETURN(std::vector<std::string> records,
                             LedgerRecords(pool, config.dir + "/records"));
@@ -201,7 +202,8 @@ int main(int argc, char** argv) {
   app.add_option("--out", config.out, "where results.md, results.tsv, appends.dat go")
       ->capture_default_str();
   app.add_option("--systems", config.systems,
-                 "ledger (first), rocksdb, postgres, postgres-lock (appends take an advisory "
+                 "ledger (first), ledger-notree (the ledger without its Merkle tree), rocksdb, "
+                 "postgres, postgres-lock (appends take an advisory "
                  "lock on the stream), sqlite, sqlite-mutex (writers queue on a mutex instead "
                  "of SQLite's busy handler)")
       ->delimiter(',')

@@ -62,12 +62,14 @@ class LedgerReader : public Reader {
 
 class LedgerStore : public Store {
  public:
-  explicit LedgerStore(std::string dir) : dir_(std::move(dir)) {}
+  LedgerStore(std::string dir, bool merkle_tree)
+      : dir_(std::move(dir)), merkle_tree_(merkle_tree) {}
 
-  std::string_view name() const override { return "ledger"; }
+  std::string_view name() const override { return merkle_tree_ ? "ledger" : "ledger-notree"; }
   std::string version() const override {
-    return "ledger on RocksDB " + std::to_string(ROCKSDB_MAJOR) + "." +
-           std::to_string(ROCKSDB_MINOR) + "." + std::to_string(ROCKSDB_PATCH);
+    return std::string(merkle_tree_ ? "ledger" : "ledger without its Merkle tree") +
+           " on RocksDB " + std::to_string(ROCKSDB_MAJOR) + "." + std::to_string(ROCKSDB_MINOR) +
+           "." + std::to_string(ROCKSDB_PATCH);
   }
 
   Status Reset() override { return OpenEmpty(ledger::Durability::kSync); }
@@ -108,6 +110,7 @@ class LedgerStore : public Store {
     log_.reset();
     ledger::Options options;
     options.durability = durability;
+    options.merkle_tree = merkle_tree_;
     LEDGER_ASSIGN_OR_RETURN(log_, ledger::EventLog::Open(dir_, options));
     return Status::Ok();
   }
@@ -147,13 +150,14 @@ class LedgerStore : public Store {
   }
 
   const std::string dir_;
+  const bool merkle_tree_;
   std::unique_ptr<ledger::EventLog> log_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> OpenLedgerStore(const std::string& dir) {
-  auto store = std::make_unique<LedgerStore>(dir);
+Result<std::unique_ptr<Store>> OpenLedgerStore(const std::string& dir, bool merkle_tree) {
+  auto store = std::make_unique<LedgerStore>(dir, merkle_tree);
   LEDGER_RETURN_IF_ERROR(store->Reset());
   return std::unique_ptr<Store>(std::move(store));
 }

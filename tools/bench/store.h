@@ -79,7 +79,9 @@ class Store {
 };
 
 // Factories; each returns a ready, empty store. `dir` is a directory the store may own.
-Result<std::unique_ptr<Store>> OpenLedgerStore(const std::string& dir);
+// `merkle_tree` false ("ledger-notree"): the same log without its Merkle tree, to measure what the
+// tree costs side by side (docs/performance.md).
+Result<std::unique_ptr<Store>> OpenLedgerStore(const std::string& dir, bool merkle_tree = true);
 // `records` are stored values of ledger events (RecordedEvent::stored_bytes()), one per event of
 // the pool: raw RocksDB writes exactly these bytes, the ones the ledger writes for the same events.
 Result<std::unique_ptr<Store>> OpenRocksStore(const std::string& dir,

@@ -95,6 +95,7 @@ json::object VerifyJson(const ledger::VerifyReport& v) {
       {"ok", v.ok},
       {"checked", v.checked},
       {"head", json::object{{"position", v.head.position}, {"hash", ledger::ToHex(v.head.hash)}}}};
+  if (v.tree_checked) o["tree_root"] = ledger::ToHex(v.tree_root);
   if (!v.ok) {
     o["first_bad_position"] = v.first_bad_position;
     o["problem"] = v.problem;

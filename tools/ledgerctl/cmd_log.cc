@@ -42,6 +42,10 @@ int Verify(const Globals& g, const VerifyFlags& f) {
                                  report->problem);
   std::printf("ok: %llu events verified; head %llu:%s\n", (unsigned long long)report->checked,
               (unsigned long long)report->head.position, ledger::ToHex(report->head.hash).c_str());
+  if (report->tree_checked)
+    std::printf("merkle tree: %llu leaves, every node rebuilt from the events; root %s\n",
+                (unsigned long long)report->head.position,
+                ledger::ToHex(report->tree_root).c_str());
   return kExitOk;
 }
 

@@ -1,0 +1,168 @@
+// EventLog: the Merkle tree over the log (ledger/base/merkle.h; docs/event-format.md, "The Merkle
+// tree"). Appends grow it in their own batch (event_log.cc); here are its loading at open, its
+// one-time build for a ledger made before it, and the roots and proofs read from it.
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <cstdio>
+
+#include "ledger/log/event_log.h"
+#include "ledger/log/record_format.h"
+#include "ledger/log/rocks_status.h"
+
+namespace ledger {
+
+namespace {
+
+// The stored nodes, read through one database (which stays open while the caller holds its lock).
+class StoredNodes final : public merkle::NodeReader {
+ public:
+  StoredNodes(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* tree, const rocksdb::Snapshot* at)
+      : db_(db), tree_(tree) {
+    options_.snapshot = at;
+  }
+  Result<Hash> Get(merkle::NodeId id) override {
+    std::string value;
+    rocksdb::Status s = db_->Get(options_, tree_, TreeKey(id.level, id.index), &value);
+    if (s.IsNotFound())
+      return Status::NotFound("the Merkle tree has no node at level " + std::to_string(id.level) +
+                              ", index " + std::to_string(id.index));
+    LEDGER_RETURN_IF_ERROR(FromRocks(s, "reading the Merkle tree"));
+    if (value.size() != kHashBytes)
+      return Status::DataLoss("the Merkle tree's node at level " + std::to_string(id.level) +
+                              ", index " + std::to_string(id.index) + " is damaged");
+    Hash h;
+    std::copy(value.begin(), value.end(), h.begin());
+    return h;
+  }
+
+ private:
+  rocksdb::DB* db_;
+  rocksdb::ColumnFamilyHandle* tree_;
+  rocksdb::ReadOptions options_;
+};
+
+}  // namespace
+
+Status EventLog::LoadTree() {
+  if (!options_.merkle_tree) {
+    tree_status_ = Status::FailedPrecondition("this log is kept without its Merkle tree");
+    // Appends now leave the tree behind: it is built again when next opened with it.
+    if (!db_read_only_ && tree_ != nullptr)
+      return FromRocks(db_->Delete(rocksdb::WriteOptions(), default_, kTreeBuiltKey),
+                       "marking the Merkle tree unbuilt");
+    return Status::Ok();
+  }
+  std::string built;
+  rocksdb::Status marker = db_->Get(rocksdb::ReadOptions(), default_, kTreeBuiltKey, &built);
+  if (!marker.ok() && !marker.IsNotFound()) return FromRocks(marker, "reading the tree's marker");
+  if (tree_ == nullptr || marker.IsNotFound()) {
+    if (db_read_only_ || tree_ == nullptr) {
+      tree_status_ = Status::FailedPrecondition(
+          "this ledger was made before the Merkle tree and has none yet: opening it for "
+          "writing once (ledgerctl serve) builds it");
+      return Status::Ok();
+    }
+    if (!damage_.ok()) {
+      tree_status_ = damage_;
+      return Status::Ok();
+    }
+    return BuildTree();
+  }
+  if (!damage_.ok()) {
+    tree_status_ = damage_;
+    return Status::Ok();
+  }
+  // The tree holds every event: its right edge is the peaks at the head. A node missing there is
+  // damage (Verify names it); the log still opens, without proofs, and appends are refused.
+  StoredNodes nodes(db_.get(), tree_, nullptr);
+  std::vector<Hash> peaks;
+  for (merkle::NodeId id : merkle::CompactRange::PeakIds(committed_.position)) {
+    Result<Hash> h = nodes.Get(id);
+    if (!h.ok()) {
+      tree_status_ = Status::DataLoss("the Merkle tree is damaged (" + h.status().message() +
+                                      "); run `ledgerctl verify`");
+      if (damage_.ok()) damage_ = tree_status_;
+      return Status::Ok();
+    }
+    peaks.push_back(*h);
+  }
+  LEDGER_ASSIGN_OR_RETURN(committed_tree_,
+                          merkle::CompactRange::FromPeaks(committed_.position, std::move(peaks)));
+  return Status::Ok();
+}
+
+// A ledger made before the tree: every node from the events, in batches, synced at the end. The
+// events are not touched (the tree is an index of them); a crash halfway leaves nodes that the
+// next open finds incomplete and builds again.
+Status EventLog::BuildTree() {
+  if (committed_.position > 0)
+    std::fprintf(stderr, "ledger: building the Merkle tree of %llu events (once)\n",
+                 static_cast<unsigned long long>(committed_.position));
+  merkle::CompactRange range;
+  std::vector<merkle::Node> completed;
+  rocksdb::WriteBatch batch;
+  rocksdb::WriteOptions wo;
+  LEDGER_RETURN_IF_ERROR(ForEach(1, committed_.position, [&](const RecordedEvent& e) -> Status {
+    completed.clear();
+    range.Append(merkle::LeafHash(e.canonical_bytes()), &completed);
+    for (const merkle::Node& n : completed)
+      batch.Put(tree_, TreeKey(n.id.level, n.id.index), AsBytes(n.hash));
+    if (batch.Count() < 65536) return Status::Ok();
+    rocksdb::Status s = db_->Write(wo, &batch);
+    batch.Clear();
+    return FromRocks(s, "building the Merkle tree");
+  }));
+  if (range.size() != committed_.position)
+    return Status::DataLoss("the log holds " + std::to_string(range.size()) +
+                            " events, not the head's " + std::to_string(committed_.position));
+  wo.sync = true;
+  batch.Put(default_, kTreeBuiltKey, "1");  // with the last nodes: the tree is whole
+  LEDGER_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &batch), "building the Merkle tree"));
+  committed_tree_ = std::move(range);
+  return Status::Ok();
+}
+
+Status EventLog::TreeUsable(uint64_t size) const {
+  if (!tree_status_.ok()) return tree_status_;
+  const uint64_t head = GetHead().position;
+  if (size > head)
+    return Status::WithErrors(
+        Code::kInvalidArgument,
+        "the log holds " + std::to_string(head) + " events, not " + std::to_string(size),
+        {{"size", "beyond_head", "at most the head's position"}});
+  return Status::Ok();
+}
+
+Result<Hash> EventLog::TreeRoot(uint64_t size) {
+  LEDGER_RETURN_IF_ERROR(TreeUsable(size));
+  LEDGER_ASSIGN_OR_RETURN(ReadLock lock, Readable());
+  StoredNodes nodes(db_.get(), tree_, nullptr);
+  return merkle::RootAt(nodes, size);
+}
+
+Result<std::vector<Hash>> EventLog::InclusionProof(uint64_t position, uint64_t size) {
+  LEDGER_RETURN_IF_ERROR(TreeUsable(size));
+  if (position == 0 || position > size)
+    return Status::WithErrors(Code::kInvalidArgument,
+                              "position " + std::to_string(position) + " is not in the first " +
+                                  std::to_string(size) + " events",
+                              {{"position", "out_of_range", "from 1 to the tree's size"}});
+  LEDGER_ASSIGN_OR_RETURN(ReadLock lock, Readable());
+  StoredNodes nodes(db_.get(), tree_, nullptr);
+  return merkle::InclusionProof(nodes, position - 1, size);
+}
+
+Result<std::vector<Hash>> EventLog::ConsistencyProof(uint64_t old_size, uint64_t size) {
+  LEDGER_RETURN_IF_ERROR(TreeUsable(size));
+  if (old_size == 0 || old_size > size)
+    return Status::WithErrors(Code::kInvalidArgument,
+                              "no consistency proof from " + std::to_string(old_size) + " to " +
+                                  std::to_string(size) + " events",
+                              {{"old_size", "out_of_range", "from 1 to the newer size"}});
+  LEDGER_ASSIGN_OR_RETURN(ReadLock lock, Readable());
+  StoredNodes nodes(db_.get(), tree_, nullptr);
+  return merkle::ConsistencyProof(nodes, old_size, size);
+}
+
+}  // namespace ledger
