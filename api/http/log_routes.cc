@@ -6,6 +6,8 @@
 #include "api/http/json_body.h"
 #include "api/http/log_stream.h"
 #include "ledger/base/hash.h"
+#include "ledger/base/merkle.h"
+#include "ledger/base/signed_note.h"
 
 namespace api {
 namespace {
@@ -100,6 +102,99 @@ Result<Response> Verify(const LogRoutesOptions& o, const RequestContext& ctx) {
   return JsonResponse(200, body);
 }
 
+// The checkpoint a proof is given against: of the size asked (the latest's or one of the
+// series), or the latest. NotFound when none was signed, or none of that size.
+Result<ledger::StoredCheckpoint> CheckpointFor(const LogRoutesOptions& o,
+                                               const RequestContext& ctx) {
+  std::optional<ledger::StoredCheckpoint> c;
+  if (ctx.Query("size") && !ctx.Query("size")->empty()) {
+    LEDGER_ASSIGN_OR_RETURN(uint64_t size, ctx.QueryUint("size", 0, 1, UINT64_MAX));
+    LEDGER_ASSIGN_OR_RETURN(c, o.log->CheckpointOfSize(size));
+    if (!c)
+      return Status::WithErrors(
+          ledger::Code::kNotFound, "no signed checkpoint of size " + std::to_string(size),
+          {{"size", "no_checkpoint",
+            "the size of a signed checkpoint: the latest, or one of the hourly series"}});
+  } else {
+    LEDGER_ASSIGN_OR_RETURN(c, o.log->LatestCheckpoint());
+    if (!c)
+      return Status::NotFound(
+          "no checkpoint has been signed: the server signs them when started with "
+          "--signing-key (docs/operations.md, \"Checkpoints and proofs\")");
+  }
+  return *c;
+}
+
+boost::json::array Hashes(const std::vector<ledger::Hash>& hashes) {
+  boost::json::array a;
+  for (const ledger::Hash& h : hashes) a.emplace_back(ledger::note::Base64(ledger::AsBytes(h)));
+  return a;
+}
+
+Result<Response> Checkpoint(const LogRoutesOptions& o, const RequestContext& ctx) {
+  LEDGER_ASSIGN_OR_RETURN(ledger::StoredCheckpoint c, CheckpointFor(o, ctx));
+  return Response::Text(200, "text/plain; charset=utf-8", c.note);
+}
+
+// The event at `position` must be in the checkpoint's tree.
+Result<uint64_t> PositionIn(const RequestContext& ctx, const ledger::StoredCheckpoint& c) {
+  LEDGER_ASSIGN_OR_RETURN(uint64_t position, ctx.QueryUint("position", 0, 1, UINT64_MAX));
+  if (position == 0)
+    return Status::WithErrors(ledger::Code::kInvalidArgument, "position is required",
+                              {{"position", "required", "the event's position"}});
+  if (position > c.size)
+    return Status::WithErrors(ledger::Code::kNotFound,
+                              "position " + std::to_string(position) +
+                                  " is not in the checkpoint of size " + std::to_string(c.size),
+                              {{"position", "after_checkpoint",
+                                "at most the checkpoint's size (a newer one comes within a "
+                                "second of an append)"}});
+  return position;
+}
+
+Result<Response> InclusionProof(const LogRoutesOptions& o, const RequestContext& ctx) {
+  LEDGER_ASSIGN_OR_RETURN(ledger::StoredCheckpoint c, CheckpointFor(o, ctx));
+  LEDGER_ASSIGN_OR_RETURN(uint64_t position, PositionIn(ctx, c));
+  LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::Hash> proof, o.log->InclusionProof(position, c.size));
+  LEDGER_ASSIGN_OR_RETURN(ledger::RecordedEvent e, o.log->ReadAt(position));
+  const ledger::Hash leaf = ledger::merkle::LeafHash(e.canonical_bytes());
+  return JsonResponse(200, boost::json::object{
+                               {"position", position},
+                               {"leaf_index", position - 1},
+                               {"size", c.size},
+                               {"leaf_hash", ledger::note::Base64(ledger::AsBytes(leaf))},
+                               {"event_hash", ledger::ToHex(e.hash())},
+                               {"proof", Hashes(proof)},
+                               {"checkpoint", c.note},
+                           });
+}
+
+Result<Response> ConsistencyProof(const LogRoutesOptions& o, const RequestContext& ctx) {
+  LEDGER_ASSIGN_OR_RETURN(ledger::StoredCheckpoint c, CheckpointFor(o, ctx));
+  LEDGER_ASSIGN_OR_RETURN(uint64_t from, ctx.QueryUint("from", 0, 1, UINT64_MAX));
+  if (from == 0 || from > c.size)
+    return Status::WithErrors(
+        ledger::Code::kInvalidArgument,
+        "from must be a size from 1 to the checkpoint's " + std::to_string(c.size),
+        {{"from", "range", "the size of the checkpoint you hold"}});
+  LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::Hash> proof, o.log->ConsistencyProof(from, c.size));
+  return JsonResponse(
+      200, boost::json::object{
+               {"from", from}, {"size", c.size}, {"proof", Hashes(proof)}, {"checkpoint", c.note}});
+}
+
+// C2SP tlog-proof@v1: the event's canonical bytes (extra), its index, the inclusion proof and
+// the signed checkpoint: all a reviewer needs offline (docs/verify.md).
+Result<Response> Bundle(const LogRoutesOptions& o, const RequestContext& ctx) {
+  // The event's bytes hold personal data, with no way to redact them (the proof covers them).
+  if (!ctx.access().personal_data())
+    return Status::PermissionDenied("a proof bundle carries the event, personal data included");
+  LEDGER_ASSIGN_OR_RETURN(ledger::StoredCheckpoint c, CheckpointFor(o, ctx));
+  LEDGER_ASSIGN_OR_RETURN(uint64_t position, PositionIn(ctx, c));
+  LEDGER_ASSIGN_OR_RETURN(std::string bundle, ProofBundle(*o.log, position, c));
+  return Response::Text(200, "text/plain; charset=utf-8", std::move(bundle));
+}
+
 void AddLogMetrics(Metrics& metrics, ledger::EventLog* log) {
   auto counter = [&](const char* name, const char* help, uint64_t ledger::LogStats::*field) {
     metrics.AddCounterFamily(name, help, [log, field] {
@@ -144,6 +239,16 @@ void AddLogMetrics(Metrics& metrics, ledger::EventLog* log) {
 
 }  // namespace
 
+Result<std::string> ProofBundle(ledger::EventLog& log, uint64_t position,
+                                const ledger::StoredCheckpoint& c) {
+  LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::Hash> proof, log.InclusionProof(position, c.size));
+  LEDGER_ASSIGN_OR_RETURN(ledger::RecordedEvent e, log.ReadAt(position));
+  std::string out = "c2sp.org/tlog-proof@v1\nextra " + ledger::note::Base64(e.canonical_bytes()) +
+                    "\nindex " + std::to_string(position - 1) + "\n";
+  for (const ledger::Hash& h : proof) out += ledger::note::Base64(ledger::AsBytes(h)) + "\n";
+  return out + "\n" + c.note;
+}
+
 Status RegisterLogRoutes(Router& router, LogRoutesOptions options) {
   if (options.log == nullptr) return Status::InvalidArgument("RegisterLogRoutes needs a log");
   if (options.metrics != nullptr) AddLogMetrics(*options.metrics, options.log);
@@ -157,6 +262,19 @@ Status RegisterLogRoutes(Router& router, LogRoutesOptions options) {
   LEDGER_RETURN_IF_ERROR(router.Add("GET", "/v1/ledger/verify",
                                     {.resource = Resource::kVerify, .capnp = true},
                                     [o](const RequestContext& ctx) { return Verify(*o, ctx); }));
+  LEDGER_RETURN_IF_ERROR(router.Add(
+      "GET", "/v1/ledger/checkpoint", {.resource = Resource::kVerify, .any_accept = true},
+      [o](const RequestContext& ctx) { return Checkpoint(*o, ctx); }));
+  LEDGER_RETURN_IF_ERROR(
+      router.Add("GET", "/v1/ledger/proof/inclusion", {.resource = Resource::kVerify},
+                 [o](const RequestContext& ctx) { return InclusionProof(*o, ctx); }));
+  LEDGER_RETURN_IF_ERROR(
+      router.Add("GET", "/v1/ledger/proof/consistency", {.resource = Resource::kVerify},
+                 [o](const RequestContext& ctx) { return ConsistencyProof(*o, ctx); }));
+  // The bundle carries the event itself: the roles that read the log.
+  LEDGER_RETURN_IF_ERROR(router.Add("GET", "/v1/ledger/proof/bundle",
+                                    {.resource = Resource::kLog, .any_accept = true},
+                                    [o](const RequestContext& ctx) { return Bundle(*o, ctx); }));
   return Status::Ok();
 }
 

@@ -4,6 +4,16 @@
 //   GET /v1/events/stream?from=POS    the same, then live, as Server-Sent Events; resumes after
 //                                     the Last-Event-ID header when the client reconnects
 //   GET /v1/ledger/verify             the integrity chain check (JSON or VerifyResult)
+//   GET /v1/ledger/checkpoint         the latest signed checkpoint (text: a C2SP signed note);
+//                                     ?size=N one of the hourly series
+//   GET /v1/ledger/proof/inclusion?position=P[&size=N]    an event's inclusion proof, with the
+//                                     signed checkpoint it is against (JSON)
+//   GET /v1/ledger/proof/consistency?from=M[&size=N]      from a checkpoint the client holds to a
+//                                     signed one (JSON)
+//   GET /v1/ledger/proof/bundle?position=P[&size=N]       the offline bundle (C2SP tlog-proof@v1)
+//
+// Every proof is answered against a stored signed checkpoint (the latest unless `size` names
+// another): a client never gets a proof it cannot tie to a signature.
 //
 // and the log's counters on /metrics (EventLog::GetStats(): commits, appends, events, sync group
 // sizes; the head position).
@@ -37,5 +47,12 @@ struct LogRoutesOptions {
 // every complaint read it, and personal data only as the table's property level allows.
 
 ledger::Status RegisterLogRoutes(Router& router, LogRoutesOptions options);
+
+// The C2SP tlog-proof@v1 bundle of the event at `position` against checkpoint `c` (position <=
+// c.size): "c2sp.org/tlog-proof@v1", "extra <base64 canonical bytes>", "index <position - 1>",
+// the inclusion proof in base64 one hash a line, an empty line, the signed checkpoint. Also
+// `ledgerctl prove`.
+ledger::Result<std::string> ProofBundle(ledger::EventLog& log, uint64_t position,
+                                        const ledger::StoredCheckpoint& c);
 
 }  // namespace api

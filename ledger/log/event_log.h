@@ -74,6 +74,15 @@ struct VerifyReport {
   std::string problem;
 };
 
+// A signed checkpoint the log keeps (docs/event-format.md, "Checkpoints"): the C2SP signed note
+// stating the tree's `size` and `root`, and when it was signed.
+struct StoredCheckpoint {
+  uint64_t size = 0;
+  Hash root{};
+  Time signed_at{};
+  std::string note;
+};
+
 struct VerifyOptions {
   // A head kept outside the machine: the log must contain an event at its position with its hash.
   std::optional<Head> expected_head;
@@ -209,6 +218,19 @@ class EventLog {
   Result<std::vector<Hash>> InclusionProof(uint64_t position, uint64_t size);
   // The consistency proof from the tree of `old_size` events to that of `size` events.
   Result<std::vector<Hash>> ConsistencyProof(uint64_t old_size, uint64_t size);
+
+  // Stores a signed checkpoint: `note` (signed by the caller) states the tree's root at `size`.
+  // The log checks that root against its own tree first: a checkpoint of another tree (or of
+  // another log) is never stored, so every stored pair is consistent. It becomes the latest;
+  // with `in_series` it is also kept in the series (one an hour, forever). FailedPrecondition for
+  // a root that is not the tree's, or a size below the latest checkpoint's.
+  Status StoreCheckpoint(uint64_t size, const Hash& root, Time signed_at, std::string note,
+                         bool in_series);
+  // The latest checkpoint, the one of a size (the latest's, or one of the series), and the
+  // series (oldest first). nullopt / empty when none was stored.
+  Result<std::optional<StoredCheckpoint>> LatestCheckpoint();
+  Result<std::optional<StoredCheckpoint>> CheckpointOfSize(uint64_t size);
+  Result<std::vector<StoredCheckpoint>> CheckpointSeries();
 
   // --- Integrity -----------------------------------------------------------------------------
 

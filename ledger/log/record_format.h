@@ -43,6 +43,10 @@ inline constexpr char kFormatKey[] = "format";
 // Present once the tree holds every event: written with a new ledger's format record, or with
 // the last batch of the tree's build for a ledger made before it. A missing node is then damage.
 inline constexpr char kTreeBuiltKey[] = "tree";
+// The latest signed checkpoint, and the series ("checkpoint/" ‖ size, 8 bytes big-endian): size
+// (8 bytes BE) ‖ root (32) ‖ signed at (8 bytes BE, microseconds since the epoch) ‖ the note.
+inline constexpr char kLatestCheckpointKey[] = "checkpoint";
+inline constexpr char kCheckpointSeriesPrefix[] = "checkpoint/";
 
 inline constexpr size_t kHashBytes = 32;
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "api/http/router.h"
+#include "ledger/log/checkpointer.h"
 #include "test_server.h"
 
 namespace api {
@@ -141,6 +142,10 @@ const std::map<std::string, std::string>& RouteResources() {
       {"GET /v1/events", "log"},
       {"GET /v1/events/stream", "log"},
       {"GET /v1/ledger/verify", "verify"},
+      {"GET /v1/ledger/checkpoint", "verify"},
+      {"GET /v1/ledger/proof/inclusion", "verify"},
+      {"GET /v1/ledger/proof/consistency", "verify"},
+      {"GET /v1/ledger/proof/bundle", "log"},
       {"GET /v1/policies", "policies"},
       {"POST /v1/policies", "publish_policy"},
       {"GET /v1/catalogue", "catalogue"},
@@ -231,6 +236,15 @@ class AuthorizationMatrix : public ::testing::Test {
     server_.clock().Set(*ledger::ParseRfc3339("2026-01-08T10:00:00+08:00"));
     ASSERT_TRUE(server_.WaitForProjections());
     ASSERT_TRUE(server_.app().scheduler().RunDue().ok());
+    // A signed checkpoint, so that the proof routes answer (ledger/log/checkpointer.h).
+    ledger::SystemClock clock;
+    ledger::Checkpointer checkpointer(
+        &server_.log(),
+        std::move(ledger::note::NoteSigner::FromKeyText(
+                      *ledger::note::NoteSigner::GenerateKeyFile("ledger.test/matrix"))
+                      .value()),
+        &clock);
+    ASSERT_TRUE(checkpointer.SignNow().ok());
   }
 
   int64_t FirstPosition(const std::string& id) {
@@ -315,6 +329,8 @@ TEST_F(AuthorizationMatrix, EveryRoleOnEveryRouteSeesOnlyWhatItMay) {
              R"({"type":"rate_department","department":"finance","month":"2026-01","score":80})"});
       } else if (key == "POST /v1/policies") {
         probes.push_back({"POST", "/v1/policies", "{}"});
+      } else if (route->pattern.starts_with("/v1/ledger/proof/")) {
+        probes.push_back({"GET", route->pattern + "?position=1&from=1"});
       } else if (resource == "fines" || resource == "rewards" || resource == "metrics") {
         probes.push_back({"GET", route->pattern + "?month=2026-01"});
       } else {

@@ -225,10 +225,15 @@ class Ledger:
             if not out or not out[-1].startswith("lgr_"):
                 raise Failure(f"token add for {role} printed no token: {out!r}")
             self.tokens[role] = out[-1].strip()
+        # The log's signing key (outside the ledger, 0600): the server signs checkpoints, so
+        # that the proof routes answer.
+        self.signing_key = os.path.join(self.tmp, "signing.key")
+        self.run_ctl(["keys", "generate", "--origin", "ledger.test/openapi",
+                      "--out", self.signing_key])
 
     def serve(self, *flags):
         cmd = [self.args.ledgerctl, "--data", self.data, "serve", "--listen", "127.0.0.1:0",
-               "--no-ui"] + list(flags)
+               "--no-ui", "--signing-key", self.signing_key] + list(flags)
         self.log_path = os.path.join(self.tmp, f"serve-{int(time.time() * 1000)}.log")
         with open(self.log_path, "w") as logf:
             self.proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT,
@@ -576,6 +581,23 @@ def scenario(run, limits_flags):
     call("GET", "/v1/ledger/verify", "admin", expect=200)
     call("GET", "/v1/ledger/verify", "reader", expect=403)
     call("GET", "/v1/ledger/verify", expect=401)
+    # --- checkpoints and proofs (every proof against a signed checkpoint)
+    call("GET", "/v1/ledger/checkpoint", "auditor", expect=200)
+    call("GET", "/v1/ledger/checkpoint?size=1", "auditor", expect=404)
+    call("GET", "/v1/ledger/checkpoint", "reader", expect=403)
+    call("GET", "/v1/ledger/checkpoint", expect=401)
+    call("GET", "/v1/ledger/proof/inclusion?position=3", "auditor", expect=200)
+    call("GET", "/v1/ledger/proof/inclusion?position=3", "admin", expect=200)
+    call("GET", "/v1/ledger/proof/inclusion?position=0", "auditor", expect=400)
+    call("GET", "/v1/ledger/proof/inclusion?position=99999999", "auditor", expect=404)
+    call("GET", "/v1/ledger/proof/inclusion?position=x", "auditor", expect=400)
+    call("GET", "/v1/ledger/proof/inclusion?position=3", "reader", expect=403)
+    call("GET", "/v1/ledger/proof/consistency?from=10", "auditor", expect=200)
+    call("GET", "/v1/ledger/proof/consistency?from=0", "auditor", expect=400)
+    call("GET", "/v1/ledger/proof/consistency?from=10", expect=401)
+    call("GET", "/v1/ledger/proof/bundle?position=3", "auditor", expect=200)
+    call("GET", "/v1/ledger/proof/bundle?position=3", "admin", expect=403)
+    call("GET", "/v1/ledger/proof/bundle?position=99999999", "auditor", expect=404)
     run.stream("/v1/events/stream?from=1", "auditor", "#/components/schemas/Event", True)
     call("GET", "/v1/events/stream?from=x", "auditor", expect=400)
     call("GET", "/v1/events/stream", "reader", expect=403)

@@ -749,3 +749,82 @@ TEST_F(CliTest, EverythingItWritesIsPrivateWhateverTheUmask) {
 }
 
 }  // namespace
+
+namespace {
+
+// Signed checkpoints from the command line (docs/operations.md, "Checkpoints and proofs"): a
+// key is made 0600 and never overwritten; a key others may read, or one inside the ledger, is
+// refused; `checkpoint` signs the head; `prove` writes a bundle; `verify --since` proves the log
+// extends a kept checkpoint and refuses one that was changed, or signed by another key.
+class CheckpointCli : public ::testing::Test {
+ protected:
+  ProcessResult Ctl(std::vector<std::string> args) {
+    args.insert(args.begin(), kLedgerctl);
+    return RunProcess(args, dir_.path());
+  }
+  TempDir dir_;
+};
+
+TEST_F(CheckpointCli, KeysCheckpointsProofsAndVerifySince) {
+  const std::string ledger = dir_.Sub("ledger"), key = dir_.Sub("signing.key");
+  ASSERT_EQ(Ctl({"--data", ledger, "demo", "--no-serve", "--complaints", "6"}).exit_code, 0);
+  ProcessResult made = Ctl({"keys", "generate", "--origin", "ledger.test/cli", "--out", key});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const std::string vkey = made.out.substr(0, made.out.find('\n'));
+  EXPECT_EQ(vkey.rfind("ledger.test/cli+", 0), 0u) << vkey;
+  struct stat st {};
+  ASSERT_EQ(::stat(key.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(Ctl({"keys", "generate", "--origin", "x.test/y", "--out", key}).exit_code, 2);
+  EXPECT_EQ(Ctl({"keys", "show", key}).out, vkey + "\n");
+
+  ProcessResult signed_now = Ctl({"--data", ledger, "checkpoint", "--signing-key", key});
+  ASSERT_EQ(signed_now.exit_code, 0) << signed_now.err;
+  EXPECT_EQ(signed_now.out.rfind("ledger.test/cli\n", 0), 0u) << signed_now.out;
+  const std::string kept = dir_.Sub("kept.checkpoint");
+  std::ofstream(kept, std::ios::binary) << signed_now.out;
+
+  ProcessResult bundle = Ctl({"--data", ledger, "prove", "5"});
+  ASSERT_EQ(bundle.exit_code, 0) << bundle.err;
+  EXPECT_EQ(bundle.out.rfind("c2sp.org/tlog-proof@v1\nextra ", 0), 0u);
+  EXPECT_NE(bundle.out.find("\nindex 4\n"), std::string::npos);
+  EXPECT_NE(bundle.out.find(signed_now.out), std::string::npos);  // against that checkpoint
+  EXPECT_EQ(Ctl({"--data", ledger, "prove", "999999"}).exit_code, 2);
+
+  ProcessResult since = Ctl({"--data", ledger, "verify", "--since", kept, "--key", vkey});
+  ASSERT_EQ(since.exit_code, 0) << since.err;
+  EXPECT_NE(since.out.find("extends the signed checkpoint ledger.test/cli"), std::string::npos);
+  EXPECT_EQ(Ctl({"--data", ledger, "verify", "--since", kept}).exit_code, 2);  // no --key
+
+  // Signed by another key: refused.
+  const std::string other = dir_.Sub("other.key");
+  ProcessResult other_made =
+      Ctl({"keys", "generate", "--origin", "ledger.test/cli", "--out", other});
+  ProcessResult foreign = Ctl({"--data", ledger, "verify", "--since", kept, "--key",
+                               other_made.out.substr(0, other_made.out.find('\n'))});
+  EXPECT_EQ(foreign.exit_code, 1);
+  EXPECT_NE(foreign.err.find("no key we know"), std::string::npos) << foreign.err;
+  // A changed root: the signature no longer verifies.
+  std::string changed = signed_now.out;
+  size_t root = changed.find('\n', changed.find('\n') + 1) + 1;
+  changed[root] = changed[root] == 'A' ? 'B' : 'A';
+  std::ofstream(dir_.Sub("changed.checkpoint"), std::ios::binary) << changed;
+  ProcessResult forged =
+      Ctl({"--data", ledger, "verify", "--since", dir_.Sub("changed.checkpoint"), "--key", vkey});
+  EXPECT_EQ(forged.exit_code, 1);
+  EXPECT_NE(forged.err.find("does not verify"), std::string::npos) << forged.err;
+
+  // A key others may read, and a key inside the ledger's directory, are refused.
+  ASSERT_EQ(::chmod(key.c_str(), 0644), 0);
+  ProcessResult loose = Ctl({"--data", ledger, "checkpoint", "--signing-key", key});
+  EXPECT_EQ(loose.exit_code, 2);
+  EXPECT_NE(loose.err.find("chmod 600"), std::string::npos) << loose.err;
+  const std::string inside = ledger + "/signing.key";
+  ASSERT_EQ(Ctl({"keys", "generate", "--origin", "x.test/y", "--out", inside}).exit_code, 0);
+  ProcessResult in_ledger = Ctl({"--data", ledger, "checkpoint", "--signing-key", inside});
+  EXPECT_EQ(in_ledger.exit_code, 2);
+  EXPECT_NE(in_ledger.err.find("inside the ledger's directory"), std::string::npos)
+      << in_ledger.err;
+}
+
+}  // namespace

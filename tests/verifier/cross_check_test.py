@@ -4,7 +4,9 @@
 On real ledgers made by `ledgerctl demo` (several sizes and seeds, so the trees end at many
 different shapes), the Merkle root that `ledgerctl verify` rebuilds and prints must equal the
 root the verifier computes from a whole-log export's canonical bytes alone, and the one the
-export's head line states; and the export must replay (every hash, every link).
+export's head line states; the export must replay (every hash, every link); a checkpoint that
+`ledgerctl checkpoint` signs must verify with the published key and state that root; and the
+proof bundles `ledgerctl prove` writes must verify offline (and fail with a changed event).
 
 Usage: cross_check_test.py --ledgerctl PATH REPO_ROOT
 """
@@ -70,6 +72,32 @@ def main():
                 raise SystemExit("FAIL: the export's head line states another root")
             checks += 1
             del report
+            # A checkpoint signed by ledgerctl, and its proof bundles, verify with the verifier
+            # alone; a bundle with one byte of its event changed does not.
+            key = os.path.join(tmp, "key-%d" % complaints)
+            vkey = run([args.ledgerctl, "keys", "generate", "--origin", "ledger.test/cross",
+                        "--out", key]).strip()
+            note = run([args.ledgerctl, "--data", data, "checkpoint", "--signing-key", key])
+            cp = lv.verify_note(note, [vkey])
+            if cp.size != size or cp.root != py_root:
+                raise SystemExit("FAIL: the signed checkpoint states %d/%s, not %d/%s"
+                                 % (cp.size, cp.root.hex(), size, py_root.hex()))
+            checks += 1
+            for position in sorted({1, (size + 1) // 2, size}):
+                bundle = run([args.ledgerctl, "--data", data, "prove", str(position)])
+                verified = lv.verify_bundle(bundle, [vkey])
+                if verified.index != position - 1 or verified.event != leaves[position - 1]:
+                    raise SystemExit("FAIL: the bundle of %d proves another event" % position)
+                lines = bundle.split("\n")
+                extra = bytearray(base64.b64decode(lines[1].split(" ", 1)[1]))
+                extra[len(extra) // 2] ^= 1
+                lines[1] = "extra " + base64.b64encode(bytes(extra)).decode()
+                try:
+                    lv.verify_bundle("\n".join(lines), [vkey])
+                    raise SystemExit("FAIL: a bundle with a changed event verified")
+                except lv.VerifyError:
+                    pass
+                checks += 2
     print("cross-check: %d agreements between ledgerctl and the independent verifier" % checks)
 
 

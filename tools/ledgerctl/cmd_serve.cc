@@ -26,6 +26,8 @@
 #include "api/services/webhook_delivery.h"
 #include "api/services/webhook_store.h"
 #include "ledger/base/clock.h"
+#include "ledger/base/signed_note.h"
+#include "ledger/log/checkpointer.h"
 #include "ledger/log/event_log.h"
 #include "tools/ledgerctl/commands.h"
 #include "tools/ledgerctl/control_socket.h"
@@ -161,6 +163,15 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
   SetServerLimits(flags, options);
   if (!flags.ui_dir.empty() && !std::filesystem::is_directory(flags.ui_dir))
     return Fail(kExitUsage, "--ui-dir " + flags.ui_dir + " is not a directory");
+  // Signed checkpoints (docs/operations.md, "Checkpoints and proofs"): the key is read first, so
+  // that a key others may read, or one inside the ledger, stops the server before it serves.
+  std::optional<ledger::note::NoteSigner> signer;
+  if (!flags.signing_key.empty()) {
+    ledger::Result<ledger::note::NoteSigner> key =
+        ledger::note::NoteSigner::FromKeyFile(flags.signing_key, data_dir);
+    if (!key.ok()) return Fail(kExitUsage, "--signing-key: " + key.status().message());
+    signer = std::move(key).value();
+  }
 
   ledger::SystemClock clock;
   options.clock = &clock;
@@ -196,6 +207,14 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
   if (!flags.webhook_ca_file.empty() && !ReadFile(flags.webhook_ca_file))
     return Fail(kExitUsage, "cannot read --webhook-ca-file " + flags.webhook_ca_file);
   api::WebhookDelivery delivery(&(*app)->outbox(), &webhooks, delivery_options);
+  std::unique_ptr<ledger::Checkpointer> checkpointer;
+  if (signer) {
+    checkpointer = std::make_unique<ledger::Checkpointer>(&log, std::move(*signer), &clock);
+    if (ledger::Result<ledger::StoredCheckpoint> first = checkpointer->SignNow(); !first.ok())
+      return Fail(kExitUnavailable, "signing a checkpoint: " + OneLine(first.status()));
+    std::printf("checkpoints: signed by %s\n", checkpointer->signer().VerifierKey().c_str());
+    checkpointer->Start();
+  }
 
   api::Metrics metrics;
   delivery.RegisterMetrics(metrics);
@@ -224,7 +243,8 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
   std::fprintf(stderr, "ledgerctl: shutting down: finishing requests in flight\n");
   server.Shutdown();
   delivery.Stop();  // a delivery in flight is cut; it is sent again after the next start
-  (*app)->Stop();   // the follower stops and a projection snapshot is written
+  if (checkpointer) checkpointer->Stop();
+  (*app)->Stop();  // the follower stops and a projection snapshot is written
   return 0;
 }
 
@@ -244,6 +264,9 @@ void RegisterServeCommand(CLI::App& app, Globals& g, Runner& run) {
   cmd->add_option("--listen", flags->listen, "HOST:PORT to listen on (port 0: any free port)")
       ->capture_default_str();
   cmd->add_option("--tokens", flags->tokens, "the token file (default: DIR/tokens.json)");
+  cmd->add_option("--signing-key", flags->signing_key,
+                  "the log's signing key (ledgerctl keys generate; mode 0600, outside DIR): "
+                  "signed checkpoints while the log grows, at most once a second");
   cmd->add_option(
       "--policy", flags->policy,
       "a policy file: published as the next version if it differs from the current one");

@@ -29,6 +29,8 @@ void RegisterTokenCommands(CLI::App& app, Globals& globals, Runner& run);
 void RegisterWebhookCommands(CLI::App& app, Globals& globals, Runner& run);
 void RegisterDemoCommand(CLI::App& app, Globals& globals, Runner& run);
 void RegisterBackupCommands(CLI::App& app, Globals& globals, Runner& run);  // backup, restore
+void RegisterProofCommands(CLI::App& app, Globals& globals,
+                           Runner& run);  // keys, checkpoint, prove
 // The commands whose option values live in main()'s CommandFlags (flags.h).
 void RegisterLogCommands(CLI::App& app, Globals& globals, CommandFlags& flags, Runner& run);
 void RegisterComplaintCommands(CLI::App& app, Globals& globals, CommandFlags& flags, Runner& run);
@@ -68,6 +70,8 @@ struct ServeFlags {
   // embedded copy (development), or not at all.
   std::string ui_dir;
   bool no_ui = false;
+  // The log's Ed25519 key (`ledgerctl keys generate`): signed checkpoints while it grows.
+  std::string signing_key;
 };
 
 // --ui-dir and --no-ui (the web console) on `cmd` (serve, demo).

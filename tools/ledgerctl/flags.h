@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace tools {
 
@@ -17,7 +18,9 @@ struct EvaluationFlags {
 };
 
 struct VerifyFlags {
-  std::string expect_head;  // POSITION:HASH
+  std::string expect_head;        // POSITION:HASH
+  std::string since;              // a signed checkpoint kept elsewhere (a file)
+  std::vector<std::string> keys;  // verifier keys that may have signed it
 };
 
 struct ComplaintFlags {

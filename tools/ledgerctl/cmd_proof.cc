@@ -1,0 +1,144 @@
+// ledgerctl keys / checkpoint / prove: the log's signing key, signed checkpoints and offline
+// proof bundles (docs/operations.md, "Checkpoints and proofs"; docs/verify.md for reviewers).
+//
+//   keys generate --origin NAME --out FILE   a new Ed25519 key (FILE 0600, never overwritten);
+//                                            prints the verifier key to publish
+//   keys show FILE                           the verifier key of a key file
+//   checkpoint --signing-key FILE            signs the head now (when no server runs; a server
+//                                            started with --signing-key signs by itself)
+//   prove POSITION [--size N] [--out FILE]   the C2SP tlog-proof@v1 bundle of an event against
+//                                            the latest signed checkpoint (or the one of size N)
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "api/http/log_routes.h"
+#include "ledger/base/signed_note.h"
+#include "ledger/log/checkpointer.h"
+#include "tools/ledgerctl/commands.h"
+#include "tools/ledgerctl/output.h"
+#include "tools/ledgerctl/output_file.h"
+#include "tools/ledgerctl/session.h"
+
+namespace tools {
+namespace {
+
+using ledger::Result;
+using ledger::Status;
+
+struct ProofFlags {
+  std::string origin, out, key_file, signing_key;
+  uint64_t position = 0, size = 0;
+};
+
+int Generate(const ProofFlags& f) {
+  Result<std::string> key = ledger::note::NoteSigner::GenerateKeyFile(f.origin);
+  if (!key.ok()) return Fail(kExitUsage, "--origin: " + key.status().message());
+  // O_EXCL: a key is never overwritten (the old one may have signed checkpoints people keep).
+  int fd = ::open(f.out.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return Fail(kExitUsage,
+                "cannot create " + f.out +
+                    (errno == EEXIST ? " (it exists: a key is never overwritten)" : ""));
+  bool written = ::write(fd, key->data(), key->size()) == ssize_t(key->size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written) return Fail(kExitFailed, "cannot write " + f.out);
+  auto signer = ledger::note::NoteSigner::FromKeyText(*key);
+  std::printf("%s\n", signer->VerifierKey().c_str());
+  std::fprintf(stderr,
+               "ledgerctl: wrote the signing key %s (mode 0600; keep it outside the ledger's "
+               "directory, and a copy offline); publish the verifier key above\n",
+               f.out.c_str());
+  return kExitOk;
+}
+
+int Show(const ProofFlags& f) {
+  auto signer = ledger::note::NoteSigner::FromKeyFile(f.key_file, "");
+  if (!signer.ok()) return FailWith(signer.status());
+  std::printf("%s\n", signer->VerifierKey().c_str());
+  return kExitOk;
+}
+
+int SignCheckpoint(const Globals& g, const ProofFlags& f) {
+  auto signer = ledger::note::NoteSigner::FromKeyFile(f.signing_key, g.data_dir);
+  if (!signer.ok()) return Fail(kExitUsage, "--signing-key: " + signer.status().message());
+  auto session = Session::Open(g.data_dir, Access::kWrite);
+  if (!session.ok()) return FailWith(session.status());
+  ledger::SystemClock clock;
+  ledger::Checkpointer checkpointer(&(*session)->log(), std::move(signer).value(), &clock);
+  Result<ledger::StoredCheckpoint> c = checkpointer.SignNow();
+  if (!c.ok()) return FailWith(c.status());
+  std::fputs(c->note.c_str(), stdout);
+  return kExitOk;
+}
+
+int Prove(const Globals& g, const ProofFlags& f) {
+  auto session = Session::Open(g.data_dir, Access::kReadOnly);
+  if (!session.ok()) return FailWith(session.status());
+  ledger::EventLog& log = (*session)->log();
+  Result<std::optional<ledger::StoredCheckpoint>> c =
+      f.size ? log.CheckpointOfSize(f.size) : log.LatestCheckpoint();
+  if (!c.ok()) return FailWith(c.status());
+  if (!*c)
+    return Fail(kExitFailed, f.size ? "no signed checkpoint of size " + std::to_string(f.size)
+                                    : std::string("no checkpoint has been signed yet (ledgerctl "
+                                                  "checkpoint, or serve --signing-key)"));
+  if (f.position == 0 || f.position > (*c)->size)
+    return Fail(kExitUsage, "position " + std::to_string(f.position) +
+                                " is not in the checkpoint of size " + std::to_string((*c)->size));
+  Result<std::string> bundle = api::ProofBundle(log, f.position, **c);
+  if (!bundle.ok()) return FailWith(bundle.status());
+  if (f.out.empty() || f.out == "-") {
+    if (!WriteAll(stdout, *bundle)) return Fail(kExitFailed, "cannot write the output");
+    return kExitOk;
+  }
+  // The bundle holds the event itself (personal data): 0600, written whole or not at all.
+  Result<std::unique_ptr<OutputFile>> file = OutputFile::Create(f.out, 0600);
+  if (!file.ok()) return Fail(kExitUsage, OneLine(file.status()));
+  if (!WriteAll((*file)->stream(), *bundle)) return Fail(kExitFailed, "cannot write " + f.out);
+  if (Status st = (*file)->Commit(); !st.ok()) return FailWith(st);
+  std::fprintf(
+      stderr,
+      "ledgerctl: wrote the proof of position %llu against the checkpoint of size %llu to %s\n",
+      (unsigned long long)f.position, (unsigned long long)(*c)->size, f.out.c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterProofCommands(CLI::App& app, Globals& g, Runner& run) {
+  auto f = std::make_shared<ProofFlags>();
+  auto* keys =
+      app.add_subcommand("keys", "the log's signing key: generate one, show its verifier key");
+  keys->require_subcommand(1);
+  auto* gen =
+      keys->add_subcommand("generate", "a new Ed25519 signing key; prints its verifier key");
+  gen->add_option("--origin", f->origin,
+                  "the log's name in its checkpoints, e.g. ledger.example.com/complaints")
+      ->required();
+  gen->add_option("--out", f->out, "the key file to create (mode 0600; never overwritten)")
+      ->required();
+  gen->callback([&run, f] { run = [f] { return Generate(*f); }; });
+  auto* show = keys->add_subcommand("show", "the verifier key of a signing key file");
+  show->add_option("FILE", f->key_file, "the signing key file")->required();
+  show->callback([&run, f] { run = [f] { return Show(*f); }; });
+
+  auto* cp = app.add_subcommand(
+      "checkpoint",
+      "sign a checkpoint of the head now (a server with --signing-key signs by itself)");
+  cp->fallthrough();
+  cp->add_option("--signing-key", f->signing_key, "the log's signing key file")->required();
+  cp->callback([&g, &run, f] { run = [&g, f] { return SignCheckpoint(g, *f); }; });
+
+  auto* prove = app.add_subcommand(
+      "prove", "an event's offline proof bundle (C2SP tlog-proof) against a signed checkpoint");
+  prove->fallthrough();
+  prove->add_option("POSITION", f->position, "the event's position")->required();
+  prove->add_option("--size", f->size,
+                    "the size of the signed checkpoint to prove against (default: the latest)");
+  prove->add_option("--out", f->out, "write the bundle to this file (0600) instead of stdout");
+  prove->callback([&g, &run, f] { run = [&g, f] { return Prove(g, *f); }; });
+}
+
+}  // namespace tools
