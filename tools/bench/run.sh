@@ -14,7 +14,8 @@
 # results.tsv, appends.dat and perf-appends.png. LEDGER_BENCH_DOCS=1 also copies the plot to
 # docs/perf-appends.png. Sizes: LEDGER_BENCH_SECONDS (per append case, default 3),
 # LEDGER_BENCH_EVENTS (read data set, default 500000), LEDGER_BENCH_WRITERS (default 1,8,64),
-# LEDGER_BENCH_SYSTEMS (default ledger,rocksdb,postgres,postgres-lock,sqlite,sqlite-mutex);
+# LEDGER_BENCH_SYSTEMS (default ledger,ledger-notree,rocksdb,postgres,postgres-lock,sqlite,sqlite-mutex;
+# ledger-notree is the ledger without its Merkle tree: what the tree costs);
 # any other log_bench option can be given as an argument (log_bench --help lists them).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -89,7 +90,7 @@ main() {
 
   local args=(--dir "$work/data" --out "$out" --pg "host=127.0.0.1 port=$port user=postgres dbname=postgres"
               --command "tools/bench/run.sh $*"
-              --systems "${LEDGER_BENCH_SYSTEMS:-ledger,rocksdb,postgres,postgres-lock,sqlite,sqlite-mutex}")
+              --systems "${LEDGER_BENCH_SYSTEMS:-ledger,ledger-notree,rocksdb,postgres,postgres-lock,sqlite,sqlite-mutex}")
   [ -z "${LEDGER_BENCH_SECONDS:-}" ] || args+=(--seconds "$LEDGER_BENCH_SECONDS")
   [ -z "${LEDGER_BENCH_EVENTS:-}" ] || args+=(--events "$LEDGER_BENCH_EVENTS")
   [ -z "${LEDGER_BENCH_WRITERS:-}" ] || args+=(--writers "$LEDGER_BENCH_WRITERS")
