@@ -510,9 +510,10 @@ Status EventLog::AddEvent(const AppendRequest& request, const NewEvent& event, u
   // possible at every size up to the head, after any crash).
   if (options_.merkle_tree) {
     g.completed.clear();
+    const uint64_t leaf = g.tree.size();
     g.tree.Append(merkle::LeafHash(body), &g.completed);
-    for (const merkle::Node& n : g.completed)
-      g.batch.Put(tree_, TreeKey(n.id.level, n.id.index), AsBytes(n.hash));
+    // One record for every node this leaf completed above the leaves (none for half of them).
+    if (g.completed.size() > 1) g.batch.Put(tree_, TreeKey(leaf), PackTreeNodes(g.completed));
   }
   // The group moves on only now that both puts are in the batch: Prepare() rolls back to the
   // state before the request on a failure above.

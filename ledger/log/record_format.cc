@@ -63,10 +63,17 @@ std::string PositionKey(uint64_t position) {
   return key;
 }
 
-std::string TreeKey(uint8_t level, uint64_t index) {
-  std::string key(1, char(level));
-  PutBigEndian64(&key, index);
+std::string TreeKey(uint64_t completing_leaf) {
+  std::string key;
+  PutBigEndian64(&key, completing_leaf);
   return key;
+}
+
+std::string PackTreeNodes(const std::vector<merkle::Node>& completed) {
+  std::string value;
+  if (completed.size() > 1) value.reserve((completed.size() - 1) * kHashBytes);
+  for (size_t i = 1; i < completed.size(); ++i) value.append(AsBytes(completed[i].hash));
+  return value;
 }
 
 Result<uint64_t> DecodePositionKey(std::string_view key) {

@@ -18,7 +18,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "ledger/base/merkle.h"
 #include "ledger/base/status.h"
 #include "ledger/log/append.h"
 
@@ -26,9 +28,9 @@ namespace ledger {
 
 // 2: stream index entries carry a copy of the event's record. A format-1 ledger is read as it is
 // and upgraded (its format record only) when opened for writing.
-// 3: the `tree` family holds the Merkle tree (every perfect subtree, written in each append's
-// batch). A ledger of an older format is read as it is (without proofs) and gets its tree, built
-// from its events, when opened for writing.
+// 3: the `tree` family holds the Merkle tree (the perfect subtrees above the leaves, written in
+// each append's batch). A ledger of an older format is read as it is (without proofs) and gets its
+// tree, built from its events, when opened for writing.
 inline constexpr uint32_t kFormatVersion = 3;
 inline constexpr uint32_t kOldestFormatVersion = 1;
 
@@ -57,8 +59,17 @@ std::string PositionKey(uint64_t position);
 // The position a key of the events family names; DataLoss when it is not 8 bytes.
 Result<uint64_t> DecodePositionKey(std::string_view key);
 
-// A key of the tree family: the node's level (1 byte), then its index (8 bytes, big-endian).
-std::string TreeKey(uint8_t level, uint64_t index);
+// The tree family (docs/event-format.md, "The Merkle tree"): under the index of the leaf that
+// completed them (8 bytes, big-endian), the hashes of the perfect subtrees that leaf completed
+// above level 0, lowest first — leaf c completes countr_one(c) of them. Leaves themselves are not
+// stored: leaf i is the hash of position i + 1's canonical bytes.
+std::string TreeKey(uint64_t completing_leaf);
+// The leaf whose key holds node (level >= 1, index), and the node's offset in its value.
+inline uint64_t CompletingLeaf(uint8_t level, uint64_t index) { return ((index + 1) << level) - 1; }
+inline size_t NodeOffset(uint8_t level) { return size_t(level - 1) * 32; }
+// The value for a leaf: the hashes of `completed` (as merkle::CompactRange::Append reports them,
+// the leaf first) above level 0.
+std::string PackTreeNodes(const std::vector<merkle::Node>& completed);
 
 std::string StreamPrefix(std::string_view stream);
 std::string StreamKey(std::string_view stream, uint64_t version);

@@ -14,30 +14,39 @@ namespace ledger {
 
 namespace {
 
-// The stored nodes, read through one database (which stays open while the caller holds its lock).
+// The stored nodes, read through one database (which stays open while the caller holds its
+// lock): a leaf from its event's bytes, a node above from the record of the leaf that completed it.
 class StoredNodes final : public merkle::NodeReader {
  public:
-  StoredNodes(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* tree, const rocksdb::Snapshot* at)
-      : db_(db), tree_(tree) {
-    options_.snapshot = at;
-  }
+  StoredNodes(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events,
+              rocksdb::ColumnFamilyHandle* tree)
+      : db_(db), events_(events), tree_(tree) {}
   Result<Hash> Get(merkle::NodeId id) override {
     std::string value;
-    rocksdb::Status s = db_->Get(options_, tree_, TreeKey(id.level, id.index), &value);
-    if (s.IsNotFound())
-      return Status::NotFound("the Merkle tree has no node at level " + std::to_string(id.level) +
-                              ", index " + std::to_string(id.index));
+    if (id.level == 0) {
+      rocksdb::Status s = db_->Get(options_, events_, PositionKey(id.index + 1), &value);
+      if (s.IsNotFound())
+        return Status::NotFound("no event at position " + std::to_string(id.index + 1));
+      LEDGER_RETURN_IF_ERROR(FromRocks(s, "reading an event"));
+      if (value.size() < kHashBytes) return Status::DataLoss("a stored event is damaged");
+      return merkle::LeafHash(std::string_view(value).substr(0, value.size() - kHashBytes));
+    }
+    const std::string where = "the Merkle tree's node at level " + std::to_string(id.level) +
+                              ", index " + std::to_string(id.index);
+    rocksdb::Status s =
+        db_->Get(options_, tree_, TreeKey(CompletingLeaf(id.level, id.index)), &value);
+    if (s.IsNotFound()) return Status::NotFound(where + " is missing");
     LEDGER_RETURN_IF_ERROR(FromRocks(s, "reading the Merkle tree"));
-    if (value.size() != kHashBytes)
-      return Status::DataLoss("the Merkle tree's node at level " + std::to_string(id.level) +
-                              ", index " + std::to_string(id.index) + " is damaged");
+    if (value.size() < NodeOffset(id.level) + kHashBytes || value.size() % kHashBytes != 0)
+      return Status::DataLoss(where + " is damaged");
     Hash h;
-    std::copy(value.begin(), value.end(), h.begin());
+    std::copy_n(value.begin() + long(NodeOffset(id.level)), kHashBytes, h.begin());
     return h;
   }
 
  private:
   rocksdb::DB* db_;
+  rocksdb::ColumnFamilyHandle* events_;
   rocksdb::ColumnFamilyHandle* tree_;
   rocksdb::ReadOptions options_;
 };
@@ -75,7 +84,7 @@ Status EventLog::LoadTree() {
   }
   // The tree holds every event: its right edge is the peaks at the head. A node missing there is
   // damage (Verify names it); the log still opens, without proofs, and appends are refused.
-  StoredNodes nodes(db_.get(), tree_, nullptr);
+  StoredNodes nodes(db_.get(), events_, tree_);
   std::vector<Hash> peaks;
   for (merkle::NodeId id : merkle::CompactRange::PeakIds(committed_.position)) {
     Result<Hash> h = nodes.Get(id);
@@ -105,9 +114,9 @@ Status EventLog::BuildTree() {
   rocksdb::WriteOptions wo;
   LEDGER_RETURN_IF_ERROR(ForEach(1, committed_.position, [&](const RecordedEvent& e) -> Status {
     completed.clear();
+    const uint64_t leaf = range.size();
     range.Append(merkle::LeafHash(e.canonical_bytes()), &completed);
-    for (const merkle::Node& n : completed)
-      batch.Put(tree_, TreeKey(n.id.level, n.id.index), AsBytes(n.hash));
+    if (completed.size() > 1) batch.Put(tree_, TreeKey(leaf), PackTreeNodes(completed));
     if (batch.Count() < 65536) return Status::Ok();
     rocksdb::Status s = db_->Write(wo, &batch);
     batch.Clear();
@@ -137,7 +146,7 @@ Status EventLog::TreeUsable(uint64_t size) const {
 Result<Hash> EventLog::TreeRoot(uint64_t size) {
   LEDGER_RETURN_IF_ERROR(TreeUsable(size));
   LEDGER_ASSIGN_OR_RETURN(ReadLock lock, Readable());
-  StoredNodes nodes(db_.get(), tree_, nullptr);
+  StoredNodes nodes(db_.get(), events_, tree_);
   return merkle::RootAt(nodes, size);
 }
 
@@ -149,7 +158,7 @@ Result<std::vector<Hash>> EventLog::InclusionProof(uint64_t position, uint64_t s
                                   std::to_string(size) + " events",
                               {{"position", "out_of_range", "from 1 to the tree's size"}});
   LEDGER_ASSIGN_OR_RETURN(ReadLock lock, Readable());
-  StoredNodes nodes(db_.get(), tree_, nullptr);
+  StoredNodes nodes(db_.get(), events_, tree_);
   return merkle::InclusionProof(nodes, position - 1, size);
 }
 
@@ -161,7 +170,7 @@ Result<std::vector<Hash>> EventLog::ConsistencyProof(uint64_t old_size, uint64_t
                                   std::to_string(size) + " events",
                               {{"old_size", "out_of_range", "from 1 to the newer size"}});
   LEDGER_ASSIGN_OR_RETURN(ReadLock lock, Readable());
-  StoredNodes nodes(db_.get(), tree_, nullptr);
+  StoredNodes nodes(db_.get(), events_, tree_);
   return merkle::ConsistencyProof(nodes, old_size, size);
 }
 

@@ -161,9 +161,11 @@ class TreeTamper : public ::testing::Test {
 TEST_F(TreeTamper, AChangedNodeIsNamedWithThePositionsItCovers) {
   {
     RawDb raw(dir_.path());
-    std::string node = raw.Get(kTreeFamily, TreeKey(2, 1));  // positions 5 to 8
-    node[7] = char(node[7] ^ 0x10);
-    raw.Put(kTreeFamily, TreeKey(2, 1), node);
+    // Leaf 7 (position 8) completed the nodes 7-8, 5-8 and 1-8: change the second.
+    std::string nodes = raw.Get(kTreeFamily, TreeKey(CompletingLeaf(2, 1)));
+    ASSERT_EQ(nodes.size(), 3 * kHashBytes);
+    nodes[NodeOffset(2) + 7] = char(nodes[NodeOffset(2) + 7] ^ 0x10);
+    raw.Put(kTreeFamily, TreeKey(CompletingLeaf(2, 1)), nodes);
   }
   VerifyReport r = VerifyNow();
   EXPECT_FALSE(r.ok);
@@ -172,36 +174,50 @@ TEST_F(TreeTamper, AChangedNodeIsNamedWithThePositionsItCovers) {
       << r.problem;
 }
 
-TEST_F(TreeTamper, AChangedLeafIsNamedAtItsPosition) {
+TEST_F(TreeTamper, AChangedPairIsNamedAtItsLastPosition) {
   {
     RawDb raw(dir_.path());
-    raw.Put(kTreeFamily, TreeKey(0, 10), std::string(32, 'x'));
+    raw.Put(kTreeFamily, TreeKey(CompletingLeaf(1, 5)), std::string(32, 'x'));  // 11-12
   }
   VerifyReport r = VerifyNow();
   EXPECT_FALSE(r.ok);
-  EXPECT_EQ(r.first_bad_position, 11u) << r.problem;
+  EXPECT_EQ(r.first_bad_position, 12u) << r.problem;
 }
 
-TEST_F(TreeTamper, AMissingNodeIsNamed) {
+TEST_F(TreeTamper, AMissingRecordIsNamed) {
   {
     RawDb raw(dir_.path());
-    raw.Delete(kTreeFamily, TreeKey(3, 0));  // positions 1 to 8
+    raw.Delete(kTreeFamily, TreeKey(CompletingLeaf(3, 0)));  // positions 1 to 8, and below
   }
   VerifyReport r = VerifyNow();
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.first_bad_position, 8u) << r.problem;
-  EXPECT_NE(r.problem.find("is missing"), std::string::npos) << r.problem;
+  EXPECT_NE(r.problem.find("level 1, index 3 (positions 7 to 8) is missing"), std::string::npos)
+      << r.problem;
 }
 
-TEST_F(TreeTamper, AnExtraNodeIsCounted) {
+TEST_F(TreeTamper, AnExtraRecordIsCounted) {
   {
     RawDb raw(dir_.path());
-    raw.Put(kTreeFamily, TreeKey(0, 13), std::string(32, 'y'));  // a leaf past the head
+    raw.Put(kTreeFamily, TreeKey(13), std::string(32, 'y'));  // past the head
   }
   VerifyReport r = VerifyNow();
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.first_bad_position, 14u) << r.problem;
-  EXPECT_NE(r.problem.find("nodes for 13 events"), std::string::npos) << r.problem;
+  EXPECT_NE(r.problem.find("records for 13 events"), std::string::npos) << r.problem;
+}
+
+TEST_F(TreeTamper, AChangedEventChangesItsLeafAndIsNamed) {
+  // Leaves are not stored: they are the events' own bytes, which the chain already protects.
+  {
+    RawDb raw(dir_.path());
+    std::string event = raw.Get(kEventsFamily, PositionKey(6));
+    event[20] = char(event[20] ^ 1);
+    raw.Put(kEventsFamily, PositionKey(6), event);
+  }
+  VerifyReport r = VerifyNow();
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.first_bad_position, 6u) << r.problem;
 }
 
 }  // namespace

@@ -365,8 +365,9 @@ void RegisterDemoCommand(CLI::App& app, Globals& g, Runner& run) {
       ->capture_default_str();
   demo->add_flag("--no-serve", flags->no_serve, "generate and summarize, then exit");
   AddConsoleFlags(*demo, flags->serve);
-  demo->add_option("--signing-key", flags->serve.signing_key,
-                   "sign checkpoints while serving (ledgerctl keys generate; 0600, outside --data)");
+  demo->add_option(
+      "--signing-key", flags->serve.signing_key,
+      "sign checkpoints while serving (ledgerctl keys generate; 0600, outside --data)");
   demo->callback([&g, &run, flags] { run = [&g, flags] { return Demo(g, *flags); }; });
 }
 

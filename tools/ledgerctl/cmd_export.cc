@@ -25,6 +25,7 @@
 
 #include "api/services/event_json.h"
 #include "api/services/payload_json.h"
+#include "ledger/base/signed_note.h"
 #include "projections/reports.h"
 #include "tools/ledgerctl/commands.h"
 #include "tools/ledgerctl/export_html.h"
@@ -49,28 +50,6 @@ std::optional<mode_t> ParseMode(const std::string& text) {
   }
   if (mode > 0777) return std::nullopt;
   return mode;
-}
-
-std::string Base64(std::string_view bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    uint32_t n = uint32_t(uint8_t(bytes[i])) << 16 | uint32_t(uint8_t(bytes[i + 1])) << 8 |
-                 uint8_t(bytes[i + 2]);
-    for (int s = 18; s >= 0; s -= 6) out += kAlphabet[(n >> s) & 63];
-  }
-  if (i < bytes.size()) {
-    uint32_t n = uint32_t(uint8_t(bytes[i])) << 16;
-    if (i + 1 < bytes.size()) n |= uint32_t(uint8_t(bytes[i + 1])) << 8;
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += i + 1 < bytes.size() ? kAlphabet[(n >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
 }
 
 // The positions [first, last] of the scope's range (the whole log, or a month's).
@@ -138,7 +117,7 @@ Status Jsonl(Session& s, const ExportFlags& f, const ledger::VerifyReport& verif
   LEDGER_RETURN_IF_ERROR(ForEachInScope(s, f, r, [&](const ledger::RecordedEvent& e) {
     json::object o{{"kind", "event"}};
     for (auto& field : api::EventToJson(e, render, CliViewer())) o.insert(std::move(field));
-    o["canonical"] = Base64(e.canonical_bytes());
+    o["canonical"] = ledger::note::Base64(e.canonical_bytes());
     ++count;
     if (progress && count % 4096 == 0) progress(e.position() - r.first + 1, r.last - r.first + 1);
     if (!WriteAll(out, json::serialize(o) + "\n"))
