@@ -83,6 +83,7 @@ struct Head {
   uint64_t position = 0;
   Hash hash = kZeroHash;
   Time recorded_at{};
+  uint32_t format_version = 0;  // as read from a head record (written: the build's format)
 };
 
 }  // namespace ledger

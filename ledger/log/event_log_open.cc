@@ -230,7 +230,16 @@ Status EventLog::CheckFormat() {
     PutBigEndian64(&v, kFormatVersion);
     rocksdb::WriteOptions wo;
     wo.sync = true;  // before the first entry with a copy, for the same reason
-    return FromRocks(db_->Put(wo, default_, kFormatKey, v), "upgrading the format record");
+    rocksdb::WriteBatch batch;
+    batch.Put(default_, kFormatKey, v);
+    // The head record states the format too (Verify checks they agree): restated with it.
+    std::string head_bytes;
+    rocksdb::Status hs = db_->Get(rocksdb::ReadOptions(), default_, kHeadKey, &head_bytes);
+    if (hs.ok()) {
+      Result<Head> head = DecodeHead(head_bytes);
+      if (head.ok()) batch.Put(default_, kHeadKey, EncodeHead(*head));
+    }
+    return FromRocks(db_->Write(wo, &batch), "upgrading the format record");
   }
   return Status::Ok();
 }

@@ -94,13 +94,13 @@ std::string StreamKey(std::string_view stream, uint64_t version) {
   return key;
 }
 
-std::string EncodeHead(const Head& head) {
+std::string EncodeHead(const Head& head, uint32_t format) {
   capnp::MallocMessageBuilder message(16);
   auto root = message.initRoot<schema::Head>();
   root.setPosition(head.position);
   root.setHash(capnp::Data::Reader(head.hash.data(), head.hash.size()));
   root.setRecordedAt(ToMicros(head.recorded_at));
-  root.setFormatVersion(kFormatVersion);
+  root.setFormatVersion(format);
   return Canonical(message, root);
 }
 
@@ -110,6 +110,7 @@ Result<Head> DecodeHead(std::string_view bytes) {
   Status s = ReadCanonical<schema::Head>(bytes, "head record", [&](schema::Head::Reader r) {
     head.position = r.getPosition();
     head.recorded_at = FromMicros(r.getRecordedAt());
+    head.format_version = r.getFormatVersion();
     capnp::Data::Reader h = r.getHash();
     if (h.size() == kHashBytes) {
       std::memcpy(head.hash.data(), h.begin(), kHashBytes);

@@ -74,7 +74,8 @@ std::string PackTreeNodes(const std::vector<merkle::Node>& completed);
 std::string StreamPrefix(std::string_view stream);
 std::string StreamKey(std::string_view stream, uint64_t version);
 
-std::string EncodeHead(const Head& head);
+// `format`: the format version to state (this build's, except in tests of older ledgers).
+std::string EncodeHead(const Head& head, uint32_t format = kFormatVersion);
 Result<Head> DecodeHead(std::string_view bytes);
 
 std::string EncodeOutcome(const AppendResult& result);

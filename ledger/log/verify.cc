@@ -52,6 +52,9 @@ struct Walk {
   bool tree_whole = true;                    // every node so far matched
 
   std::optional<Head> stored_head;  // the head record, when it decodes
+  std::string head_bytes;           // as stored
+  uint64_t format = 0;              // the format record's version (0: none)
+  Time last_recorded_at{};          // of the last event of the unbroken chain
   bool head_damaged = false;        // a head record is stored but does not decode
   uint64_t last = 0;                // the last position of the unbroken chain
   Hash prev = kZeroHash;            // the hash of `last`
@@ -69,7 +72,7 @@ std::string Pos(uint64_t p) { return std::to_string(p); }
 
 // Reads the head record. Its absence or damage is only judged once the chain has been walked.
 Status ReadStoredHead(Walk& w, rocksdb::ColumnFamilyHandle* family) {
-  std::string head_bytes;
+  std::string& head_bytes = w.head_bytes;
   rocksdb::Status hs = w.db->Get(w.snap.options(false), family, kHeadKey, &head_bytes);
   if (hs.ok()) {
     Result<Head> h = DecodeHead(head_bytes);
@@ -77,6 +80,9 @@ Status ReadStoredHead(Walk& w, rocksdb::ColumnFamilyHandle* family) {
   } else if (!hs.IsNotFound()) {
     return FromRocks(hs, "reading the head record");
   }
+  std::string format;
+  rocksdb::Status fs = w.db->Get(w.snap.options(false), family, kFormatKey, &format);
+  if (fs.ok() && format.size() == 8) w.format = GetBigEndian64(format);
   w.head_damaged = hs.ok() && !w.stored_head;
   if (w.stored_head) w.report.head = *w.stored_head;
   return Status::Ok();
@@ -183,6 +189,7 @@ Status WalkChain(Walk& w, const VerifyOptions& options) {
     LEDGER_ASSIGN_OR_RETURN(bool in_tree, CheckTreeNodes(w, *e, expect));
     if (!in_tree) return Status::Ok();
     w.prev = e->hash();
+    w.last_recorded_at = e->recorded_at();
     ++w.report.checked;
     if (options.progress && expect % 65536 == 0) options.progress(expect, total);
     ++expect;
@@ -211,6 +218,15 @@ bool CheckHeadRecord(Walk& w) {
   }
   if (w.stored_head && w.stored_head->hash != w.prev)
     return w.Bad(last, "the head record's hash does not match the last event");
+  // Every field of the head record: the last event's time, the ledger's format, and nothing
+  // but the canonical encoding of those.
+  if (w.stored_head && last > 0 && w.stored_head->recorded_at != w.last_recorded_at)
+    return w.Bad(last, "the head record's time does not match the last event");
+  if (w.stored_head && w.stored_head->format_version != w.format)
+    return w.Bad(last + 1, "the head record states format " + Pos(w.stored_head->format_version) +
+                               ", the ledger is format " + Pos(w.format));
+  if (w.stored_head && EncodeHead(*w.stored_head, w.stored_head->format_version) != w.head_bytes)
+    return w.Bad(last + 1, "the head record is not in canonical form");
   return true;
 }
 

@@ -2,7 +2,7 @@
 // changed, deleted or added byte, a record deleted, two records swapped, a record copied over
 // another — in the events, the stream index, the Merkle tree, the head record and the stored
 // checkpoints, is caught by Verify, which names a position. The suite runs a few hundred
-// (LEDGER_TAMPER_MUTATIONS sets how many: docs/operations.md reports a soak of the full count).
+// (LEDGER_TAMPER_MUTATIONS sets how many: docs/operations.md reports the soaks run).
 // Each mutation is made on a fresh copy of one ledger, through RocksDB directly, as an attacker
 // or a bad disk would.
 #include <gtest/gtest.h>

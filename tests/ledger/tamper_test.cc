@@ -324,6 +324,8 @@ TEST_F(TamperTest, AFormatOneLedgerReadsVerifiesAndTakesNewEvents) {
     std::string one;
     PutBigEndian64(&one, 1);
     raw.Put("default", kFormatKey, one);
+    // The head a format-1 build wrote states its format.
+    raw.Put("default", kHeadKey, EncodeHead(*DecodeHead(raw.Get("default", kHeadKey)), 1));
   }
   EXPECT_TRUE(VerifyNow(head_).ok);
   {
