@@ -36,4 +36,13 @@ else
   echo "demo: $complaints complaints with seed $seed asked: their ledger is $data" \
     "(./demo-ledger keeps the default demo)"
 fi
+# A demo ledger made before `ledgerctl demo` recorded what it made (DIR/demo.json): served as it
+# is, with a new auditor token, as earlier versions of this script did (delete it for a fresh
+# demo with tokens for every role).
+if [[ -f "$data/CURRENT" && ! -f "$data/demo.json" ]]; then
+  echo "demo: $data was made by an earlier version of the demo; serving it as it is (delete it" \
+    "for a fresh demo with tokens for every role)"
+  echo "demo: a new auditor token: $("$ctl" --data "$data" token add --actor u-auditor-01 --role auditor 2>/dev/null)"
+  exec "$ctl" --data "$data" serve
+fi
 exec "$ctl" --data "$data" demo "$@"

@@ -161,11 +161,13 @@ std::string TimelineSection(const HtmlReport& r) {
   for (const json::value& ev : A(r.timeline, "entries")) {
     const json::object& e = O(ev);
     const json::object& actor = O(e, "actor");
+    // The system (and roles without one) act for no department: no empty ", " after the role.
+    const std::string department = json_read::Text(json_read::Member(actor, "department"), "");
     out += "<div class=entry id=e" + S(e, "position") + "><b>#" + S(e, "position") + " " +
-           S(e, "type") + "</b> by " + S(actor, "id") + " (" + S(actor, "role") + ", " +
-           S(actor, "department") + ")<br><span class=muted>occurred " + T(e, "occurred_at") +
-           " · recorded " + T(e, "recorded_at") +
-           (e.at("imported").as_bool() ? " · imported" : "") + " · hash " +
+           S(e, "type") + "</b> by " + S(actor, "id") + " (" + S(actor, "role") +
+           (department.empty() ? "" : ", " + EscapeHtml(department)) +
+           ")<br><span class=muted>occurred " + T(e, "occurred_at") + " · recorded " +
+           T(e, "recorded_at") + (e.at("imported").as_bool() ? " · imported" : "") + " · hash " +
            HashOf(r, json_read::Member(e, "position")) + "</span><br>" + S(e, "summary");
     for (const json::value& c : A(e, "changes")) out += "<br>→ " + S(c);
     for (const json::value& f : A(e, "fines"))
