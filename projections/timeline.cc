@@ -161,6 +161,8 @@ std::string Describe(const domain::EventView& v) {
       return "policy version published";
     case W::IMPORT_RECORDED:
       return "import recorded";
+    case W::STATEMENT_PUBLISHED:
+      return "fine statement published";
   }
   return "";
 }

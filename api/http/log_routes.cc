@@ -5,6 +5,7 @@
 #include "api/http/event_capnp.h"
 #include "api/http/json_body.h"
 #include "api/http/log_stream.h"
+#include "api/http/tile_routes.h"
 #include "ledger/base/hash.h"
 #include "ledger/base/merkle.h"
 #include "ledger/base/signed_note.h"
@@ -275,7 +276,7 @@ Status RegisterLogRoutes(Router& router, LogRoutesOptions options) {
   LEDGER_RETURN_IF_ERROR(router.Add("GET", "/v1/ledger/proof/bundle",
                                     {.resource = Resource::kLog, .any_accept = true},
                                     [o](const RequestContext& ctx) { return Bundle(*o, ctx); }));
-  return Status::Ok();
+  return RegisterTileRoutes(router, *o);
 }
 
 }  // namespace api

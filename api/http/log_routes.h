@@ -11,6 +11,7 @@
 //   GET /v1/ledger/proof/consistency?from=M[&size=N]      from a checkpoint the client holds to a
 //                                     signed one (JSON)
 //   GET /v1/ledger/proof/bundle?position=P[&size=N]       the offline bundle (C2SP tlog-proof@v1)
+//   GET /v1/ledger/tile/...           the tree and the events as C2SP tlog-tiles (tile_routes.h)
 //
 // Every proof is answered against a stored signed checkpoint (the latest unless `size` names
 // another): a client never gets a proof it cannot tie to a signature.

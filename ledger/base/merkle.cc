@@ -157,6 +157,22 @@ Result<std::vector<Hash>> ConsistencyProof(NodeReader& nodes, uint64_t old_size,
   return proof;
 }
 
+void MemoryTree::Append(const Hash& leaf) {
+  std::vector<Node> completed;
+  range_.Append(leaf, &completed);
+  for (const Node& n : completed) {
+    if (levels_.size() <= n.id.level) levels_.resize(n.id.level + 1);
+    levels_[n.id.level].push_back(n.hash);  // completed in index order, level by level
+  }
+}
+
+Result<Hash> MemoryTree::Get(NodeId id) {
+  if (id.level >= levels_.size() || id.index >= levels_[id.level].size())
+    return Status::NotFound("no node at level " + std::to_string(id.level) + ", index " +
+                            std::to_string(id.index));
+  return levels_[id.level][id.index];
+}
+
 Status VerifyInclusion(const Hash& leaf, uint64_t index, uint64_t size,
                        const std::vector<Hash>& proof, const Hash& root) {
   if (index >= size)

@@ -71,6 +71,20 @@ class NodeReader {
   virtual Result<Hash> Get(NodeId id) = 0;
 };
 
+// A whole tree kept in memory: every perfect subtree of the leaves appended so far. For small trees
+// built on demand (a fine statement's tree of stream heads); the log keeps its own on disk.
+class MemoryTree final : public NodeReader {
+ public:
+  void Append(const Hash& leaf);
+  uint64_t size() const { return range_.size(); }
+  Hash Root() const { return range_.Root(); }
+  Result<Hash> Get(NodeId id) override;
+
+ private:
+  CompactRange range_;
+  std::vector<std::vector<Hash>> levels_;  // levels_[L][i]: the perfect subtree (L, i)
+};
+
 // The tree of `size` leaves (at most what the reader holds): its root, the inclusion proof of
 // leaf `index` (index < size), and the consistency proof from `old_size` to `size`
 // (0 < old_size <= size; empty when equal). Proof hashes are ordered from the leaf up, as

@@ -14,7 +14,7 @@ struct TypeName {
   std::string_view name;
 };
 
-constexpr std::array<TypeName, 30> kTypes = {{
+constexpr std::array<TypeName, 31> kTypes = {{
     {W::RECEIVED, "ComplaintReceived"},
     {W::TRANSMITTED, "ComplaintTransmitted"},
     {W::VALIDITY_ASSESSED, "ValidityAssessed"},
@@ -45,6 +45,7 @@ constexpr std::array<TypeName, 30> kTypes = {{
     {W::EVIDENCE_ATTACHED, "EvidenceAttached"},
     {W::POLICY_PUBLISHED, "PolicyPublished"},
     {W::IMPORT_RECORDED, "ImportRecorded"},
+    {W::STATEMENT_PUBLISHED, "FineStatementPublished"},
 }};
 
 }  // namespace

@@ -77,6 +77,8 @@ struct DomainEvent {
     evidenceAttached @28 :EvidenceAttached;         # type "EvidenceAttached"
     policyPublished @29 :PolicyPublished;           # type "PolicyPublished" (stream "policy")
     importRecorded @30 :ImportRecorded;             # type "ImportRecorded" (stream "imports")
+    statementPublished @31 :FineStatementPublished;  # type "FineStatementPublished"
+                                                     # (stream "statements")
   }
 }
 
@@ -331,4 +333,20 @@ struct ImportRecorded {
   lastPosition @5 :UInt64;   # last event the import appended (0: none)
   stoppedAt @6 :UInt64;      # the refused line (1-based), 0 if the whole file was applied
   stopReason @7 :Text;       # why that line was refused, in one line; empty if none was
+}
+
+# A proved fine statement was published (`ledgerctl statement --publish`, docs/event-format.md
+# "Fine statements"): what the statement file commits to. Stream "statements". A restated tally is
+# a second event; nothing is overwritten.
+struct FineStatementPublished {
+  fromMonth @0 :Text;        # the first month it covers, YYYY-MM (policy time zone)
+  toMonth @1 :Text;          # the last month it covers, YYYY-MM
+  treeSize @2 :UInt64;       # the signed checkpoint's size: the events it is proved from
+  treeRoot @3 :Text;         # that checkpoint's root, lower-case hex
+  statementSha256 @4 :Text;  # SHA-256 of the statement file as written, lower-case hex
+  sumRoot @5 :Text;          # the root hash of its sum tree over the lines, lower-case hex
+  fines @6 :Int64 $money;    # the sum tree's total of fines not waived
+  waived @7 :Int64 $money;   # the sum tree's total of fines waived
+  headsRoot @8 :Text;        # the root of its tree of stream heads, lower-case hex
+  lines @9 :UInt32;          # the number of fine lines it lists
 }

@@ -269,6 +269,7 @@ void Apply(ComplaintState& s, const EventView& e) {
     case W::DEPARTMENT_RATED:
     case W::POLICY_PUBLISHED:
     case W::IMPORT_RECORDED:
+    case W::STATEMENT_PUBLISHED:
       return;
   }
 }

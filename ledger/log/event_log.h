@@ -218,6 +218,10 @@ class EventLog {
   Result<std::vector<Hash>> InclusionProof(uint64_t position, uint64_t size);
   // The consistency proof from the tree of `old_size` events to that of `size` events.
   Result<std::vector<Hash>> ConsistencyProof(uint64_t old_size, uint64_t size);
+  // The hashes of the perfect subtrees at `level` (0: the leaves) with indices [first, first +
+  // count), each whole within the first `size` events: what a C2SP tlog-tiles tile holds.
+  // InvalidArgument when one is not (or count is 0 or above 256).
+  Result<std::vector<Hash>> TreeNodes(uint8_t level, uint64_t first, uint64_t count, uint64_t size);
 
   // Stores a signed checkpoint: `note` (signed by the caller) states the tree's root at `size`.
   // The log checks that root against its own tree first: a checkpoint of another tree (or of

@@ -162,6 +162,28 @@ Result<std::vector<Hash>> EventLog::InclusionProof(uint64_t position, uint64_t s
   return merkle::InclusionProof(nodes, position - 1, size);
 }
 
+Result<std::vector<Hash>> EventLog::TreeNodes(uint8_t level, uint64_t first, uint64_t count,
+                                              uint64_t size) {
+  LEDGER_RETURN_IF_ERROR(TreeUsable(size));
+  const uint64_t whole = level >= 64 ? 0 : size >> level;  // perfect subtrees of that level
+  if (count == 0 || count > 256 || first > whole || count > whole - first)
+    return Status::WithErrors(Code::kInvalidArgument,
+                              "the tree of " + std::to_string(size) + " events has " +
+                                  std::to_string(whole) + " whole subtrees at level " +
+                                  std::to_string(level) + ", not " + std::to_string(first) + ".." +
+                                  std::to_string(first + count),
+                              {{"tile", "beyond_tree", "within the checkpoint's tree"}});
+  LEDGER_ASSIGN_OR_RETURN(ReadLock lock, Readable());
+  StoredNodes nodes(db_.get(), events_, tree_);
+  std::vector<Hash> out;
+  out.reserve(count);
+  for (uint64_t i = first; i < first + count; ++i) {
+    LEDGER_ASSIGN_OR_RETURN(Hash h, nodes.Get({level, i}));
+    out.push_back(h);
+  }
+  return out;
+}
+
 Result<std::vector<Hash>> EventLog::ConsistencyProof(uint64_t old_size, uint64_t size) {
   LEDGER_RETURN_IF_ERROR(TreeUsable(size));
   if (old_size == 0 || old_size > size)

@@ -16,7 +16,6 @@
 #include <vector>
 
 #include "api/http/router.h"
-#include "ledger/log/checkpointer.h"
 #include "test_server.h"
 
 namespace api {
@@ -146,6 +145,8 @@ const std::map<std::string, std::string>& RouteResources() {
       {"GET /v1/ledger/proof/inclusion", "verify"},
       {"GET /v1/ledger/proof/consistency", "verify"},
       {"GET /v1/ledger/proof/bundle", "log"},
+      {"GET /v1/ledger/tile/{path*}", "verify"},
+      {"GET /v1/ledger/tile/entries/{path*}", "log"},
       {"GET /v1/policies", "policies"},
       {"POST /v1/policies", "publish_policy"},
       {"GET /v1/catalogue", "catalogue"},
@@ -236,15 +237,8 @@ class AuthorizationMatrix : public ::testing::Test {
     server_.clock().Set(*ledger::ParseRfc3339("2026-01-08T10:00:00+08:00"));
     ASSERT_TRUE(server_.WaitForProjections());
     ASSERT_TRUE(server_.app().scheduler().RunDue().ok());
-    // A signed checkpoint, so that the proof routes answer (ledger/log/checkpointer.h).
-    ledger::SystemClock clock;
-    ledger::Checkpointer checkpointer(
-        &server_.log(),
-        std::move(ledger::note::NoteSigner::FromKeyText(
-                      *ledger::note::NoteSigner::GenerateKeyFile("ledger.test/matrix"))
-                      .value()),
-        &clock);
-    ASSERT_TRUE(checkpointer.SignNow().ok());
+    // A signed checkpoint, so that the proof and tile routes answer.
+    server_.SignCheckpoint("matrix");
   }
 
   int64_t FirstPosition(const std::string& id) {
@@ -329,6 +323,13 @@ TEST_F(AuthorizationMatrix, EveryRoleOnEveryRouteSeesOnlyWhatItMay) {
              R"({"type":"rate_department","department":"finance","month":"2026-01","score":80})"});
       } else if (key == "POST /v1/policies") {
         probes.push_back({"POST", "/v1/policies", "{}"});
+      } else if (route->pattern.starts_with("/v1/ledger/tile/")) {
+        // The first leaf's tile (a partial tile of width 1), or its entry bundle.
+        std::string target = route->pattern;
+        target.replace(
+            target.find("{path*}"), 7,
+            route->pattern.find("/entries/") != std::string::npos ? "000.p/1" : "0/000.p/1");
+        probes.push_back({"GET", target});
       } else if (route->pattern.starts_with("/v1/ledger/proof/")) {
         probes.push_back({"GET", route->pattern + "?position=1&from=1"});
       } else if (resource == "fines" || resource == "rewards" || resource == "metrics") {

@@ -71,6 +71,9 @@ TEST(OpenApi, EveryRouteIsDocumented) {
       ReadOperations(std::string(LEDGER_SOURCE_DIR) + "/docs/openapi.yaml");
   TestServer server(api_testing::ProductConfig());
   for (const auto& route : server.router().routes()) {
+    // The tlog-tiles paths span segments (tile/0/x001/x234/067.p/8), which OpenAPI 3.0 cannot
+    // template: docs/api.md ("Tiles") describes them, and the file's header says so.
+    if (route->pattern.starts_with("/v1/ledger/tile/")) continue;
     bool found = std::any_of(ops.begin(), ops.end(), [&](const Operation& op) {
       return op.method == route->method && op.path == route->pattern;
     });

@@ -7,6 +7,8 @@
 #include "api/http/core_routes.h"
 #include "api/http/log_routes.h"
 #include "api/http/product_routes.h"
+#include "ledger/base/signed_note.h"
+#include "ledger/log/checkpointer.h"
 #include "testing/log_util.h"
 
 namespace api_testing {
@@ -122,6 +124,19 @@ uint64_t TestServer::Append(int n, const std::string& stream) {
   auto r = log_->Append(testing_util::Request(stream, n));
   EXPECT_TRUE(r.ok()) << r.status().ToString();
   return Head();
+}
+
+ledger::StoredCheckpoint TestServer::SignCheckpoint(const std::string& origin) {
+  ledger::SystemClock clock;
+  ledger::Checkpointer checkpointer(
+      log_.get(),
+      std::move(ledger::note::NoteSigner::FromKeyText(
+                    *ledger::note::NoteSigner::GenerateKeyFile("ledger.test/" + origin))
+                    .value()),
+      &clock);
+  ledger::Result<ledger::StoredCheckpoint> c = checkpointer.SignNow();
+  EXPECT_TRUE(c.ok()) << c.status().ToString();
+  return c.ok() ? *c : ledger::StoredCheckpoint{};
 }
 
 std::vector<std::string> TestServer::AccessLines() const {

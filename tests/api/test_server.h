@@ -93,6 +93,9 @@ class TestServer {
   // Appends `n` small events to stream `stream`; returns the new head position.
   uint64_t Append(int n, const std::string& stream = "s-1");
   uint64_t Head() const { return log_->GetHead().position; }
+  // Signs a checkpoint of the head with a new key (origin "ledger.test/<origin>"), so that the
+  // proof and tile routes answer; returns it.
+  ledger::StoredCheckpoint SignCheckpoint(const std::string& origin = "api");
 
   std::vector<std::string> AccessLines() const;
 

@@ -6,7 +6,9 @@ different shapes), the Merkle root that `ledgerctl verify` rebuilds and prints m
 root the verifier computes from a whole-log export's canonical bytes alone, and the one the
 export's head line states; the export must replay (every hash, every link); a checkpoint that
 `ledgerctl checkpoint` signs must verify with the published key and state that root; and the
-proof bundles `ledgerctl prove` writes must verify offline (and fail with a changed event).
+proof bundles `ledgerctl prove` writes must verify offline (and fail with a changed event); and
+a complaint's export made after it carries the checkpoint and each event's inclusion proof, which
+verify with the published key (and fail with a changed proof hash or a foreign key).
 
 Usage: cross_check_test.py --ledgerctl PATH REPO_ROOT
 """
@@ -98,6 +100,44 @@ def main():
                 except lv.VerifyError:
                     pass
                 checks += 2
+            # Exports made after the checkpoint carry it, and each event its inclusion proof: a
+            # complaint's export is then proved to be in the signed log, event by event.
+            complaint = "CMP-2026-%06d" % complaints
+            cexport = os.path.join(tmp, "complaint-%d.jsonl" % complaints)
+            run([args.ledgerctl, "--data", data, "export", "--complaint", complaint, "--out",
+                 cexport])
+            report = lv.verify_export(cexport, vkeys=[vkey])
+            if report.proved != report.events or report.events == 0 or \
+                    report.proof_checkpoint.size != size:
+                raise SystemExit("FAIL: %s: %d of %d events proved against size %s"
+                                 % (complaint, report.proved, report.events,
+                                    report.proof_checkpoint and report.proof_checkpoint.size))
+            checks += 1
+            with open(cexport, "rb") as f:
+                original = f.read().split(b"\n")
+            event = json.loads(original[1])
+            if event["proof"]:
+                event["proof"][0] = base64.b64encode(bytes(32)).decode()
+                tampered = [original[0], json.dumps(event).encode()] + original[2:]
+                bad = os.path.join(tmp, "tampered-%d.jsonl" % complaints)
+                with open(bad, "wb") as f:
+                    f.write(b"\n".join(tampered))
+                try:
+                    lv.verify_export(bad, vkeys=[vkey])
+                    raise SystemExit("FAIL: an export with a changed proof hash verified")
+                except lv.VerifyError as e:
+                    if "position %d" % event["position"] not in str(e):
+                        raise SystemExit("FAIL: the rejection does not name the position: %s" % e)
+                checks += 1
+            # Another key's checkpoint is refused.
+            other = os.path.join(tmp, "other-%d" % complaints)
+            other_vkey = run([args.ledgerctl, "keys", "generate", "--origin", "ledger.test/other",
+                              "--out", other]).strip()
+            try:
+                lv.verify_export(cexport, vkeys=[other_vkey])
+                raise SystemExit("FAIL: an export's checkpoint verified with a foreign key")
+            except lv.VerifyError:
+                checks += 1
     print("cross-check: %d agreements between ledgerctl and the independent verifier" % checks)
 
 

@@ -7,7 +7,10 @@
 //        event in the scope as the API renders it plus "canonical" — the base64 of exactly the
 //        bytes the chain hashes — and last the chain head and the verification result. From that
 //        alone a reviewer recomputes each hash (SHA-256 of the previous hash and the canonical
-//        bytes) and the links between consecutive positions (tools/export_check does).
+//        bytes) and the links between consecutive positions (tools/export_check does). When
+//        the log has a signed checkpoint, the header carries the latest ("checkpoint", the
+//        signed note) and every event it covers its inclusion proof against it ("proof"), so
+//        that a complaint's export is provably in the signed log (tools/verifier).
 // html   a self-contained report (export_html.h): the verification result, and for a
 //        complaint its state, clocks with their explanations, fines with their evidence and the
 //        timeline; for a month, or the whole ledger, its fine tallies per department and per
@@ -109,6 +112,11 @@ Status Jsonl(Session& s, const ExportFlags& f, const ledger::VerifyReport& verif
       {"contiguous", f.complaint.empty()},
       {"hash", "sha256(prev_hash || canonical)"},
       {"exported_at", ledger::FormatRfc3339(ledger::SystemClock().Now())}};
+  // The latest signed checkpoint: each event it covers carries its inclusion proof against it,
+  // so a reviewer can check that the exported events are in the signed log (docs/verify.md).
+  LEDGER_ASSIGN_OR_RETURN(std::optional<ledger::StoredCheckpoint> checkpoint,
+                          s.log().LatestCheckpoint());
+  header["checkpoint"] = checkpoint ? json::value(checkpoint->note) : json::value(nullptr);
   if (!WriteAll(out, json::serialize(header) + "\n"))
     return Status::Unavailable("cannot write the export");
   api::PayloadRenderer render = api::DomainPayloadRenderer(s.utc_offset());
@@ -118,6 +126,14 @@ Status Jsonl(Session& s, const ExportFlags& f, const ledger::VerifyReport& verif
     json::object o{{"kind", "event"}};
     for (auto& field : api::EventToJson(e, render, CliViewer())) o.insert(std::move(field));
     o["canonical"] = ledger::note::Base64(e.canonical_bytes());
+    if (checkpoint && e.position() <= checkpoint->size) {
+      LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::Hash> proof,
+                              s.log().InclusionProof(e.position(), checkpoint->size));
+      json::array hashes;
+      for (const ledger::Hash& h : proof)
+        hashes.emplace_back(ledger::note::Base64(ledger::AsBytes(h)));
+      o["proof"] = std::move(hashes);
+    }
     ++count;
     if (progress && count % 4096 == 0) progress(e.position() - r.first + 1, r.last - r.first + 1);
     if (!WriteAll(out, json::serialize(o) + "\n"))

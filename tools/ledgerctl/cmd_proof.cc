@@ -77,17 +77,12 @@ int Prove(const Globals& g, const ProofFlags& f) {
   auto session = Session::Open(g.data_dir, Access::kReadOnly);
   if (!session.ok()) return FailWith(session.status());
   ledger::EventLog& log = (*session)->log();
-  Result<std::optional<ledger::StoredCheckpoint>> c =
-      f.size ? log.CheckpointOfSize(f.size) : log.LatestCheckpoint();
-  if (!c.ok()) return FailWith(c.status());
-  if (!*c)
-    return Fail(kExitFailed, f.size ? "no signed checkpoint of size " + std::to_string(f.size)
-                                    : std::string("no checkpoint has been signed yet (ledgerctl "
-                                                  "checkpoint, or serve --signing-key)"));
-  if (f.position == 0 || f.position > (*c)->size)
+  Result<ledger::StoredCheckpoint> c = ChosenCheckpoint(log, f.size);
+  if (!c.ok()) return Fail(kExitFailed, OneLine(c.status()));
+  if (f.position == 0 || f.position > c->size)
     return Fail(kExitUsage, "position " + std::to_string(f.position) +
-                                " is not in the checkpoint of size " + std::to_string((*c)->size));
-  Result<std::string> bundle = api::ProofBundle(log, f.position, **c);
+                                " is not in the checkpoint of size " + std::to_string(c->size));
+  Result<std::string> bundle = api::ProofBundle(log, f.position, *c);
   if (!bundle.ok()) return FailWith(bundle.status());
   if (f.out.empty() || f.out == "-") {
     if (!WriteAll(stdout, *bundle)) return Fail(kExitFailed, "cannot write the output");
@@ -101,7 +96,7 @@ int Prove(const Globals& g, const ProofFlags& f) {
   std::fprintf(
       stderr,
       "ledgerctl: wrote the proof of position %llu against the checkpoint of size %llu to %s\n",
-      (unsigned long long)f.position, (unsigned long long)(*c)->size, f.out.c_str());
+      (unsigned long long)f.position, (unsigned long long)c->size, f.out.c_str());
   return kExitOk;
 }
 

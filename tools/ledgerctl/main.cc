@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   tools::RegisterDemoCommand(app, globals, run);
   tools::RegisterBackupCommands(app, globals, run);
   tools::RegisterProofCommands(app, globals, run);
+  tools::RegisterStatementCommand(app, globals, run);
   tools::RegisterComplaintCommands(app, globals, flags, run);
   tools::RegisterReportCommands(app, globals, flags, run);
   tools::RegisterRebuildCommand(app, globals, flags, run);

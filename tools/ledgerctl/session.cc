@@ -98,4 +98,14 @@ Status Session::Close() {
   return s;
 }
 
+Result<ledger::StoredCheckpoint> ChosenCheckpoint(ledger::EventLog& log, uint64_t size) {
+  LEDGER_ASSIGN_OR_RETURN(std::optional<ledger::StoredCheckpoint> c,
+                          size ? log.CheckpointOfSize(size) : log.LatestCheckpoint());
+  if (!c)
+    return Status::NotFound(size ? "no signed checkpoint of size " + std::to_string(size)
+                                 : std::string("no checkpoint has been signed yet (ledgerctl "
+                                               "checkpoint, or serve --signing-key)"));
+  return *c;
+}
+
 }  // namespace tools

@@ -78,4 +78,9 @@ class Session {
   std::shared_ptr<const ledger::domain::Policy> default_;
 };
 
+// The signed checkpoint a proof or a statement is made against: the one of `size` (the latest's
+// or one of the hourly series), or the latest when `size` is 0. NotFound, with a message fit to
+// print, when there is none.
+ledger::Result<ledger::StoredCheckpoint> ChosenCheckpoint(ledger::EventLog& log, uint64_t size);
+
 }  // namespace tools

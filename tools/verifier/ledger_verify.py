@@ -598,28 +598,33 @@ def parse_proof_file(text):
 ExportReport = collections.namedtuple(
     "ExportReport",
     "events first_position last_position contiguous head_position head_hash ledger_verified "
-    "root checkpoint")
+    "root checkpoint proved proof_checkpoint")
 
 
-def _json_object(line, line_no):
+def strict_json_object(text, where):
+    """A JSON object with no key twice and no NaN or Infinity; VerifyError naming `where`."""
     def no_duplicates(pairs):
         obj = {}
         for key, value in pairs:
             if key in obj:
-                raise VerifyError(f"line {line_no}: the key {key!r} appears twice")
+                raise VerifyError(f"{where}: the key {key!r} appears twice")
             obj[key] = value
         return obj
 
     def no_constants(name):
-        raise VerifyError(f"line {line_no}: {name} is not JSON")
+        raise VerifyError(f"{where}: {name} is not JSON")
 
     try:
-        value = json.loads(line, object_pairs_hook=no_duplicates, parse_constant=no_constants)
+        value = json.loads(text, object_pairs_hook=no_duplicates, parse_constant=no_constants)
     except (ValueError, RecursionError):
-        raise VerifyError(f"line {line_no}: not a JSON object") from None
+        raise VerifyError(f"{where}: not a JSON object") from None
     if not isinstance(value, dict):
-        raise VerifyError(f"line {line_no}: not a JSON object")
+        raise VerifyError(f"{where}: not a JSON object")
     return value
+
+
+def _json_object(line, line_no):
+    return strict_json_object(line, f"line {line_no}")
 
 
 def _int_field(obj, key, where):
@@ -650,7 +655,7 @@ def _read_lines(source):
         yield line_no, line
 
 
-def verify_export(jsonl_path, checkpoint=None):
+def verify_export(jsonl_path, checkpoint=None, vkeys=None, origin=None):
     """Replays an export: every hash, every link, contiguous positions; optionally the tree root.
 
     `jsonl_path` is a path, or a binary file object. For each event it recomputes
@@ -659,21 +664,26 @@ def verify_export(jsonl_path, checkpoint=None):
     follow one another from first_position, each prev_hash must be the previous hash, and
     position 1's prev_hash 32 zero bytes. With `checkpoint` (a verified Checkpoint) the export
     must hold positions 1..checkpoint.size, and the root of those leaves must be the
-    checkpoint's. Raises VerifyError naming the first bad position; returns an ExportReport.
+    checkpoint's. With `vkeys`, the signed checkpoint the export carries in its header (the
+    log's latest when exported) is verified, and every event it covers must carry an inclusion
+    proof ("proof") leading to its root: the events are in the signed log, whatever the scope.
+    Raises VerifyError naming the first bad position; returns an ExportReport.
     """
     if isinstance(jsonl_path, (str, bytes)) or hasattr(jsonl_path, "__fspath__"):
         with open(jsonl_path, "rb") as source:
-            return _verify_export_lines(_read_lines(source), checkpoint)
-    return _verify_export_lines(_read_lines(jsonl_path), checkpoint)
+            return _verify_export_lines(_read_lines(source), checkpoint, vkeys, origin)
+    return _verify_export_lines(_read_lines(jsonl_path), checkpoint, vkeys, origin)
 
 
-def _verify_export_lines(lines, checkpoint):
+def _verify_export_lines(lines, checkpoint, vkeys=None, origin=None):
     header = None
     head = None
     events = 0
     last_position, last_hash = None, None
     tree = TreeBuilder()
     root_at_checkpoint = None
+    carried = None  # the verified checkpoint the export carries (with vkeys)
+    proved = 0
     for line_no, line in lines:
         obj = _json_object(line, line_no)
         kind = obj.get("kind")
@@ -686,6 +696,17 @@ def _verify_export_lines(lines, checkpoint):
             first = _int_field(obj, "first_position", f"line {line_no}")
             last = _int_field(obj, "last_position", f"line {line_no}")
             header = obj
+            note = obj.get("checkpoint")
+            if note is not None and not isinstance(note, str):
+                raise VerifyError(f"line {line_no}: 'checkpoint' is not a signed note's text")
+            if vkeys:
+                if note is None:
+                    raise VerifyError("the export carries no signed checkpoint (none had been "
+                                      "signed when it was exported)")
+                try:
+                    carried = verify_note(note, vkeys, origin)
+                except VerifyError as e:
+                    raise VerifyError(f"the export's checkpoint: {e}") from None
             if checkpoint is not None:
                 if not contiguous or first != 1:
                     raise VerifyError("the export does not hold the log from position 1, so the "
@@ -723,6 +744,18 @@ def _verify_export_lines(lines, checkpoint):
                 raise VerifyError(f"{where}: {e}") from None
             if said != position:
                 raise VerifyError(f"{where}: the canonical bytes say position {said}")
+            if carried is not None and position <= carried.size:
+                proof = obj.get("proof")
+                if not isinstance(proof, list) or not all(isinstance(h, str) for h in proof):
+                    raise VerifyError(f"{where}: no inclusion proof, though the export's "
+                                      f"checkpoint (size {carried.size}) covers it")
+                try:
+                    verify_inclusion(leaf_hash(canonical), position - 1, carried.size,
+                                     [decode_hash(h, f"{where}: a proof hash") for h in proof],
+                                     carried.root)
+                except VerifyError as e:
+                    raise VerifyError(f"{where}: its inclusion proof fails: {e}") from None
+                proved += 1
             if checkpoint is not None and tree.size < checkpoint.size:
                 tree.append(canonical)
                 if tree.size == checkpoint.size:
@@ -763,7 +796,7 @@ def _verify_export_lines(lines, checkpoint):
     verify = head.get("verify")
     ledger_verified = isinstance(verify, dict) and verify.get("ok") is True
     return ExportReport(events, first, last, contiguous, head_position, head_hash.hex(),
-                        ledger_verified, root_at_checkpoint, checkpoint)
+                        ledger_verified, root_at_checkpoint, checkpoint, proved, carried)
 
 
 # --------------------------------------------------------------------------------------------
@@ -820,14 +853,14 @@ def _cmd_export(args):
         if not args.key:
             raise UsageError("--checkpoint needs --key")
         checkpoint = verify_note(_read_file(args.checkpoint), args.key, args.origin)
-    elif args.key:
-        raise UsageError("--key is for --checkpoint")
+    # --key alone: the checkpoint the export carries, and each event's proof against it.
+    carried_keys = args.key if args.checkpoint is None else None
     try:
         if args.file == "-":
-            report = verify_export(sys.stdin.buffer, checkpoint)
+            report = verify_export(sys.stdin.buffer, checkpoint, carried_keys, args.origin)
         else:
             with open(args.file, "rb") as source:
-                report = verify_export(source, checkpoint)
+                report = verify_export(source, checkpoint, carried_keys, args.origin)
     except OSError as e:
         raise UsageError(f"cannot read {args.file}: {e.strerror}") from None
     if not report.ledger_verified:
@@ -839,7 +872,82 @@ def _cmd_export(args):
     if checkpoint is not None:
         message += (f"; the tree root of 1..{checkpoint.size} is checkpoint "
                     f"{_describe(checkpoint)}")
+    if report.proof_checkpoint is not None:
+        later = report.events - report.proved
+        message += (f"; {report.proved} events proved in the export's checkpoint "
+                    f"{_describe(report.proof_checkpoint)}"
+                    + (f" ({later} recorded after it: not covered)" if later else ""))
     print(message)
+
+
+def _cmd_statement(args):
+    import statement  # the fine rules need the capnp tool; the other commands do not
+
+    if args.export is not None and args.export == "-":
+        raise UsageError("--export needs a file")
+    try:
+        if args.file == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(args.file, "rb") as f:
+                data = f.read()
+    except OSError as e:
+        raise UsageError(f"cannot read {args.file}: {e.strerror}") from None
+    try:
+        published = _read_file(args.published) if args.published is not None else None
+        r = statement.verify_statement(data, args.key, args.origin, args.export, published)
+    except statement.lv.VerifyError as e:  # the module's class, when this file runs as a script
+        raise VerifyError(str(e)) from None
+    print(f"ok: fine statement {r.from_month}..{r.to_month} (sha256 {r.statement_sha256}) at "
+          f"checkpoint {_describe(r.checkpoint)}: {r.lines} lines of {r.complaints} complaints "
+          f"recomputed from {r.events} proved events; fines {_money(r.fine)}, waived "
+          f"{_money(r.waived)}; sum root {r.sum_root}"
+          + ("; the whole log gives no other line and the same heads" if r.full else
+             " (light mode: --export checks that no other complaint has a line)")
+          + (f"; published by the ledger at position {r.published_at}"
+             if r.published_at is not None else ""))
+    for name, (fine, waived, count) in r.departments.items():
+        if args.department is None or args.department == name:
+            print(f"  {name or '(no department)'}: {count} lines, fines {_money(fine)}, waived "
+                  f"{_money(waived)}")
+    if args.department is not None and args.department not in r.departments:
+        print(f"  {args.department}: no lines")
+
+
+def _cmd_tiles(args):
+    import os
+
+    import tiles
+
+    token = None
+    if args.token_file:
+        try:
+            with open(args.token_file, encoding="utf-8") as f:
+                token = f.readline().strip()
+        except OSError as e:
+            raise UsageError(f"cannot read {args.token_file}: {e.strerror}") from None
+    else:
+        token = os.environ.get("LEDGER_TOKEN") or None
+    old_note = _read_file(args.since).decode("utf-8", "replace") if args.since else None
+    try:
+        cp, events = tiles.verify_from_tiles(tiles.http_fetcher(args.url, token), args.key,
+                                             args.origin, args.position, old_note)
+    except tiles.lv.VerifyError as e:  # the module's class, when this file runs as a script
+        raise VerifyError(str(e)) from None
+    except tiles.lv.UsageError as e:
+        raise UsageError(str(e)) from None
+    print(f"ok: checkpoint {_describe(cp)}; its root rebuilt from tiles")
+    for position, data in events.items():
+        what = (f"its event ({len(data)} bytes, leaf hash {_b64(leaf_hash(data))}) from the entry "
+                f"bundle" if data is not None else "its leaf hash (entries not readable)")
+        print(f"  position {position}: inclusion proof built from tiles verified; {what}")
+    if old_note is not None:
+        print(f"  extends the kept checkpoint {args.since} (consistency proof built from tiles "
+              f"verified)")
+
+
+def _money(fen):
+    return f"{fen // 100}.{fen % 100:02d}"
 
 
 def _parser():
@@ -885,11 +993,46 @@ def _parser():
 
     p = sub.add_parser("export", help="replay a `ledgerctl export --format jsonl` file",
                        description="Recompute every hash and link of an export; with "
-                                   "--checkpoint, also the Merkle root of positions 1..size.")
+                                   "--checkpoint, also the Merkle root of positions 1..size; "
+                                   "with --key alone, the signed checkpoint the export carries "
+                                   "and every event's inclusion proof against it (any scope: a "
+                                   "complaint's export is then proved to be in the signed log).")
     p.add_argument("file", metavar="FILE", help="the export (- for stdin)")
     p.add_argument("--checkpoint", metavar="FILE", help="a signed checkpoint to compare with")
     keys(p, required=False)
     p.set_defaults(run=_cmd_export)
+
+    p = sub.add_parser("statement", help="verify a proved fine statement (ledgerctl statement)",
+                       description="Verify a fine statement: its checkpoint's signature, every "
+                                   "event's inclusion proof, the cited complaints' heads, every "
+                                   "line recomputed by this verifier's own clocks and fine rules, "
+                                   "and the sum tree. Needs the capnp tool (Debian: capnproto).")
+    p.add_argument("file", metavar="FILE", help="the statement (- for stdin)")
+    keys(p)
+    p.add_argument("--export", metavar="FILE",
+                   help="a `ledgerctl export` of the whole log (positions 1..size at least): "
+                        "also check that no other complaint has a line in the period, and the "
+                        "heads tree")
+    p.add_argument("--published", metavar="BUNDLE",
+                   help="a proof bundle (ledgerctl prove POSITION) of the statement's "
+                        "FineStatementPublished event: check the ledger published this file")
+    p.add_argument("--department", metavar="ID", help="print only this department's totals")
+    p.set_defaults(run=_cmd_statement)
+
+    p = sub.add_parser("tiles", help="build and check proofs from a ledger's C2SP tlog-tiles",
+                       description="Fetch the signed checkpoint and tiles under URL (the log's "
+                                   "prefix, e.g. http://HOST/v1/ledger/), rebuild the root from "
+                                   "tiles, and build and verify inclusion proofs (--position) "
+                                   "and a consistency proof from a kept checkpoint (--since). "
+                                   "The bearer token comes from --token-file or $LEDGER_TOKEN.")
+    p.add_argument("url", metavar="URL", help="the tiles' prefix, e.g. http://HOST/v1/ledger/")
+    keys(p)
+    p.add_argument("--position", type=int, nargs="+", action="extend", default=[],
+                   help="events to prove (positions)")
+    p.add_argument("--since", metavar="CHECKPOINT_FILE",
+                   help="a signed checkpoint kept earlier: prove the served log extends it")
+    p.add_argument("--token-file", metavar="FILE", help="a file whose first line is the token")
+    p.set_defaults(run=_cmd_tiles)
     return parser
 
 
