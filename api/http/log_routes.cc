@@ -137,6 +137,15 @@ Result<Response> Checkpoint(const LogRoutesOptions& o, const RequestContext& ctx
   return Response::Text(200, "text/plain; charset=utf-8", c.note);
 }
 
+Result<Response> SignCheckpoint(const LogRoutesOptions& o, const RequestContext&) {
+  if (o.checkpointer == nullptr)
+    return Status::FailedPrecondition(
+        "this server signs no checkpoints: it was started without --signing-key "
+        "(docs/operations.md, \"Checkpoints and proofs\")");
+  LEDGER_ASSIGN_OR_RETURN(ledger::StoredCheckpoint c, o.checkpointer->SignNow());
+  return Response::Text(200, "text/plain; charset=utf-8", c.note);
+}
+
 // The event at `position` must be in the checkpoint's tree.
 Result<uint64_t> PositionIn(const RequestContext& ctx, const ledger::StoredCheckpoint& c) {
   LEDGER_ASSIGN_OR_RETURN(uint64_t position, ctx.QueryUint("position", 0, 1, UINT64_MAX));
@@ -266,6 +275,9 @@ Status RegisterLogRoutes(Router& router, LogRoutesOptions options) {
   LEDGER_RETURN_IF_ERROR(router.Add(
       "GET", "/v1/ledger/checkpoint", {.resource = Resource::kVerify, .any_accept = true},
       [o](const RequestContext& ctx) { return Checkpoint(*o, ctx); }));
+  LEDGER_RETURN_IF_ERROR(router.Add(
+      "POST", "/v1/ledger/checkpoint", {.resource = Resource::kVerify, .any_accept = true},
+      [o](const RequestContext& ctx) { return SignCheckpoint(*o, ctx); }));
   LEDGER_RETURN_IF_ERROR(
       router.Add("GET", "/v1/ledger/proof/inclusion", {.resource = Resource::kVerify},
                  [o](const RequestContext& ctx) { return InclusionProof(*o, ctx); }));

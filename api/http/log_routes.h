@@ -6,6 +6,8 @@
 //   GET /v1/ledger/verify             the integrity chain check (JSON or VerifyResult)
 //   GET /v1/ledger/checkpoint         the latest signed checkpoint (text: a C2SP signed note);
 //                                     ?size=N one of the hourly series
+//   POST /v1/ledger/checkpoint        signs a checkpoint of the head now (the server's key), and
+//                                     answers it; the latest when the log has not grown since
 //   GET /v1/ledger/proof/inclusion?position=P[&size=N]    an event's inclusion proof, with the
 //                                     signed checkpoint it is against (JSON)
 //   GET /v1/ledger/proof/consistency?from=M[&size=N]      from a checkpoint the client holds to a
@@ -28,6 +30,7 @@
 #include "api/services/authorization.h"
 #include "api/services/event_json.h"
 #include "api/services/metrics.h"
+#include "ledger/log/checkpointer.h"
 #include "ledger/log/event_log.h"
 
 namespace api {
@@ -41,6 +44,9 @@ struct LogRoutesOptions {
   ledger::EventLog* log = nullptr;  // not owned; must outlive the server and `metrics`' last use
   Metrics* metrics = nullptr;       // receives the log's counters; may be null
   PayloadRenderer render;           // empty: payloads render as null
+  // Signs checkpoints on demand (POST /v1/ledger/checkpoint); null when the server has no
+  // signing key. Not owned; must outlive the server.
+  ledger::Checkpointer* checkpointer = nullptr;
 };
 
 // Who may read the raw log and run the check: the authorization table's Resource::kLog and

@@ -39,11 +39,13 @@ void AddSchedulerMetrics(Application& app, Metrics& metrics) {
 
 }  // namespace
 
-Status RegisterProductRoutes(Application& app, Router& router, Metrics& metrics) {
+Status RegisterProductRoutes(Application& app, Router& router, Metrics& metrics,
+                             ledger::Checkpointer* checkpointer) {
   AddSchedulerMetrics(app, metrics);
   PayloadRenderer render = DomainPayloadRenderer(app.policies().current()->calendar.utc_offset);
-  LEDGER_RETURN_IF_ERROR(
-      RegisterLogRoutes(router, {.log = &app.log(), .metrics = &metrics, .render = render}));
+  LEDGER_RETURN_IF_ERROR(RegisterLogRoutes(
+      router,
+      {.log = &app.log(), .metrics = &metrics, .render = render, .checkpointer = checkpointer}));
   LEDGER_RETURN_IF_ERROR(RegisterAlertRoutes(router, {.projections = &app.projections(),
                                                       .policies = &app.policies(),
                                                       .clock = &app.clock(),

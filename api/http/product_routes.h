@@ -9,10 +9,13 @@
 #include "api/services/application.h"
 #include "api/services/metrics.h"
 #include "ledger/base/status.h"
+#include "ledger/log/checkpointer.h"
 
 namespace api {
 
 // Every domain route (complaints, projections, policies) and the log routes.
-ledger::Status RegisterProductRoutes(Application& app, Router& router, Metrics& metrics);
+// `checkpointer` (may be null: no signing key) signs checkpoints on demand.
+ledger::Status RegisterProductRoutes(Application& app, Router& router, Metrics& metrics,
+                                     ledger::Checkpointer* checkpointer = nullptr);
 
 }  // namespace api

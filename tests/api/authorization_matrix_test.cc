@@ -142,6 +142,7 @@ const std::map<std::string, std::string>& RouteResources() {
       {"GET /v1/events/stream", "log"},
       {"GET /v1/ledger/verify", "verify"},
       {"GET /v1/ledger/checkpoint", "verify"},
+      {"POST /v1/ledger/checkpoint", "verify"},
       {"GET /v1/ledger/proof/inclusion", "verify"},
       {"GET /v1/ledger/proof/consistency", "verify"},
       {"GET /v1/ledger/proof/bundle", "log"},
@@ -238,7 +239,7 @@ class AuthorizationMatrix : public ::testing::Test {
     ASSERT_TRUE(server_.WaitForProjections());
     ASSERT_TRUE(server_.app().scheduler().RunDue().ok());
     // A signed checkpoint, so that the proof and tile routes answer.
-    server_.SignCheckpoint("matrix");
+    server_.SignCheckpoint();
   }
 
   int64_t FirstPosition(const std::string& id) {

@@ -183,6 +183,23 @@ void DamageEvent(const std::string& dir, uint64_t position) {
   (void)db->Close();
 }
 
+TEST(LogRoutes, ACheckpointIsSignedOnDemand) {
+  TestServer server;
+  server.Append(5);
+  HttpReply signed_now = server.Client(Role::kAuditor).Post("/v1/ledger/checkpoint", "");
+  ASSERT_EQ(signed_now.status, 200u) << signed_now.body;
+  EXPECT_NE(signed_now.body.find("\n5\n"), std::string::npos) << signed_now.body;
+  // The same head: the same checkpoint. A grown log: a new one, which GET then answers.
+  EXPECT_EQ(server.Client(Role::kAdmin).Post("/v1/ledger/checkpoint", "").body, signed_now.body);
+  server.Append(2);
+  HttpReply grown = server.Client(Role::kAuditor).Post("/v1/ledger/checkpoint", "");
+  ASSERT_EQ(grown.status, 200u);
+  EXPECT_NE(grown.body.find("\n7\n"), std::string::npos) << grown.body;
+  EXPECT_EQ(server.Client(Role::kAuditor).Get("/v1/ledger/checkpoint").body, grown.body);
+  EXPECT_EQ(server.Client(Role::kReader).Post("/v1/ledger/checkpoint", "").status, 403u);
+  EXPECT_EQ(server.Client().Post("/v1/ledger/checkpoint", "").status, 401u);
+}
+
 TEST(LogRoutes, VerifyNamesTheFirstBadPosition) {
   testing_util::TempDir dir;
   {

@@ -52,6 +52,12 @@ TestServer::TestServer(TestServerConfig config) {
       std::abort();
     }
   };
+  checkpointer_ = std::make_unique<ledger::Checkpointer>(
+      log_.get(),
+      std::move(ledger::note::NoteSigner::FromKeyText(
+                    *ledger::note::NoteSigner::GenerateKeyFile("ledger.test/api"))
+                    .value()),
+      &clock_);
   check(api::RegisterHealthRoutes(router_, &metrics_));
   if (config.application) {
     api::ApplicationOptions app_options = config.app_options;
@@ -62,10 +68,12 @@ TestServer::TestServer(TestServerConfig config) {
       std::abort();
     }
     app_ = std::move(app).value();
-    check(api::RegisterProductRoutes(*app_, router_, metrics_));
+    check(api::RegisterProductRoutes(*app_, router_, metrics_, checkpointer_.get()));
   } else if (config.log_routes) {
-    check(api::RegisterLogRoutes(
-        router_, {.log = log_.get(), .metrics = &metrics_, .render = config.render}));
+    check(api::RegisterLogRoutes(router_, {.log = log_.get(),
+                                           .metrics = &metrics_,
+                                           .render = config.render,
+                                           .checkpointer = checkpointer_.get()}));
   }
   if (config.routes) check(config.routes(router_, *log_));
   if (app_) check(api::CheckContractRoutes(router_));  // the product serves the whole contract
@@ -126,15 +134,8 @@ uint64_t TestServer::Append(int n, const std::string& stream) {
   return Head();
 }
 
-ledger::StoredCheckpoint TestServer::SignCheckpoint(const std::string& origin) {
-  ledger::SystemClock clock;
-  ledger::Checkpointer checkpointer(
-      log_.get(),
-      std::move(ledger::note::NoteSigner::FromKeyText(
-                    *ledger::note::NoteSigner::GenerateKeyFile("ledger.test/" + origin))
-                    .value()),
-      &clock);
-  ledger::Result<ledger::StoredCheckpoint> c = checkpointer.SignNow();
+ledger::StoredCheckpoint TestServer::SignCheckpoint() {
+  ledger::Result<ledger::StoredCheckpoint> c = checkpointer_->SignNow();
   EXPECT_TRUE(c.ok()) << c.status().ToString();
   return c.ok() ? *c : ledger::StoredCheckpoint{};
 }

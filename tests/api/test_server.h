@@ -30,6 +30,7 @@
 #include "api/services/roles.h"
 #include "api/services/token_store.h"
 #include "ledger/base/clock.h"
+#include "ledger/log/checkpointer.h"
 #include "ledger/log/event_log.h"
 #include "testing/http_client.h"
 #include "testing/temp_dir.h"
@@ -93,9 +94,9 @@ class TestServer {
   // Appends `n` small events to stream `stream`; returns the new head position.
   uint64_t Append(int n, const std::string& stream = "s-1");
   uint64_t Head() const { return log_->GetHead().position; }
-  // Signs a checkpoint of the head with a new key (origin "ledger.test/<origin>"), so that the
-  // proof and tile routes answer; returns it.
-  ledger::StoredCheckpoint SignCheckpoint(const std::string& origin = "api");
+  // Signs a checkpoint of the head with the server's key (origin "ledger.test/api"), so that the
+  // proof and tile routes answer; returns it. POST /v1/ledger/checkpoint signs with it too.
+  ledger::StoredCheckpoint SignCheckpoint();
 
   std::vector<std::string> AccessLines() const;
 
@@ -106,6 +107,7 @@ class TestServer {
   testing_util::TempDir dir_;
   ledger::ManualClock clock_{ledger::FromMicros(1'767'225'600'000'000)};  // 2026-01-01T00:00:00Z
   std::unique_ptr<ledger::EventLog> log_;
+  std::unique_ptr<ledger::Checkpointer> checkpointer_;  // the server's signing key (generated)
   std::unique_ptr<api::TokenStore> tokens_;
   std::unique_ptr<api::Application> app_;
   std::map<std::string, std::string> tokens_by_actor_;

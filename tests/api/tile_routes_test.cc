@@ -47,7 +47,7 @@ class TileRoutes : public ::testing::Test {
  protected:
   void SetUp() override {
     server_.Append(300);
-    root_ = server_.SignCheckpoint("tiles").root;
+    root_ = server_.SignCheckpoint().root;
   }
   HttpReply Get(const std::string& path, Role role = Role::kAuditor) {
     return server_.Client(role).Get(path);

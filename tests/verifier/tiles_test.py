@@ -7,7 +7,9 @@
 2. Against a real server (`ledgerctl serve --signing-key`): `ledger_verify.py tiles` rebuilds the
    root, proves events (with the entry bundle as an auditor, the leaf hash alone as admin, who
    may not read events), and proves the log extends a checkpoint kept before an import; the
-   proofs it builds equal the server's own /v1/ledger/proof/inclusion.
+   proofs it builds equal the server's own /v1/ledger/proof/inclusion. `ledgerctl checkpoint`
+   without a key, while the server runs, has the server sign (and POST /v1/ledger/checkpoint
+   answers the same note).
 
 Usage: tiles_test.py --ledgerctl PATH REPO_ROOT
 """
@@ -151,6 +153,12 @@ class AgainstTheServer(unittest.TestCase):
         with open(imports, "w") as f:
             f.write(json.dumps(line) + "\n")
         run([L, "--data", cls.data, "import", imports])
+        # No server yet and no key: `checkpoint` says what it needs.
+        r = subprocess.run([L, "--data", cls.data, "checkpoint"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+        if r.returncode != 2 or "--signing-key" not in r.stderr:
+            raise AssertionError("checkpoint without a server or key: %d %s" % (r.returncode,
+                                                                                 r.stderr))
         cls.tokens = {}
         for role in ("auditor", "admin"):
             out = run([L, "--data", cls.data, "token", "add", "--actor", "t-" + role, "--role",
@@ -229,6 +237,20 @@ class AgainstTheServer(unittest.TestCase):
                      "--out", os.path.join(self.tmp.name, "other")]).strip()
         code, out, err = self.verifier("tiles", self.base + "/v1/ledger/", "--key", other)
         self.assertEqual(code, 1, out)
+
+    def test_checkpoint_while_serving_is_signed_by_the_server(self):
+        # `ledgerctl checkpoint` without a key asks the server holding the ledger (its control
+        # socket); the note verifies with the server's key and states the head.
+        note = run([ARGS.ledgerctl, "--data", self.data, "checkpoint"])
+        cp = lv.verify_note(note, [self.vkey])
+        head = run([ARGS.ledgerctl, "--data", self.data, "head"]).strip()
+        self.assertEqual(cp.size, int(head.split(":")[0]))
+        # And POST /v1/ledger/checkpoint answers the same checkpoint (the log has not grown).
+        request = urllib.request.Request(self.base + "/v1/ledger/checkpoint", data=b"",
+                                         method="POST")
+        request.add_header("Authorization", "Bearer " + self.tokens["auditor"])
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            self.assertEqual(answer.read().decode(), note)
 
     def test_proofs_from_tiles_equal_the_servers(self):
         cp = self.signed_size()

@@ -17,6 +17,7 @@
 #include "ledger/base/signed_note.h"
 #include "ledger/log/checkpointer.h"
 #include "tools/ledgerctl/commands.h"
+#include "tools/ledgerctl/control_socket.h"
 #include "tools/ledgerctl/output.h"
 #include "tools/ledgerctl/output_file.h"
 #include "tools/ledgerctl/session.h"
@@ -61,6 +62,22 @@ int Show(const ProofFlags& f) {
 }
 
 int SignCheckpoint(const Globals& g, const ProofFlags& f) {
+  // A server holding the ledger signs with its own key (control_socket.h).
+  Result<std::optional<uint64_t>> asked = RequestCheckpoint(g.data_dir);
+  if (!asked.ok()) return FailWith(asked.status());
+  if (*asked) {
+    auto session = Session::Open(g.data_dir, Access::kReadOnly);
+    if (!session.ok()) return FailWith(session.status());
+    Result<ledger::StoredCheckpoint> c = ChosenCheckpoint((*session)->log(), 0);
+    if (!c.ok()) return Fail(kExitFailed, OneLine(c.status()));
+    std::fputs(c->note.c_str(), stdout);
+    std::fprintf(stderr, "ledgerctl: signed by the running server (size %llu)\n",
+                 (unsigned long long)**asked);
+    return kExitOk;
+  }
+  if (f.signing_key.empty())
+    return Fail(kExitUsage,
+                "no server holds " + g.data_dir + ": give --signing-key to sign with the key here");
   auto signer = ledger::note::NoteSigner::FromKeyFile(f.signing_key, g.data_dir);
   if (!signer.ok()) return Fail(kExitUsage, "--signing-key: " + signer.status().message());
   auto session = Session::Open(g.data_dir, Access::kWrite);
@@ -121,9 +138,11 @@ void RegisterProofCommands(CLI::App& app, Globals& g, Runner& run) {
 
   auto* cp = app.add_subcommand(
       "checkpoint",
-      "sign a checkpoint of the head now (a server with --signing-key signs by itself)");
+      "sign a checkpoint of the head now (asks the running server, or signs with --signing-key)");
   cp->fallthrough();
-  cp->add_option("--signing-key", f->signing_key, "the log's signing key file")->required();
+  cp->add_option("--signing-key", f->signing_key,
+                 "the log's signing key file (not needed while a server holds the ledger: it "
+                 "signs with its own)");
   cp->callback([&g, &run, f] { run = [&g, f] { return SignCheckpoint(g, *f); }; });
 
   auto* prove = app.add_subcommand(

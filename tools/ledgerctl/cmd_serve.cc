@@ -83,9 +83,10 @@ bool ParseListen(const std::string& listen, std::string* host, uint16_t* port) {
 }
 
 ledger::Status BuildRouter(api::Router& router, api::Application& app, api::Metrics& metrics,
-                           const ledger::EventLog& log, const ServeFlags& flags) {
+                           const ledger::EventLog& log, const ServeFlags& flags,
+                           ledger::Checkpointer* checkpointer) {
   LEDGER_RETURN_IF_ERROR(api::RegisterHealthRoutes(router, &metrics, &log));
-  LEDGER_RETURN_IF_ERROR(api::RegisterProductRoutes(app, router, metrics));
+  LEDGER_RETURN_IF_ERROR(api::RegisterProductRoutes(app, router, metrics, checkpointer));
   LEDGER_RETURN_IF_ERROR(
       api::RegisterConsoleRoutes(router, {.enabled = !flags.no_ui, .directory = flags.ui_dir}));
   // Every route of the contract is built; a server missing one does not start.
@@ -219,13 +220,15 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
   api::Metrics metrics;
   delivery.RegisterMetrics(metrics);
   api::Router router;
-  if (ledger::Status s = BuildRouter(router, **app, metrics, log, flags); !s.ok())
+  if (ledger::Status s = BuildRouter(router, **app, metrics, log, flags, checkpointer.get());
+      !s.ok())
     return Fail(kExitInternal, s.ToString());
   api::HttpServer server(options, &router, &tokens, &metrics);
   if (ledger::Status s = server.Start(); !s.ok()) return Fail(kExitUnavailable, OneLine(s));
   delivery.Start();
   // `ledgerctl backup` while serving (control_socket.h). Without it the server still serves.
-  ledger::Result<std::unique_ptr<ControlSocket>> control = ControlSocket::Start(data_dir, &log);
+  ledger::Result<std::unique_ptr<ControlSocket>> control =
+      ControlSocket::Start(data_dir, &log, checkpointer.get());
   if (!control.ok())
     std::fprintf(stderr, "ledgerctl: warning: no backups while serving: %s\n",
                  OneLine(control.status()).c_str());

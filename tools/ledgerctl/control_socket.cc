@@ -50,17 +50,28 @@ std::string ReadLine(int fd) {
   return line;
 }
 
-std::string Answer(ledger::EventLog& log, const std::string& request) {
+std::string ErrorLine(const ledger::Status& status) {
+  std::string message = status.message();
+  for (char& ch : message)
+    if (ch == '\n') ch = ' ';
+  return "error " + std::to_string(int(status.code())) + " " + message + "\n";
+}
+
+std::string Answer(ledger::EventLog& log, ledger::Checkpointer* checkpointer,
+                   const std::string& request) {
+  if (request == "checkpoint") {
+    if (checkpointer == nullptr)
+      return ErrorLine(ledger::Status::FailedPrecondition(
+          "this server signs no checkpoints: it was started without --signing-key"));
+    ledger::Result<ledger::StoredCheckpoint> c = checkpointer->SignNow();
+    if (!c.ok()) return ErrorLine(c.status());
+    return "ok " + std::to_string(c->size) + "\n";
+  }
   const std::string verb = "backup ";
   if (request.rfind(verb, 0) != 0 || request.size() <= verb.size() || request[verb.size()] != '/')
     return "error " + std::to_string(int(ledger::Code::kInvalidArgument)) + " bad request\n";
   ledger::Result<uint32_t> id = ledger::CreateBackup(log, request.substr(verb.size()));
-  if (!id.ok()) {
-    std::string message = id.status().message();
-    for (char& ch : message)
-      if (ch == '\n') ch = ' ';
-    return "error " + std::to_string(int(id.status().code())) + " " + message + "\n";
-  }
+  if (!id.ok()) return ErrorLine(id.status());
   std::fprintf(stderr, "ledgerctl: backup version %u written to %s\n", *id,
                request.substr(verb.size()).c_str());
   return "ok " + std::to_string(*id) + "\n";
@@ -86,8 +97,8 @@ ledger::Status FromCode(ledger::Code code, std::string message) {
 
 }  // namespace
 
-ledger::Result<std::unique_ptr<ControlSocket>> ControlSocket::Start(const std::string& data_dir,
-                                                                    ledger::EventLog* log) {
+ledger::Result<std::unique_ptr<ControlSocket>> ControlSocket::Start(
+    const std::string& data_dir, ledger::EventLog* log, ledger::Checkpointer* checkpointer) {
   const std::string path = SocketPath(data_dir);
   sockaddr_un addr;
   if (!Address(path, &addr))
@@ -101,11 +112,12 @@ ledger::Result<std::unique_ptr<ControlSocket>> ControlSocket::Start(const std::s
     ::close(fd);
     return ledger::Status::Unavailable("cannot listen on " + path + ": " + error);
   }
-  return std::unique_ptr<ControlSocket>(new ControlSocket(path, fd, log));
+  return std::unique_ptr<ControlSocket>(new ControlSocket(path, fd, log, checkpointer));
 }
 
-ControlSocket::ControlSocket(std::string path, int fd, ledger::EventLog* log)
-    : path_(std::move(path)), fd_(fd), log_(log) {
+ControlSocket::ControlSocket(std::string path, int fd, ledger::EventLog* log,
+                             ledger::Checkpointer* checkpointer)
+    : path_(std::move(path)), fd_(fd), log_(log), checkpointer_(checkpointer) {
   thread_ = std::thread([this] { Serve(); });
 }
 
@@ -123,31 +135,54 @@ void ControlSocket::Serve() {
       if (errno == EINTR || errno == ECONNABORTED) continue;
       return;  // shut down
     }
-    SendAll(client, Answer(*log_, ReadLine(client)));
+    SendAll(client, Answer(*log_, checkpointer_, ReadLine(client)));
     ::close(client);
   }
 }
 
-ledger::Result<std::optional<uint32_t>> RequestBackup(const std::string& data_dir,
-                                                      const std::string& backup_dir) {
+namespace {
+
+// Sends one request line to the server on `data_dir`: nullopt when none listens there (or a
+// stale socket), else what follows "ok " in its answer, or its error.
+ledger::Result<std::optional<std::string>> Request(const std::string& data_dir,
+                                                   const std::string& line,
+                                                   const std::string& what) {
   sockaddr_un addr;
-  if (!Address(SocketPath(data_dir), &addr)) return std::optional<uint32_t>();
+  if (!Address(SocketPath(data_dir), &addr)) return std::optional<std::string>();
   int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return ledger::Status::Unavailable(std::string("socket: ") + std::strerror(errno));
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     ::close(fd);
-    return std::optional<uint32_t>();  // no server (or a stale socket): back up in-process
+    return std::optional<std::string>();
   }
-  SendAll(fd, "backup " + backup_dir + "\n");
+  SendAll(fd, line + "\n");
   const std::string answer = ReadLine(fd);
   ::close(fd);
-  if (answer.rfind("ok ", 0) == 0) return std::optional<uint32_t>(std::stoul(answer.substr(3)));
+  if (answer.rfind("ok ", 0) == 0) return std::optional<std::string>(answer.substr(3));
   if (answer.rfind("error ", 0) != 0)
-    return ledger::Status::Unavailable("the server gave no answer to the backup request");
+    return ledger::Status::Unavailable("the server gave no answer to the " + what + " request");
   size_t space = answer.find(' ', 6);
   const int code = std::atoi(answer.substr(6, space - 6).c_str());
   const std::string message = space == std::string::npos ? "" : answer.substr(space + 1);
   return FromCode(static_cast<ledger::Code>(code), "the server: " + message);
+}
+
+}  // namespace
+
+ledger::Result<std::optional<uint32_t>> RequestBackup(const std::string& data_dir,
+                                                      const std::string& backup_dir) {
+  // No server: the caller backs up in-process.
+  LEDGER_ASSIGN_OR_RETURN(std::optional<std::string> ok,
+                          Request(data_dir, "backup " + backup_dir, "backup"));
+  if (!ok) return std::optional<uint32_t>();
+  return std::optional<uint32_t>(uint32_t(std::stoul(*ok)));
+}
+
+ledger::Result<std::optional<uint64_t>> RequestCheckpoint(const std::string& data_dir) {
+  LEDGER_ASSIGN_OR_RETURN(std::optional<std::string> ok,
+                          Request(data_dir, "checkpoint", "checkpoint"));
+  if (!ok) return std::optional<uint64_t>();
+  return std::optional<uint64_t>(std::stoull(*ok));
 }
 
 }  // namespace tools
