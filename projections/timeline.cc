@@ -163,6 +163,8 @@ std::string Describe(const domain::EventView& v) {
       return "import recorded";
     case W::STATEMENT_PUBLISHED:
       return "fine statement published";
+    case W::SIGNING_KEY_CHANGED:
+      return "signing key changed";
   }
   return "";
 }

@@ -260,6 +260,22 @@ std::string NoteSigner::VerifierKey() const {
 }
 
 Result<std::string> NoteSigner::Sign(std::string_view text) const {
+  LEDGER_ASSIGN_OR_RETURN(std::string line, SignatureLine(text));
+  return std::string(text) + "\n" + line;
+}
+
+Result<std::string> SignWithAll(std::string_view text,
+                                const std::vector<const NoteSigner*>& signers) {
+  if (signers.empty()) return Status::InvalidArgument("a note needs at least one signature");
+  std::string note = std::string(text) + "\n";
+  for (const NoteSigner* s : signers) {
+    LEDGER_ASSIGN_OR_RETURN(std::string line, s->SignatureLine(text));
+    note += line;
+  }
+  return note;
+}
+
+Result<std::string> NoteSigner::SignatureLine(std::string_view text) const {
   if (text.empty() || text.back() != '\n')
     return Status::InvalidArgument("a note's text ends with a newline");
   MdCtx ctx(EVP_MD_CTX_new());
@@ -273,7 +289,7 @@ Result<std::string> NoteSigner::Sign(std::string_view text) const {
   std::string blob;
   for (int s = 24; s >= 0; s -= 8) blob += char((key_id_ >> s) & 0xff);
   blob.append(reinterpret_cast<char*>(sig), 64);
-  return std::string(text) + "\n" + std::string(kDash) + name_ + " " + Base64(blob) + "\n";
+  return std::string(kDash) + name_ + " " + Base64(blob) + "\n";
 }
 
 Result<NoteVerifier> NoteVerifier::FromVerifierKey(std::string_view vkey) {

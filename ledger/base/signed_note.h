@@ -63,6 +63,8 @@ class NoteSigner {
 
   // `text` with this key's signature line: a signed note.
   Result<std::string> Sign(std::string_view text) const;
+  // This key's signature line of `text` ("— <name> <base64(id || signature)>\n").
+  Result<std::string> SignatureLine(std::string_view text) const;
 
  private:
   NoteSigner() = default;
@@ -81,6 +83,11 @@ struct NoteVerifier {
   // the id does not match the key.
   static Result<NoteVerifier> FromVerifierKey(std::string_view vkey);
 };
+
+// `text` signed by every one of `signers` (in order): a note with one signature line each, as
+// during a key rotation, when the old and the new key both sign.
+Result<std::string> SignWithAll(std::string_view text,
+                                const std::vector<const NoteSigner*>& signers);
 
 // The note's text when at least one of `known` signed it and none of theirs failed; DataLoss
 // saying why otherwise (also for a malformed note).

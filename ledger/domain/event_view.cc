@@ -14,7 +14,7 @@ struct TypeName {
   std::string_view name;
 };
 
-constexpr std::array<TypeName, 31> kTypes = {{
+constexpr std::array<TypeName, 32> kTypes = {{
     {W::RECEIVED, "ComplaintReceived"},
     {W::TRANSMITTED, "ComplaintTransmitted"},
     {W::VALIDITY_ASSESSED, "ValidityAssessed"},
@@ -46,6 +46,7 @@ constexpr std::array<TypeName, 31> kTypes = {{
     {W::POLICY_PUBLISHED, "PolicyPublished"},
     {W::IMPORT_RECORDED, "ImportRecorded"},
     {W::STATEMENT_PUBLISHED, "FineStatementPublished"},
+    {W::SIGNING_KEY_CHANGED, "SigningKeyChanged"},
 }};
 
 }  // namespace

@@ -79,6 +79,7 @@ struct DomainEvent {
     importRecorded @30 :ImportRecorded;             # type "ImportRecorded" (stream "imports")
     statementPublished @31 :FineStatementPublished;  # type "FineStatementPublished"
                                                      # (stream "statements")
+    signingKeyChanged @32 :SigningKeyChanged;        # type "SigningKeyChanged" (stream "keys")
   }
 }
 
@@ -349,4 +350,16 @@ struct FineStatementPublished {
   waived @7 :Int64 $money;   # the sum tree's total of fines waived
   headsRoot @8 :Text;        # the root of its tree of stream heads, lower-case hex
   lines @9 :UInt32;          # the number of fine lines it lists
+}
+
+# The key that signs the log's checkpoints was adopted or replaced (docs/operations.md, "Rotating
+# the signing key"). Stream "keys". Every checkpoint after this event is signed by `key`; during a
+# rotation the previous key signs them too.
+struct SigningKeyChanged {
+  origin @0 :Text;       # the log's name in its checkpoints (the keys' name)
+  key @1 :Text;          # the verifier key (<name>+<id>+<base64>) that signs from now on
+  previousKey @2 :Text;  # the verifier key it replaces; empty for the log's first key
+  cosigned @3 :Bool;     # the previous key signs checkpoints too during the rotation (false: the
+                         # previous key was lost or retired without signing)
+  reason @4 :Text;       # why, in words: "the log's first signing key", "yearly rotation", ...
 }

@@ -270,6 +270,7 @@ void Apply(ComplaintState& s, const EventView& e) {
     case W::POLICY_PUBLISHED:
     case W::IMPORT_RECORDED:
     case W::STATEMENT_PUBLISHED:
+    case W::SIGNING_KEY_CHANGED:
       return;
   }
 }

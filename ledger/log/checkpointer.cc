@@ -10,6 +10,17 @@ Checkpointer::Checkpointer(EventLog* log, note::NoteSigner signer, Clock* clock,
 
 Checkpointer::~Checkpointer() { Stop(); }
 
+Status Checkpointer::CosignWith(note::NoteSigner previous) {
+  if (previous.name() != signer_.name())
+    return Status::InvalidArgument("the previous key is named " + previous.name() +
+                                   ", the log's origin is " + signer_.name());
+  if (previous.key_id() == signer_.key_id())
+    return Status::InvalidArgument("the previous key is the signing key itself");
+  std::lock_guard<std::mutex> lock(sign_mu_);
+  previous_ = std::move(previous);
+  return Status::Ok();
+}
+
 void Checkpointer::Start() {
   std::lock_guard<std::mutex> lock(mu_);
   if (thread_.joinable()) return;
@@ -59,8 +70,11 @@ Result<StoredCheckpoint> Checkpointer::SignNow() {
                               "; nothing signed");
   }
   const Time now = clock_->Now();
-  LEDGER_ASSIGN_OR_RETURN(std::string note,
-                          signer_.Sign(note::CheckpointText({signer_.name(), size, root})));
+  std::vector<const note::NoteSigner*> signers{&signer_};
+  if (previous_) signers.push_back(&*previous_);
+  LEDGER_ASSIGN_OR_RETURN(
+      std::string note,
+      note::SignWithAll(note::CheckpointText({signer_.name(), size, root}), signers));
   // The first checkpoint of each hour joins the series.
   const auto hour = [](Time t) { return std::chrono::floor<std::chrono::hours>(t); };
   if (!series_read_) {
@@ -68,9 +82,12 @@ Result<StoredCheckpoint> Checkpointer::SignNow() {
     if (!series.empty()) series_hour_ = hour(series.back().signed_at);
     series_read_ = true;
   }
-  const bool in_series = !series_hour_ || *series_hour_ != hour(now);
+  // The first this checkpointer signs joins it too: after a key change (a rotation, co-signed)
+  // that is the checkpoint a reader of the old key needs, kept forever.
+  const bool in_series = !signed_any_ || !series_hour_ || *series_hour_ != hour(now);
   LEDGER_RETURN_IF_ERROR(log_->StoreCheckpoint(size, root, now, note, in_series));
   if (in_series) series_hour_ = hour(now);
+  signed_any_ = true;
   return StoredCheckpoint{size, root, now, std::move(note)};
 }
 

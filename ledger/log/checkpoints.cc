@@ -90,6 +90,9 @@ Result<std::vector<StoredCheckpoint>> EventLog::CheckpointSeries() {
   const std::string prefix = kCheckpointSeriesPrefix;
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     LEDGER_ASSIGN_OR_RETURN(StoredCheckpoint c, Decode(it->value().ToStringView()));
+    if (it->key().ToStringView() != SeriesKey(c.size))
+      return Status::DataLoss("a checkpoint of size " + std::to_string(c.size) +
+                              " is stored under another size's key");
     out.push_back(std::move(c));
   }
   LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading the checkpoints"));

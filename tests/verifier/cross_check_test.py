@@ -8,7 +8,9 @@ export's head line states; the export must replay (every hash, every link); a ch
 `ledgerctl checkpoint` signs must verify with the published key and state that root; and the
 proof bundles `ledgerctl prove` writes must verify offline (and fail with a changed event); and
 a complaint's export made after it carries the checkpoint and each event's inclusion proof, which
-verify with the published key (and fail with a changed proof hash or a foreign key).
+verify with the published key (and fail with a changed proof hash or a foreign key); and a key
+rotation the log records teaches a verifier that trusts the old key the new one, only when the
+old key co-signed it.
 
 Usage: cross_check_test.py --ledgerctl PATH REPO_ROOT
 """
@@ -81,9 +83,12 @@ def main():
                         "--out", key]).strip()
             note = run([args.ledgerctl, "--data", data, "checkpoint", "--signing-key", key])
             cp = lv.verify_note(note, [vkey])
-            if cp.size != size or cp.root != py_root:
+            # The ledger records its first signing key (one event) before it signs.
+            out = run([args.ledgerctl, "--data", data, "verify"])
+            m = re.search(r"root ([0-9a-f]{64})", out)
+            if cp.size != size + 1 or not m or cp.root != bytes.fromhex(m.group(1)):
                 raise SystemExit("FAIL: the signed checkpoint states %d/%s, not %d/%s"
-                                 % (cp.size, cp.root.hex(), size, py_root.hex()))
+                                 % (cp.size, cp.root.hex(), size + 1, m and m.group(1)))
             checks += 1
             for position in sorted({1, (size + 1) // 2, size}):
                 bundle = run([args.ledgerctl, "--data", data, "prove", str(position)])
@@ -108,7 +113,7 @@ def main():
                  cexport])
             report = lv.verify_export(cexport, vkeys=[vkey])
             if report.proved != report.events or report.events == 0 or \
-                    report.proof_checkpoint.size != size:
+                    report.proof_checkpoint.size != cp.size:
                 raise SystemExit("FAIL: %s: %d of %d events proved against size %s"
                                  % (complaint, report.proved, report.events,
                                     report.proof_checkpoint and report.proof_checkpoint.size))
@@ -138,6 +143,40 @@ def main():
                 raise SystemExit("FAIL: an export's checkpoint verified with a foreign key")
             except lv.VerifyError:
                 checks += 1
+        # A key rotation the log records: the verifier, trusting the old key, checks the
+        # rotation's bundle (its checkpoint co-signed by both keys) and learns the new key. A
+        # rotation without the old key's signature cannot extend that trust.
+        new_key = os.path.join(tmp, "rotated-key")
+        new_vkey = run([args.ledgerctl, "keys", "generate", "--origin", "ledger.test/cross",
+                        "--out", new_key]).strip()
+        run([args.ledgerctl, "--data", data, "keys", "rotate", "--to", new_key, "--from", key])
+        head = int(run([args.ledgerctl, "--data", data, "head"]).split(":")[0])
+        bundle = run([args.ledgerctl, "--data", data, "prove", str(head), "--size", str(head)])
+        learned, change, position = lv.verify_rotation(bundle, [vkey])
+        if learned != new_vkey or position != head or not change["cosigned"]:
+            raise SystemExit("FAIL: the rotation taught %r at %d" % (learned, position))
+        checks += 1
+        try:
+            lv.verify_rotation(bundle, [new_vkey])  # the new key alone: its previous is unknown
+            raise SystemExit("FAIL: a rotation from an untrusted key extended trust")
+        except lv.VerifyError:
+            checks += 1
+        lost_key = os.path.join(tmp, "lost-key")
+        run([args.ledgerctl, "keys", "generate", "--origin", "ledger.test/cross", "--out",
+             lost_key])
+        run([args.ledgerctl, "--data", data, "keys", "rotate", "--to", lost_key, "--reason",
+             "the rotated key was lost"])
+        head = int(run([args.ledgerctl, "--data", data, "head"]).split(":")[0])
+        bundle = run([args.ledgerctl, "--data", data, "prove", str(head), "--size", str(head)])
+        try:
+            lv.verify_rotation(bundle, [new_vkey])  # signed by the lost key's successor only
+            raise SystemExit("FAIL: a rotation no trusted key signed was accepted")
+        except lv.VerifyError:
+            checks += 1
+        out = run([args.ledgerctl, "--data", data, "verify"])
+        if "checkpoints:" not in out:
+            raise SystemExit("FAIL: verify did not check the stored checkpoints:\n" + out)
+        checks += 1
     print("cross-check: %d agreements between ledgerctl and the independent verifier" % checks)
 
 

@@ -5,6 +5,7 @@
 
 #include "ledger/base/merkle.h"
 #include "ledger/base/signed_note.h"
+#include "ledger/domain/key_record.h"
 #include "ledger/log/event_log.h"
 #include "tools/ledgerctl/commands.h"
 #include "tools/ledgerctl/output.h"
@@ -101,6 +102,22 @@ int Verify(const Globals& g, const VerifyFlags& f) {
     std::printf("merkle tree: %llu leaves, every node rebuilt from the events; root %s\n",
                 (unsigned long long)report->head.position,
                 ledger::ToHex(report->tree_root).c_str());
+  if (report->tree_checked) {
+    // The stored checkpoints: each the tree's root at its size, signed by the key in force.
+    uint64_t checked = 0, without_key = 0;
+    ledger::Status stored =
+        ledger::domain::VerifyStoredCheckpoints((*session)->log(), &checked, &without_key);
+    if (!stored.ok()) return Fail(kExitFailed, "verify failed: " + stored.message());
+    if (checked > 0)
+      std::printf(
+          "checkpoints: %llu stored, each the tree's root at its size and signed by the "
+          "key the log records in force then%s\n",
+          (unsigned long long)checked,
+          without_key ? (" (" + std::to_string(without_key) +
+                         " signed before the log recorded a key: root checked only)")
+                            .c_str()
+                      : "");
+  }
   if (kept) {
     ledger::Status extends = ExtendsCheckpoint((*session)->log(), *kept, *report);
     if (!extends.ok()) return Fail(kExitFailed, extends.message());

@@ -12,9 +12,12 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 
 #include "api/http/log_routes.h"
 #include "ledger/base/signed_note.h"
+#include "ledger/domain/key_record.h"
 #include "ledger/log/checkpointer.h"
 #include "tools/ledgerctl/commands.h"
 #include "tools/ledgerctl/control_socket.h"
@@ -30,8 +33,15 @@ using ledger::Status;
 
 struct ProofFlags {
   std::string origin, out, key_file, signing_key;
+  std::string to_key, from_key, reason, actor;  // keys rotate
   uint64_t position = 0, size = 0;
 };
+
+ledger::Actor Operator(const ProofFlags& f) {
+  if (!f.actor.empty()) return {f.actor, "admin", ""};
+  const char* user = std::getenv("USER");
+  return {std::string("cli:") + (user && *user ? user : "unknown"), "admin", ""};
+}
 
 int Generate(const ProofFlags& f) {
   Result<std::string> key = ledger::note::NoteSigner::GenerateKeyFile(f.origin);
@@ -82,11 +92,66 @@ int SignCheckpoint(const Globals& g, const ProofFlags& f) {
   if (!signer.ok()) return Fail(kExitUsage, "--signing-key: " + signer.status().message());
   auto session = Session::Open(g.data_dir, Access::kWrite);
   if (!session.ok()) return FailWith(session.status());
+  std::string said;
+  if (Status s = ledger::domain::AdoptSigningKey((*session)->log(), *signer, nullptr, Operator(f),
+                                                 (*session)->policies().current_version(), &said);
+      !s.ok())
+    return Fail(kExitUsage, "--signing-key: " + OneLine(s));
+  if (!said.empty()) std::fprintf(stderr, "ledgerctl: %s\n", said.c_str());
   ledger::SystemClock clock;
   ledger::Checkpointer checkpointer(&(*session)->log(), std::move(signer).value(), &clock);
   Result<ledger::StoredCheckpoint> c = checkpointer.SignNow();
   if (!c.ok()) return FailWith(c.status());
   std::fputs(c->note.c_str(), stdout);
+  return kExitOk;
+}
+
+// keys rotate --to NEW [--from OLD | --reason WHY]: records the rotation and signs a checkpoint
+// with the new key (and the old one, co-signing, when given).
+int Rotate(const Globals& g, const ProofFlags& f) {
+  auto next = ledger::note::NoteSigner::FromKeyFile(f.to_key, g.data_dir);
+  if (!next.ok()) return Fail(kExitUsage, "--to: " + next.status().message());
+  std::optional<ledger::note::NoteSigner> previous;
+  if (!f.from_key.empty()) {
+    auto old = ledger::note::NoteSigner::FromKeyFile(f.from_key, g.data_dir);
+    if (!old.ok()) return Fail(kExitUsage, "--from: " + old.status().message());
+    previous = std::move(old).value();
+  } else if (f.reason.empty()) {
+    return Fail(kExitUsage,
+                "give the current key (--from FILE: it co-signs during the rotation) or, if it "
+                "is lost, --reason saying so");
+  }
+  auto session = Session::Open(g.data_dir, Access::kWrite);
+  if (!session.ok()) return FailWith(session.status());
+  ledger::EventLog& log = (*session)->log();
+  const uint32_t version = (*session)->policies().current_version();
+  std::string said;
+  Status recorded = previous ? ledger::domain::AdoptSigningKey(log, *next, &*previous, Operator(f),
+                                                               version, &said)
+                             : ledger::domain::RotateWithoutPrevious(log, *next, f.reason,
+                                                                     Operator(f), version, &said);
+  if (!recorded.ok()) return FailWith(recorded);
+  if (said.empty())
+    return Fail(kExitUsage, "the ledger already records " + next->VerifierKey() +
+                                " as its signing key: nothing to rotate");
+  std::fprintf(stderr, "ledgerctl: %s\n", said.c_str());
+  const std::string vkey = next->VerifierKey();
+  ledger::SystemClock clock;
+  ledger::Checkpointer checkpointer(&log, std::move(next).value(), &clock);
+  if (previous) {
+    if (Status s = checkpointer.CosignWith(std::move(*previous)); !s.ok())
+      return Fail(kExitUsage, "--from: " + OneLine(s));
+  }
+  Result<ledger::StoredCheckpoint> c = checkpointer.SignNow();
+  if (!c.ok()) return FailWith(c.status());
+  std::fputs(c->note.c_str(), stdout);
+  std::fprintf(
+      stderr, "ledgerctl: publish the new verifier key %s; serve with --signing-key %s%s\n",
+      vkey.c_str(), f.to_key.c_str(),
+      previous
+          ? (" --previous-signing-key " + f.from_key + " while readers move to it, then without it")
+                .c_str()
+          : "");
   return kExitOk;
 }
 
@@ -121,9 +186,10 @@ int Prove(const Globals& g, const ProofFlags& f) {
 
 void RegisterProofCommands(CLI::App& app, Globals& g, Runner& run) {
   auto f = std::make_shared<ProofFlags>();
-  auto* keys =
-      app.add_subcommand("keys", "the log's signing key: generate one, show its verifier key");
+  auto* keys = app.add_subcommand(
+      "keys", "the log's signing key: generate one, show its verifier key, rotate");
   keys->require_subcommand(1);
+  keys->fallthrough();
   auto* gen =
       keys->add_subcommand("generate", "a new Ed25519 signing key; prints its verifier key");
   gen->add_option("--origin", f->origin,
@@ -135,6 +201,17 @@ void RegisterProofCommands(CLI::App& app, Globals& g, Runner& run) {
   auto* show = keys->add_subcommand("show", "the verifier key of a signing key file");
   show->add_option("FILE", f->key_file, "the signing key file")->required();
   show->callback([&run, f] { run = [f] { return Show(*f); }; });
+  auto* rotate = keys->add_subcommand(
+      "rotate", "record a change of the log's signing key and sign a checkpoint with the new one");
+  rotate->fallthrough();
+  rotate->add_option("--to", f->to_key, "the new key file (ledgerctl keys generate, same origin)")
+      ->required();
+  rotate->add_option("--from", f->from_key,
+                     "the current key file: it co-signs (the normal rotation)");
+  rotate->add_option("--reason", f->reason,
+                     "why, when the current key cannot co-sign (lost, compromised)");
+  rotate->add_option("--actor", f->actor, "the person id the event names (default: cli:$USER)");
+  rotate->callback([&g, &run, f] { run = [&g, f] { return Rotate(g, *f); }; });
 
   auto* cp = app.add_subcommand(
       "checkpoint",

@@ -27,6 +27,7 @@
 #include "api/services/webhook_store.h"
 #include "ledger/base/clock.h"
 #include "ledger/base/signed_note.h"
+#include "ledger/domain/key_record.h"
 #include "ledger/log/checkpointer.h"
 #include "ledger/log/event_log.h"
 #include "tools/ledgerctl/commands.h"
@@ -166,12 +167,18 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
     return Fail(kExitUsage, "--ui-dir " + flags.ui_dir + " is not a directory");
   // Signed checkpoints (docs/operations.md, "Checkpoints and proofs"): the key is read first, so
   // that a key others may read, or one inside the ledger, stops the server before it serves.
-  std::optional<ledger::note::NoteSigner> signer;
+  std::optional<ledger::note::NoteSigner> signer, previous;
   if (!flags.signing_key.empty()) {
     ledger::Result<ledger::note::NoteSigner> key =
         ledger::note::NoteSigner::FromKeyFile(flags.signing_key, data_dir);
     if (!key.ok()) return Fail(kExitUsage, "--signing-key: " + key.status().message());
     signer = std::move(key).value();
+  }
+  if (!flags.previous_signing_key.empty()) {
+    ledger::Result<ledger::note::NoteSigner> key =
+        ledger::note::NoteSigner::FromKeyFile(flags.previous_signing_key, data_dir);
+    if (!key.ok()) return Fail(kExitUsage, "--previous-signing-key: " + key.status().message());
+    previous = std::move(key).value();
   }
 
   ledger::SystemClock clock;
@@ -210,10 +217,23 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
   api::WebhookDelivery delivery(&(*app)->outbox(), &webhooks, delivery_options);
   std::unique_ptr<ledger::Checkpointer> checkpointer;
   if (signer) {
+    // The ledger records the key before it signs (ledger/domain/key_record.h).
+    std::string said;
+    if (ledger::Status s = ledger::domain::AdoptSigningKey(
+            log, *signer, previous ? &*previous : nullptr, {"ledgerctl", "admin", ""},
+            (*app)->policies().current_version(), &said);
+        !s.ok())
+      return Fail(kExitUsage, "--signing-key: " + OneLine(s));
+    if (!said.empty()) std::fprintf(stderr, "ledgerctl: %s\n", said.c_str());
     checkpointer = std::make_unique<ledger::Checkpointer>(&log, std::move(*signer), &clock);
+    if (previous) {
+      if (ledger::Status s = checkpointer->CosignWith(std::move(*previous)); !s.ok())
+        return Fail(kExitUsage, "--previous-signing-key: " + OneLine(s));
+    }
     if (ledger::Result<ledger::StoredCheckpoint> first = checkpointer->SignNow(); !first.ok())
       return Fail(kExitUnavailable, "signing a checkpoint: " + OneLine(first.status()));
-    std::printf("checkpoints: signed by %s\n", checkpointer->signer().VerifierKey().c_str());
+    std::printf("checkpoints: signed by %s%s\n", checkpointer->signer().VerifierKey().c_str(),
+                flags.previous_signing_key.empty() ? "" : " (and the previous key, co-signing)");
     checkpointer->Start();
   }
 
@@ -270,6 +290,10 @@ void RegisterServeCommand(CLI::App& app, Globals& g, Runner& run) {
   cmd->add_option("--signing-key", flags->signing_key,
                   "the log's signing key (ledgerctl keys generate; mode 0600, outside DIR): "
                   "signed checkpoints while the log grows, at most once a second");
+  cmd->add_option("--previous-signing-key", flags->previous_signing_key,
+                  "during a key rotation: the key being replaced, which co-signs every "
+                  "checkpoint (the ledger records the rotation at start)")
+      ->needs(cmd->get_option("--signing-key"));
   cmd->add_option(
       "--policy", flags->policy,
       "a policy file: published as the next version if it differs from the current one");

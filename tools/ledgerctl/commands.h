@@ -71,8 +71,10 @@ struct ServeFlags {
   // embedded copy (development), or not at all.
   std::string ui_dir;
   bool no_ui = false;
-  // The log's Ed25519 key (`ledgerctl keys generate`): signed checkpoints while it grows.
+  // The log's Ed25519 key (`ledgerctl keys generate`): signed checkpoints while it grows. During
+  // a rotation, the key being replaced co-signs them.
   std::string signing_key;
+  std::string previous_signing_key;
 };
 
 // --ui-dir and --no-ui (the web console) on `cmd` (serve, demo).

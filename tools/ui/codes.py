@@ -57,9 +57,10 @@ LEDGER_VALUES = {
     # projections/derive.cc: roles on responsibility records; "system" is the ledger's own actor
     "roles": ["system", "receiver", "customer_service", "first_responsible", "cooperating",
               "first_responsible_person", "plan_approver", "extension_approver"],
-    # events no action causes (docs/events.md): the ledger's escalations, the policy, import and
-    # statement streams
-    "events": ["LevelEscalated", "PolicyPublished", "ImportRecorded", "FineStatementPublished"],
+    # events no action causes (docs/events.md): the ledger's escalations, the policy, import,
+    # statement and key streams
+    "events": ["LevelEscalated", "PolicyPublished", "ImportRecorded", "FineStatementPublished",
+               "SigningKeyChanged"],
     # api/services/views_json.cc: level_history[].by
     "level_sources": ["intake", "customer_service", "system"],
 }

@@ -914,6 +914,51 @@ def _cmd_statement(args):
         print(f"  {args.department}: no lines")
 
 
+def verify_rotation(bundle_text, vkeys, origin=None):
+    """A proof bundle of a SigningKeyChanged event, checked with the keys trusted now.
+
+    The bundle's checkpoint must verify with a trusted key (during a rotation the old key
+    co-signs, so a reader who trusts only it verifies the checkpoint that announces the new one).
+    The event (decoded with envelopes.py) must be a SigningKeyChanged of the checkpoint's origin
+    whose previous key is a trusted key. Returns (new verifier key, event dict, position).
+    """
+    import envelopes
+
+    bundle = verify_bundle(bundle_text, vkeys, origin)
+    event = envelopes.decode_envelopes([bundle.event])[0]
+    position = bundle.index + 1
+    if event.get("type") != "SigningKeyChanged":
+        raise VerifyError(f"the event at position {position} is a {event.get('type')}, not a "
+                          f"SigningKeyChanged")
+    change = event["payload"].get("signingKeyChanged") or {}
+    new_key = change.get("key", "")
+    parsed = parse_vkey(new_key)
+    if change.get("origin") != bundle.checkpoint.origin or parsed.name != bundle.checkpoint.origin:
+        raise VerifyError(f"the new key {new_key!r} is not named after the log's origin "
+                          f"{bundle.checkpoint.origin!r}")
+    trusted = {k.strip() for k in vkeys}
+    if change.get("previousKey", "") not in trusted:
+        raise VerifyError(f"the rotation replaces {change.get('previousKey') or 'no key'}, which "
+                          f"is not a key you trust: it does not extend your trust")
+    return new_key, change, position
+
+
+def _cmd_rotation(args):
+    try:
+        new_key, change, position = verify_rotation(_read_file(args.bundle), args.key,
+                                                    args.origin)
+    except Exception as e:  # the decoder's refusal, or this module's own class run as a script
+        if isinstance(e, (VerifyError, UsageError)) or type(e).__name__ in ("VerifyError",
+                                                                            "EnvelopeError"):
+            raise VerifyError(str(e)) from None
+        raise
+    cosigned = "co-signed by the previous key" if change.get("cosigned") else \
+        f"not co-signed (reason: {change.get('reason', '')})"
+    print(f"ok: at position {position} the log replaced {change.get('previousKey')} with\n"
+          f"{new_key}\n({cosigned}); checkpoints from then on are signed by the new key: add it "
+          f"to your trusted keys")
+
+
 def _cmd_tiles(args):
     import os
 
@@ -1018,6 +1063,17 @@ def _parser():
                         "FineStatementPublished event: check the ledger published this file")
     p.add_argument("--department", metavar="ID", help="print only this department's totals")
     p.set_defaults(run=_cmd_statement)
+
+    p = sub.add_parser("rotation", help="verify a key rotation the log recorded, and learn the "
+                                        "new key",
+                       description="Verify a proof bundle (ledgerctl prove POSITION) of a "
+                                   "SigningKeyChanged event with the key you trust now: the "
+                                   "checkpoint must verify with it (the old key co-signs during a "
+                                   "rotation) and the event must replace it. Prints the new "
+                                   "verifier key to trust. Needs the capnp tool.")
+    p.add_argument("--bundle", metavar="FILE", required=True, help="the rotation event's bundle")
+    keys(p)
+    p.set_defaults(run=_cmd_rotation)
 
     p = sub.add_parser("tiles", help="build and check proofs from a ledger's C2SP tlog-tiles",
                        description="Fetch the signed checkpoint and tiles under URL (the log's "
