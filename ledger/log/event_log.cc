@@ -443,7 +443,10 @@ Result<AppendResult> EventLog::Prepare(const AppendRequest& request, GroupState&
   // All or nothing: on a failure half-way (a bug, not bad input) the batch rolls back.
   const uint64_t position_before = g.position;
   const Hash prev_before = g.prev;
-  const merkle::CompactRange tree_before = g.tree;
+  // AddEvent fails only before it touches the tree: a single event's failure leaves it as it
+  // was, and only a request of several events needs the tree's right edge kept to roll back.
+  std::optional<merkle::CompactRange> tree_before;
+  if (request.events.size() > 1) tree_before = g.tree;
   const size_t events_before = g.events.size();
   g.batch.SetSavePoint();
   for (size_t i = 0; i < request.events.size(); ++i) {
@@ -452,7 +455,7 @@ Result<AppendResult> EventLog::Prepare(const AppendRequest& request, GroupState&
       (void)g.batch.RollbackToSavePoint();
       g.position = position_before;
       g.prev = prev_before;
-      g.tree = tree_before;
+      if (tree_before) g.tree = std::move(*tree_before);
       g.events.resize(events_before);
       return s;
     }
