@@ -2,9 +2,7 @@
 
 #include <capnp/message.h>
 
-#include "ledger/base/capnp_util.h"
-#include "ledger/domain/event_view.h"
-#include "ledger/domain/events.capnp.h"
+#include "ledger/domain/own_event.h"
 
 namespace ledger::domain {
 
@@ -20,16 +18,8 @@ Result<AppendResult> RecordImport(EventLog& log, const ImportSummary& s, const A
   r.setLastPosition(s.last_position);
   r.setStoppedAt(s.stopped_at);
   r.setStopReason(s.stop_reason);
-  NewEvent event;
-  event.type = std::string(EventTypeName(schema::DomainEvent::IMPORT_RECORDED));
-  event.payload = ToFlatBytes(message);
-  event.actor = actor;
-  event.policy_version = policy_version;
-  AppendRequest request;
-  request.stream = kImportStream;
-  request.expected = ExpectedVersion::Any();
-  request.events.push_back(std::move(event));
-  return log.Append(std::move(request));
+  return AppendOwnEvent(log, kImportStream, schema::DomainEvent::IMPORT_RECORDED, message, actor,
+                        policy_version);
 }
 
 }  // namespace ledger::domain

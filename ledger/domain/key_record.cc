@@ -2,9 +2,8 @@
 
 #include <capnp/message.h>
 
-#include "ledger/base/capnp_util.h"
 #include "ledger/domain/event_view.h"
-#include "ledger/domain/events.capnp.h"
+#include "ledger/domain/own_event.h"
 
 namespace ledger::domain {
 namespace {
@@ -19,16 +18,8 @@ Result<AppendResult> Record(EventLog& log, const note::NoteSigner& signer,
   r.setPreviousKey(previous);
   r.setCosigned(cosigned);
   r.setReason(reason);
-  NewEvent event;
-  event.type = std::string(EventTypeName(schema::DomainEvent::SIGNING_KEY_CHANGED));
-  event.payload = ToFlatBytes(message);
-  event.actor = actor;
-  event.policy_version = policy_version;
-  AppendRequest request;
-  request.stream = kKeyStream;
-  request.expected = ExpectedVersion::Any();
-  request.events.push_back(std::move(event));
-  return log.Append(std::move(request));
+  return AppendOwnEvent(log, kKeyStream, schema::DomainEvent::SIGNING_KEY_CHANGED, message, actor,
+                        policy_version);
 }
 
 // The key in force at `size`: the last change at or before it (null: none recorded by then).

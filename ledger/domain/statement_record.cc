@@ -2,9 +2,7 @@
 
 #include <capnp/message.h>
 
-#include "ledger/base/capnp_util.h"
-#include "ledger/domain/event_view.h"
-#include "ledger/domain/events.capnp.h"
+#include "ledger/domain/own_event.h"
 
 namespace ledger::domain {
 
@@ -22,16 +20,8 @@ Result<AppendResult> RecordStatement(EventLog& log, const StatementSummary& s, c
   r.setWaived(s.waived);
   r.setHeadsRoot(s.heads_root);
   r.setLines(s.lines);
-  NewEvent event;
-  event.type = std::string(EventTypeName(schema::DomainEvent::STATEMENT_PUBLISHED));
-  event.payload = ToFlatBytes(message);
-  event.actor = actor;
-  event.policy_version = policy_version;
-  AppendRequest request;
-  request.stream = kStatementStream;
-  request.expected = ExpectedVersion::Any();
-  request.events.push_back(std::move(event));
-  return log.Append(std::move(request));
+  return AppendOwnEvent(log, kStatementStream, schema::DomainEvent::STATEMENT_PUBLISHED, message,
+                        actor, policy_version);
 }
 
 }  // namespace ledger::domain

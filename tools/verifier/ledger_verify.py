@@ -47,12 +47,13 @@ zero padding bits; all text is UTF-8 with "\\n" line ends, never "\\r\\n"):
 The canonical bytes are a Cap'n Proto message in canonical form (one segment, no segment table,
 the root struct right after the root pointer); the envelope's field 0, `position` (UInt64), is
 the first word of the root struct's data section. That one field is read here, to check that an
-event says the position it is proven at; nothing else of the envelope is decoded (the ledger's
-`ledger-export-check` decodes every field against the schema).
+event says the position it is proven at. The commands that need an event's contents (`statement`,
+`rotation`) decode it whole with envelopes.py (the `capnp` tool and the published schemas);
+statement.py checks fine statements with fine_rules.py, tiles.py builds proofs from tiles.
 
 As a module: leaf_hash, node_hash, root_from_leaves, TreeBuilder, verify_inclusion,
 verify_consistency, parse_vkey, parse_signed_note, parse_checkpoint, verify_note,
-parse_bundle, verify_bundle, verify_export. Every check raises VerifyError with a one-line
+parse_bundle, verify_bundle, verify_export, verify_rotation, strict_json_object. Every check raises VerifyError with a one-line
 reason on rejection. As a command: `ledger_verify.py --help`; exit 0 when everything checks,
 1 when something is rejected, 2 for usage errors (bad arguments, an unreadable file, a
 malformed verifier key).
@@ -999,7 +1000,8 @@ def _parser():
     parser = argparse.ArgumentParser(
         prog="ledger_verify.py",
         description="Independent verifier of the complaint ledger's signed checkpoints, proof "
-                    "bundles and exports (RFC 9162 Merkle proofs, C2SP signed notes). "
+                    "bundles, exports, fine statements, key rotations and tiles (RFC 9162 Merkle "
+                    "proofs, C2SP signed notes). "
                     "Exit 0: verified; 1: rejected (one line on stderr says why); 2: usage.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
