@@ -16,6 +16,9 @@ PACKAGES=(
   chromium chromium-driver python3-selenium fonts-wqy-microhei
   # docs/openapi.yaml against the real server (tests/api/openapi_schema_test.py): YAML and JSON Schema.
   python3-yaml python3-jsonschema
+  # The independent verifier (tools/verifier/, docs/verify.md): Ed25519 from python3-cryptography;
+  # it decodes events with the capnp tool (capnproto, above).
+  python3-cryptography
   # The Debian package and its unit (tools/package.sh, tests/package): dpkg-shlibdeps computes the
   # package's Depends; systemd-analyze checks the unit (systemd need not run for that).
   dpkg-dev systemd

@@ -945,14 +945,13 @@ def verify_rotation(bundle_text, vkeys, origin=None):
 
 
 def _cmd_rotation(args):
+    import envelopes
+
     try:
         new_key, change, position = verify_rotation(_read_file(args.bundle), args.key,
                                                     args.origin)
-    except Exception as e:  # the decoder's refusal, or this module's own class run as a script
-        if isinstance(e, (VerifyError, UsageError)) or type(e).__name__ in ("VerifyError",
-                                                                            "EnvelopeError"):
-            raise VerifyError(str(e)) from None
-        raise
+    except envelopes.EnvelopeError as e:  # bytes the decoder refuses
+        raise VerifyError(str(e)) from None
     cosigned = "co-signed by the previous key" if change.get("cosigned") else \
         f"not co-signed (reason: {change.get('reason', '')})"
     print(f"ok: at position {position} the log replaced {change.get('previousKey')} with\n"

@@ -482,12 +482,12 @@ def verify_statement(data, vkeys, origin=None, export=None, published=None):
                          envelopes, fine_rules)
         full = True
 
-    fine, waived, departments = _check_sums(doc, lines)
+    fine, waived, departments, root = _check_sums(doc, lines)
     published_at = None
     if published is not None:
         published_at = check_published(published, vkeys, origin, data, doc, envelopes)
     return StatementReport(cp, from_month, to_month, len(lines), len(complaints), len(proved),
-                           fine, waived, lv._b64(sum_root([l[2] for l in sum_leaves(lines)]).hash),
+                           fine, waived, lv._b64(root.hash),
                            departments, hashlib.sha256(data).hexdigest(), full, published_at)
 
 
@@ -567,7 +567,7 @@ def _check_sums(doc, lines):
         raise lv.VerifyError(f"the total is {total.get('fine')}/{total.get('waived')} fen over "
                              f"{total.get('lines')} lines, the lines give {fine}/{waived} over "
                              f"{len(lines)}")
-    return fine, waived, departments
+    return fine, waived, departments, root
 
 
 def _check_whole_log(export, cp, lines, policy_events, at, start, end, root, heads_size,
