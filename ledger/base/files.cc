@@ -4,9 +4,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace ledger {
 namespace {
@@ -69,6 +72,34 @@ Status WriteAll(int fd, std::string_view bytes) {
     bytes.remove_prefix(static_cast<size_t>(n));
   }
   return Status::Ok();
+}
+
+Result<std::string> ReadSecretFile(const std::string& path, const std::string& forbidden_dir,
+                                   const std::string& what) {
+  namespace fs = std::filesystem;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    return Status::NotFound(what + " '" + path + "' does not exist");
+  if ((st.st_mode & 077) != 0)
+    return Status::FailedPrecondition(what + " '" + path + "' may be read by others (mode " +
+                                      std::to_string((st.st_mode >> 6) & 7) +
+                                      std::to_string((st.st_mode >> 3) & 7) +
+                                      std::to_string(st.st_mode & 7) + "); chmod 600 it");
+  std::error_code ec;
+  fs::path file = fs::weakly_canonical(path, ec);
+  fs::path dir = fs::weakly_canonical(forbidden_dir, ec);
+  if (!forbidden_dir.empty() && !dir.empty()) {
+    auto [d, f] = std::mismatch(dir.begin(), dir.end(), file.begin(), file.end());
+    if (d == dir.end())
+      return Status::FailedPrecondition(what + " '" + path +
+                                        "' is inside the ledger's directory; keep it elsewhere "
+                                        "(a backup of the ledger must not carry it)");
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in.good() && !in.eof()) return Status::Unavailable("cannot read '" + path + "'");
+  return text.str();
 }
 
 }  // namespace ledger

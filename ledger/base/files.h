@@ -29,4 +29,11 @@ Result<int> OpenForWriting(const std::string& path, mode_t mode);
 // Writes all of `bytes` to `fd`, retrying short writes and EINTR.
 Status WriteAll(int fd, std::string_view bytes);
 
+// Reads a secret (a signing key, a key-encryption key) from `path`, which only its owner may read:
+// NotFound without the file; FailedPrecondition when its group or others have any permission, or
+// when it lies inside `forbidden_dir` (the ledger's directory: a backup of the ledger must not
+// carry it; empty: anywhere). `what` names the file in the messages ("the signing key file").
+Result<std::string> ReadSecretFile(const std::string& path, const std::string& forbidden_dir,
+                                   const std::string& what);
+
 }  // namespace ledger

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "ledger/base/files.h"
+
 namespace ledger::note {
 
 namespace {
@@ -229,30 +231,9 @@ Result<NoteSigner> NoteSigner::FromKeyText(std::string_view text) {
 
 Result<NoteSigner> NoteSigner::FromKeyFile(const std::string& path,
                                            const std::string& forbidden_dir) {
-  namespace fs = std::filesystem;
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return Status::NotFound("no signing key file '" + path + "'");
-  if ((st.st_mode & 077) != 0)
-    return Status::FailedPrecondition(
-        "the signing key file '" + path + "' may be read by others (mode " +
-        std::to_string((st.st_mode >> 6) & 7) + std::to_string((st.st_mode >> 3) & 7) +
-        std::to_string(st.st_mode & 7) + "); chmod 600 it");
-  std::error_code ec;
-  fs::path key = fs::weakly_canonical(path, ec);
-  fs::path dir = fs::weakly_canonical(forbidden_dir, ec);
-  if (!forbidden_dir.empty() && !dir.empty()) {
-    auto [d, k] = std::mismatch(dir.begin(), dir.end(), key.begin(), key.end());
-    if (d == dir.end())
-      return Status::FailedPrecondition(
-          "the signing key file '" + path +
-          "' is inside the ledger's directory; keep it elsewhere (a backup of the ledger must "
-          "not carry it)");
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in.good() && !in.eof()) return Status::Unavailable("cannot read '" + path + "'");
-  return FromKeyText(text.str());
+  LEDGER_ASSIGN_OR_RETURN(std::string text,
+                          ReadSecretFile(path, forbidden_dir, "the signing key file"));
+  return FromKeyText(text);
 }
 
 std::string NoteSigner::VerifierKey() const {

@@ -23,6 +23,7 @@ struct Config {
   std::vector<int> writers = {1, 8, 64};
   std::vector<std::string> modes = {"own", "hot"};
   double seconds = 3;
+  int rounds = 1;
   size_t hot_streams = 4;
   size_t events = 500000;
   size_t stream_events = 20;
@@ -118,17 +119,39 @@ std::string CaseName(const std::string& system, const AppendCase& c) {
 }
 
 // Every append case, systems interleaved within each case so that they share the machine's moods.
+// With several rounds, each system runs the case in `rounds` slices of seconds/rounds, the systems
+// taking turns in an order that reverses every round (A B, B A, A B, ...): a slow minute of the
+// machine then falls on all of them alike, and none is always first after another's compactions.
 Status RunAppendCases(const Config& config, const EventPool& pool,
                       std::vector<std::unique_ptr<Store>>& stores,
                       std::vector<SystemResults>& results) {
+  const int rounds = std::max(1, config.rounds);
   for (const std::string& mode : config.modes) {
     for (int writers : config.writers) {
-      AppendCase c{mode == "hot", writers, config.seconds, config.hot_streams};
+      AppendCase c{mode == "hot", writers, config.seconds / rounds, config.hot_streams};
+      std::vector<AppendStats> total(stores.size());
+      for (int round = 0; round < rounds; ++round) {
+        std::string line;
+        for (size_t k = 0; k < stores.size(); ++k) {
+          const size_t i = round % 2 == 0 ? k : stores.size() - 1 - k;
+          if (rounds == 1) Log(CaseName(results[i].name, c));
+          LEDGER_ASSIGN_OR_RETURN(AppendStats stats, RunAppends(*stores[i], pool, c));
+          if (rounds == 1)
+            Log("  " + std::to_string(static_cast<long>(stats.per_second())) + " events/s");
+          line +=
+              " " + results[i].name + " " + std::to_string(static_cast<long>(stats.per_second()));
+          total[i].Add(std::move(stats));
+        }
+        if (rounds > 1)
+          Log(CaseName("", c).substr(1) + ", round " + std::to_string(round + 1) + "/" +
+              std::to_string(rounds) + ":" + line);
+      }
       for (size_t i = 0; i < stores.size(); ++i) {
-        Log(CaseName(results[i].name, c));
-        LEDGER_ASSIGN_OR_RETURN(AppendStats stats, RunAppends(*stores[i], pool, c));
-        Log("  " + std::to_string(static_cast<long>(stats.per_second())) + " events/s");
-        results[i].appends[{c.hot, writers}] = stats;
+        if (rounds > 1)
+          Log(CaseName(results[i].name, c) + ": " +
+              std::to_string(static_cast<long>(total[i].per_second())) + " events/s");
+        total[i].latency_us = {};
+        results[i].appends[{c.hot, writers}] = std::move(total[i]);
       }
     }
   }
@@ -181,8 +204,9 @@ Status Run(const Config& config) {
       LEDGER_RETURN_IF_ERROR(RunReadCases(config, data, *stores[i], results[i]));
     }
   }
-  RunSettings settings{config.seconds,       config.hot_streams,        config.events,
-                       config.stream_events, pool.mean_payload_bytes(), config.command};
+  RunSettings settings{config.seconds, config.rounds,        config.hot_streams,
+                       config.events,  config.stream_events, pool.mean_payload_bytes(),
+                       config.command};
   std::string md = MarkdownReport(machine, settings, results);
   std::fputs(md.c_str(), stdout);
   LEDGER_RETURN_IF_ERROR(WriteFile(config.out + "/results.md", md));
@@ -215,6 +239,11 @@ int main(int argc, char** argv) {
       ->delimiter(',')
       ->capture_default_str();
   app.add_option("--seconds", config.seconds, "seconds per append case")->capture_default_str();
+  app.add_option("--rounds", config.rounds,
+                 "slices each case's seconds into this many rounds, the systems taking turns "
+                 "in an order reversed every round")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
   app.add_option("--hot-streams", config.hot_streams, "streams in the hot case")
       ->capture_default_str();
   app.add_option("--events", config.events, "events in the read data set (0: no reads)")

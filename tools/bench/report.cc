@@ -160,8 +160,12 @@ std::string MarkdownReport(const Machine& machine, const RunSettings& settings,
            " cores (", machine.cpu, "), ", machine.kernel,
            "; 4 KiB write + fdatasync: ", Fixed(machine.fdatasync_us, 0), " µs.\n\nVersions:"});
   for (const SystemResults& s : systems) out += Cat({" ", s.version, ";"});
-  out += Cat({"\n\nSettings: ", Fixed(settings.append_seconds, 1), " s per append case; payload ",
-              Fixed(settings.payload_bytes, 0), " bytes (Cap'n Proto).\n\n"});
+  out +=
+      Cat({"\n\nSettings: ", Fixed(settings.append_seconds, 1), " s per append case",
+           settings.rounds > 1
+               ? Cat({" in ", std::to_string(settings.rounds), " rounds, the systems taking turns"})
+               : std::string(),
+           "; payload ", Fixed(settings.payload_bytes, 0), " bytes (Cap'n Proto).\n\n"});
   auto raw = [](const std::string& name) { return name == "rocksdb"; };
   auto peers = [](const std::string& name) { return name != "rocksdb"; };
   std::vector<SystemResults> a = Subset(systems, raw), b = Subset(systems, peers);

@@ -32,6 +32,7 @@ struct SystemResults {
 
 struct RunSettings {
   double append_seconds = 0;
+  int rounds = 1;  // each case's seconds in this many alternating slices
   size_t hot_streams = 0;
   size_t events = 0;
   size_t stream_events = 0;

@@ -14,6 +14,8 @@
 # results.tsv, appends.dat and perf-appends.png. LEDGER_BENCH_DOCS=1 also copies the plot to
 # docs/perf-appends.png. Sizes: LEDGER_BENCH_SECONDS (per append case, default 3),
 # LEDGER_BENCH_EVENTS (read data set, default 500000), LEDGER_BENCH_WRITERS (default 1,8,64),
+# LEDGER_BENCH_ROUNDS (default 1: each case's seconds in that many slices, the systems taking
+# turns, which evens out a machine whose speed drifts),
 # LEDGER_BENCH_SYSTEMS (default ledger,ledger-notree,rocksdb,postgres,postgres-lock,sqlite,sqlite-mutex;
 # ledger-notree is the ledger without its Merkle tree: what the tree costs);
 # any other log_bench option can be given as an argument (log_bench --help lists them).
@@ -94,6 +96,7 @@ main() {
   [ -z "${LEDGER_BENCH_SECONDS:-}" ] || args+=(--seconds "$LEDGER_BENCH_SECONDS")
   [ -z "${LEDGER_BENCH_EVENTS:-}" ] || args+=(--events "$LEDGER_BENCH_EVENTS")
   [ -z "${LEDGER_BENCH_WRITERS:-}" ] || args+=(--writers "$LEDGER_BENCH_WRITERS")
+  [ -z "${LEDGER_BENCH_ROUNDS:-}" ] || args+=(--rounds "$LEDGER_BENCH_ROUNDS")
   local load_before
   load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
   "$build/tools/bench/log_bench" "${args[@]}" "$@"

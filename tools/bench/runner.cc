@@ -95,7 +95,17 @@ Result<AppendStats> RunAppends(Store& store, const EventPool& pool, const Append
   }
   stats.p50_us = Percentile(latencies, 0.50);
   stats.p99_us = Percentile(latencies, 0.99);
+  stats.latency_us = std::move(latencies);
   return stats;
+}
+
+void AppendStats::Add(AppendStats other) {
+  appends += other.appends;
+  conflicts += other.conflicts;
+  seconds += other.seconds;
+  latency_us.insert(latency_us.end(), other.latency_us.begin(), other.latency_us.end());
+  p50_us = Percentile(latency_us, 0.50);
+  p99_us = Percentile(latency_us, 0.99);
 }
 
 namespace {

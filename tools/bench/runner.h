@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "tools/bench/store.h"
 #include "tools/bench/workload.h"
@@ -24,7 +25,11 @@ struct AppendStats {
   double seconds = 0;
   double p50_us = 0;  // latency of one Append() call, retries included
   double p99_us = 0;
+  std::vector<float> latency_us;  // every call's, for Add()
   double per_second() const { return seconds > 0 ? static_cast<double>(appends) / seconds : 0; }
+  // Adds another run of the same case (a later round): counts and times sum, percentiles are
+  // those of both runs' calls together.
+  void Add(AppendStats other);
 };
 
 // Empties the store, then runs `c.writers` threads that append events from `pool` until

@@ -32,6 +32,7 @@ void RegisterBackupCommands(CLI::App& app, Globals& globals, Runner& run);  // b
 void RegisterProofCommands(CLI::App& app, Globals& globals,
                            Runner& run);  // keys, checkpoint, prove
 void RegisterStatementCommand(CLI::App& app, Globals& globals, Runner& run);
+void RegisterKeystoreCommands(CLI::App& app, Globals& globals, Runner& run);
 // The commands whose option values live in main()'s CommandFlags (flags.h).
 void RegisterLogCommands(CLI::App& app, Globals& globals, CommandFlags& flags, Runner& run);
 void RegisterComplaintCommands(CLI::App& app, Globals& globals, CommandFlags& flags, Runner& run);

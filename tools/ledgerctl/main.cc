@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   tools::RegisterBackupCommands(app, globals, run);
   tools::RegisterProofCommands(app, globals, run);
   tools::RegisterStatementCommand(app, globals, run);
+  tools::RegisterKeystoreCommands(app, globals, run);
   tools::RegisterComplaintCommands(app, globals, flags, run);
   tools::RegisterReportCommands(app, globals, flags, run);
   tools::RegisterRebuildCommand(app, globals, flags, run);

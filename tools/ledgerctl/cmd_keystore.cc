@@ -1,0 +1,179 @@
+// ledgerctl keystore: the keystore of personal data's keys (docs/privacy.md, docs/cli.md).
+//
+//   keystore new-kek --out FILE               a new key-encryption key (FILE 0600, never
+//                                             overwritten); prints its id
+//   keystore init --kek FILE                  creates an empty keystore wrapped by that KEK
+//   keystore audit --kek FILE                 every data key held: subject, version, the KEK that
+//                                             wraps it, when it was made, its commitment
+//   keystore rotate-kek --kek OLD --new-kek NEW
+//                                             re-wraps every key with NEW; then destroy OLD (it
+//                                             is what still opens older copies of the keystore)
+//   keystore copy --kek FILE --out DIR        a consistent copy (keep it briefly: see privacy.md)
+//
+// The keystore is DIR/keystore unless --keystore names another directory. It is opened directly:
+// stop the server first (RocksDB lets one process hold it).
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+
+#include "ledger/base/aead.h"
+#include "ledger/base/files.h"
+#include "ledger/keystore/keystore.h"
+#include "tools/ledgerctl/commands.h"
+#include "tools/ledgerctl/session.h"
+
+namespace tools {
+namespace {
+
+using ledger::Result;
+using ledger::Status;
+
+struct KeystoreFlags {
+  std::string keystore, kek, new_kek, out;
+};
+
+std::string KeystoreDir(const Globals& g, const KeystoreFlags& f) {
+  return f.keystore.empty() ? g.data_dir + "/keystore" : f.keystore;
+}
+
+int NewKek(const KeystoreFlags& f) {
+  Result<ledger::aead::SecretKey> kek = ledger::aead::SecretKey::Random();
+  if (!kek.ok()) return FailWith(kek.status());
+  const std::string text = ledger::keystore::KekFileText(*kek);
+  // O_EXCL: a KEK is never overwritten (it may be the only one that opens the keystore).
+  int fd = ::open(f.out.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return Fail(kExitUsage,
+                "cannot create " + f.out +
+                    (errno == EEXIST ? " (it exists: a key is never overwritten)" : ""));
+  const bool written = ledger::WriteAll(fd, text).ok() && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written) return Fail(kExitFailed, "cannot write " + f.out);
+  std::printf("%s\n", ledger::keystore::KekId(*kek).c_str());
+  std::fprintf(stderr,
+               "ledgerctl: wrote the key-encryption key %s (mode 0600): keep it outside the "
+               "ledger's directory and out of the ledger's backups\n",
+               f.out.c_str());
+  return kExitOk;
+}
+
+Result<std::unique_ptr<ledger::keystore::Keystore>> OpenKeystore(const Globals& g,
+                                                                 const KeystoreFlags& f,
+                                                                 bool must_exist = true) {
+  const std::string dir = KeystoreDir(g, f);
+  if (must_exist && ::access((dir + "/CURRENT").c_str(), F_OK) != 0)
+    return Status::NotFound("no keystore in " + dir);
+  Result<ledger::aead::SecretKey> kek = ledger::keystore::ReadKekFile(f.kek, g.data_dir);
+  if (!kek.ok()) return Status::InvalidArgument("--kek: " + kek.status().message());
+  return ledger::keystore::Keystore::Open(dir, *kek);
+}
+
+std::string Time(int64_t us) {
+  std::time_t t = static_cast<std::time_t>(us / 1000000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+int Init(const Globals& g, const KeystoreFlags& f) {
+  const std::string dir = KeystoreDir(g, f);
+  if (::access((dir + "/CURRENT").c_str(), F_OK) == 0)
+    return Fail(kExitUsage, "a keystore exists in " + dir);
+  const std::string parent = std::filesystem::path(dir).parent_path().string();
+  if (!parent.empty() && !std::filesystem::is_directory(parent))
+    return Fail(kExitUsage, "no directory " + parent + " to hold the keystore");
+  Result<ledger::aead::SecretKey> kek = ledger::keystore::ReadKekFile(f.kek, g.data_dir);
+  if (!kek.ok()) return Fail(kExitUsage, "--kek: " + kek.status().message());
+  auto ks = ledger::keystore::Keystore::Open(dir, *kek);
+  if (!ks.ok()) return FailWith(ks.status());
+  std::fprintf(stderr, "ledgerctl: created the keystore %s, wrapped by KEK %s\n", dir.c_str(),
+               (*ks)->kek_id().c_str());
+  return kExitOk;
+}
+
+int Audit(const Globals& g, const KeystoreFlags& f) {
+  auto ks = OpenKeystore(g, f);
+  if (!ks.ok()) return FailWith(ks.status());
+  Result<std::vector<ledger::keystore::KeyInfo>> keys = (*ks)->List();
+  if (!keys.ok()) return FailWith(keys.status());
+  std::printf("subject\tversion\tkek\tcreated\tcommitment\n");
+  for (const auto& k : *keys)
+    std::printf("%s\t%u\t%s\t%s\t%s\n", k.subject.c_str(), k.version, k.kek_id.c_str(),
+                Time(k.created_at).c_str(), ledger::ToHex(k.commitment).c_str());
+  std::fprintf(stderr, "ledgerctl: %zu keys, wrapped by KEK %s\n", keys->size(),
+               (*ks)->kek_id().c_str());
+  return kExitOk;
+}
+
+int RotateKek(const Globals& g, const KeystoreFlags& f) {
+  Result<ledger::aead::SecretKey> next = ledger::keystore::ReadKekFile(f.new_kek, g.data_dir);
+  if (!next.ok()) return Fail(kExitUsage, "--new-kek: " + next.status().message());
+  auto ks = OpenKeystore(g, f);
+  if (!ks.ok()) return FailWith(ks.status());
+  const std::string old_id = (*ks)->kek_id();
+  if (old_id == ledger::keystore::KekId(*next))
+    return Fail(kExitUsage, "--new-kek is the KEK that wraps the keys already");
+  Result<size_t> n = (*ks)->RotateKek(*next);
+  if (!n.ok()) return FailWith(n.status());
+  std::fprintf(stderr,
+               "ledgerctl: re-wrapped %zu keys from KEK %s to %s; start the server with the new "
+               "KEK file, then destroy the old one (%s): it is what still opens older copies of "
+               "the keystore\n",
+               *n, old_id.c_str(), (*ks)->kek_id().c_str(), f.kek.c_str());
+  return kExitOk;
+}
+
+int Copy(const Globals& g, const KeystoreFlags& f) {
+  auto ks = OpenKeystore(g, f);
+  if (!ks.ok()) return FailWith(ks.status());
+  if (Status s = (*ks)->CopyTo(f.out); !s.ok()) return FailWith(s);
+  std::fprintf(stderr,
+               "ledgerctl: copied the keystore to %s (KEK %s). Keep it briefly: a copy keeps the "
+               "keys of subjects erased after it was taken until it is reopened with the ledger "
+               "(which erases them again) or the KEK is rotated and the old one destroyed\n",
+               f.out.c_str(), (*ks)->kek_id().c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterKeystoreCommands(CLI::App& app, Globals& g, Runner& run) {
+  auto f = std::make_shared<KeystoreFlags>();
+  auto* ks = app.add_subcommand(
+      "keystore", "the keys of personal data: a new KEK, init, audit, rotate the KEK, copy");
+  ks->require_subcommand(1);
+  ks->fallthrough();
+  ks->add_option("--keystore", f->keystore, "the keystore's directory (default: DIR/keystore)");
+  auto* fresh = ks->add_subcommand("new-kek", "a new key-encryption key file; prints its id");
+  fresh->add_option("--out", f->out, "the file to create (mode 0600; never overwritten)")
+      ->required();
+  fresh->callback([&run, f] { run = [f] { return NewKek(*f); }; });
+  auto* init = ks->add_subcommand("init", "create an empty keystore wrapped by a KEK");
+  init->fallthrough();
+  init->add_option("--kek", f->kek, "the key-encryption key file")->required();
+  init->callback([&g, &run, f] { run = [&g, f] { return Init(g, *f); }; });
+  auto* audit = ks->add_subcommand(
+      "audit", "every data key held (subject, version, KEK, created, commitment), no key shown");
+  audit->fallthrough();
+  audit->add_option("--kek", f->kek, "the key-encryption key file")->required();
+  audit->callback([&g, &run, f] { run = [&g, f] { return Audit(g, *f); }; });
+  auto* rotate =
+      ks->add_subcommand("rotate-kek", "re-wrap every data key with a new key-encryption key");
+  rotate->fallthrough();
+  rotate->add_option("--kek", f->kek, "the current key-encryption key file")->required();
+  rotate->add_option("--new-kek", f->new_kek, "the new one (ledgerctl keystore new-kek)")
+      ->required();
+  rotate->callback([&g, &run, f] { run = [&g, f] { return RotateKek(g, *f); }; });
+  auto* copy = ks->add_subcommand("copy", "a consistent copy of the keystore (keep it briefly)");
+  copy->fallthrough();
+  copy->add_option("--kek", f->kek, "the key-encryption key file")->required();
+  copy->add_option("--out", f->out, "a new directory for the copy")->required();
+  copy->callback([&g, &run, f] { run = [&g, f] { return Copy(g, *f); }; });
+}
+
+}  // namespace tools
