@@ -39,8 +39,12 @@ DirectoryEntry EntryOfReceived(const std::string& stream, const domain::EventVie
   d.intake_position = e.position;
   d.received_at = e.occurred_at;
   d.headcount = r.getHeadcount();
-  d.complainant_key = Directory::ComplainantKey(ledger::TextView(r.getComplainant().getPhone()),
-                                                ledger::TextView(r.getComplainant().getName()));
+  // A sealed intake names its data subject, whom the keystore found by the same phone or name
+  // (docs/privacy.md): the subject tells complainants apart without the personal data.
+  d.complainant_key =
+      r.hasPersonal() ? "subject:" + ledger::TextCopy(r.getPersonal().getSubject())
+                      : Directory::ComplainantKey(ledger::TextView(r.getComplainant().getPhone()),
+                                                  ledger::TextView(r.getComplainant().getName()));
   if (r.hasTarget()) {
     auto target = r.getTarget();
     d.target_key =
@@ -110,7 +114,9 @@ void Directory::OnEvent(const std::string& stream, const domain::EventView& e) {
       // std::stoll throws on a non-number: Decide records only counts for this field
       // (corrections.cc), and Apply runs this under GuardDecode, which makes a throw DataLoss.
       if (field == "headcount") d.headcount = std::stoll(value);
-      if (field == "complainant.phone") d.complainant_key = ComplainantKey(value, "");
+      // A sealed correction keeps the complainant's subject: the same person, a new number.
+      if (field == "complainant.phone" && !c.hasPersonal())
+        d.complainant_key = ComplainantKey(value, "");
       if (field == "occurred_at") {
         auto t = ledger::ParseRfc3339(value);
         if (t.ok()) d.received_at = *t;

@@ -31,7 +31,8 @@ struct DirectoryEntry {
   Level level = Level::kGeneral;          // current level
   Level level_handled = Level::kGeneral;  // highest level at a closure
   int64_t headcount = 1;
-  std::string complainant_key;  // digits of the phone, else the name
+  std::string complainant_key;  // "subject:" and the data subject when sealed, else the
+                                // digits of the phone, else the name
   std::string target_key;       // "person:u-17"; empty without a target
   std::string external_ref;
 };

@@ -15,7 +15,8 @@ namespace projections {
 // the snapshot file's header. Bump when either changes.
 //   1  the first
 //   2  the snapshot's header records the rules digest; the rows' checkpoint records both
-inline constexpr uint32_t kProjectionFormat = 2;
+//   3  a complainant carries its data subject and sealed personal data (docs/privacy.md)
+inline constexpr uint32_t kProjectionFormat = 3;
 
 // The meaning of what is stored: bump by hand whenever the same events would now fold into other
 // rows though the layout stays — a change to Evolve (ledger/domain/evolve.cc), to Track and its

@@ -53,8 +53,12 @@ void serialize(A& a, ClosureCycle& c) {
   a(c.start, c.closed, c.policy_version);
 }
 template <class A>
+void serialize(A& a, SealedPiece& p) {
+  a(p.field, p.subject, p.key_version, p.version, p.position, p.type, p.sealed);
+}
+template <class A>
 void serialize(A& a, ComplainantInfo& c) {
-  a(c.name, c.phone, c.unit, c.is_owner);
+  a(c.name, c.phone, c.unit, c.is_owner, c.subject, c.sealed);
 }
 template <class A>
 void serialize(A& a, TargetInfo& t) {

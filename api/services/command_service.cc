@@ -106,8 +106,8 @@ IdempotencyScope ScopeIdempotencyKey(const domain::Action& action, const ledger:
 }
 
 CommandService::CommandService(ledger::EventLog* log, domain::PolicyStore* policies,
-                               ledger::Clock* clock)
-    : log_(log), policies_(policies), clock_(clock) {}
+                               ledger::Clock* clock, PersonalDataVault* vault)
+    : log_(log), policies_(policies), clock_(clock), vault_(vault) {}
 
 Status CommandService::Start() {
   std::lock_guard<std::mutex> lock(mu_);
@@ -339,6 +339,12 @@ Result<ActionOutcome> CommandService::ExecuteReceive(const domain::Action& actio
                             actor,  clock_->Now(), Facts(action, ""), imported};
   LEDGER_ASSIGN_OR_RETURN(domain::Decision decision, domain::Decide(action, input));
   LEDGER_ASSIGN_OR_RETURN(std::string id, AllocateId(action.occurred_at.value_or(input.now), ref));
+  if (vault_ != nullptr) {
+    if (Status sealed = vault_->Seal(decision, id, 1, empty, input.now); !sealed.ok()) {
+      ReleaseRef(ref);
+      return sealed;
+    }
+  }
   ledger::AppendRequest request;
   request.stream = id;
   request.expected = ledger::ExpectedVersion::NoStream();
@@ -403,6 +409,11 @@ Result<ActionOutcome> CommandService::ExecuteOnStream(const domain::Action& acti
         Facts(action, id),          imported};
     Result<domain::Decision> decided = domain::Decide(action, input);
     if (!decided.ok()) return give_back(decided.status());
+    if (vault_ != nullptr) {
+      Status sealed =
+          vault_->Seal(*decided, id, current + due.events.size() + 1, *input.state, now);
+      if (!sealed.ok()) return give_back(sealed);
+    }
     Result<ledger::AppendResult> appended =
         log_->Append(AppendOf(id, current, key, due, *decided, input.policy_version, imported));
     if (appended.ok()) {

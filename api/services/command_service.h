@@ -24,6 +24,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "api/services/personal_data.h"
 #include "ledger/base/clock.h"
 #include "ledger/domain/action.h"
 #include "ledger/domain/evolve.h"
@@ -58,9 +59,11 @@ IdempotencyScope ScopeIdempotencyKey(const ledger::domain::Action& action,
 
 class CommandService {
  public:
-  // None owned; all must outlive the service.
-  CommandService(ledger::EventLog* log, ledger::domain::PolicyStore* policies,
-                 ledger::Clock* clock);
+  // None owned; all must outlive the service. With a `vault` that seals (a keystore), the
+  // personal fields of every event are sealed before they are appended (personal_data.h);
+  // without one they are recorded in the clear.
+  CommandService(ledger::EventLog* log, ledger::domain::PolicyStore* policies, ledger::Clock* clock,
+                 PersonalDataVault* vault = nullptr);
 
   // Reads the log into the directory. Call once before Execute.
   ledger::Status Start();
@@ -138,6 +141,7 @@ class CommandService {
   ledger::EventLog* const log_;
   ledger::domain::PolicyStore* const policies_;
   ledger::Clock* const clock_;
+  PersonalDataVault* const vault_;  // may be null
 
   std::mutex mu_;  // guards directory_, next_seq_, pending_refs_
   projections::Directory directory_;

@@ -34,6 +34,26 @@ struct Complainant {
   isOwner @3 :Bool;   # the complainant is the rights holder (owner)
 }
 
+# Personal data sealed with its data subject's key (docs/privacy.md). The chain, the tree and
+# every proof cover these bytes: erasing the key makes them unreadable without changing a hash.
+struct SealedPersonalData {
+  subject @0 :Text;        # the data subject: a random UUID, never derived from personal data
+  keyVersion @1 :UInt32;   # which of the subject's keys sealed it (1 for the first)
+  keyCommitment @2 :Data;  # SHA-256("dek/v1" 0 subject 0 key): names the key, never reveals it
+  sealed @3 :Data;         # AES-256-GCM of a canonical PersonalData message: nonce (12 bytes) ||
+                           # ciphertext || tag (16 bytes); associated data binds it to its subject,
+                           # key version, stream, stream version and event type (docs/privacy.md)
+}
+
+# What SealedPersonalData seals: the personal fields of one event.
+struct PersonalData {
+  name @0 :Text;           # ComplaintReceived: the complainant's name
+  phone @1 :Text;          # ComplaintReceived: the complainant's phone
+  unit @2 :Text;           # ComplaintReceived: the complainant's unit
+  value @3 :Text;          # EventCorrected of a complainant field: the new value
+  previousValue @4 :Text;  # EventCorrected of a complainant field: the value it supersedes
+}
+
 # Who or what is complained about.
 struct Target {
   kind @0 :Text;        # person | department | unit
@@ -101,6 +121,9 @@ struct ComplaintReceived {
                                  # empty when not
   targetComplaints @13 :UInt32;  # complaints on record against the same target at intake,
                                  # this one included (0: no target); feeds same_target_3
+  personal @14 :SealedPersonalData;  # the complainant's name, phone and unit, sealed; then
+                                     # complainant.name/phone/unit are empty (null: recorded in
+                                     # the clear, before the ledger sealed personal data)
 }
 
 # The receiving department passed the complaint on (normally to customer service).
@@ -304,6 +327,8 @@ struct EventCorrected {
   value @2 :Text;          # the new value, as in an action's JSON (times RFC 3339, money "1.00")
   reason @3 :Text;         # why it is corrected (required)
   previousValue @4 :Text;  # the value it supersedes (for the record)
+  personal @5 :SealedPersonalData;  # a complainant field's value and previous value, sealed;
+                                    # then value and previousValue are empty (null: in the clear)
 }
 
 # A file was attached as evidence; the ledger stores its digest, not the file.

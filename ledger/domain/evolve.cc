@@ -25,6 +25,17 @@ Level LevelOr(capnp::Text::Reader t, Level fallback) {
   return l ? *l : fallback;
 }
 
+SealedPiece PieceOf(const EventView& e, std::string field, schema::SealedPersonalData::Reader p) {
+  auto bytes = p.getSealed();
+  return {std::move(field),
+          TextCopy(p.getSubject()),
+          p.getKeyVersion(),
+          e.version,
+          e.position,
+          std::string(EventTypeName(e.event.which())),
+          std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size())};
+}
+
 void OnReceived(ComplaintState& s, const EventView& e, schema::ComplaintReceived::Reader r) {
   s.policy_version = e.policy_version;
   s.intake = e.stamp();
@@ -32,8 +43,12 @@ void OnReceived(ComplaintState& s, const EventView& e, schema::ComplaintReceived
   s.imported = e.imported;
   s.channel = Str(r.getChannel());
   auto c = r.getComplainant();
-  s.complainant = {TextCopy(c.getName()), TextCopy(c.getPhone()), TextCopy(c.getUnit()),
-                   c.getIsOwner()};
+  s.complainant = {
+      TextCopy(c.getName()), TextCopy(c.getPhone()), TextCopy(c.getUnit()), c.getIsOwner(), "", {}};
+  if (r.hasPersonal()) {
+    s.complainant.subject = TextCopy(r.getPersonal().getSubject());
+    s.complainant.sealed.push_back(PieceOf(e, "", r.getPersonal()));
+  }
   s.project = Str(r.getProject());
   s.subject = Str(r.getSubject());
   s.description = Str(r.getDescription());
@@ -143,7 +158,10 @@ void OnFine(ComplaintState& s, const EventView& e, schema::FineRecorded::Reader 
 }
 
 void OnCorrected(ComplaintState& s, const EventView& e, schema::EventCorrected::Reader r) {
-  ApplyCorrection(s, r.getEvent(), TextView(r.getField()), TextView(r.getValue()));
+  if (r.hasPersonal())
+    s.complainant.sealed.push_back(PieceOf(e, TextCopy(r.getField()), r.getPersonal()));
+  else
+    ApplyCorrection(s, r.getEvent(), TextView(r.getField()), TextView(r.getValue()));
   s.corrections.push_back({e.stamp(), e.recorded_at, r.getEvent(), Str(r.getField()),
                            Str(r.getValue()), Str(r.getPreviousValue()), Str(r.getReason()),
                            Sym(e.actor_id)});

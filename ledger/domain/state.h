@@ -41,11 +41,31 @@ std::string_view StageName(Stage s);
 // complainant's name, phone and unit, a file's name and hash, a reference, a line id) are plain
 // strings: interning them would only add a pool entry and a table probe each
 // (docs/performance.md, "The rebuild, second pass" and "third pass").
+// Personal data an event recorded sealed (docs/privacy.md). Only the API layer opens it, at read
+// time, for those who may see it: with the key of `subject` and, as associated data, the event's
+// stream, version and type. No rule of the domain reads it.
+struct SealedPiece {
+  std::string field;  // "" for ComplaintReceived (name, phone and unit), else the corrected
+                      // field ("complainant.phone", ...)
+  std::string subject;
+  uint32_t key_version = 0;
+  uint64_t version = 0;   // the event's stream version
+  uint64_t position = 0;  // the event's position
+  std::string type;       // the event's type name ("ComplaintReceived", "EventCorrected")
+  std::string sealed;     // nonce || ciphertext || tag
+
+  bool operator==(const SealedPiece&) const = default;
+};
+
 struct ComplainantInfo {
+  // In the clear only from events recorded before the ledger sealed personal data; empty when
+  // the intake sealed them (then `sealed` holds them).
   std::string name;
   std::string phone;
   std::string unit;
   bool is_owner = false;
+  std::string subject;              // the data subject, when the intake sealed the personal data
+  std::vector<SealedPiece> sealed;  // in log order: the intake's, then sealed corrections'
 
   bool operator==(const ComplainantInfo&) const = default;
 };

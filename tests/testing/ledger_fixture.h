@@ -6,11 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "api/services/command_service.h"
 #include "ledger/base/clock.h"
 #include "ledger/domain/policy_store.h"
+#include "ledger/keystore/keystore.h"
 #include "ledger/log/event_log.h"
 #include "testing/temp_dir.h"
 
@@ -38,12 +40,36 @@ class LedgerFixture {
     ASSERT_TRUE(policies_->Load().ok());
     auto v = policies_->Publish(std::string(ledger::domain::DefaultPolicyText()), Admin());
     ASSERT_TRUE(v.ok()) << v.status().ToString();
-    service_ = std::make_unique<api::CommandService>(log_.get(), policies_.get(), &clock_);
+    if (kek_) OpenKeystore();
+    service_ =
+        std::make_unique<api::CommandService>(log_.get(), policies_.get(), &clock_, vault_.get());
     ASSERT_TRUE(service_->Start().ok());
+  }
+
+  // From now on personal data is sealed: a keystore in the test's directory (a random KEK), and
+  // a service that seals with it (docs/privacy.md).
+  void UseKeystore() {
+    if (!kek_) kek_ = *ledger::aead::SecretKey::Random();
+    service_.reset();
+    OpenKeystore();
+    service_ =
+        std::make_unique<api::CommandService>(log_.get(), policies_.get(), &clock_, vault_.get());
+    ASSERT_TRUE(service_->Start().ok());
+  }
+
+  void OpenKeystore() {
+    vault_.reset();
+    keystore_.reset();
+    auto ks = ledger::keystore::Keystore::Open(dir_.Sub("keystore"), *kek_);
+    ASSERT_TRUE(ks.ok()) << ks.status().ToString();
+    keystore_ = std::move(ks).value();
+    vault_ = std::make_unique<api::PersonalDataVault>(keystore_.get());
   }
 
   void Close() {
     service_.reset();
+    vault_.reset();
+    keystore_.reset();
     policies_.reset();
     log_.reset();
   }
@@ -71,6 +97,8 @@ class LedgerFixture {
   ledger::EventLog& log() { return *log_; }
   ledger::domain::PolicyStore& policies() { return *policies_; }
   api::CommandService& service() { return *service_; }
+  ledger::keystore::Keystore* keystore() { return keystore_.get(); }
+  api::PersonalDataVault* vault() { return vault_.get(); }
   const TempDir& dir() const { return dir_; }
 
  private:
@@ -79,6 +107,9 @@ class LedgerFixture {
   ledger::DiskSpace* disk_;
   std::unique_ptr<ledger::EventLog> log_;
   std::unique_ptr<ledger::domain::PolicyStore> policies_;
+  std::optional<ledger::aead::SecretKey> kek_;
+  std::unique_ptr<ledger::keystore::Keystore> keystore_;
+  std::unique_ptr<api::PersonalDataVault> vault_;
   std::unique_ptr<api::CommandService> service_;
 };
 

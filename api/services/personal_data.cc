@@ -1,0 +1,203 @@
+#include "api/services/personal_data.h"
+
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+
+#include <cstring>
+
+#include "ledger/base/aead.h"
+#include "ledger/base/capnp_util.h"
+#include "ledger/domain/events.capnp.h"
+#include "ledger/keystore/keystore.h"
+
+namespace api {
+namespace {
+
+namespace domain = ledger::domain;
+namespace schema = ledger::domain::schema;
+using ledger::Result;
+using ledger::Status;
+
+bool IsSealedField(std::string_view field) {
+  return field == "complainant.name" || field == "complainant.phone" || field == "complainant.unit";
+}
+
+capnp::Data::Reader DataOf(std::string_view s) {
+  return {reinterpret_cast<const capnp::byte*>(s.data()), s.size()};
+}
+
+// The canonical bytes of a PersonalData message holding what `fill` sets.
+template <class Fill>
+std::string PersonalBytes(Fill fill) {
+  capnp::MallocMessageBuilder message;
+  auto pd = message.initRoot<schema::PersonalData>();
+  fill(pd);
+  kj::Array<capnp::word> words = capnp::canonicalize(pd.asReader());
+  auto bytes = words.asBytes();
+  return {reinterpret_cast<const char*>(bytes.begin()), bytes.size()};
+}
+
+struct Plain {
+  std::string name, phone, unit, value, previous_value;
+};
+
+Result<Plain> ParsePersonal(const std::string& bytes) {
+  if (bytes.size() % sizeof(capnp::word) != 0)
+    return Status::DataLoss("sealed personal data is not whole words");
+  kj::Array<capnp::word> words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
+  std::memcpy(words.begin(), bytes.data(), bytes.size());
+  Plain out;
+  KJ_IF_MAYBE (e, kj::runCatchingExceptions([&]() {
+                 kj::ArrayPtr<const capnp::word> segment = words;
+                 capnp::SegmentArrayMessageReader message(kj::arrayPtr(&segment, 1));
+                 auto pd = message.getRoot<schema::PersonalData>();
+                 out = {pd.getName().cStr(), pd.getPhone().cStr(), pd.getUnit().cStr(),
+                        pd.getValue().cStr(), pd.getPreviousValue().cStr()};
+               })) {
+    return Status::DataLoss(std::string("sealed personal data does not decode: ") +
+                            e->getDescription().cStr());
+  }
+  return out;
+}
+
+void SetSealed(schema::SealedPersonalData::Builder out, const ledger::keystore::SubjectKey& key,
+               std::string_view sealed) {
+  out.setSubject(key.subject);
+  out.setKeyVersion(key.version);
+  out.setKeyCommitment(DataOf(ledger::AsBytes(key.commitment)));
+  out.setSealed(DataOf(sealed));
+}
+
+}  // namespace
+
+std::string PersonalDataAad(std::string_view subject, uint32_t key_version, std::string_view stream,
+                            uint64_t version, std::string_view type) {
+  std::string aad = "ledger-pii/v1";
+  for (std::string_view part : {subject, std::string_view(std::to_string(key_version)), stream,
+                                std::string_view(std::to_string(version)), type}) {
+    aad += '\0';
+    aad += part;
+  }
+  return aad;
+}
+
+Status PersonalDataVault::Seal(domain::Decision& decision, const std::string& stream,
+                               uint64_t first_version, const domain::ComplaintState& state,
+                               ledger::Time now) {
+  if (keystore_ == nullptr) return Status::Ok();
+  for (size_t i = 0; i < decision.events.size(); ++i) {
+    domain::PendingEvent& p = decision.events[i];
+    const uint64_t version = first_version + i;
+    auto root = p.message->getRoot<schema::DomainEvent>();
+    if (root.which() == schema::DomainEvent::RECEIVED) {
+      auto r = root.getReceived();
+      auto c = r.getComplainant();
+      Plain plain{c.getName().cStr(), c.getPhone().cStr(), c.getUnit().cStr(), "", ""};
+      LEDGER_ASSIGN_OR_RETURN(
+          ledger::keystore::SubjectKey key,
+          keystore_->SubjectFor(ledger::keystore::ComplainantLookup(plain.phone, plain.name),
+                                ledger::ToMicros(now)));
+      const std::string bytes = PersonalBytes([&](schema::PersonalData::Builder pd) {
+        pd.setName(plain.name);
+        pd.setPhone(plain.phone);
+        pd.setUnit(plain.unit);
+      });
+      LEDGER_ASSIGN_OR_RETURN(std::string sealed,
+                              ledger::aead::Seal(key.key, bytes,
+                                                 PersonalDataAad(key.subject, key.version, stream,
+                                                                 version, "ComplaintReceived")));
+      // Overwritten text is zeroed in the message, and the log stores a canonical copy.
+      c.setName("");
+      c.setPhone("");
+      c.setUnit("");
+      SetSealed(r.initPersonal(), key, sealed);
+      continue;
+    }
+    if (root.which() != schema::DomainEvent::CORRECTED) continue;
+    auto r = root.getCorrected();
+    const std::string field = r.getField().cStr();
+    if (!IsSealedField(field)) continue;
+    const domain::ComplainantInfo& c = state.complainant;
+    ledger::keystore::SubjectKey key;
+    std::string previous = r.getPreviousValue().cStr();
+    if (!c.subject.empty() && !c.sealed.empty()) {
+      // The complainant's subject and newest key.
+      key.subject = c.subject;
+      key.version = c.sealed.back().key_version;
+      Result<ledger::aead::SecretKey> held = keystore_->Key(key.subject, key.version);
+      if (held.status().code() == ledger::Code::kNotFound)
+        return Status::FailedPrecondition(
+            "the complainant's personal data is erased: there is nothing to correct");
+      LEDGER_RETURN_IF_ERROR(held.status());
+      key.key = *held;
+      key.commitment = ledger::keystore::KeyCommitment(key.subject, key.key);
+      LEDGER_ASSIGN_OR_RETURN(OpenedComplainant opened, Open(c, state.id));
+      previous = field == "complainant.name"    ? opened.name
+                 : field == "complainant.phone" ? opened.phone
+                                                : opened.unit;
+    } else {
+      // Recorded in the clear before sealing: the complainant becomes a subject now.
+      LEDGER_ASSIGN_OR_RETURN(
+          key, keystore_->SubjectFor(ledger::keystore::ComplainantLookup(c.phone, c.name),
+                                     ledger::ToMicros(now)));
+    }
+    const std::string value = r.getValue().cStr();
+    const std::string bytes = PersonalBytes([&](schema::PersonalData::Builder pd) {
+      pd.setValue(value);
+      pd.setPreviousValue(previous);
+    });
+    LEDGER_ASSIGN_OR_RETURN(std::string sealed,
+                            ledger::aead::Seal(key.key, bytes,
+                                               PersonalDataAad(key.subject, key.version, stream,
+                                                               version, "EventCorrected")));
+    r.setValue("");
+    r.setPreviousValue("");
+    SetSealed(r.initPersonal(), key, sealed);
+  }
+  return Status::Ok();
+}
+
+Result<OpenedComplainant> PersonalDataVault::Open(const domain::ComplainantInfo& c,
+                                                  const std::string& stream) const {
+  OpenedComplainant out;
+  out.name = c.name;
+  out.phone = c.phone;
+  out.unit = c.unit;
+  if (c.sealed.empty()) return out;
+  out.state = OpenedComplainant::State::kOpened;
+  out.subject = c.subject.empty() ? c.sealed.front().subject : c.subject;
+  auto erased = [&] {
+    OpenedComplainant gone;
+    gone.state = OpenedComplainant::State::kErased;
+    gone.subject = out.subject;
+    return gone;
+  };
+  if (keystore_ == nullptr) return erased();
+  for (const domain::SealedPiece& piece : c.sealed) {
+    Result<ledger::aead::SecretKey> key = keystore_->Key(piece.subject, piece.key_version);
+    if (key.status().code() == ledger::Code::kNotFound) return erased();
+    LEDGER_RETURN_IF_ERROR(key.status());
+    Result<std::string> bytes = ledger::aead::Open(
+        *key, piece.sealed,
+        PersonalDataAad(piece.subject, piece.key_version, stream, piece.version, piece.type));
+    if (!bytes.ok())
+      return Status::DataLoss("the personal data sealed at position " +
+                              std::to_string(piece.position) +
+                              " does not open with its subject's key: " + bytes.status().message());
+    LEDGER_ASSIGN_OR_RETURN(Plain plain, ParsePersonal(*bytes));
+    if (piece.field.empty()) {
+      out.name = std::move(plain.name);
+      out.phone = std::move(plain.phone);
+      out.unit = std::move(plain.unit);
+    } else if (piece.field == "complainant.name") {
+      out.name = std::move(plain.value);
+    } else if (piece.field == "complainant.phone") {
+      out.phone = std::move(plain.value);
+    } else if (piece.field == "complainant.unit") {
+      out.unit = std::move(plain.value);
+    }
+  }
+  return out;
+}
+
+}  // namespace api
