@@ -135,7 +135,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
   // --- shared pieces -----------------------------------------------------------------------
   const domain::Policy& Current() const { return *o_.policies->current(); }
   ViewContext View(const RequestContext& ctx) const {
-    return ViewContext{Current().calendar.utc_offset, ctx.principal()};
+    return ViewContext{Current().calendar.utc_offset, ctx.principal(), o_.vault};
   }
   projections::PolicyLookup Lookup() const {
     domain::PolicyStore* store = o_.policies;

@@ -38,6 +38,7 @@ struct ComplaintRoutesOptions {
   ledger::Clock* clock = nullptr;
   Metrics* metrics = nullptr;  // may be null
   PayloadRenderer render;
+  const PersonalDataVault* vault = nullptr;  // opens sealed personal data; may be null
   // Reports that fold the whole log afresh (as_of, known_at, policy) at once, at most; a request
   // beyond waits up to `heavy_wait`, then is answered 429 with Retry-After.
   size_t heavy_queries = 2;

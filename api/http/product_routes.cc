@@ -42,7 +42,8 @@ void AddSchedulerMetrics(Application& app, Metrics& metrics) {
 Status RegisterProductRoutes(Application& app, Router& router, Metrics& metrics,
                              ledger::Checkpointer* checkpointer) {
   AddSchedulerMetrics(app, metrics);
-  PayloadRenderer render = DomainPayloadRenderer(app.policies().current()->calendar.utc_offset);
+  PayloadRenderer render =
+      DomainPayloadRenderer(app.policies().current()->calendar.utc_offset, &app.vault());
   LEDGER_RETURN_IF_ERROR(RegisterLogRoutes(
       router,
       {.log = &app.log(), .metrics = &metrics, .render = render, .checkpointer = checkpointer}));
@@ -59,6 +60,7 @@ Status RegisterProductRoutes(Application& app, Router& router, Metrics& metrics,
                                           .clock = &app.clock(),
                                           .metrics = &metrics,
                                           .render = render,
+                                          .vault = &app.vault(),
                                           .heavy_queries = app.heavy_queries(),
                                           .heavy_wait = app.heavy_wait()});
 }

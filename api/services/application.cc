@@ -22,7 +22,9 @@ Result<std::unique_ptr<Application>> Application::Start(ledger::EventLog* log, l
     Result<uint32_t> v = app->policies_->Publish(text, options.operator_actor);
     if (!v.ok()) return v.status().Annotate("publishing the policy");
   }
-  app->commands_ = std::make_unique<CommandService>(log, app->policies_.get(), clock);
+  app->vault_ = std::make_unique<PersonalDataVault>(options.keystore);
+  app->commands_ = std::make_unique<CommandService>(
+      log, app->policies_.get(), clock, app->vault_->sealing() ? app->vault_.get() : nullptr);
   LEDGER_RETURN_IF_ERROR(app->commands_->Start());
   app->store_ = std::make_unique<ledger::ProjectionStore>(log);
   app->outbox_ = std::make_unique<ledger::Outbox>(

@@ -46,6 +46,9 @@ struct ApplicationOptions {
   ledger::Duration outbox_key_retention = ledger::OutboxOptions().key_retention;
   // Why a stored projection is rebuilt at start (RunnerOptions::warn); empty: a line on stderr.
   std::function<void(std::string_view)> warn;
+  // The keystore that seals complainants' personal data (docs/privacy.md; not owned, must
+  // outlive the application); null: personal data is recorded in the clear.
+  ledger::keystore::Keystore* keystore = nullptr;
 };
 
 class Application {
@@ -60,6 +63,8 @@ class Application {
   void Stop();
 
   CommandService& commands() { return *commands_; }
+  // Seals and opens personal data (without a keystore it seals nothing).
+  const PersonalDataVault& vault() const { return *vault_; }
   projections::ProjectionRunner& projections() { return *runner_; }
   Scheduler& scheduler() { return *scheduler_; }
   ledger::domain::PolicyStore& policies() { return *policies_; }
@@ -78,6 +83,7 @@ class Application {
   ledger::EventLog* log_ = nullptr;
   ledger::Clock* clock_ = nullptr;
   std::unique_ptr<ledger::domain::PolicyStore> policies_;
+  std::unique_ptr<PersonalDataVault> vault_;
   std::unique_ptr<CommandService> commands_;
   std::unique_ptr<ledger::ProjectionStore> store_;
   std::unique_ptr<projections::ProjectionRunner> runner_;

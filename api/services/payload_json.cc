@@ -104,6 +104,43 @@ void RedactCorrection(json::object& payload) {
   payload["previous_value"] = kRedacted;
 }
 
+// Fills the fields sealed personal data was sealed from, for a viewer who may see them.
+void OpenSealed(const ledger::RecordedEvent& e, schema::DomainEvent::Reader root,
+                const PersonalDataVault* vault, json::object& payload) {
+  const bool received = root.which() == schema::DomainEvent::RECEIVED;
+  if (!received && root.which() != schema::DomainEvent::CORRECTED) return;
+  if (received ? !root.getReceived().hasPersonal() : !root.getCorrected().hasPersonal()) return;
+  auto sealed = received ? root.getReceived().getPersonal() : root.getCorrected().getPersonal();
+  std::optional<PersonalDataVault::Fields> fields;
+  std::string shown;
+  if (vault == nullptr || !vault->sealing()) {  // no keystore at hand
+    shown = "[sealed]";
+  } else {
+    auto bytes = sealed.getSealed();
+    ledger::Result<std::optional<PersonalDataVault::Fields>> opened =
+        vault->OpenPiece(sealed.getSubject().cStr(), sealed.getKeyVersion(),
+                         {reinterpret_cast<const char*>(bytes.begin()), bytes.size()}, e.stream(),
+                         e.version(), e.type());
+    if (!opened.ok())
+      shown = "[unreadable]";
+    else if (!*opened)
+      shown = "[erased]";
+    else
+      fields = std::move(**opened);
+  }
+  if (received) {
+    auto c = payload.find("complainant");
+    if (c == payload.end() || !c->value().is_object()) return;
+    json::object& o = c->value().as_object();
+    o["name"] = fields ? json::value(fields->name) : json::value(shown);
+    o["phone"] = fields ? json::value(fields->phone) : json::value(shown);
+    o["unit"] = fields ? json::value(fields->unit) : json::value(shown);
+  } else {
+    payload["value"] = fields ? json::value(fields->value) : json::value(shown);
+    payload["previous_value"] = fields ? json::value(fields->previous_value) : json::value(shown);
+  }
+}
+
 }  // namespace
 
 std::string SnakeCase(std::string_view camel) {
@@ -119,9 +156,9 @@ std::string SnakeCase(std::string_view camel) {
   return out;
 }
 
-PayloadRenderer DomainPayloadRenderer(std::chrono::minutes offset) {
-  return [offset](const ledger::RecordedEvent& e,
-                  const Principal* viewer) -> ledger::Result<json::value> {
+PayloadRenderer DomainPayloadRenderer(std::chrono::minutes offset, const PersonalDataVault* vault) {
+  return [offset, vault](const ledger::RecordedEvent& e,
+                         const Principal* viewer) -> ledger::Result<json::value> {
     if (!e.has_payload()) return json::value(nullptr);
     json::value out;
     KJ_IF_MAYBE (ex, kj::runCatchingExceptions([&]() {
@@ -135,6 +172,7 @@ PayloadRenderer DomainPayloadRenderer(std::chrono::minutes offset) {
                    }
                    if (root.hasNote() && root.getNote().size() > 0)
                      payload["note"] = root.getNote().cStr();
+                   if (SeesPersonalData(viewer)) OpenSealed(e, root, vault, payload);
                    if (root.which() == schema::DomainEvent::CORRECTED && !SeesPersonalData(viewer))
                      RedactCorrection(payload);
                    out = std::move(payload);

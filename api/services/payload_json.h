@@ -7,13 +7,17 @@
 #include <chrono>
 
 #include "api/services/event_json.h"
+#include "api/services/personal_data.h"
 
 namespace api {
 
 // A PayloadRenderer for complaint-domain events (DomainEvent payloads): the active member's
 // fields, plus "note" when the action had one. Personal data is redacted for viewers who may not
-// see it. Times are shown at `utc_offset`.
-PayloadRenderer DomainPayloadRenderer(std::chrono::minutes utc_offset);
+// see it. Times are shown at `utc_offset`. Sealed personal data (docs/privacy.md) is opened with
+// `vault` for viewers who may see it, into the fields it was sealed from ("[erased]" once the
+// subject's key is erased, "[sealed]" without a vault); the sealed form stays under "personal".
+PayloadRenderer DomainPayloadRenderer(std::chrono::minutes utc_offset,
+                                      const PersonalDataVault* vault = nullptr);
 
 // "claimedCompensation" -> "claimed_compensation".
 std::string SnakeCase(std::string_view camel);

@@ -37,9 +37,7 @@ std::string PersonalBytes(Fill fill) {
   return {reinterpret_cast<const char*>(bytes.begin()), bytes.size()};
 }
 
-struct Plain {
-  std::string name, phone, unit, value, previous_value;
-};
+using Plain = PersonalDataVault::Fields;
 
 Result<Plain> ParsePersonal(const std::string& bytes) {
   if (bytes.size() % sizeof(capnp::word) != 0)
@@ -157,6 +155,23 @@ Status PersonalDataVault::Seal(domain::Decision& decision, const std::string& st
   return Status::Ok();
 }
 
+Result<std::optional<PersonalDataVault::Fields>> PersonalDataVault::OpenPiece(
+    std::string_view subject, uint32_t key_version, std::string_view sealed,
+    std::string_view stream, uint64_t version, std::string_view type) const {
+  if (keystore_ == nullptr) return std::optional<Fields>();
+  Result<ledger::aead::SecretKey> key = keystore_->Key(subject, key_version);
+  if (key.status().code() == ledger::Code::kNotFound) return std::optional<Fields>();
+  LEDGER_RETURN_IF_ERROR(key.status());
+  Result<std::string> bytes = ledger::aead::Open(
+      *key, sealed, PersonalDataAad(subject, key_version, stream, version, type));
+  if (!bytes.ok())
+    return Status::DataLoss("sealed personal data of " + std::string(stream) + " version " +
+                            std::to_string(version) +
+                            " does not open with its subject's key: " + bytes.status().message());
+  LEDGER_ASSIGN_OR_RETURN(Plain plain, ParsePersonal(*bytes));
+  return std::optional<Fields>(std::move(plain));
+}
+
 Result<OpenedComplainant> PersonalDataVault::Open(const domain::ComplainantInfo& c,
                                                   const std::string& stream) const {
   OpenedComplainant out;
@@ -172,19 +187,12 @@ Result<OpenedComplainant> PersonalDataVault::Open(const domain::ComplainantInfo&
     gone.subject = out.subject;
     return gone;
   };
-  if (keystore_ == nullptr) return erased();
   for (const domain::SealedPiece& piece : c.sealed) {
-    Result<ledger::aead::SecretKey> key = keystore_->Key(piece.subject, piece.key_version);
-    if (key.status().code() == ledger::Code::kNotFound) return erased();
-    LEDGER_RETURN_IF_ERROR(key.status());
-    Result<std::string> bytes = ledger::aead::Open(
-        *key, piece.sealed,
-        PersonalDataAad(piece.subject, piece.key_version, stream, piece.version, piece.type));
-    if (!bytes.ok())
-      return Status::DataLoss("the personal data sealed at position " +
-                              std::to_string(piece.position) +
-                              " does not open with its subject's key: " + bytes.status().message());
-    LEDGER_ASSIGN_OR_RETURN(Plain plain, ParsePersonal(*bytes));
+    LEDGER_ASSIGN_OR_RETURN(std::optional<Fields> opened,
+                            OpenPiece(piece.subject, piece.key_version, piece.sealed, stream,
+                                      piece.version, piece.type));
+    if (!opened) return erased();
+    Plain plain = std::move(*opened);
     if (piece.field.empty()) {
       out.name = std::move(plain.name);
       out.phone = std::move(plain.phone);

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "ledger/base/status.h"
@@ -44,7 +45,8 @@ struct OpenedComplainant {
 
 class PersonalDataVault {
  public:
-  // `keystore` may be null: nothing is sealed then, and sealed data reads as erased.
+  // `keystore` may be null: nothing is sealed then, and nothing opens (the renderings show
+  // "[sealed]" when sealing() is false).
   explicit PersonalDataVault(ledger::keystore::Keystore* keystore) : keystore_(keystore) {}
 
   bool sealing() const { return keystore_ != nullptr; }
@@ -62,6 +64,16 @@ class PersonalDataVault {
   // ciphertext from elsewhere); an erased key is not an error (State::kErased).
   ledger::Result<OpenedComplainant> Open(const ledger::domain::ComplainantInfo& complainant,
                                          const std::string& stream) const;
+
+  // One event's sealed personal data, opened: a ComplaintReceived's name, phone and unit, or an
+  // EventCorrected's value and previous value. nullopt when the subject's key is erased (or no
+  // keystore is at hand); DataLoss when it does not open.
+  struct Fields {
+    std::string name, phone, unit, value, previous_value;
+  };
+  ledger::Result<std::optional<Fields>> OpenPiece(std::string_view subject, uint32_t key_version,
+                                                  std::string_view sealed, std::string_view stream,
+                                                  uint64_t version, std::string_view type) const;
 
  private:
   ledger::keystore::Keystore* keystore_;

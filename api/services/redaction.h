@@ -20,8 +20,11 @@
 namespace api {
 
 // Personal-data fields, as dotted paths into a complaint (or event payload) document.
-inline constexpr std::array<std::string_view, 4> kPersonalDataPaths = {
-    "complainant.name", "complainant.phone", "complainant.unit", "complainant.contact"};
+// (A ticket's complainant names its data subject; an event's sealed personal data, "personal",
+// names it too.)
+inline constexpr std::array<std::string_view, 6> kPersonalDataPaths = {
+    "complainant.name",    "complainant.phone",        "complainant.unit",
+    "complainant.contact", "complainant.data_subject", "personal.subject"};
 
 inline constexpr std::string_view kRedacted = "[redacted]";
 

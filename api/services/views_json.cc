@@ -153,12 +153,44 @@ namespace {
 
 // The parts of a ticket (TicketToJson), in the order of its fields.
 
-json::object ComplainantJson(const domain::ComplainantInfo& c) {
+// The complainant: recorded in the clear (before sealing), or sealed and opened for a viewer who
+// may see personal data (docs/privacy.md). Every other viewer gets "[redacted]" by path below.
+json::object ComplainantJson(const domain::ComplainantInfo& c, const std::string& stream,
+                             const ViewContext& v) {
   json::object o;
   o["name"] = c.name;
   o["phone"] = c.phone;
   o["unit"] = c.unit;
   o["is_owner"] = c.is_owner;
+  o["data_subject"] = c.subject.empty() ? json::value(nullptr) : json::value(c.subject);
+  o["personal_data"] = c.sealed.empty() ? "clear" : "sealed";
+  if (c.sealed.empty()) return o;
+  auto show = [&](std::string_view text) {
+    o["name"] = text;
+    o["phone"] = text;
+    o["unit"] = text;
+  };
+  if (!SeesPersonalData(v.viewer)) {
+    show(kRedacted);
+    return o;
+  }
+  if (v.vault == nullptr || !v.vault->sealing()) {  // no keystore at hand
+    show("[sealed]");
+    return o;
+  }
+  ledger::Result<OpenedComplainant> opened = v.vault->Open(c, stream);
+  if (!opened.ok()) {
+    show("[unreadable]");
+    return o;
+  }
+  if (opened->state == OpenedComplainant::State::kErased) {
+    o["personal_data"] = "erased";
+    show("[erased]");
+    return o;
+  }
+  o["name"] = opened->name;
+  o["phone"] = opened->phone;
+  o["unit"] = opened->unit;
   return o;
 }
 
@@ -261,7 +293,7 @@ json::object TicketToJson(const projections::TrackedComplaint& t, const projecti
   o["subject"] = s.subject.str();
   o["description"] = s.description.str();
   o["demands"] = s.demands.str();
-  o["complainant"] = ComplainantJson(s.complainant);
+  o["complainant"] = ComplainantJson(s.complainant, s.id, v);
   o["target"] = TargetJson(s.target);
   o["headcount"] = s.headcount;
   o["claimed_compensation"] = MoneyOr(s.claimed_compensation);

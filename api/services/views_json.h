@@ -11,6 +11,7 @@
 #include <chrono>
 #include <optional>
 
+#include "api/services/personal_data.h"
 #include "api/services/principal.h"
 #include "projections/queries.h"
 #include "projections/timeline.h"
@@ -20,6 +21,9 @@ namespace api {
 struct ViewContext {
   std::chrono::minutes utc_offset{480};
   const Principal* viewer = nullptr;  // null: redact personal data
+  // Opens sealed personal data for viewers who may see it (personal_data.h); null: sealed data
+  // shows as "[sealed]".
+  const PersonalDataVault* vault = nullptr;
 };
 
 // What a view was evaluated at, shown with it.

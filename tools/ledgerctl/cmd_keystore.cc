@@ -142,6 +142,28 @@ int Copy(const Globals& g, const KeystoreFlags& f) {
 
 }  // namespace
 
+ledger::Result<std::unique_ptr<ledger::keystore::Keystore>> OpenLedgerKeystore(
+    const std::string& data_dir, const std::string& kek, const std::string& keystore_dir) {
+  const std::string dir = keystore_dir.empty() ? data_dir + "/keystore" : keystore_dir;
+  if (kek.empty()) {
+    if (::access((dir + "/CURRENT").c_str(), F_OK) == 0)
+      return Status::FailedPrecondition("the ledger seals personal data with the keystore " + dir +
+                                        ": give its key-encryption key with --kek FILE");
+    return std::unique_ptr<ledger::keystore::Keystore>();
+  }
+  Result<ledger::aead::SecretKey> key = ledger::keystore::ReadKekFile(kek, data_dir);
+  if (!key.ok()) return Status::InvalidArgument("--kek: " + key.status().message());
+  return ledger::keystore::Keystore::Open(dir, *key);
+}
+
+void AddKeystoreFlags(CLI::App& cmd, std::string& kek, std::string& keystore) {
+  cmd.add_option("--kek", kek,
+                 "the key-encryption key file (ledgerctl keystore new-kek; mode 0600, outside "
+                 "DIR): complainants' personal data is sealed with keys of the keystore "
+                 "(docs/privacy.md)");
+  cmd.add_option("--keystore", keystore, "the keystore's directory (default: DIR/keystore)");
+}
+
 void RegisterKeystoreCommands(CLI::App& app, Globals& g, Runner& run) {
   auto f = std::make_shared<KeystoreFlags>();
   auto* ks = app.add_subcommand(

@@ -28,6 +28,7 @@
 #include "ledger/base/clock.h"
 #include "ledger/base/signed_note.h"
 #include "ledger/domain/key_record.h"
+#include "ledger/keystore/keystore.h"
 #include "ledger/log/checkpointer.h"
 #include "ledger/log/event_log.h"
 #include "tools/ledgerctl/commands.h"
@@ -180,6 +181,9 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
     if (!key.ok()) return Fail(kExitUsage, "--previous-signing-key: " + key.status().message());
     previous = std::move(key).value();
   }
+  ledger::Result<std::unique_ptr<ledger::keystore::Keystore>> keystore =
+      OpenLedgerKeystore(data_dir, flags.kek, flags.keystore);
+  if (!keystore.ok()) return Fail(kExitUsage, OneLine(keystore.status()));
 
   ledger::SystemClock clock;
   options.clock = &clock;
@@ -197,6 +201,7 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
   app_options.warn = Warn;
   app_options.snapshot_path = (std::filesystem::path(data_dir) / "projections.snapshot").string();
   app_options.heavy_queries = flags.max_heavy_queries;
+  app_options.keystore = keystore->get();
   app_options.outbox_retention = std::chrono::duration_cast<ledger::Duration>(
       std::chrono::duration<double, std::ratio<86400>>(flags.outbox_retention_days));
   auto app = api::Application::Start(&log, &clock, std::move(app_options));
@@ -252,6 +257,11 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
   if (!control.ok())
     std::fprintf(stderr, "ledgerctl: warning: no backups while serving: %s\n",
                  OneLine(control.status()).c_str());
+  std::printf("personal data: %s\n", *keystore
+                                         ? ("sealed (keystore " + (*keystore)->dir() + ", KEK " +
+                                            (*keystore)->kek_id() + ")")
+                                               .c_str()
+                                         : "in the clear (give --kek to seal it: docs/privacy.md)");
   const std::string url =
       "http://" + options.host + ":" + std::to_string(static_cast<unsigned>(server.port()));
   std::printf("listening on %s\n", url.c_str());
@@ -294,6 +304,7 @@ void RegisterServeCommand(CLI::App& app, Globals& g, Runner& run) {
                   "during a key rotation: the key being replaced, which co-signs every "
                   "checkpoint (the ledger records the rotation at start)")
       ->needs(cmd->get_option("--signing-key"));
+  AddKeystoreFlags(*cmd, flags->kek, flags->keystore);
   cmd->add_option(
       "--policy", flags->policy,
       "a policy file: published as the next version if it differs from the current one");

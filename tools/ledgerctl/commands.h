@@ -6,13 +6,18 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
+#include "ledger/base/status.h"
 #include "ledger/log/options.h"
 #include "tools/ledgerctl/flags.h"
 
 namespace ledger {
 class EventLog;
+namespace keystore {
+class Keystore;
+}  // namespace keystore
 }  // namespace ledger
 
 namespace tools {
@@ -76,7 +81,20 @@ struct ServeFlags {
   // a rotation, the key being replaced co-signs them.
   std::string signing_key;
   std::string previous_signing_key;
+  // Complainants' personal data sealed with keys of the keystore (docs/privacy.md): the
+  // key-encryption key file, and the keystore's directory ("": DIR/keystore).
+  std::string kek;
+  std::string keystore;
 };
+
+// The keystore of the ledger in `data_dir` (docs/privacy.md), opened (created the first time)
+// with the KEK file `kek`. Without a KEK: null when there is no keystore (personal data is
+// recorded in the clear), FailedPrecondition when there is one (the ledger seals personal data).
+ledger::Result<std::unique_ptr<ledger::keystore::Keystore>> OpenLedgerKeystore(
+    const std::string& data_dir, const std::string& kek, const std::string& keystore_dir);
+
+// --kek and --keystore on `cmd` (serve, demo).
+void AddKeystoreFlags(CLI::App& cmd, std::string& kek, std::string& keystore);
 
 // --ui-dir and --no-ui (the web console) on `cmd` (serve, demo).
 void AddConsoleFlags(CLI::App& cmd, ServeFlags& flags);

@@ -1,0 +1,163 @@
+// `ledgerctl serve --kek` as the real program (docs/privacy.md): a complaint received over HTTP is
+// recorded with its complainant's personal data sealed (no event of the log holds it in the
+// clear); an auditor reads it opened, in the ticket and in the event's payload; a reader gets
+// "[redacted]" and never the data subject; a server started without the KEK on a ledger that has
+// a keystore refuses to start; with a key erased from the keystore the same reads say "[erased]"
+// and the log still verifies.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <regex>
+
+#include "ledger/base/aead.h"
+#include "ledger/keystore/keystore.h"
+#include "ledger/log/event_log.h"
+#include "testing/http_client.h"
+#include "testing/process.h"
+#include "testing/temp_dir.h"
+
+namespace {
+
+using testing_util::BackgroundProcess;
+using testing_util::HttpClient;
+using testing_util::HttpReply;
+using testing_util::RunProcess;
+using testing_util::TempDir;
+
+const std::string kLedgerctl = std::string(LEDGER_BINARY_DIR) + "/tools/ledgerctl/ledgerctl";
+
+const std::string kReceive =
+    R"({"type":"receive","channel":"hotline","complainant":{"name":"Huang Xiaoming",)"
+    R"("phone":"13912345678","unit":"12-1203"},"project":"p-lakeside","subject":"Leak",)"
+    R"("description":"Water from the ceiling","receiving_department":"customer_service"})";
+
+class PersonalDataCli : public ::testing::Test {
+ protected:
+  std::string Data() { return dir_.Sub("ledger"); }
+  std::string Token(const std::string& actor, const std::string& role,
+                    const std::string& department = "") {
+    std::vector<std::string> args = {kLedgerctl, "--data", Data(),   "token", "add",
+                                     "--actor",  actor,    "--role", role};
+    if (!department.empty()) args.insert(args.end(), {"--department", department});
+    auto r = RunProcess(args, dir_.path());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.out.substr(0, r.out.find('\n'));
+  }
+  // Starts `serve`; the port, or 0 when it did not start (its output in `out`).
+  uint16_t Serve(std::unique_ptr<BackgroundProcess>& server, std::vector<std::string> extra,
+                 std::string* out) {
+    std::vector<std::string> args = {kLedgerctl,    "--data",           Data(),
+                                     "serve",       "--create",         "--listen",
+                                     "127.0.0.1:0", "--min-free-bytes", "0"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    server = std::make_unique<BackgroundProcess>(args, dir_.path());
+    *out = server->WaitForOutput(std::regex("listening on http://127\\.0\\.0\\.1:[0-9]+"));
+    std::smatch m;
+    if (!std::regex_search(*out, m, std::regex("127\\.0\\.0\\.1:([0-9]+)"))) return 0;
+    return uint16_t(std::stoi(m[1]));
+  }
+
+  TempDir dir_;
+};
+
+TEST_F(PersonalDataCli, SealedWhenServedWithAKekAndOpenedOnlyForThoseWhoMaySeeIt) {
+  ASSERT_EQ(::mkdir(Data().c_str(), 0700), 0);
+  const std::string kek = dir_.Sub("ledger.kek");
+  ASSERT_EQ(RunProcess({kLedgerctl, "keystore", "new-kek", "--out", kek}, dir_.path()).exit_code,
+            0);
+  const std::string cs = Token("u-cs-01", "cs_agent", "customer_service");
+  const std::string auditor = Token("u-audit", "auditor");
+  const std::string reader = Token("u-read", "reader");
+
+  std::string id, subject;
+  {
+    std::unique_ptr<BackgroundProcess> server;
+    std::string out;
+    uint16_t port = Serve(server, {"--kek", kek}, &out);
+    ASSERT_NE(port, 0) << out;
+    EXPECT_NE(out.find("personal data: sealed"), std::string::npos) << out;
+    HttpClient client("127.0.0.1", port);
+    client.SetBearer(cs);
+    HttpReply made = client.Post("/v1/complaints", kReceive);
+    ASSERT_EQ(made.status, 201u) << made.body;
+    id = made.Json().as_object().at("id").as_string().c_str();
+
+    client.SetBearer(auditor);
+    HttpReply ticket = client.Get("/v1/complaints/" + id);
+    ASSERT_EQ(ticket.status, 200u) << ticket.body;
+    const boost::json::value doc = ticket.Json();
+    const auto& c = doc.as_object().at("complainant").as_object();
+    EXPECT_EQ(c.at("name").as_string(), "Huang Xiaoming");
+    EXPECT_EQ(c.at("phone").as_string(), "13912345678");
+    EXPECT_EQ(c.at("personal_data").as_string(), "sealed");
+    subject = c.at("data_subject").as_string().c_str();
+    EXPECT_EQ(subject.size(), 36u);
+    HttpReply events = client.Get("/v1/complaints/" + id + "/events");
+    ASSERT_EQ(events.status, 200u) << events.body;
+    EXPECT_NE(events.body.find("Huang Xiaoming"), std::string::npos);
+
+    client.SetBearer(reader);
+    HttpReply redacted = client.Get("/v1/complaints/" + id);
+    ASSERT_EQ(redacted.status, 200u) << redacted.body;
+    EXPECT_EQ(redacted.body.find("Huang Xiaoming"), std::string::npos);
+    EXPECT_EQ(redacted.body.find("13912345678"), std::string::npos);
+    EXPECT_EQ(redacted.body.find(subject), std::string::npos);
+    EXPECT_NE(redacted.body.find("[redacted]"), std::string::npos);
+    EXPECT_EQ(server->Stop(), 0);
+  }
+
+  // No event of the log holds the personal data in the clear.
+  {
+    ledger::Options o;
+    o.read_only = true;
+    auto log = ledger::EventLog::Open(Data(), o);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    auto all = (*log)->ReadAll(1, 100000);
+    ASSERT_TRUE(all.ok());
+    std::string bytes;
+    for (const auto& e : *all) bytes += e.stored_bytes();
+    EXPECT_EQ(bytes.find("Huang Xiaoming"), std::string::npos);
+    EXPECT_EQ(bytes.find("13912345678"), std::string::npos);
+    EXPECT_EQ(bytes.find("12-1203"), std::string::npos);
+  }
+
+  // The ledger has a keystore: without the KEK the server does not start.
+  {
+    std::unique_ptr<BackgroundProcess> server;
+    std::string out;
+    EXPECT_EQ(Serve(server, {}, &out), 0) << out;
+    EXPECT_NE(testing_util::ReadWholeFile(dir_.path() + "/.bg.err").find("--kek"),
+              std::string::npos);
+  }
+
+  // The subject's key erased (what the erasure action will do): the reads say so.
+  {
+    auto key = ledger::keystore::ReadKekFile(kek, "");
+    ASSERT_TRUE(key.ok());
+    auto ks = ledger::keystore::Keystore::Open(Data() + "/keystore", *key);
+    ASSERT_TRUE(ks.ok()) << ks.status().ToString();
+    ASSERT_TRUE((*ks)->Erase(subject).ok());
+  }
+  {
+    std::unique_ptr<BackgroundProcess> server;
+    std::string out;
+    uint16_t port = Serve(server, {"--kek", kek}, &out);
+    ASSERT_NE(port, 0) << out;
+    HttpClient client("127.0.0.1", port);
+    client.SetBearer(auditor);
+    HttpReply ticket = client.Get("/v1/complaints/" + id);
+    ASSERT_EQ(ticket.status, 200u) << ticket.body;
+    const boost::json::value doc = ticket.Json();
+    const auto& c = doc.as_object().at("complainant").as_object();
+    EXPECT_EQ(c.at("name").as_string(), "[erased]");
+    EXPECT_EQ(c.at("personal_data").as_string(), "erased");
+    HttpReply events = client.Get("/v1/complaints/" + id + "/events");
+    EXPECT_NE(events.body.find("[erased]"), std::string::npos);
+    EXPECT_EQ(events.body.find("Huang Xiaoming"), std::string::npos);
+    EXPECT_EQ(server->Stop(), 0);
+  }
+  auto verify = RunProcess({kLedgerctl, "--data", Data(), "verify"}, dir_.path());
+  EXPECT_EQ(verify.exit_code, 0) << verify.err;
+}
+
+}  // namespace
