@@ -151,6 +151,11 @@ std::string Describe(const domain::EventView& v) {
       return "department rated";
     case W::CORRECTED: {
       auto c = e.getCorrected();
+      // Sealed personal data (docs/privacy.md) is not quoted: the event's payload opens it for
+      // those who may see it.
+      if (c.hasPersonal())
+        return "correction of position " + std::to_string(c.getEvent()) + " " + S(c.getField()) +
+               ": sealed personal data (" + S(c.getReason()) + ")";
       return "correction of position " + std::to_string(c.getEvent()) + " " + S(c.getField()) +
              ": " + S(c.getPreviousValue()) + " -> " + S(c.getValue()) + " (" + S(c.getReason()) +
              ")";

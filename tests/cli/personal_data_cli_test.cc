@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <fstream>
 #include <regex>
 
 #include "ledger/base/aead.h"
@@ -80,7 +81,15 @@ TEST_F(PersonalDataCli, SealedWhenServedWithAKekAndOpenedOnlyForThoseWhoMaySeeIt
     client.SetBearer(cs);
     HttpReply made = client.Post("/v1/complaints", kReceive);
     ASSERT_EQ(made.status, 201u) << made.body;
-    id = made.Json().as_object().at("id").as_string().c_str();
+    const boost::json::value made_doc = made.Json();
+    id = made_doc.as_object().at("id").as_string().c_str();
+    const uint64_t intake = made_doc.as_object().at("position").to_number<uint64_t>();
+    // A correction of the phone is sealed too; the timeline does not quote it.
+    HttpReply corrected =
+        client.Post("/v1/complaints/" + id + "/actions",
+                    R"({"type":"correct","event":)" + std::to_string(intake) +
+                        R"(,"field":"complainant.phone","value":"13987654321","reason":"typo"})");
+    ASSERT_EQ(corrected.status, 200u) << corrected.body;
 
     client.SetBearer(auditor);
     HttpReply ticket = client.Get("/v1/complaints/" + id);
@@ -88,22 +97,51 @@ TEST_F(PersonalDataCli, SealedWhenServedWithAKekAndOpenedOnlyForThoseWhoMaySeeIt
     const boost::json::value doc = ticket.Json();
     const auto& c = doc.as_object().at("complainant").as_object();
     EXPECT_EQ(c.at("name").as_string(), "Huang Xiaoming");
-    EXPECT_EQ(c.at("phone").as_string(), "13912345678");
+    EXPECT_EQ(c.at("phone").as_string(), "13987654321");
     EXPECT_EQ(c.at("personal_data").as_string(), "sealed");
     subject = c.at("data_subject").as_string().c_str();
     EXPECT_EQ(subject.size(), 36u);
     HttpReply events = client.Get("/v1/complaints/" + id + "/events");
     ASSERT_EQ(events.status, 200u) << events.body;
     EXPECT_NE(events.body.find("Huang Xiaoming"), std::string::npos);
+    EXPECT_NE(events.body.find("13987654321"), std::string::npos);  // the correction, opened
+    HttpReply timeline = client.Get("/v1/complaints/" + id + "/timeline");
+    ASSERT_EQ(timeline.status, 200u) << timeline.body;
+    EXPECT_NE(timeline.body.find("sealed personal data"), std::string::npos) << timeline.body;
+    EXPECT_EQ(timeline.body.find("13987654321"), std::string::npos);
 
     client.SetBearer(reader);
     HttpReply redacted = client.Get("/v1/complaints/" + id);
     ASSERT_EQ(redacted.status, 200u) << redacted.body;
     EXPECT_EQ(redacted.body.find("Huang Xiaoming"), std::string::npos);
     EXPECT_EQ(redacted.body.find("13912345678"), std::string::npos);
+    EXPECT_EQ(redacted.body.find("13987654321"), std::string::npos);
+    HttpReply redacted_events = client.Get("/v1/complaints/" + id + "/events");
+    EXPECT_EQ(redacted_events.body.find("13987654321"), std::string::npos);
+    EXPECT_EQ(redacted_events.body.find(subject), std::string::npos);
     EXPECT_EQ(redacted.body.find(subject), std::string::npos);
     EXPECT_NE(redacted.body.find("[redacted]"), std::string::npos);
     EXPECT_EQ(server->Stop(), 0);
+  }
+
+  // `import` into this ledger seals too, and without the KEK it refuses.
+  {
+    const std::string line =
+        R"({"type":"receive","actor":{"id":"u-cs-01","role":"cs_agent",)"
+        R"("department":"customer_service"},"channel":"hotline",)"
+        R"("complainant":{"name":"Imported Person",)"
+        R"("phone":"13811110000"},"project":"p-lakeside","subject":"Noise",)"
+        R"("description":"Night works","receiving_department":"customer_service",)"
+        R"("occurred_at":"2026-03-02T09:00:00+08:00"})"
+        "\n";
+    const std::string file = dir_.Sub("lines.jsonl");
+    { std::ofstream(file) << line; }
+    auto refused = RunProcess({kLedgerctl, "--data", Data(), "import", file}, dir_.path());
+    EXPECT_EQ(refused.exit_code, 2) << refused.err;
+    EXPECT_NE(refused.err.find("--kek"), std::string::npos) << refused.err;
+    auto imported =
+        RunProcess({kLedgerctl, "--data", Data(), "import", file, "--kek", kek}, dir_.path());
+    EXPECT_EQ(imported.exit_code, 0) << imported.err;
   }
 
   // No event of the log holds the personal data in the clear.
@@ -119,6 +157,10 @@ TEST_F(PersonalDataCli, SealedWhenServedWithAKekAndOpenedOnlyForThoseWhoMaySeeIt
     EXPECT_EQ(bytes.find("Huang Xiaoming"), std::string::npos);
     EXPECT_EQ(bytes.find("13912345678"), std::string::npos);
     EXPECT_EQ(bytes.find("12-1203"), std::string::npos);
+    EXPECT_EQ(bytes.find("13987654321"), std::string::npos);
+    EXPECT_EQ(bytes.find("Imported Person"), std::string::npos);
+    EXPECT_EQ(bytes.find("13811110000"), std::string::npos);
+    EXPECT_NE(bytes.find("Noise"), std::string::npos);  // the import did append
   }
 
   // The ledger has a keystore: without the KEK the server does not start.

@@ -13,6 +13,7 @@
 #include "api/services/command_service.h"
 #include "ledger/domain/import_record.h"
 #include "ledger/domain/policy.h"
+#include "ledger/keystore/keystore.h"
 #include "tools/ledgerctl/commands.h"
 #include "tools/ledgerctl/import_lines.h"
 #include "tools/ledgerctl/output.h"
@@ -85,8 +86,13 @@ int Import(const Globals& g, const ImportFlags& f) {
         s.policies().Publish(std::string(domain::DefaultPolicyText()), Operator(f));
     if (!v.ok()) return FailWith(v.status().Annotate("publishing the default policy"));
   }
+  // A ledger that seals personal data is imported into sealed, never in the clear.
+  Result<std::unique_ptr<ledger::keystore::Keystore>> keystore =
+      OpenLedgerKeystore(g.data_dir, f.kek, f.keystore);
+  if (!keystore.ok()) return Fail(kExitUsage, OneLine(keystore.status()));
+  api::PersonalDataVault vault(keystore->get());
   ledger::SystemClock clock;
-  api::CommandService service(&s.log(), &s.policies(), &clock);
+  api::CommandService service(&s.log(), &s.policies(), &clock, vault.sealing() ? &vault : nullptr);
   if (Status st = service.Start(); !st.ok()) return FailWith(st);
 
   domain::ImportSummary summary;
@@ -135,6 +141,7 @@ void RegisterImportCommand(CLI::App& app, Globals& g, CommandFlags& flags, Runne
   ImportFlags* f = &flags.import;
   cmd->add_option("FILE", f->file, "the JSON-lines file, or - for standard input")->required();
   cmd->add_option("--actor", f->actor, "who runs the import, as recorded (default: cli:$USER)");
+  AddKeystoreFlags(*cmd, f->kek, f->keystore);
   cmd->callback([&g, &run, f] { run = [&g, f] { return Import(g, *f); }; });
 }
 

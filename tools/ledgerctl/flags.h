@@ -44,8 +44,9 @@ struct RebuildFlags {
 };
 
 struct ImportFlags {
-  std::string file;   // "-" for stdin
-  std::string actor;  // who runs the import; empty: "cli:" + $USER
+  std::string file;           // "-" for stdin
+  std::string actor;          // who runs the import; empty: "cli:" + $USER
+  std::string kek, keystore;  // personal data sealed as `serve --kek` seals it (docs/privacy.md)
 };
 
 struct ExportFlags {
