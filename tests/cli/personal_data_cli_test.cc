@@ -202,4 +202,58 @@ TEST_F(PersonalDataCli, SealedWhenServedWithAKekAndOpenedOnlyForThoseWhoMaySeeIt
   EXPECT_EQ(verify.exit_code, 0) << verify.err;
 }
 
+TEST_F(PersonalDataCli, ALedgerWithEventsGetsAKeystoreOnlyByInit) {
+  ASSERT_EQ(::mkdir(Data().c_str(), 0700), 0);
+  const std::string kek = dir_.Sub("ledger.kek");
+  ASSERT_EQ(RunProcess({kLedgerctl, "keystore", "new-kek", "--out", kek}, dir_.path()).exit_code,
+            0);
+  const std::string cs = Token("u-cs-01", "cs_agent", "customer_service");
+  const std::string auditor = Token("u-audit", "auditor");
+  std::string clear_id;
+  {
+    std::unique_ptr<BackgroundProcess> server;
+    std::string out;
+    uint16_t port = Serve(server, {}, &out);
+    ASSERT_NE(port, 0) << out;
+    EXPECT_NE(out.find("personal data: in the clear"), std::string::npos) << out;
+    HttpClient client("127.0.0.1", port);
+    client.SetBearer(cs);
+    HttpReply made = client.Post("/v1/complaints", kReceive);
+    ASSERT_EQ(made.status, 201u) << made.body;
+    const boost::json::value doc = made.Json();
+    clear_id = doc.as_object().at("id").as_string().c_str();
+    EXPECT_EQ(server->Stop(), 0);
+  }
+  // The ledger has events: a missing keystore is not made silently (it could be one not restored).
+  {
+    std::unique_ptr<BackgroundProcess> server;
+    std::string out;
+    EXPECT_EQ(Serve(server, {"--kek", kek}, &out), 0) << out;
+    EXPECT_NE(testing_util::ReadWholeFile(dir_.path() + "/.bg.err").find("keystore init"),
+              std::string::npos);
+  }
+  auto init =
+      RunProcess({kLedgerctl, "--data", Data(), "keystore", "init", "--kek", kek}, dir_.path());
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  {
+    std::unique_ptr<BackgroundProcess> server;
+    std::string out;
+    uint16_t port = Serve(server, {"--kek", kek}, &out);
+    ASSERT_NE(port, 0) << out;
+    HttpClient client("127.0.0.1", port);
+    client.SetBearer(cs);
+    HttpReply made = client.Post("/v1/complaints", kReceive);
+    ASSERT_EQ(made.status, 201u) << made.body;
+    const boost::json::value doc = made.Json();
+    const std::string sealed_id = doc.as_object().at("id").as_string().c_str();
+    client.SetBearer(auditor);
+    const boost::json::value old_ticket = client.Get("/v1/complaints/" + clear_id).Json();
+    EXPECT_EQ(old_ticket.at("complainant").at("personal_data").as_string(), "clear");
+    const boost::json::value new_ticket = client.Get("/v1/complaints/" + sealed_id).Json();
+    EXPECT_EQ(new_ticket.at("complainant").at("personal_data").as_string(), "sealed");
+    EXPECT_EQ(new_ticket.at("complainant").at("name").as_string(), "Huang Xiaoming");
+    EXPECT_EQ(server->Stop(), 0);
+  }
+}
+
 }  // namespace

@@ -81,15 +81,15 @@ int Import(const Globals& g, const ImportFlags& f) {
   auto session = Session::Open(g.data_dir, Access::kCreate);
   if (!session.ok()) return FailWith(session.status());
   Session& s = **session;
+  // A ledger that seals personal data is imported into sealed, never in the clear.
+  Result<std::unique_ptr<ledger::keystore::Keystore>> keystore =
+      OpenLedgerKeystore(g.data_dir, f.kek, f.keystore, s.log().GetHead().position);
+  if (!keystore.ok()) return Fail(kExitUsage, OneLine(keystore.status()));
   if (s.policies().current_version() == 0) {  // a new ledger: the default policy, as serve does
     Result<uint32_t> v =
         s.policies().Publish(std::string(domain::DefaultPolicyText()), Operator(f));
     if (!v.ok()) return FailWith(v.status().Annotate("publishing the default policy"));
   }
-  // A ledger that seals personal data is imported into sealed, never in the clear.
-  Result<std::unique_ptr<ledger::keystore::Keystore>> keystore =
-      OpenLedgerKeystore(g.data_dir, f.kek, f.keystore);
-  if (!keystore.ok()) return Fail(kExitUsage, OneLine(keystore.status()));
   api::PersonalDataVault vault(keystore->get());
   ledger::SystemClock clock;
   api::CommandService service(&s.log(), &s.policies(), &clock, vault.sealing() ? &vault : nullptr);

@@ -143,10 +143,17 @@ int Copy(const Globals& g, const KeystoreFlags& f) {
 }  // namespace
 
 ledger::Result<std::unique_ptr<ledger::keystore::Keystore>> OpenLedgerKeystore(
-    const std::string& data_dir, const std::string& kek, const std::string& keystore_dir) {
+    const std::string& data_dir, const std::string& kek, const std::string& keystore_dir,
+    uint64_t head_position) {
   const std::string dir = keystore_dir.empty() ? data_dir + "/keystore" : keystore_dir;
+  const bool exists = ::access((dir + "/CURRENT").c_str(), F_OK) == 0;
+  if (!kek.empty() && !exists && head_position > 0)
+    return Status::FailedPrecondition(
+        "no keystore in " + dir +
+        ": to start sealing this ledger's personal data create it with `ledgerctl keystore "
+        "init`; after a restore of the ledger, restore its keystore too");
   if (kek.empty()) {
-    if (::access((dir + "/CURRENT").c_str(), F_OK) == 0)
+    if (exists)
       return Status::FailedPrecondition("the ledger seals personal data with the keystore " + dir +
                                         ": give its key-encryption key with --kek FILE");
     return std::unique_ptr<ledger::keystore::Keystore>();

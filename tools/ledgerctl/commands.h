@@ -87,11 +87,15 @@ struct ServeFlags {
   std::string keystore;
 };
 
-// The keystore of the ledger in `data_dir` (docs/privacy.md), opened (created the first time)
-// with the KEK file `kek`. Without a KEK: null when there is no keystore (personal data is
-// recorded in the clear), FailedPrecondition when there is one (the ledger seals personal data).
+// The keystore of the ledger in `data_dir` (docs/privacy.md), opened with the KEK file `kek`;
+// created only for a ledger without events (`head_position` 0): for one that has events a missing
+// keystore is FailedPrecondition (create it with `ledgerctl keystore init`, or restore it: a new
+// empty keystore would make every sealed complaint read as erased). Without a KEK: null when
+// there is no keystore (personal data is recorded in the clear), FailedPrecondition when there
+// is one (the ledger seals personal data).
 ledger::Result<std::unique_ptr<ledger::keystore::Keystore>> OpenLedgerKeystore(
-    const std::string& data_dir, const std::string& kek, const std::string& keystore_dir);
+    const std::string& data_dir, const std::string& kek, const std::string& keystore_dir,
+    uint64_t head_position);
 
 // --kek and --keystore on `cmd` (serve, demo).
 void AddKeystoreFlags(CLI::App& cmd, std::string& kek, std::string& keystore);
