@@ -175,6 +175,9 @@ struct Complainant {
   phone @1 :Text;                      # As given; "[redacted]" for readers.
   unit @2 :Text;                       # Unit / property / room number; "[redacted]" for readers.
   isOwner @3 :Bool $Json.name("is_owner");  # The complainant is the rights holder (owner).
+  dataSubject @4 :Text $Json.name("data_subject");  # The data subject when sealed
+                                                    # (docs/privacy.md); empty: in the clear.
+  personalData @5 :Text $Json.name("personal_data");  # clear | sealed | erased.
 }
 
 # Who or what is complained about (ComplaintState.target).

@@ -24,6 +24,10 @@ constexpr std::string_view kKekFilePrefix = "ledger-kek-v1:";
 constexpr std::string_view kKekIdKey = "m/kek";           // the id of the KEK that wraps the keys
 constexpr std::string_view kIndexKeyKey = "m/index-key";  // the blind index's key, wrapped
 constexpr std::string_view kFormatKey = "m/format";
+constexpr std::string_view kIdKey = "m/id";  // the keystore's random id (a ledger names it)
+// Written with deletes or re-wrapped keys, removed once a compaction has rewritten every file:
+// found at open (a crash in between), the compaction runs then.
+constexpr std::string_view kCompactPendingKey = "m/compact-pending";
 constexpr std::string_view kKeyPrefix = "k/";      // k/<subject>/<version BE32> -> WrappedKey
 constexpr std::string_view kIndexPrefix = "i/";    // i/<HMAC(lookup)> -> subject
 constexpr std::string_view kReversePrefix = "r/";  // r/<subject>/<HMAC> -> "" (for erasure)
@@ -139,15 +143,11 @@ Hash KeyCommitment(std::string_view subject, const aead::SecretKey& key) {
   return Sha256(text, key.bytes());
 }
 
-std::string ComplainantLookup(std::string_view phone, std::string_view name) {
+std::string ComplainantLookup(std::string_view phone, std::string_view /*name*/) {
   std::string digits;
   for (char c : phone)
     if (c >= '0' && c <= '9') digits += c;
-  if (!digits.empty()) return "phone:" + digits;
-  const size_t b = name.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return "";
-  const size_t e = name.find_last_not_of(" \t\r\n");
-  return "name:" + std::string(name.substr(b, e - b + 1));
+  return digits.empty() ? "" : "phone:" + digits;
 }
 
 Result<std::unique_ptr<Keystore>> Keystore::Open(const std::string& dir,
@@ -193,8 +193,10 @@ Status Keystore::Init() {
     LEDGER_ASSIGN_OR_RETURN(index_key_, aead::SecretKey::Random());
     LEDGER_ASSIGN_OR_RETURN(std::string wrapped,
                             aead::Seal(kek_, index_key_.bytes(), kIndexKeyAad));
+    LEDGER_ASSIGN_OR_RETURN(id_, NewSubjectId());
     rocksdb::WriteBatch batch;
     batch.Put(kFormatKey, "1");
+    batch.Put(kIdKey, id_);
     batch.Put(kKekIdKey, kek_id_);
     batch.Put(kIndexKeyKey, wrapped);
     return FromRocks(db_->Write(Synced(), &batch), "creating the keystore");
@@ -211,6 +213,12 @@ Status Keystore::Init() {
     return Status::DataLoss("the keystore's index key does not open with KEK " + kek_id_ + ": " +
                             index.status().message());
   LEDGER_ASSIGN_OR_RETURN(index_key_, aead::SecretKey::FromBytes(*index));
+  LEDGER_RETURN_IF_ERROR(
+      FromRocks(db_->Get(rocksdb::ReadOptions(), kIdKey, &id_), "reading the keystore's id"));
+  std::string pending;
+  s = db_->Get(rocksdb::ReadOptions(), kCompactPendingKey, &pending);
+  if (s.ok()) return Compact();  // an erasure or a rotation was cut short before its compaction
+  if (!s.IsNotFound()) return FromRocks(s, "reading the keystore");
   return Status::Ok();
 }
 
@@ -234,6 +242,7 @@ Result<std::string> Keystore::IndexEntry(std::string_view lookup) const {
 Result<std::optional<std::string>> Keystore::FindSubject(std::string_view lookup) {
   if (lookup.empty()) return std::optional<std::string>();
   std::shared_lock<std::shared_mutex> lock(mu_);
+  if (!db_) return Status::Unavailable("the keystore is closed after a failed reopen");
   LEDGER_ASSIGN_OR_RETURN(std::string entry, IndexEntry(lookup));
   std::string subject;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), entry, &subject);
@@ -265,6 +274,7 @@ Result<SubjectKey> Keystore::CreateKey(std::string subject, uint32_t version, in
 
 Result<SubjectKey> Keystore::SubjectFor(std::string_view lookup, int64_t now_us) {
   std::unique_lock<std::shared_mutex> lock(mu_);
+  if (!db_) return Status::Unavailable("the keystore is closed after a failed reopen");
   std::string entry;
   if (!lookup.empty()) {
     LEDGER_ASSIGN_OR_RETURN(entry, IndexEntry(lookup));
@@ -301,6 +311,7 @@ Result<SubjectKey> Keystore::SubjectFor(std::string_view lookup, int64_t now_us)
 
 Result<aead::SecretKey> Keystore::Key(std::string_view subject, uint32_t version) {
   std::shared_lock<std::shared_mutex> lock(mu_);
+  if (!db_) return Status::Unavailable("the keystore is closed after a failed reopen");
   std::string bytes;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), KeyRecordKey(subject, version), &bytes);
   if (s.IsNotFound())
@@ -342,6 +353,7 @@ Status Keystore::Erase(std::string_view subject) {
 }
 
 Status Keystore::Compact() {
+  if (!db_) return Status::Unavailable("the keystore is closed after a failed reopen");
   // The deleted values stay in the memtable's table file and the write-ahead log until a flush,
   // and in older table files until a compaction rewrites the bottom level.
   LEDGER_RETURN_IF_ERROR(FromRocks(db_->Flush(rocksdb::FlushOptions()), "flushing the keystore"));
@@ -355,11 +367,14 @@ Status Keystore::Compact() {
   // write-ahead logs).
   LEDGER_RETURN_IF_ERROR(FromRocks(db_->Close(), "closing the keystore"));
   db_.reset();
-  return OpenDb();
+  LEDGER_RETURN_IF_ERROR(OpenDb());
+  // Every file is rewritten: the marker may go (a crash before this only repeats the work).
+  return FromRocks(db_->Delete(Synced(), kCompactPendingKey), "finishing a compaction");
 }
 
 Result<size_t> Keystore::Reconcile(const std::vector<std::string>& erased) {
   std::unique_lock<std::shared_mutex> lock(mu_);
+  if (!db_) return Status::Unavailable("the keystore is closed after a failed reopen");
   rocksdb::WriteBatch batch;
   size_t held = 0;
   for (const std::string& subject : erased) {
@@ -367,6 +382,7 @@ Result<size_t> Keystore::Reconcile(const std::vector<std::string>& erased) {
     if (deletes > 0) ++held;
   }
   if (held == 0) return held;
+  batch.Put(kCompactPendingKey, "");
   LEDGER_RETURN_IF_ERROR(FromRocks(db_->Write(Synced(), &batch), "erasing subjects' keys"));
   LEDGER_RETURN_IF_ERROR(Compact());
   return held;
@@ -374,6 +390,7 @@ Result<size_t> Keystore::Reconcile(const std::vector<std::string>& erased) {
 
 Result<size_t> Keystore::RotateKek(const aead::SecretKey& new_kek) {
   std::unique_lock<std::shared_mutex> lock(mu_);
+  if (!db_) return Status::Unavailable("the keystore is closed after a failed reopen");
   const std::string new_id = KekId(new_kek);
   rocksdb::WriteBatch batch;
   size_t keys = 0;
@@ -395,6 +412,7 @@ Result<size_t> Keystore::RotateKek(const aead::SecretKey& new_kek) {
   LEDGER_ASSIGN_OR_RETURN(std::string index, aead::Seal(new_kek, index_key_.bytes(), kIndexKeyAad));
   batch.Put(kIndexKeyKey, index);
   batch.Put(kKekIdKey, new_id);
+  batch.Put(kCompactPendingKey, "");
   LEDGER_RETURN_IF_ERROR(FromRocks(db_->Write(Synced(), &batch), "re-wrapping the keys"));
   kek_ = new_kek;
   kek_id_ = new_id;
@@ -404,6 +422,7 @@ Result<size_t> Keystore::RotateKek(const aead::SecretKey& new_kek) {
 
 Result<std::vector<KeyInfo>> Keystore::List() {
   std::shared_lock<std::shared_mutex> lock(mu_);
+  if (!db_) return Status::Unavailable("the keystore is closed after a failed reopen");
   std::vector<KeyInfo> out;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
   for (it->Seek(kKeyPrefix); it->Valid() && it->key().starts_with(kKeyPrefix); it->Next()) {
@@ -416,6 +435,7 @@ Result<std::vector<KeyInfo>> Keystore::List() {
 
 Status Keystore::CopyTo(const std::string& dir) {
   std::shared_lock<std::shared_mutex> lock(mu_);
+  if (!db_) return Status::Unavailable("the keystore is closed after a failed reopen");
   if (std::filesystem::exists(dir))
     return Status::AlreadyExists("'" + dir + "' exists; a keystore copy goes to a new directory");
   rocksdb::Checkpoint* cp = nullptr;

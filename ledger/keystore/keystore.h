@@ -6,14 +6,16 @@
 // keystore taken before cannot be opened once the old KEK file is destroyed.
 //
 // Subjects are found by a blind index: HMAC-SHA-256 under a random index key (kept wrapped in the
-// keystore) of the value that tells complainants apart (the digits of a phone, else a name). The
+// keystore) of the value that tells complainants apart (the digits of a phone). The
 // index holds no personal data in the clear, and erasing a subject deletes its entries.
 //
 // Erase() deletes a subject's keys and index entries, then flushes and compacts the whole
 // keystore to its bottom level: RocksDB keeps deleted values in table files and its write-ahead
-// log until then. The erasure's event must be durable in the ledger before Erase() is called, and
-// Reconcile() repeats every recorded erasure on each open (after a restore of an older keystore
-// backup, the keys come back until then).
+// log until then. A marker written with the deletes (and with a KEK rotation's re-wrapped keys)
+// makes the next open finish a compaction a crash cut short. The erasure's event must be durable
+// in the ledger before Erase() is called; Reconcile() erases again what the ledger records as
+// erased (after a restore of an older keystore copy the keys are back until it runs; the ledger's
+// erasure events and the call on open are not built yet: docs/privacy.md).
 //
 // Thread-safety: every method may be called from any thread.
 #pragma once
@@ -79,6 +81,8 @@ class Keystore {
   Keystore& operator=(const Keystore&) = delete;
 
   const std::string& dir() const { return dir_; }
+  // The keystore's own random id, made with it: a ledger names the keystore it seals with.
+  const std::string& id() const { return id_; }
   std::string kek_id() const;
 
   // The subject that `lookup` (ComplainantLookup()) names, creating it with its first key when
@@ -128,11 +132,13 @@ class Keystore {
   mutable std::shared_mutex mu_;
   aead::SecretKey kek_;
   std::string kek_id_;
+  std::string id_;
   aead::SecretKey index_key_;
 };
 
-// The value that tells complainants apart: "phone:" and the digits of `phone` when it has any,
-// else "name:" and the trimmed name; empty when both are empty.
+// The value that tells complainants apart: "phone:" and the digits of `phone`; empty when it has
+// none. Never the name: two people of one name would share a subject and a key, and erasing one
+// would erase the other (a complainant without a phone is a new subject every time).
 std::string ComplainantLookup(std::string_view phone, std::string_view name);
 
 }  // namespace ledger::keystore

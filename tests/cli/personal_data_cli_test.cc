@@ -256,4 +256,41 @@ TEST_F(PersonalDataCli, ALedgerWithEventsGetsAKeystoreOnlyByInit) {
   }
 }
 
+TEST_F(PersonalDataCli, TheLedgerRemembersItsKeystoreWhereverItLives) {
+  ASSERT_EQ(::mkdir(Data().c_str(), 0700), 0);
+  const std::string kek = dir_.Sub("ledger.kek"), elsewhere = dir_.Sub("keys-elsewhere");
+  ASSERT_EQ(RunProcess({kLedgerctl, "keystore", "new-kek", "--out", kek}, dir_.path()).exit_code,
+            0);
+  const std::string err = dir_.path() + "/.bg.err";
+  {
+    std::unique_ptr<BackgroundProcess> server;
+    std::string out;
+    ASSERT_NE(Serve(server, {"--kek", kek, "--keystore", elsewhere}, &out), 0) << out;
+    EXPECT_NE(out.find("sealed (keystore " + elsewhere), std::string::npos) << out;
+    EXPECT_EQ(server->Stop(), 0);
+  }
+  {  // Without the KEK: refused, though DIR/keystore does not exist.
+    std::unique_ptr<BackgroundProcess> server;
+    std::string out;
+    EXPECT_EQ(Serve(server, {}, &out), 0) << out;
+    EXPECT_NE(testing_util::ReadWholeFile(err).find("--kek"), std::string::npos);
+  }
+  {  // With it, the keystore is found where the ledger says.
+    std::unique_ptr<BackgroundProcess> server;
+    std::string out;
+    ASSERT_NE(Serve(server, {"--kek", kek}, &out), 0) << testing_util::ReadWholeFile(err);
+    EXPECT_NE(out.find("sealed (keystore " + elsewhere), std::string::npos) << out;
+    EXPECT_EQ(server->Stop(), 0);
+  }
+  // A keystore gone missing is not replaced by an empty one.
+  ASSERT_EQ(::rename(elsewhere.c_str(), (elsewhere + "-moved").c_str()), 0);
+  {
+    std::unique_ptr<BackgroundProcess> server;
+    std::string out;
+    EXPECT_EQ(Serve(server, {"--kek", kek}, &out), 0) << out;
+    EXPECT_NE(testing_util::ReadWholeFile(err).find("restore it"), std::string::npos)
+        << testing_util::ReadWholeFile(err);
+  }
+}
+
 }  // namespace

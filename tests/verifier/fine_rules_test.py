@@ -118,8 +118,8 @@ class Ledger:
                 if left <= 0 or p.poll() is not None:
                     raise AssertionError("serve did not start: " + seen + p.stderr.read())
                 ready, _, _ = select.select([p.stdout], [], [], left)
-                if ready:
-                    seen += p.stdout.readline()
+                if ready:  # what the pipe holds (a buffered readline could keep a line back)
+                    seen += os.read(p.stdout.fileno(), 65536).decode()
         finally:
             p.terminate()  # the server this test started, by its own handle
             try:

@@ -18,6 +18,8 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <optional>
 
 #include "ledger/base/aead.h"
 #include "ledger/base/files.h"
@@ -31,12 +33,49 @@ namespace {
 using ledger::Result;
 using ledger::Status;
 
+// DIR/keystore.ref: which keystore seals the ledger's personal data ("keystore <dir>" and
+// "id <keystore id>" lines). Written when a keystore is first used with the ledger; from then on
+// the ledger does not start without it, wherever it lives.
+struct KeystoreRef {
+  std::string dir, id;
+};
+
+std::string RefPath(const std::string& data_dir) { return data_dir + "/keystore.ref"; }
+
+std::optional<KeystoreRef> ReadRef(const std::string& data_dir) {
+  std::ifstream in(RefPath(data_dir));
+  if (!in) return std::nullopt;
+  KeystoreRef ref;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("keystore ", 0) == 0) ref.dir = line.substr(9);
+    if (line.rfind("id ", 0) == 0) ref.id = line.substr(3);
+  }
+  return ref;
+}
+
+Status WriteRef(const std::string& data_dir, const ledger::keystore::Keystore& ks) {
+  std::error_code ec;
+  const std::string dir = std::filesystem::absolute(ks.dir(), ec).lexically_normal().string();
+  const std::string tmp = RefPath(data_dir) + ".tmp";
+  Result<int> fd = ledger::OpenForWriting(tmp, 0600);
+  if (!fd.ok()) return fd.status();
+  Status written = ledger::WriteAll(*fd, "keystore " + dir + "\nid " + ks.id() + "\n");
+  if (written.ok() && ::fsync(*fd) != 0) written = Status::Unavailable("cannot sync " + tmp);
+  ::close(*fd);
+  if (!written.ok()) return written;
+  if (::rename(tmp.c_str(), RefPath(data_dir).c_str()) != 0)
+    return Status::Unavailable("cannot write " + RefPath(data_dir));
+  return Status::Ok();
+}
+
 struct KeystoreFlags {
   std::string keystore, kek, new_kek, out;
 };
 
 std::string KeystoreDir(const Globals& g, const KeystoreFlags& f) {
-  return f.keystore.empty() ? g.data_dir + "/keystore" : f.keystore;
+  if (!f.keystore.empty()) return f.keystore;
+  if (std::optional<KeystoreRef> ref = ReadRef(g.data_dir)) return ref->dir;
+  return g.data_dir + "/keystore";
 }
 
 int NewKek(const KeystoreFlags& f) {
@@ -89,8 +128,12 @@ int Init(const Globals& g, const KeystoreFlags& f) {
     return Fail(kExitUsage, "no directory " + parent + " to hold the keystore");
   Result<ledger::aead::SecretKey> kek = ledger::keystore::ReadKekFile(f.kek, g.data_dir);
   if (!kek.ok()) return Fail(kExitUsage, "--kek: " + kek.status().message());
+  if (ReadRef(g.data_dir))
+    return Fail(kExitUsage, "the ledger already seals personal data with the keystore named in " +
+                                RefPath(g.data_dir));
   auto ks = ledger::keystore::Keystore::Open(dir, *kek);
   if (!ks.ok()) return FailWith(ks.status());
+  if (Status s = WriteRef(g.data_dir, **ks); !s.ok()) return FailWith(s);
   std::fprintf(stderr, "ledgerctl: created the keystore %s, wrapped by KEK %s\n", dir.c_str(),
                (*ks)->kek_id().c_str());
   return kExitOk;
@@ -134,8 +177,8 @@ int Copy(const Globals& g, const KeystoreFlags& f) {
   if (Status s = (*ks)->CopyTo(f.out); !s.ok()) return FailWith(s);
   std::fprintf(stderr,
                "ledgerctl: copied the keystore to %s (KEK %s). Keep it briefly: a copy keeps the "
-               "keys of subjects erased after it was taken until it is reopened with the ledger "
-               "(which erases them again) or the KEK is rotated and the old one destroyed\n",
+               "keys of subjects erased after it was taken until the KEK is rotated and the old "
+               "one destroyed\n",
                f.out.c_str(), (*ks)->kek_id().c_str());
   return kExitOk;
 }
@@ -145,22 +188,36 @@ int Copy(const Globals& g, const KeystoreFlags& f) {
 ledger::Result<std::unique_ptr<ledger::keystore::Keystore>> OpenLedgerKeystore(
     const std::string& data_dir, const std::string& kek, const std::string& keystore_dir,
     uint64_t head_position) {
-  const std::string dir = keystore_dir.empty() ? data_dir + "/keystore" : keystore_dir;
+  const std::optional<KeystoreRef> ref = ReadRef(data_dir);
+  const std::string dir = !keystore_dir.empty() ? keystore_dir
+                          : ref                 ? ref->dir
+                                                : data_dir + "/keystore";
   const bool exists = ::access((dir + "/CURRENT").c_str(), F_OK) == 0;
-  if (!kek.empty() && !exists && head_position > 0)
-    return Status::FailedPrecondition(
-        "no keystore in " + dir +
-        ": to start sealing this ledger's personal data create it with `ledgerctl keystore "
-        "init`; after a restore of the ledger, restore its keystore too");
   if (kek.empty()) {
-    if (exists)
+    if (ref || exists)
       return Status::FailedPrecondition("the ledger seals personal data with the keystore " + dir +
                                         ": give its key-encryption key with --kek FILE");
     return std::unique_ptr<ledger::keystore::Keystore>();
   }
+  if (!exists && (ref || head_position > 0))
+    return Status::FailedPrecondition(
+        "no keystore in " + dir +
+        (ref ? std::string(": the ledger's personal data is sealed with keystore ") + ref->id +
+                   "; restore it (or name where it is with --keystore)"
+             : std::string(": to start sealing this ledger's personal data create it with "
+                           "`ledgerctl keystore init`; after a restore of the ledger, restore "
+                           "its keystore too")));
   Result<ledger::aead::SecretKey> key = ledger::keystore::ReadKekFile(kek, data_dir);
   if (!key.ok()) return Status::InvalidArgument("--kek: " + key.status().message());
-  return ledger::keystore::Keystore::Open(dir, *key);
+  LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<ledger::keystore::Keystore> ks,
+                          ledger::keystore::Keystore::Open(dir, *key));
+  if (ref && !ref->id.empty() && ref->id != ks->id())
+    return Status::FailedPrecondition("the keystore in " + dir + " is " + ks->id() +
+                                      "; the ledger's personal data is sealed with keystore " +
+                                      ref->id);
+  if (!ref || ref->dir != std::filesystem::absolute(dir).lexically_normal().string())
+    LEDGER_RETURN_IF_ERROR(WriteRef(data_dir, *ks));
+  return ks;
 }
 
 void AddKeystoreFlags(CLI::App& cmd, std::string& kek, std::string& keystore) {
