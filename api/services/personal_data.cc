@@ -151,6 +151,10 @@ Status PersonalDataVault::Seal(domain::Decision& decision, const std::string& st
     r.setValue("");
     r.setPreviousValue("");
     SetSealed(r.initPersonal(), key, sealed);
+    // The corrected phone finds the same person from now on.
+    if (field == "complainant.phone")
+      LEDGER_RETURN_IF_ERROR(
+          keystore_->AddLookup(key.subject, ledger::keystore::ComplainantLookup(value, "")));
   }
   return Status::Ok();
 }

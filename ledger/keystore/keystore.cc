@@ -272,6 +272,21 @@ Result<SubjectKey> Keystore::CreateKey(std::string subject, uint32_t version, in
   return out;
 }
 
+Status Keystore::AddLookup(std::string_view subject, std::string_view lookup) {
+  if (lookup.empty()) return Status::Ok();
+  std::unique_lock<std::shared_mutex> lock(mu_);
+  if (!db_) return Status::Unavailable("the keystore is closed after a failed reopen");
+  LEDGER_ASSIGN_OR_RETURN(std::string entry, IndexEntry(lookup));
+  std::string owner;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), entry, &owner);
+  if (s.ok()) return Status::Ok();
+  if (!s.IsNotFound()) return FromRocks(s, "reading the keystore's index");
+  rocksdb::WriteBatch batch;
+  batch.Put(entry, subject);
+  batch.Put(std::string(kReversePrefix) + std::string(subject) + "/" + entry, "");
+  return FromRocks(db_->Write(Synced(), &batch), "indexing a subject");
+}
+
 Result<SubjectKey> Keystore::SubjectFor(std::string_view lookup, int64_t now_us) {
   std::unique_lock<std::shared_mutex> lock(mu_);
   if (!db_) return Status::Unavailable("the keystore is closed after a failed reopen");

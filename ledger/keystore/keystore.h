@@ -90,6 +90,10 @@ class Keystore {
   // event that uses it. Empty `lookup`: always a new subject.
   Result<SubjectKey> SubjectFor(std::string_view lookup, int64_t now_us);
 
+  // Makes `lookup` name `subject` too (a corrected phone), synced, unless it names a subject
+  // already (it is left to that one). Empty `lookup`: nothing to do.
+  Status AddLookup(std::string_view subject, std::string_view lookup);
+
   // The subject that `lookup` names, if any.
   Result<std::optional<std::string>> FindSubject(std::string_view lookup);
 

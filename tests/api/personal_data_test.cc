@@ -99,6 +99,19 @@ TEST(PersonalData, CorrectionsOfComplainantFieldsAreSealedToo) {
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   EXPECT_EQ(opened->phone, "13733334444");
   EXPECT_EQ(opened->name, "Wang Fang");
+  // The corrected phone finds the same subject; the old one still does too.
+  api::ActionOutcome later = f.Do(Receive("Wang Fang", "13733334444", "3-303"), CsAgentActor());
+  EXPECT_EQ(StateOf(f, later.id).complainant.subject, s.complainant.subject);
+  api::ActionOutcome old = f.Do(Receive("Wang Fang", "13711112222", "3-303"), CsAgentActor());
+  EXPECT_EQ(StateOf(f, old.id).complainant.subject, s.complainant.subject);
+  // Erasing the subject removes both lookups: either phone is a new subject then.
+  ASSERT_TRUE(f.keystore()->Erase(s.complainant.subject).ok());
+  EXPECT_FALSE(f.keystore()
+                   ->FindSubject(ledger::keystore::ComplainantLookup("13733334444", ""))
+                   ->has_value());
+  EXPECT_FALSE(f.keystore()
+                   ->FindSubject(ledger::keystore::ComplainantLookup("13711112222", ""))
+                   ->has_value());
 }
 
 TEST(PersonalData, ASealedPieceMovedElsewhereDoesNotOpen) {
