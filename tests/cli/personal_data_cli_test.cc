@@ -282,6 +282,21 @@ TEST_F(PersonalDataCli, TheLedgerRemembersItsKeystoreWhereverItLives) {
     EXPECT_NE(out.find("sealed (keystore " + elsewhere), std::string::npos) << out;
     EXPECT_EQ(server->Stop(), 0);
   }
+  // A restored ledger names its keystore too: it does not start in the clear.
+  auto backup =
+      RunProcess({kLedgerctl, "--data", Data(), "backup", dir_.Sub("backups")}, dir_.path());
+  ASSERT_EQ(backup.exit_code, 0) << backup.err;
+  EXPECT_NE(backup.out.find("keystore.ref"), std::string::npos) << backup.out;
+  auto restore =
+      RunProcess({kLedgerctl, "restore", dir_.Sub("backups"), dir_.Sub("restored")}, dir_.path());
+  ASSERT_EQ(restore.exit_code, 0) << restore.err;
+  {
+    auto in_clear = RunProcess({kLedgerctl, "--data", dir_.Sub("restored"), "serve", "--listen",
+                                "127.0.0.1:0", "--min-free-bytes", "0"},
+                               dir_.path());
+    EXPECT_EQ(in_clear.exit_code, 2) << in_clear.out;
+    EXPECT_NE(in_clear.err.find("--kek"), std::string::npos) << in_clear.err;
+  }
   // A keystore gone missing is not replaced by an empty one.
   ASSERT_EQ(::rename(elsewhere.c_str(), (elsewhere + "-moved").c_str()), 0);
   {

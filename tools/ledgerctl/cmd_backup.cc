@@ -163,22 +163,27 @@ int Backup(const Globals& g, const BackupFlags& f) {
   std::error_code ec;
   fs::create_directories(files, ec);
   if (Status s = ledger::MakePrivate(dest); !s.ok()) return FailWith(s);
-  bool tokens = false, webhooks = false;
+  bool tokens = false, webhooks = false, keystore_ref = false;
   Status copied = CopyPrivate(api::TokenStore::PathInDirectory(g.data_dir),
                               files + "/" + api::kTokenFileName, &tokens);
   if (copied.ok())
     copied = CopyPrivate(api::WebhookStore::PathInDirectory(g.data_dir),
                          files + "/" + api::kWebhookFileName, &webhooks);
+  // Which keystore seals the ledger's personal data (not the keystore: docs/privacy.md), so that
+  // a restored ledger does not start in the clear.
+  if (copied.ok())
+    copied = CopyPrivate(g.data_dir + "/" + kKeystoreRefName, files + "/" + kKeystoreRefName,
+                         &keystore_ref);
   if (copied.ok()) {
     const std::string head_file = files + "/head.tmp";
     std::ofstream(head_file) << HeadText(checked->head) << "\n";
     fs::rename(head_file, files + "/head", ec);
   }
   if (!copied.ok()) return FailWith(copied);
-  std::printf("backup version %u of %s in %s: head %s, %llu events verified%s%s\n", *id,
+  std::printf("backup version %u of %s in %s: head %s, %llu events verified%s%s%s\n", *id,
               g.data_dir.c_str(), dest.c_str(), HeadText(checked->head).c_str(),
               (unsigned long long)checked->events, tokens ? "; tokens.json" : "",
-              webhooks ? "; webhooks.json" : "");
+              webhooks ? "; webhooks.json" : "", keystore_ref ? "; keystore.ref" : "");
   if (f.keep > 0) {
     if (Status s = Purge(dest, f.keep); !s.ok()) return FailWith(s);
     std::printf("kept the newest %u version(s)\n", f.keep);
@@ -191,7 +196,7 @@ int Restore(const RestoreFlags& f) {
   if (!restored.ok()) return FailWith(restored.status());
   const uint32_t id = restored->id;
   std::vector<std::string> extras;
-  for (const char* name : {api::kTokenFileName, api::kWebhookFileName}) {
+  for (const char* name : {api::kTokenFileName, api::kWebhookFileName, kKeystoreRefName}) {
     bool copied = false;
     Status s = CopyPrivate(FilesDir(f.src, id) + "/" + name, f.dir + "/" + name, &copied);
     if (!s.ok()) return FailWith(s);

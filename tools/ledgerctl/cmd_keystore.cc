@@ -40,7 +40,7 @@ struct KeystoreRef {
   std::string dir, id;
 };
 
-std::string RefPath(const std::string& data_dir) { return data_dir + "/keystore.ref"; }
+std::string RefPath(const std::string& data_dir) { return data_dir + "/" + kKeystoreRefName; }
 
 std::optional<KeystoreRef> ReadRef(const std::string& data_dir) {
   std::ifstream in(RefPath(data_dir));

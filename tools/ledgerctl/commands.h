@@ -97,6 +97,9 @@ ledger::Result<std::unique_ptr<ledger::keystore::Keystore>> OpenLedgerKeystore(
     const std::string& data_dir, const std::string& kek, const std::string& keystore_dir,
     uint64_t head_position);
 
+// DIR/keystore.ref: which keystore seals the ledger's personal data, and where it is.
+inline constexpr const char* kKeystoreRefName = "keystore.ref";
+
 // --kek and --keystore on `cmd` (serve, demo).
 void AddKeystoreFlags(CLI::App& cmd, std::string& kek, std::string& keystore);
 
