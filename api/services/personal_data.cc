@@ -40,30 +40,34 @@ std::string PersonalBytes(Fill fill) {
 using Plain = PersonalDataVault::Fields;
 
 Result<Plain> ParsePersonal(const std::string& bytes) {
-  if (bytes.size() % sizeof(capnp::word) != 0)
-    return Status::DataLoss("sealed personal data is not whole words");
-  kj::Array<capnp::word> words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
-  std::memcpy(words.begin(), bytes.data(), bytes.size());
+  // Sealed bytes are canonical: one segment, no segment table.
+  kj::Array<capnp::word> words = ledger::AlignedCopy(bytes);
   Plain out;
-  KJ_IF_MAYBE (e, kj::runCatchingExceptions([&]() {
-                 kj::ArrayPtr<const capnp::word> segment = words;
-                 capnp::SegmentArrayMessageReader message(kj::arrayPtr(&segment, 1));
-                 auto pd = message.getRoot<schema::PersonalData>();
-                 out = {pd.getName().cStr(), pd.getPhone().cStr(), pd.getUnit().cStr(),
-                        pd.getValue().cStr(), pd.getPreviousValue().cStr()};
-               })) {
-    return Status::DataLoss(std::string("sealed personal data does not decode: ") +
-                            e->getDescription().cStr());
-  }
+  LEDGER_RETURN_IF_ERROR(ledger::GuardDecode("sealed personal data", [&] {
+    kj::ArrayPtr<const capnp::word> segment = words;
+    capnp::SegmentArrayMessageReader message(kj::arrayPtr(&segment, 1));
+    auto pd = message.getRoot<schema::PersonalData>();
+    out = {ledger::TextCopy(pd.getName()), ledger::TextCopy(pd.getPhone()),
+           ledger::TextCopy(pd.getUnit()), ledger::TextCopy(pd.getValue()),
+           ledger::TextCopy(pd.getPreviousValue())};
+    return Status::Ok();
+  }));
   return out;
 }
 
-void SetSealed(schema::SealedPersonalData::Builder out, const ledger::keystore::SubjectKey& key,
-               std::string_view sealed) {
+// Seals what `fill` sets in a PersonalData message under `key`, bound to its event, into `out`.
+template <class Fill>
+Status SealInto(schema::SealedPersonalData::Builder out, const ledger::keystore::SubjectKey& key,
+                std::string_view stream, uint64_t version, std::string_view type, Fill fill) {
+  LEDGER_ASSIGN_OR_RETURN(
+      std::string sealed,
+      ledger::aead::Seal(key.key, PersonalBytes(fill),
+                         PersonalDataAad(key.subject, key.version, stream, version, type)));
   out.setSubject(key.subject);
   out.setKeyVersion(key.version);
   out.setKeyCommitment(DataOf(ledger::AsBytes(key.commitment)));
   out.setSealed(DataOf(sealed));
+  return Status::Ok();
 }
 
 }  // namespace
@@ -95,20 +99,16 @@ Status PersonalDataVault::Seal(domain::Decision& decision, const std::string& st
           ledger::keystore::SubjectKey key,
           keystore_->SubjectFor(ledger::keystore::ComplainantLookup(plain.phone, plain.name),
                                 ledger::ToMicros(now)));
-      const std::string bytes = PersonalBytes([&](schema::PersonalData::Builder pd) {
-        pd.setName(plain.name);
-        pd.setPhone(plain.phone);
-        pd.setUnit(plain.unit);
-      });
-      LEDGER_ASSIGN_OR_RETURN(std::string sealed,
-                              ledger::aead::Seal(key.key, bytes,
-                                                 PersonalDataAad(key.subject, key.version, stream,
-                                                                 version, "ComplaintReceived")));
+      LEDGER_RETURN_IF_ERROR(SealInto(r.initPersonal(), key, stream, version, "ComplaintReceived",
+                                      [&](schema::PersonalData::Builder pd) {
+                                        pd.setName(plain.name);
+                                        pd.setPhone(plain.phone);
+                                        pd.setUnit(plain.unit);
+                                      }));
       // Overwritten text is zeroed in the message, and the log stores a canonical copy.
       c.setName("");
       c.setPhone("");
       c.setUnit("");
-      SetSealed(r.initPersonal(), key, sealed);
       continue;
     }
     if (root.which() != schema::DomainEvent::CORRECTED) continue;
@@ -140,17 +140,13 @@ Status PersonalDataVault::Seal(domain::Decision& decision, const std::string& st
                                      ledger::ToMicros(now)));
     }
     const std::string value = r.getValue().cStr();
-    const std::string bytes = PersonalBytes([&](schema::PersonalData::Builder pd) {
-      pd.setValue(value);
-      pd.setPreviousValue(previous);
-    });
-    LEDGER_ASSIGN_OR_RETURN(std::string sealed,
-                            ledger::aead::Seal(key.key, bytes,
-                                               PersonalDataAad(key.subject, key.version, stream,
-                                                               version, "EventCorrected")));
+    LEDGER_RETURN_IF_ERROR(SealInto(r.initPersonal(), key, stream, version, "EventCorrected",
+                                    [&](schema::PersonalData::Builder pd) {
+                                      pd.setValue(value);
+                                      pd.setPreviousValue(previous);
+                                    }));
     r.setValue("");
     r.setPreviousValue("");
-    SetSealed(r.initPersonal(), key, sealed);
     // The corrected phone finds the same person from now on.
     if (field == "complainant.phone")
       LEDGER_RETURN_IF_ERROR(

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <shared_mutex>
 
+#include "ledger/base/capnp_util.h"
 #include "ledger/base/files.h"
 #include "ledger/base/signed_note.h"
 #include "ledger/keystore/keystore.capnp.h"
@@ -56,9 +57,7 @@ std::string Encode(const std::string& subject, uint32_t version, const std::stri
       capnp::Data::Reader(reinterpret_cast<const capnp::byte*>(wrapped.data()), wrapped.size()));
   w.setCreatedAt(created_at);
   w.setCommitment(capnp::Data::Reader(commitment.data(), commitment.size()));
-  kj::Array<capnp::word> words = capnp::messageToFlatArray(message);
-  auto bytes = words.asBytes();
-  return {reinterpret_cast<const char*>(bytes.begin()), bytes.size()};
+  return ToFlatBytes(message);
 }
 
 // A WrappedKey record read back (its bytes are copied out of the message).
@@ -72,27 +71,23 @@ struct Record {
 };
 
 Result<Record> Decode(std::string_view bytes) {
-  if (bytes.size() % sizeof(capnp::word) != 0)
-    return Status::DataLoss("a keystore record is not whole words");
-  kj::Array<capnp::word> words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
-  std::memcpy(words.begin(), bytes.data(), bytes.size());
+  kj::Array<capnp::word> words = AlignedCopy(bytes);
   Record r;
-  KJ_IF_MAYBE (e, kj::runCatchingExceptions([&]() {
-                 capnp::FlatArrayMessageReader message(words);
-                 auto w = message.getRoot<schema::WrappedKey>();
-                 r.subject = w.getSubject().cStr();
-                 r.version = w.getKeyVersion();
-                 r.kek_id = w.getKekId().cStr();
-                 auto wrapped = w.getWrapped();
-                 r.wrapped.assign(reinterpret_cast<const char*>(wrapped.begin()), wrapped.size());
-                 r.created_at = w.getCreatedAt();
-                 auto c = w.getCommitment();
-                 if (c.size() == r.commitment.size())
-                   std::memcpy(r.commitment.data(), c.begin(), c.size());
-               })) {
-    return Status::DataLoss(std::string("a keystore record does not decode: ") +
-                            e->getDescription().cStr());
-  }
+  LEDGER_RETURN_IF_ERROR(GuardDecode("a keystore record", [&] {
+    capnp::FlatArrayMessageReader message(words);
+    auto w = message.getRoot<schema::WrappedKey>();
+    r.subject = TextCopy(w.getSubject());
+    r.version = w.getKeyVersion();
+    r.kek_id = TextCopy(w.getKekId());
+    auto wrapped = w.getWrapped();
+    r.wrapped.assign(reinterpret_cast<const char*>(wrapped.begin()), wrapped.size());
+    r.created_at = w.getCreatedAt();
+    auto c = w.getCommitment();
+    if (c.size() != r.commitment.size())
+      return Status::DataLoss("a key's commitment is not 32 bytes");
+    std::memcpy(r.commitment.data(), c.begin(), c.size());
+    return Status::Ok();
+  }));
   return r;
 }
 

@@ -25,6 +25,7 @@
 #include "ledger/base/files.h"
 #include "ledger/keystore/keystore.h"
 #include "tools/ledgerctl/commands.h"
+#include "tools/ledgerctl/output_file.h"
 #include "tools/ledgerctl/session.h"
 
 namespace tools {
@@ -56,16 +57,10 @@ std::optional<KeystoreRef> ReadRef(const std::string& data_dir) {
 Status WriteRef(const std::string& data_dir, const ledger::keystore::Keystore& ks) {
   std::error_code ec;
   const std::string dir = std::filesystem::absolute(ks.dir(), ec).lexically_normal().string();
-  const std::string tmp = RefPath(data_dir) + ".tmp";
-  Result<int> fd = ledger::OpenForWriting(tmp, 0600);
-  if (!fd.ok()) return fd.status();
-  Status written = ledger::WriteAll(*fd, "keystore " + dir + "\nid " + ks.id() + "\n");
-  if (written.ok() && ::fsync(*fd) != 0) written = Status::Unavailable("cannot sync " + tmp);
-  ::close(*fd);
-  if (!written.ok()) return written;
-  if (::rename(tmp.c_str(), RefPath(data_dir).c_str()) != 0)
-    return Status::Unavailable("cannot write " + RefPath(data_dir));
-  return Status::Ok();
+  LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<OutputFile> out,
+                          OutputFile::Create(RefPath(data_dir), 0600));
+  std::fprintf(out->stream(), "keystore %s\nid %s\n", dir.c_str(), ks.id().c_str());
+  return out->Commit();
 }
 
 struct KeystoreFlags {
@@ -82,15 +77,7 @@ int NewKek(const KeystoreFlags& f) {
   Result<ledger::aead::SecretKey> kek = ledger::aead::SecretKey::Random();
   if (!kek.ok()) return FailWith(kek.status());
   const std::string text = ledger::keystore::KekFileText(*kek);
-  // O_EXCL: a KEK is never overwritten (it may be the only one that opens the keystore).
-  int fd = ::open(f.out.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return Fail(kExitUsage,
-                "cannot create " + f.out +
-                    (errno == EEXIST ? " (it exists: a key is never overwritten)" : ""));
-  const bool written = ledger::WriteAll(fd, text).ok() && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!written) return Fail(kExitFailed, "cannot write " + f.out);
+  if (Status s = CreateKeyFile(f.out, text); !s.ok()) return FailWith(s);
   std::printf("%s\n", ledger::keystore::KekId(*kek).c_str());
   std::fprintf(stderr,
                "ledgerctl: wrote the key-encryption key %s (mode 0600): keep it outside the "

@@ -46,15 +46,8 @@ ledger::Actor Operator(const ProofFlags& f) {
 int Generate(const ProofFlags& f) {
   Result<std::string> key = ledger::note::NoteSigner::GenerateKeyFile(f.origin);
   if (!key.ok()) return Fail(kExitUsage, "--origin: " + key.status().message());
-  // O_EXCL: a key is never overwritten (the old one may have signed checkpoints people keep).
-  int fd = ::open(f.out.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return Fail(kExitUsage,
-                "cannot create " + f.out +
-                    (errno == EEXIST ? " (it exists: a key is never overwritten)" : ""));
-  bool written = ::write(fd, key->data(), key->size()) == ssize_t(key->size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!written) return Fail(kExitFailed, "cannot write " + f.out);
+  // Never overwritten: the old key may have signed checkpoints people keep.
+  if (Status s = CreateKeyFile(f.out, *key); !s.ok()) return FailWith(s);
   auto signer = ledger::note::NoteSigner::FromKeyText(*key);
   std::printf("%s\n", signer->VerifierKey().c_str());
   std::fprintf(stderr,

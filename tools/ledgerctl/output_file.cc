@@ -8,7 +8,22 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "ledger/base/files.h"
+
 namespace tools {
+
+ledger::Status CreateKeyFile(const std::string& path, std::string_view text) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return errno == EEXIST
+               ? ledger::Status::InvalidArgument("cannot create " + path +
+                                                 " (it exists: a key is never overwritten)")
+               : ledger::Status::Unavailable("cannot create " + path + ": " + std::strerror(errno));
+  const bool written = ledger::WriteAll(fd, text).ok() && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written) return ledger::Status::Unavailable("cannot write " + path);
+  return ledger::Status::Ok();
+}
 
 using ledger::Result;
 using ledger::Status;

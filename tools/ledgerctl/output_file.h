@@ -11,10 +11,16 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "ledger/base/status.h"
 
 namespace tools {
+
+// Creates `path` with mode 0600 holding `text` (a key), synced; never over an existing file (a
+// key that signed or sealed something may be the only one that opens it): InvalidArgument
+// "cannot create PATH (it exists: a key is never overwritten)" then, Unavailable on other errors.
+ledger::Status CreateKeyFile(const std::string& path, std::string_view text);
 
 class OutputFile {
  public:
