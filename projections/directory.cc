@@ -4,6 +4,7 @@
 #include <set>
 
 #include "ledger/base/capnp_util.h"
+#include "ledger/domain/catalogue.h"
 
 namespace projections {
 
@@ -56,6 +57,21 @@ DirectoryEntry EntryOfReceived(const std::string& stream, const domain::EventVie
 
 }  // namespace
 
+std::optional<domain::CrossFacts::Subject> Directory::SubjectFacts(std::string_view subject) const {
+  auto it = by_subject_.find(std::string(subject));
+  if (it == by_subject_.end()) return std::nullopt;
+  domain::CrossFacts::Subject s;
+  s.id = std::string(subject);
+  for (const std::string& id : it->second) {
+    const DirectoryEntry* d = Find(id);
+    if (d == nullptr) continue;
+    s.complaints.push_back(
+        {d->id, d->received_at, d->closed_at, d->level_handled, d->headcount, d->complainant_key});
+  }
+  if (const domain::SubjectRecord* r = privacy_.Find(subject)) s.record = *r;
+  return s;
+}
+
 ledger::Status Directory::Apply(const ledger::RecordedEvent& event) {
   position_ = event.position();
   if (!event.has_payload()) return ledger::Status::Ok();
@@ -71,9 +87,15 @@ ledger::Status Directory::Apply(const ledger::RecordedEvent& event) {
 
 void Directory::OnEvent(const std::string& stream, const domain::EventView& e) {
   auto ev = e.event;
+  if (stream == domain::kPrivacyStream) {
+    domain::EvolvePrivacy(privacy_, e);
+    return;
+  }
   if (ev.which() == W::RECEIVED) {
     DirectoryEntry d = EntryOfReceived(stream, e);
     if (!d.external_ref.empty()) by_ref_.emplace(d.external_ref, stream);
+    if (d.complainant_key.starts_with("subject:"))
+      by_subject_[d.complainant_key.substr(8)].push_back(stream);
     if (!d.target_key.empty()) by_target_[d.target_key].push_back(stream);
     entries_[stream] = std::move(d);
     return;
@@ -180,6 +202,12 @@ domain::CrossFacts Directory::FactsFor(const domain::Action& action, std::string
                                        Time at) const {
   domain::CrossFacts facts;
   const boost::json::object& f = action.fields;
+  if (const domain::ActionSpec* spec = domain::FindAction(action.type);
+      spec != nullptr && spec->target == domain::ActionTarget::kSubject) {
+    if (auto s = f.find("subject"); s != f.end() && s->value().is_string())
+      facts.subject = SubjectFacts(std::string_view(s->value().get_string()));
+    return facts;
+  }
   if (action.type == "receive") {
     if (auto t = f.find("target"); t != f.end() && t->value().is_object()) {
       const auto& obj = t->value().get_object();

@@ -63,6 +63,11 @@ class Directory {
   // The intake times of the complaints on record against `id`'s target, `id` included (empty
   // without a target): the facts by which same_target rules match over time.
   std::vector<Time> TargetIntakes(std::string_view id) const;
+  // A data subject's complaints and privacy record (CrossFacts::subject); nullopt when no
+  // complaint is sealed for it.
+  std::optional<ledger::domain::CrossFacts::Subject> SubjectFacts(std::string_view subject) const;
+  // Stream "privacy" folded: legal holds, restrictions, erasures.
+  const ledger::domain::PrivacyState& privacy() const { return privacy_; }
 
   static std::string TargetKey(std::string_view kind, std::string_view target_id);
   static std::string ComplainantKey(std::string_view phone, std::string_view name);
@@ -75,6 +80,8 @@ class Directory {
   std::unordered_map<std::string, std::string> by_ref_;
   std::unordered_map<std::string, std::vector<std::string>> by_target_;
   std::unordered_map<std::string, std::vector<std::string>> same_issue_;  // adjacency
+  std::unordered_map<std::string, std::vector<std::string>> by_subject_;  // sealed complaints
+  ledger::domain::PrivacyState privacy_;
 };
 
 }  // namespace projections

@@ -170,6 +170,16 @@ std::string Describe(const domain::EventView& v) {
       return "fine statement published";
     case W::SIGNING_KEY_CHANGED:
       return "signing key changed";
+    case W::LEGAL_HOLD_PLACED:
+      return "legal hold placed";
+    case W::LEGAL_HOLD_LIFTED:
+      return "legal hold lifted";
+    case W::ERASURE_REQUESTED:
+      return "erasure requested";
+    case W::PROCESSING_RESTRICTED:
+      return "processing restricted";
+    case W::SUBJECT_ERASED:
+      return "personal data erased";
   }
   return "";
 }

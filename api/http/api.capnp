@@ -177,7 +177,9 @@ struct Complainant {
   isOwner @3 :Bool $Json.name("is_owner");  # The complainant is the rights holder (owner).
   dataSubject @4 :Text $Json.name("data_subject");  # The data subject when sealed
                                                     # (docs/privacy.md); empty: in the clear.
-  personalData @5 :Text $Json.name("personal_data");  # clear | sealed | erased.
+  personalData @5 :Text $Json.name("personal_data");  # clear | sealed | restricted | erased.
+  erasedAtPosition @6 :UInt64 $Json.name("erased_at_position");  # The SubjectErased event's
+                                                                 # position; 0 if not erased.
 }
 
 # Who or what is complained about (ComplaintState.target).

@@ -17,6 +17,7 @@
 #include "api/services/complaint_access.h"
 #include "api/services/redaction.h"
 #include "api/services/views_json.h"
+#include "ledger/domain/catalogue.h"
 #include "projections/timeline.h"
 
 namespace api {
@@ -327,6 +328,9 @@ class Routes : public std::enable_shared_from_this<Routes> {
   Result<Response> Act(const RequestContext& ctx) const {
     const std::string id(ctx.Param("id"));
     LEDGER_ASSIGN_OR_RETURN(domain::Action action, ReadAction(ctx));
+    const domain::ActionSpec* spec = domain::FindAction(action.type);
+    if (spec != nullptr && spec->target == domain::ActionTarget::kSubject)
+      return BadQuery("type", "wrong_endpoint", action.type + " goes to POST /v1/privacy/actions");
     if (action.type == "receive" || action.type == "rate_department")
       return BadQuery("type", "wrong_endpoint",
                       action.type == "receive" ? "receive goes to POST /v1/complaints"

@@ -161,6 +161,7 @@ void Dispatcher::Run(std::shared_ptr<RequestContext> ctx, Responder responder) {
         responder.Send(AuthErrorResponse(who.status(), ctx->request()));
         return;
       }
+      who->route = route->method + " " + route->pattern;
       ctx->set_principal(std::move(who).value());
     }
     route->handler(ctx, responder);

@@ -5,6 +5,7 @@
 #include "api/http/complaint_routes.h"
 #include "api/http/log_routes.h"
 #include "api/http/me_routes.h"
+#include "api/http/privacy_routes.h"
 #include "api/services/payload_json.h"
 
 namespace api {
@@ -53,6 +54,7 @@ Status RegisterProductRoutes(Application& app, Router& router, Metrics& metrics,
                                                       .outbox = &app.outbox()}));
   LEDGER_RETURN_IF_ERROR(RegisterCatalogueRoutes(router, &app.policies()));
   LEDGER_RETURN_IF_ERROR(RegisterMeRoutes(router, &app.policies()));
+  LEDGER_RETURN_IF_ERROR(RegisterPrivacyRoutes(router, app));
   return RegisterComplaintRoutes(router, {.commands = &app.commands(),
                                           .projections = &app.projections(),
                                           .policies = &app.policies(),

@@ -23,6 +23,10 @@ Result<std::unique_ptr<Application>> Application::Start(ledger::EventLog* log, l
     if (!v.ok()) return v.status().Annotate("publishing the policy");
   }
   app->vault_ = std::make_unique<PersonalDataVault>(options.keystore);
+  app->keystore_ = options.keystore;
+  app->privacy_ = std::make_unique<PrivacyRegister>(log);
+  app->reads_ = std::make_unique<ledger::AccessRecord>(log, clock);
+  app->vault_->Attach(app->privacy_.get(), app->reads_.get());
   app->commands_ = std::make_unique<CommandService>(
       log, app->policies_.get(), clock, app->vault_->sealing() ? app->vault_.get() : nullptr);
   LEDGER_RETURN_IF_ERROR(app->commands_->Start());

@@ -65,6 +65,12 @@ class Application {
   CommandService& commands() { return *commands_; }
   // Seals and opens personal data (without a keystore it seals nothing).
   const PersonalDataVault& vault() const { return *vault_; }
+  // Stream "privacy" folded (legal holds, restrictions, erasures) and the record of reads of
+  // personal data (docs/privacy.md).
+  PrivacyRegister& privacy() { return *privacy_; }
+  ledger::AccessRecord& reads() { return *reads_; }
+  // The keystore, or null when personal data is recorded in the clear.
+  ledger::keystore::Keystore* keystore() { return keystore_; }
   projections::ProjectionRunner& projections() { return *runner_; }
   Scheduler& scheduler() { return *scheduler_; }
   ledger::domain::PolicyStore& policies() { return *policies_; }
@@ -84,6 +90,9 @@ class Application {
   ledger::Clock* clock_ = nullptr;
   std::unique_ptr<ledger::domain::PolicyStore> policies_;
   std::unique_ptr<PersonalDataVault> vault_;
+  std::unique_ptr<PrivacyRegister> privacy_;
+  std::unique_ptr<ledger::AccessRecord> reads_;
+  ledger::keystore::Keystore* keystore_ = nullptr;
   std::unique_ptr<CommandService> commands_;
   std::unique_ptr<ledger::ProjectionStore> store_;
   std::unique_ptr<projections::ProjectionRunner> runner_;

@@ -136,6 +136,17 @@ constexpr AccessRule kTable[] = {
     {Role::kAdmin, R::kCatalogue, Allow()},
     {Role::kAdmin, R::kMe, Allow()},
     {Role::kAdmin, R::kPublishPolicy, Allow()},
+    // data_protection: the data subjects' requests; every complaint, to answer them.
+    {Role::kDataProtection, R::kComplaint, Allow(CS::kAll)},
+    {Role::kDataProtection, R::kComplaintList, Allow(CS::kAll)},
+    {Role::kDataProtection, R::kVerify, Allow()},
+    {Role::kDataProtection, R::kPolicies, Allow()},
+    {Role::kDataProtection, R::kCatalogue, Allow()},
+    {Role::kDataProtection, R::kMe, Allow()},
+    {Role::kDataProtection, R::kPrivacy, Allow(CS::kAll)},
+    {Role::kDataProtection, R::kPrivacyAction, Allow(CS::kAll)},
+    // the auditor reviews the record of reads too
+    {Role::kAuditor, R::kPrivacy, Allow(CS::kAll)},
 };
 
 constexpr std::array<Resource, kResourceCount> kResources = {
@@ -143,12 +154,13 @@ constexpr std::array<Resource, kResourceCount> kResources = {
     R::kRating,    R::kResponsibility, R::kFines,         R::kRewards,
     R::kMetrics,   R::kFindings,       R::kAlerts,        R::kLog,
     R::kVerify,    R::kPolicies,       R::kPublishPolicy, R::kCatalogue,
-    R::kMe};
+    R::kMe,        R::kPrivacy,        R::kPrivacyAction};
 
 constexpr std::array<std::string_view, kResourceCount> kResourceNames = {
-    "complaint", "complaint_list", "receive",        "action",    "rating", "responsibility",
-    "fines",     "rewards",        "metrics",        "findings",  "alerts", "log",
-    "verify",    "policies",       "publish_policy", "catalogue", "me"};
+    "complaint",     "complaint_list", "receive",        "action",    "rating", "responsibility",
+    "fines",         "rewards",        "metrics",        "findings",  "alerts", "log",
+    "verify",        "policies",       "publish_policy", "catalogue", "me",     "privacy",
+    "privacy_action"};
 
 bool Same(std::string_view a, std::string_view b) { return !a.empty() && a == b; }
 
@@ -231,7 +243,7 @@ std::span<const Resource> AllResources() { return kResources; }
 
 bool IsWriteResource(Resource resource) {
   return resource == R::kReceive || resource == R::kAction || resource == R::kRating ||
-         resource == R::kPublishPolicy;
+         resource == R::kPublishPolicy || resource == R::kPrivacyAction;
 }
 
 RoleSet RolesFor(Resource resource) {

@@ -48,8 +48,10 @@ enum class Resource : uint8_t {
   kPublishPolicy,   // POST /v1/policies
   kCatalogue,       // GET /v1/catalogue: the actions, their fields and the vocabularies
   kMe,              // GET /v1/me: who the caller is and what it may do
+  kPrivacy,         // GET /v1/privacy/...: data subjects, the record of reads (docs/privacy.md)
+  kPrivacyAction,   // POST /v1/privacy/actions: legal holds and erasure
 };
-inline constexpr int kResourceCount = 17;
+inline constexpr int kResourceCount = 19;
 
 // Which complaints a role may read or act on (object level).
 enum class ComplaintScope : uint8_t {

@@ -20,6 +20,8 @@ std::string_view TargetName(domain::ActionTarget t) {
       return "complaint";
     case domain::ActionTarget::kDepartment:
       return "department";
+    case domain::ActionTarget::kSubject:
+      return "subject";
   }
   return "?";
 }

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <utility>
 
+#include "ledger/base/capnp_util.h"
+#include "ledger/domain/catalogue.h"
 #include "ledger/domain/decide.h"
 #include "ledger/domain/escalation.h"
 #include "ledger/domain/event_view.h"
@@ -195,6 +197,13 @@ void CommandService::Remember(domain::ComplaintState state,
   }
 }
 
+std::optional<domain::CrossFacts::Subject> CommandService::SubjectFacts(
+    const std::string& subject) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!CatchUpLocked().ok()) return std::nullopt;
+  return directory_.SubjectFacts(subject);
+}
+
 std::optional<std::string> CommandService::FindByExternalRef(const std::string& external_ref) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!CatchUpLocked().ok()) return std::nullopt;
@@ -204,9 +213,12 @@ std::optional<std::string> CommandService::FindByExternalRef(const std::string& 
 Result<ActionOutcome> CommandService::Execute(const domain::Action& action,
                                               const ledger::Actor& actor,
                                               const std::string& complaint, bool imported) {
+  const domain::ActionSpec* spec = domain::FindAction(action.type);
+  const bool on_subject = spec != nullptr && spec->target == domain::ActionTarget::kSubject;
   const std::string target = action.type == "receive"           ? std::string("receive")
                              : action.type == "rate_department" ? std::string("ratings")
-                                                                : complaint;
+                             : on_subject ? std::string(domain::kPrivacyStream)
+                                          : complaint;
   const IdempotencyScope key = ScopeIdempotencyKey(action, actor, target);
   if (!key.log_key.empty()) {
     LEDGER_ASSIGN_OR_RETURN(std::optional<ledger::AppendResult> seen,
@@ -221,7 +233,7 @@ Result<ActionOutcome> CommandService::Execute(const domain::Action& action,
   Result<ActionOutcome> outcome =
       action.type == "receive"           ? ExecuteReceive(action, actor, key, imported)
       : action.type == "rate_department" ? ExecuteOnStream(action, actor, "ratings", key, imported)
-                                         : ExecuteOnStream(action, actor, complaint, key, imported);
+                                         : ExecuteOnStream(action, actor, target, key, imported);
   // Two requests with one key and different bodies at once: the log refused the later one.
   if (!outcome.ok() && !key.log_key.empty() &&
       outcome.status().code() == ledger::Code::kFailedPrecondition &&
@@ -229,6 +241,17 @@ Result<ActionOutcome> CommandService::Execute(const domain::Action& action,
       outcome.status().errors().front().field == "idempotency_key")
     return KeyReused(key);
   if (outcome.ok() && !outcome->deduplicated && !outcome->existing) React(action, *outcome);
+  // An erasure is durable in the log before the subject's keys go (a retry of the request
+  // deletes them again; so does every open of the keystore: ReconcileErasures).
+  if (outcome.ok() && on_subject && vault_ != nullptr) {
+    for (const ledger::RecordedEvent& e : outcome->events) {
+      if (e.type() != "SubjectErased") continue;
+      Result<domain::EventView> view = domain::ViewOf(e);
+      if (!view.ok()) return view.status();
+      LEDGER_RETURN_IF_ERROR(
+          vault_->EraseSubject(ledger::TextView(view->event.getSubjectErased().getSubject())));
+    }
+  }
   return outcome;
 }
 
@@ -373,7 +396,8 @@ Result<ActionOutcome> CommandService::ExecuteOnStream(const domain::Action& acti
   for (int attempt = 0;; ++attempt) {
     domain::ComplaintState state;
     state.id = id;
-    const bool complaint = action.type != "rate_department";
+    const domain::ActionSpec* spec = domain::FindAction(action.type);
+    const bool complaint = spec == nullptr || spec->target == domain::ActionTarget::kComplaint;
     if (complaint) LEDGER_RETURN_IF_ERROR(LoadForDecision(id, &state));
     // The state goes back to the cache (Remember) on every way out but a retry.
     auto give_back = [&](Status status) {

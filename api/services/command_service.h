@@ -88,6 +88,10 @@ class CommandService {
   ledger::Result<ledger::domain::ComplaintState> LoadState(
       const std::string& id, const ledger::domain::FoldOptions& options = {});
 
+  // A data subject's complaints and privacy record, as the next erasure would be decided on
+  // (nullopt: no complaint is sealed for it).
+  std::optional<ledger::domain::CrossFacts::Subject> SubjectFacts(const std::string& subject);
+
   // The complaint that has `external_ref`, if any (for import lines "ref:<external_ref>").
   std::optional<std::string> FindByExternalRef(const std::string& external_ref);
 

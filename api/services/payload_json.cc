@@ -6,6 +6,7 @@
 
 #include "api/services/authorization.h"
 #include "api/services/redaction.h"
+#include "ledger/base/capnp_util.h"
 #include "ledger/base/hash.h"
 #include "ledger/domain/events.capnp.h"
 #include "ledger/domain/money.h"
@@ -104,30 +105,34 @@ void RedactCorrection(json::object& payload) {
   payload["previous_value"] = kRedacted;
 }
 
-// Fills the fields sealed personal data was sealed from, for a viewer who may see them.
+// Fills the fields sealed personal data was sealed from, for a viewer who may see them, and
+// records the read of personal data shown (sealed or in the clear).
 void OpenSealed(const ledger::RecordedEvent& e, schema::DomainEvent::Reader root,
-                const PersonalDataVault* vault, json::object& payload) {
+                const PersonalDataVault* vault, const Principal& viewer, json::object& payload) {
   const bool received = root.which() == schema::DomainEvent::RECEIVED;
   if (!received && root.which() != schema::DomainEvent::CORRECTED) return;
-  if (received ? !root.getReceived().hasPersonal() : !root.getCorrected().hasPersonal()) return;
+  if (received ? !root.getReceived().hasPersonal() : !root.getCorrected().hasPersonal()) {
+    const bool personal =
+        received ||
+        std::string_view(root.getCorrected().getField().cStr()).starts_with("complainant.");
+    if (personal && vault != nullptr) vault->RecordRead(viewer, "", e.stream());
+    return;
+  }
   auto sealed = received ? root.getReceived().getPersonal() : root.getCorrected().getPersonal();
   std::optional<PersonalDataVault::Fields> fields;
-  std::string shown;
-  if (vault == nullptr || !vault->sealing()) {  // no keystore at hand
-    shown = "[sealed]";
-  } else {
+  std::string shown = "[sealed]";  // no vault at hand
+  uint64_t erased_position = 0;
+  if (vault != nullptr) {
     auto bytes = sealed.getSealed();
-    ledger::Result<std::optional<PersonalDataVault::Fields>> opened =
-        vault->OpenPiece(sealed.getSubject().cStr(), sealed.getKeyVersion(),
-                         {reinterpret_cast<const char*>(bytes.begin()), bytes.size()}, e.stream(),
-                         e.version(), e.type());
-    if (!opened.ok())
-      shown = "[unreadable]";
-    else if (!*opened)
-      shown = "[erased]";
-    else
-      fields = std::move(**opened);
+    PersonalDataVault::ShownPiece piece =
+        vault->RevealPiece(ledger::TextView(sealed.getSubject()), sealed.getKeyVersion(),
+                           {reinterpret_cast<const char*>(bytes.begin()), bytes.size()}, e.stream(),
+                           e.version(), e.type(), viewer);
+    fields = std::move(piece.fields);
+    shown = std::move(piece.shown);
+    erased_position = piece.erased_position;
   }
+  if (erased_position != 0) payload["erased_at_position"] = erased_position;
   if (received) {
     auto c = payload.find("complainant");
     if (c == payload.end() || !c->value().is_object()) return;
@@ -172,7 +177,7 @@ PayloadRenderer DomainPayloadRenderer(std::chrono::minutes offset, const Persona
                    }
                    if (root.hasNote() && root.getNote().size() > 0)
                      payload["note"] = root.getNote().cStr();
-                   if (SeesPersonalData(viewer)) OpenSealed(e, root, vault, payload);
+                   if (SeesPersonalData(viewer)) OpenSealed(e, root, vault, *viewer, payload);
                    if (root.which() == schema::DomainEvent::CORRECTED && !SeesPersonalData(viewer))
                      RedactCorrection(payload);
                    out = std::move(payload);

@@ -3,6 +3,8 @@
 #include <capnp/message.h>
 #include <capnp/serialize.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "ledger/base/aead.h"
@@ -204,6 +206,152 @@ Result<OpenedComplainant> PersonalDataVault::Open(const domain::ComplainantInfo&
     } else if (piece.field == "complainant.unit") {
       out.unit = std::move(plain.value);
     }
+  }
+  return out;
+}
+
+Status PersonalDataVault::EraseSubject(std::string_view subject) {
+  if (keystore_ == nullptr) return Status::Ok();
+  return keystore_->Erase(subject);
+}
+
+Result<size_t> ReconcileErasures(ledger::EventLog& log, ledger::keystore::Keystore& keystore) {
+  PrivacyRegister privacy(&log);
+  LEDGER_ASSIGN_OR_RETURN(domain::PrivacyState state, privacy.Snapshot());
+  return keystore.Reconcile(state.Erased());
+}
+
+Status PrivacyRegister::CatchUpLocked() {
+  const uint64_t head = log_->GetHead().position;
+  if (head == seen_head_) return Status::Ok();
+  for (;;) {
+    LEDGER_ASSIGN_OR_RETURN(
+        std::vector<ledger::RecordedEvent> batch,
+        log_->ReadStreamForward(domain::kPrivacyStream, stream_version_ + 1, 512));
+    if (batch.empty()) break;
+    for (const ledger::RecordedEvent& e : batch) {
+      LEDGER_ASSIGN_OR_RETURN(domain::EventView view, domain::ViewOf(e));
+      domain::EvolvePrivacy(state_, view);
+      stream_version_ = e.version();
+    }
+  }
+  seen_head_ = head;
+  return Status::Ok();
+}
+
+Result<std::optional<domain::SubjectRecord>> PrivacyRegister::Find(std::string_view subject) {
+  std::lock_guard<std::mutex> lock(mu_);
+  LEDGER_RETURN_IF_ERROR(CatchUpLocked());
+  const domain::SubjectRecord* r = state_.Find(subject);
+  return r == nullptr ? std::nullopt : std::optional<domain::SubjectRecord>(*r);
+}
+
+Result<domain::PrivacyState> PrivacyRegister::Snapshot() {
+  std::lock_guard<std::mutex> lock(mu_);
+  LEDGER_RETURN_IF_ERROR(CatchUpLocked());
+  return state_;
+}
+
+PersonalDataVault::Gate PersonalDataVault::GateFor(std::string_view subject,
+                                                   const Principal& viewer,
+                                                   uint64_t* erased_position,
+                                                   bool* restricted) const {
+  if (privacy_ == nullptr) return Gate::kOpen;
+  Result<std::optional<domain::SubjectRecord>> r = privacy_->Find(subject);
+  // Not knowing whether a subject is restricted or erased shows nothing.
+  if (!r.ok()) return Gate::kRestricted;
+  if (!*r) return Gate::kOpen;
+  if ((*r)->erased_position != 0) {
+    *erased_position = (*r)->erased_position;
+    return Gate::kErased;
+  }
+  if (!(*r)->restricted) return Gate::kOpen;
+  *restricted = true;
+  const auto& roles = (*r)->visible_to;
+  return std::find(roles.begin(), roles.end(), viewer.actor.role) != roles.end()
+             ? Gate::kOpen
+             : Gate::kRestricted;
+}
+
+void PersonalDataVault::RecordRead(const Principal& viewer, std::string_view subject,
+                                   std::string_view complaint) const {
+  if (reads_ == nullptr) return;
+  ledger::AccessEntry e;
+  e.actor = viewer.actor;
+  e.route = viewer.route.empty() ? std::string("(unnamed)") : viewer.route;
+  e.subject = std::string(subject);
+  e.complaint = std::string(complaint);
+  if (Status s = reads_->Record({std::move(e)}); !s.ok())
+    std::fprintf(stderr, "ledger: the record of reads failed: %s\n", s.ToString().c_str());
+}
+
+OpenedComplainant PersonalDataVault::Reveal(const domain::ComplainantInfo& c,
+                                            const std::string& stream,
+                                            const Principal& viewer) const {
+  OpenedComplainant out;
+  if (c.sealed.empty()) {
+    out.name = c.name;
+    out.phone = c.phone;
+    out.unit = c.unit;
+    if (!out.name.empty() || !out.phone.empty() || !out.unit.empty())
+      RecordRead(viewer, "", stream);
+    return out;
+  }
+  const std::string subject = c.subject.empty() ? c.sealed.front().subject : c.subject;
+  out.subject = subject;
+  switch (GateFor(subject, viewer, &out.erased_position, &out.restricted)) {
+    case Gate::kErased:
+      out.state = OpenedComplainant::State::kErased;
+      return out;
+    case Gate::kRestricted:
+      out.state = OpenedComplainant::State::kRestricted;
+      return out;
+    case Gate::kOpen:
+      break;
+  }
+  if (keystore_ == nullptr) {
+    out.state = OpenedComplainant::State::kSealed;
+    return out;
+  }
+  Result<OpenedComplainant> opened = Open(c, stream);
+  if (!opened.ok()) {
+    out.state = OpenedComplainant::State::kUnreadable;
+    return out;
+  }
+  opened->restricted = out.restricted;
+  if (opened->state == OpenedComplainant::State::kOpened) RecordRead(viewer, subject, stream);
+  return std::move(opened).value();
+}
+
+PersonalDataVault::ShownPiece PersonalDataVault::RevealPiece(
+    std::string_view subject, uint32_t key_version, std::string_view sealed,
+    std::string_view stream, uint64_t version, std::string_view type,
+    const Principal& viewer) const {
+  ShownPiece out;
+  bool restricted = false;
+  switch (GateFor(subject, viewer, &out.erased_position, &restricted)) {
+    case Gate::kErased:
+      out.shown = "[erased]";
+      return out;
+    case Gate::kRestricted:
+      out.shown = "[restricted]";
+      return out;
+    case Gate::kOpen:
+      break;
+  }
+  if (keystore_ == nullptr) {
+    out.shown = "[sealed]";
+    return out;
+  }
+  Result<std::optional<Fields>> opened =
+      OpenPiece(subject, key_version, sealed, stream, version, type);
+  if (!opened.ok()) {
+    out.shown = "[unreadable]";
+  } else if (!*opened) {
+    out.shown = "[erased]";
+  } else {
+    out.fields = std::move(**opened);
+    RecordRead(viewer, subject, stream);
   }
   return out;
 }

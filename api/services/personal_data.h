@@ -13,13 +13,17 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 
+#include "api/services/principal.h"
 #include "ledger/base/status.h"
 #include "ledger/base/time.h"
 #include "ledger/domain/decide.h"
 #include "ledger/domain/state.h"
+#include "ledger/log/access_record.h"
+#include "ledger/log/event_log.h"
 
 namespace ledger::keystore {
 class Keystore;
@@ -34,13 +38,37 @@ std::string PersonalDataAad(std::string_view subject, uint32_t key_version, std:
 // A complainant as a reader may see it.
 struct OpenedComplainant {
   enum class State {
-    kClear,   // recorded in the clear (before sealing): shown as recorded
-    kOpened,  // sealed, and opened with its subject's key
-    kErased,  // sealed, and its subject's key is erased: shown as "[erased]"
+    kClear,       // recorded in the clear (before sealing): shown as recorded
+    kOpened,      // sealed, and opened with its subject's key
+    kErased,      // sealed, and its subject's key is erased: shown as "[erased]"
+    kRestricted,  // sealed, restricted, and the viewer's role is not one that still sees it
+    kSealed,      // sealed, and no keystore at hand: "[sealed]"
+    kUnreadable,  // sealed, and it does not open (altered bytes, a ciphertext from elsewhere)
   };
   State state = State::kClear;
   std::string name, phone, unit;
-  std::string subject;  // empty when recorded in the clear
+  std::string subject;           // empty when recorded in the clear
+  uint64_t erased_position = 0;  // kErased: the SubjectErased (0: the key is gone, no event)
+  bool restricted = false;       // processing is restricted (shown or not)
+};
+
+// Stream "privacy" folded (ledger/domain/privacy.h) and kept current with the log: it catches up
+// whenever the log's head has moved. Thread-safe.
+class PrivacyRegister {
+ public:
+  explicit PrivacyRegister(ledger::EventLog* log) : log_(log) {}
+  // What stream "privacy" records about `subject` (nullopt: nothing).
+  ledger::Result<std::optional<ledger::domain::SubjectRecord>> Find(std::string_view subject);
+  // The whole state.
+  ledger::Result<ledger::domain::PrivacyState> Snapshot();
+
+ private:
+  ledger::Status CatchUpLocked();
+  ledger::EventLog* log_;
+  std::mutex mu_;
+  uint64_t seen_head_ = 0;
+  uint64_t stream_version_ = 0;
+  ledger::domain::PrivacyState state_;
 };
 
 class PersonalDataVault {
@@ -50,6 +78,46 @@ class PersonalDataVault {
   explicit PersonalDataVault(ledger::keystore::Keystore* keystore) : keystore_(keystore) {}
 
   bool sealing() const { return keystore_ != nullptr; }
+
+  // The personal fields of one event (see OpenPiece).
+  struct Fields {
+    std::string name, phone, unit, value, previous_value;
+  };
+
+  // What reads consult and where they are recorded (either may be null): stream "privacy"
+  // (erasures, restrictions) and the record of reads. Call before serving.
+  void Attach(PrivacyRegister* privacy, ledger::AccessRecord* reads) {
+    privacy_ = privacy;
+    reads_ = reads;
+  }
+
+  // The complainant of complaint `stream` as `viewer` may see it, for a viewer whose role sees
+  // personal data: erased subjects as kErased (even if a key survived), restricted ones as
+  // kRestricted unless the viewer's role is one the restriction names, else opened. Every
+  // answer that returns personal data (opened, or recorded in the clear) is recorded as a read
+  // by `viewer` for `viewer.route`.
+  OpenedComplainant Reveal(const ledger::domain::ComplainantInfo& complainant,
+                           const std::string& stream, const Principal& viewer) const;
+
+  // One event's sealed personal data as `viewer` may see it: the fields, or the text shown
+  // instead ("[erased]", "[restricted]", "[sealed]", "[unreadable]"). Records the read.
+  struct ShownPiece {
+    std::optional<Fields> fields;
+    std::string shown;
+    uint64_t erased_position = 0;  // "[erased]": the SubjectErased (0: only the key is gone)
+  };
+  ShownPiece RevealPiece(std::string_view subject, uint32_t key_version, std::string_view sealed,
+                         std::string_view stream, uint64_t version, std::string_view type,
+                         const Principal& viewer) const;
+
+  // Records that `viewer` was shown the personal data of complaint `complaint` (subject "" for
+  // data recorded in the clear). Failures are reported on stderr, never to the reader.
+  void RecordRead(const Principal& viewer, std::string_view subject,
+                  std::string_view complaint) const;
+
+  // Deletes `subject`'s keys and compacts the keystore (Keystore::Erase), after its
+  // SubjectErased is durable in the log. OK when they are already gone.
+  ledger::Status EraseSubject(std::string_view subject);
 
   // Seals, in place, the personal fields of `decision`'s events before they are appended to
   // `stream`, the first of them as version `first_version`. `state` is the complaint before the
@@ -68,15 +136,24 @@ class PersonalDataVault {
   // One event's sealed personal data, opened: a ComplaintReceived's name, phone and unit, or an
   // EventCorrected's value and previous value. nullopt when the subject's key is erased (or no
   // keystore is at hand); DataLoss when it does not open.
-  struct Fields {
-    std::string name, phone, unit, value, previous_value;
-  };
   ledger::Result<std::optional<Fields>> OpenPiece(std::string_view subject, uint32_t key_version,
                                                   std::string_view sealed, std::string_view stream,
                                                   uint64_t version, std::string_view type) const;
 
  private:
+  enum class Gate { kOpen, kErased, kRestricted };
+  Gate GateFor(std::string_view subject, const Principal& viewer, uint64_t* erased_position,
+               bool* restricted) const;
+
   ledger::keystore::Keystore* keystore_;
+  PrivacyRegister* privacy_ = nullptr;
+  ledger::AccessRecord* reads_ = nullptr;
 };
+
+// Erases again, in `keystore`, every subject that stream "privacy" of `log` records as erased:
+// run on every open, so that a restored older keystore does not bring erased keys back. Returns
+// how many subjects still had keys.
+ledger::Result<size_t> ReconcileErasures(ledger::EventLog& log,
+                                         ledger::keystore::Keystore& keystore);
 
 }  // namespace api

@@ -23,6 +23,9 @@ struct Principal {
   ledger::Actor actor;  // id, role (its text name) and department, as recorded in events
   Role role = Role::kReader;
   std::string token_id;  // the token's public id (TokenRecord::id), for logs
+  // What the caller is doing: the route ("GET /v1/complaints/{id}") or command ("ledgerctl
+  // export"), recorded with every read of personal data (docs/privacy.md).
+  std::string route;
 };
 
 class Authenticator {

@@ -18,7 +18,8 @@ static_assert(kRoleCodes[static_cast<size_t>(Role::kIntake)].code == "intake" &&
               kRoleCodes[static_cast<size_t>(Role::kGm)].code == "gm" &&
               kRoleCodes[static_cast<size_t>(Role::kAuditor)].code == "auditor" &&
               kRoleCodes[static_cast<size_t>(Role::kReader)].code == "reader" &&
-              kRoleCodes[static_cast<size_t>(Role::kAdmin)].code == "admin");
+              kRoleCodes[static_cast<size_t>(Role::kAdmin)].code == "admin" &&
+              kRoleCodes[static_cast<size_t>(Role::kDataProtection)].code == "data_protection");
 
 }  // namespace
 

@@ -18,19 +18,20 @@
 namespace api {
 
 enum class Role : uint8_t {
-  kIntake = 0,  // customer-facing staff: receive, note, transmit
-  kCsAgent,     // validity, category, level, assignment, callback, closure
-  kCsHead,      // as cs_agent, plus plan approval for major, recorded fines
-  kHandler,     // respond, plan, actions, resolve, ask for extensions
-  kDeptHead,    // approve plans and extensions for general and important
-  kDeputyGm,    // approve plans for crisis, extensions for major; fines, waivers
-  kGm,          // extensions for crisis; fines, waivers
-  kAuditor,     // reads everything including personal data, verifies, exports; writes nothing
-  kReader,      // reads projections with personal data redacted
-  kAdmin,       // tokens, policy versions
+  kIntake = 0,      // customer-facing staff: receive, note, transmit
+  kCsAgent,         // validity, category, level, assignment, callback, closure
+  kCsHead,          // as cs_agent, plus plan approval for major, recorded fines
+  kHandler,         // respond, plan, actions, resolve, ask for extensions
+  kDeptHead,        // approve plans and extensions for general and important
+  kDeputyGm,        // approve plans for crisis, extensions for major; fines, waivers
+  kGm,              // extensions for crisis; fines, waivers
+  kAuditor,         // reads everything including personal data, verifies, exports; writes nothing
+  kReader,          // reads projections with personal data redacted
+  kAdmin,           // tokens, policy versions
+  kDataProtection,  // legal holds, erasure, the record of reads of personal data
 };
 
-inline constexpr int kRoleCount = 10;
+inline constexpr int kRoleCount = 11;
 
 // "cs_agent" for Role::kCsAgent.
 std::string_view RoleName(Role role);

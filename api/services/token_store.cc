@@ -152,7 +152,7 @@ ledger::Result<Principal> TokenStore::Authenticate(std::string_view token) {
   if (RoleNeedsDepartment(*role) && r.actor.department.empty())
     return Status::Unauthenticated("the bearer token " + r.id + " has role " + r.actor.role +
                                    " but no department; issue a new one with --department");
-  return Principal{r.actor, *role, r.id};
+  return Principal{r.actor, *role, r.id, ""};
 }
 
 Status TokenStore::Modify(const std::function<Status(std::vector<TokenRecord>&)>& change) {

@@ -164,33 +164,45 @@ json::object ComplainantJson(const domain::ComplainantInfo& c, const std::string
   o["is_owner"] = c.is_owner;
   o["data_subject"] = c.subject.empty() ? json::value(nullptr) : json::value(c.subject);
   o["personal_data"] = c.sealed.empty() ? "clear" : "sealed";
-  if (c.sealed.empty()) return o;
   auto show = [&](std::string_view text) {
     o["name"] = text;
     o["phone"] = text;
     o["unit"] = text;
   };
   if (!SeesPersonalData(v.viewer)) {
-    show(kRedacted);
+    if (!c.sealed.empty()) show(kRedacted);
     return o;
   }
-  if (v.vault == nullptr || !v.vault->sealing()) {  // no keystore at hand
-    show("[sealed]");
+  if (v.vault == nullptr) {  // no vault at hand: the clear fields as recorded, sealed unopened
+    if (!c.sealed.empty()) show("[sealed]");
     return o;
   }
-  ledger::Result<OpenedComplainant> opened = v.vault->Open(c, stream);
-  if (!opened.ok()) {
-    show("[unreadable]");
-    return o;
+  OpenedComplainant opened = v.vault->Reveal(c, stream, *v.viewer);
+  using State = OpenedComplainant::State;
+  if (opened.restricted) o["personal_data"] = "restricted";
+  switch (opened.state) {
+    case State::kClear:
+    case State::kOpened:
+      o["name"] = opened.name;
+      o["phone"] = opened.phone;
+      o["unit"] = opened.unit;
+      break;
+    case State::kErased:
+      o["personal_data"] = "erased";
+      if (opened.erased_position != 0) o["erased_at_position"] = opened.erased_position;
+      show("[erased]");
+      break;
+    case State::kRestricted:
+      o["personal_data"] = "restricted";
+      show("[restricted]");
+      break;
+    case State::kSealed:
+      show("[sealed]");
+      break;
+    case State::kUnreadable:
+      show("[unreadable]");
+      break;
   }
-  if (opened->state == OpenedComplainant::State::kErased) {
-    o["personal_data"] = "erased";
-    show("[erased]");
-    return o;
-  }
-  o["name"] = opened->name;
-  o["phone"] = opened->phone;
-  o["unit"] = opened->unit;
   return o;
 }
 
@@ -277,6 +289,11 @@ json::value SurveyJson(const std::optional<domain::CallbackRecord>& callback,
 }
 
 }  // namespace
+
+json::object ComplainantToJson(const domain::ComplainantInfo& c, const std::string& stream,
+                               const ViewContext& v) {
+  return ComplainantJson(c, stream, v);
+}
 
 json::object TicketToJson(const projections::TrackedComplaint& t, const projections::Derived& d,
                           const domain::Policy& policy, const Evaluation& at,

@@ -43,6 +43,12 @@ boost::json::object ResponsibilityToJson(const projections::ResponsibilityRecord
 // due, level, department, person, project}. No personal data.
 boost::json::object AlertToJson(const projections::Alert& alert, const ViewContext& v);
 
+// A complainant as `v.viewer` may see it: {name, phone, unit, is_owner, data_subject,
+// personal_data (clear | sealed | restricted | erased), erased_at_position}. Records the read of
+// any personal data it shows (PersonalDataVault::Reveal).
+boost::json::object ComplainantToJson(const ledger::domain::ComplainantInfo& complainant,
+                                      const std::string& stream, const ViewContext& v);
+
 boost::json::object TicketToJson(const projections::TrackedComplaint& tracked,
                                  const projections::Derived& derived,
                                  const ledger::domain::Policy& policy, const Evaluation& at,

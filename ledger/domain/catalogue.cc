@@ -364,6 +364,39 @@ constexpr auto kWaiveFine = std::to_array<FieldSpec>({
      .max = kShort},
     {.name = "reason", .type = F::kText, .required = true, .meaning = "why", .max = kLong},
 });
+constexpr auto kPlaceLegalHold = std::to_array<FieldSpec>({
+    {.name = "subject",
+     .type = F::kText,
+     .required = true,
+     .meaning = "the data subject (its id)",
+     .max = kShort},
+    {.name = "reason",
+     .type = F::kText,
+     .required = true,
+     .meaning = "the matter, the court or authority",
+     .max = kLong},
+    {.name = "reference", .type = F::kText, .meaning = "case number, letter", .max = kShort},
+});
+constexpr auto kLiftLegalHold = std::to_array<FieldSpec>({
+    {.name = "subject",
+     .type = F::kText,
+     .required = true,
+     .meaning = "the data subject (its id)",
+     .max = kShort},
+    {.name = "reason", .type = F::kText, .required = true, .meaning = "why", .max = kLong},
+});
+constexpr auto kRequestErasure = std::to_array<FieldSpec>({
+    {.name = "subject",
+     .type = F::kText,
+     .required = true,
+     .meaning = "the data subject (its id)",
+     .max = kShort},
+    {.name = "reason", .type = F::kText, .required = true, .meaning = "the request", .max = kLong},
+    {.name = "reference",
+     .type = F::kText,
+     .meaning = "the request's reference (letter, ticket)",
+     .max = kShort},
+});
 constexpr auto kRateDepartment = std::to_array<FieldSpec>({
     {.name = "department",
      .type = F::kText,
@@ -449,6 +482,10 @@ constexpr auto kWaived = std::to_array<E>({"FineWaived"});
 constexpr auto kRated = std::to_array<E>({"DepartmentRated"});
 constexpr auto kCorrected = std::to_array<E>({"EventCorrected"});
 constexpr auto kAttached = std::to_array<E>({"EvidenceAttached"});
+constexpr auto kHeld = std::to_array<E>({"LegalHoldPlaced"});
+constexpr auto kLifted = std::to_array<E>({"LegalHoldLifted"});
+constexpr auto kErasure =
+    std::to_array<E>({"ErasureRequested", "SubjectErased", "ProcessingRestricted"});
 
 using T = ActionTarget;
 
@@ -492,6 +529,12 @@ constexpr auto kActions = std::to_array<ActionSpec>({
     {"correct", "correct a field of an earlier event", T::kComplaint, true, kCorrect, kCorrected},
     {"attach_evidence", "attach a file's fingerprint as evidence", T::kComplaint, true,
      kAttachEvidence, kAttached},
+    {"place_legal_hold", "keep a data subject's personal data: no erasure while held", T::kSubject,
+     false, kPlaceLegalHold, kHeld},
+    {"lift_legal_hold", "lift a legal hold", T::kSubject, false, kLiftLegalHold, kLifted},
+    {"request_erasure",
+     "erase a data subject's personal data, or restrict it while it must be kept", T::kSubject,
+     false, kRequestErasure, kErasure},
 });
 
 }  // namespace

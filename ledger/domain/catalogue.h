@@ -55,6 +55,7 @@ enum class ActionTarget : uint8_t {
   kNewComplaint,  // receive: opens a complaint
   kComplaint,     // an existing complaint, named in the path
   kDepartment,    // rate_department: a department's month, no complaint
+  kSubject,       // a data subject (stream "privacy"): legal holds and erasure
 };
 
 struct ActionSpec {

@@ -44,6 +44,9 @@ const std::map<std::string, Handler, std::less<>>& Handlers() {
       {"rate_department", DecideRateDepartment},
       {"correct", DecideCorrect},
       {"attach_evidence", DecideAttachEvidence},
+      {"place_legal_hold", DecidePlaceLegalHold},
+      {"lift_legal_hold", DecideLiftLegalHold},
+      {"request_erasure", DecideRequestErasure},
   };
   return *kHandlers;
 }
@@ -150,7 +153,8 @@ Result<Decision> Decide(const Action& action, const DecideInput& input) {
         {{"type", "unknown_action", "type '" + action.type + "' is not an action"}});
   LEDGER_RETURN_IF_ERROR(CheckCommon(c, *spec));
   LEDGER_RETURN_IF_ERROR(handler->second(c));
-  if (spec->target != ActionTarget::kDepartment) c.Escalate();
+  if (spec->target == ActionTarget::kComplaint || spec->target == ActionTarget::kNewComplaint)
+    c.Escalate();
   return c.TakeDecision();
 }
 

@@ -25,6 +25,7 @@
 #include "ledger/domain/event_view.h"
 #include "ledger/domain/events.capnp.h"
 #include "ledger/domain/policy.h"
+#include "ledger/domain/privacy.h"
 #include "ledger/domain/state.h"
 #include "ledger/log/append.h"
 
@@ -61,6 +62,14 @@ struct CrossFacts {
     schema::DomainEvent::Which type = schema::DomainEvent::RECEIVED;
   };
   std::optional<Referenced> referenced;
+  // Actions on a data subject (place_legal_hold, lift_legal_hold, request_erasure): the subject
+  // the action names, as the ledger knows it (nullopt: no complaint is sealed for it).
+  struct Subject {
+    std::string id;
+    std::vector<OtherComplaint> complaints;  // its complaints, closed_at set while closed
+    SubjectRecord record;                    // what stream "privacy" holds about it
+  };
+  std::optional<Subject> subject;
 };
 
 struct DecideInput {

@@ -89,6 +89,10 @@ Status DecideWaiveFine(Call& c);
 Status DecideRateDepartment(Call& c);
 Status DecideCorrect(Call& c);
 Status DecideAttachEvidence(Call& c);
+// decide_privacy.cc: the actions on a data subject (stream "privacy").
+Status DecidePlaceLegalHold(Call& c);
+Status DecideLiftLegalHold(Call& c);
+Status DecideRequestErasure(Call& c);
 
 // Helpers.
 // "the policy's calendar, which begins on 2025-01-01": the earliest business time, for messages.
@@ -104,5 +108,7 @@ bool Contains(const std::vector<Text>& list, std::string_view item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
 std::string Join(const std::vector<std::string>& items);
+// `t` plus `months` calendar months at `offset`, the day clamped to the month's last day.
+Time AddMonths(Time t, int64_t months, std::chrono::minutes offset);
 
 }  // namespace ledger::domain

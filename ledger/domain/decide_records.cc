@@ -28,18 +28,6 @@ const ClockResult* RunningClock(const std::vector<ClockResult>& clocks, ClockKin
   return nullptr;
 }
 
-// `t` plus `months` calendar months at `offset`, the day clamped to the month's last day.
-Time AddMonths(Time t, int64_t months, std::chrono::minutes offset) {
-  std::chrono::year_month_day d = CivilDate(t, offset);
-  Duration time_of_day = (t + offset) - std::chrono::floor<std::chrono::days>(t + offset);
-  std::chrono::year_month ym =
-      std::chrono::year_month(d.year(), d.month()) + std::chrono::months(months);
-  std::chrono::day last =
-      std::chrono::year_month_day_last(ym.year(), std::chrono::month_day_last(ym.month())).day();
-  std::chrono::year_month_day moved(ym.year(), ym.month(), std::min(d.day(), last));
-  return FromCivil(moved, time_of_day, offset);
-}
-
 // A rating from 0 to 100 (a number, or a string with two decimals) in hundredths; -1 when bad.
 int64_t ReadScoreHundredths(Call& c) {
   const boost::json::value* v = c.in.Raw("score", FieldType::kNumber, R::kRequired);
@@ -68,6 +56,17 @@ int64_t ReadScoreHundredths(Call& c) {
 }
 
 }  // namespace
+
+Time AddMonths(Time t, int64_t months, std::chrono::minutes offset) {
+  std::chrono::year_month_day d = CivilDate(t, offset);
+  Duration time_of_day = (t + offset) - std::chrono::floor<std::chrono::days>(t + offset);
+  std::chrono::year_month ym =
+      std::chrono::year_month(d.year(), d.month()) + std::chrono::months(months);
+  std::chrono::day last =
+      std::chrono::year_month_day_last(ym.year(), std::chrono::month_day_last(ym.month())).day();
+  std::chrono::year_month_day moved(ym.year(), ym.month(), std::min(d.day(), last));
+  return FromCivil(moved, time_of_day, offset);
+}
 
 Status DecideAddFlag(Call& c) {
   std::string flag = c.in.Code("flag", R::kRequired, Vocab::kFlag);

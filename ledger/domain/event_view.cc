@@ -14,7 +14,7 @@ struct TypeName {
   std::string_view name;
 };
 
-constexpr std::array<TypeName, 32> kTypes = {{
+constexpr std::array<TypeName, 37> kTypes = {{
     {W::RECEIVED, "ComplaintReceived"},
     {W::TRANSMITTED, "ComplaintTransmitted"},
     {W::VALIDITY_ASSESSED, "ValidityAssessed"},
@@ -47,6 +47,11 @@ constexpr std::array<TypeName, 32> kTypes = {{
     {W::IMPORT_RECORDED, "ImportRecorded"},
     {W::STATEMENT_PUBLISHED, "FineStatementPublished"},
     {W::SIGNING_KEY_CHANGED, "SigningKeyChanged"},
+    {W::LEGAL_HOLD_PLACED, "LegalHoldPlaced"},
+    {W::LEGAL_HOLD_LIFTED, "LegalHoldLifted"},
+    {W::ERASURE_REQUESTED, "ErasureRequested"},
+    {W::PROCESSING_RESTRICTED, "ProcessingRestricted"},
+    {W::SUBJECT_ERASED, "SubjectErased"},
 }};
 
 }  // namespace

@@ -100,6 +100,12 @@ struct DomainEvent {
     statementPublished @31 :FineStatementPublished;  # type "FineStatementPublished"
                                                      # (stream "statements")
     signingKeyChanged @32 :SigningKeyChanged;        # type "SigningKeyChanged" (stream "keys")
+    legalHoldPlaced @33 :LegalHoldPlaced;            # type "LegalHoldPlaced" (stream "privacy")
+    legalHoldLifted @34 :LegalHoldLifted;            # type "LegalHoldLifted" (stream "privacy")
+    erasureRequested @35 :ErasureRequested;          # type "ErasureRequested" (stream "privacy")
+    processingRestricted @36 :ProcessingRestricted;  # type "ProcessingRestricted"
+                                                     # (stream "privacy")
+    subjectErased @37 :SubjectErased;                # type "SubjectErased" (stream "privacy")
   }
 }
 
@@ -387,4 +393,48 @@ struct SigningKeyChanged {
   cosigned @3 :Bool;     # the previous key signs checkpoints too during the rotation (false: the
                          # previous key was lost or retired without signing)
   reason @4 :Text;       # why, in words: "the log's first signing key", "yearly rotation", ...
+}
+
+# A legal hold was placed on a data subject's personal data: it may not be erased while the hold
+# lasts. Stream "privacy".
+struct LegalHoldPlaced {
+  subject @0 :Text;    # the data subject (its random id)
+  reason @1 :Text;     # why, in words (the matter, the court or authority)
+  reference @2 :Text;  # the matter's reference (case number, letter); may be empty
+}
+
+# The legal hold on a data subject was lifted. Stream "privacy".
+struct LegalHoldLifted {
+  subject @0 :Text;  # the data subject
+  reason @1 :Text;   # why, in words
+}
+
+# A data subject asked for their personal data to be erased (PIPL art. 47, GDPR art. 17).
+# Followed in the same append by SubjectErased, or by ProcessingRestricted when the data must be
+# kept. Stream "privacy".
+struct ErasureRequested {
+  subject @0 :Text;           # the data subject
+  reason @1 :Text;            # the request, in words
+  reference @2 :Text;         # the request's reference (letter, ticket); may be empty
+  complaints @3 :List(Text);  # the subject's complaints at the time (complaint ids)
+}
+
+# Erasure was refused for now: the data is kept and only stored. While it stands, the personal
+# data is shown only to the roles of `visibleTo`. Stream "privacy".
+struct ProcessingRestricted {
+  subject @0 :Text;                 # the data subject
+  grounds @1 :List(Text);           # legal_hold | retention (why it must be kept)
+  until @2 :Int64 $time;            # when retention ends (the latest closure plus the policy's
+                                    # retention years); 0 while a complaint is open or none runs
+  openComplaints @3 :List(Text);    # complaints still open: retention has not started for them
+  visibleTo @4 :List(Text);         # the roles that may still see the data (policy
+                                    # privacy.restricted_visible_to)
+  retentionYears @5 :UInt32;        # the policy's retention period after closure, in years
+}
+
+# A data subject's personal data was erased: appended before the keystore deletes the subject's
+# keys, so that every later open of the keystore deletes them again. Stream "privacy".
+struct SubjectErased {
+  subject @0 :Text;           # the data subject
+  complaints @1 :List(Text);  # the complaints whose personal data was sealed for the subject
 }

@@ -289,6 +289,11 @@ void Apply(ComplaintState& s, const EventView& e) {
     case W::IMPORT_RECORDED:
     case W::STATEMENT_PUBLISHED:
     case W::SIGNING_KEY_CHANGED:
+    case W::LEGAL_HOLD_PLACED:  // stream "privacy": EvolvePrivacy (privacy.h)
+    case W::LEGAL_HOLD_LIFTED:
+    case W::ERASURE_REQUESTED:
+    case W::PROCESSING_RESTRICTED:
+    case W::SUBJECT_ERASED:
       return;
   }
 }

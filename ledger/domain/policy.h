@@ -259,6 +259,12 @@ struct Policy {
   Duration max_backdate = std::chrono::hours(24);  // later entries are findings
   Duration future_skew = std::chrono::minutes(5);  // occurred_at may be this far ahead
   int64_t second_complaint_months = 3;             // window after closure
+  // Personal data (docs/privacy.md); optional in the file ("privacy"): these defaults.
+  struct Privacy {
+    int64_t retention_years = 3;  // complaint records are kept this long after closure
+    // Who still sees a restricted subject's personal data (the legal basis's roles).
+    std::vector<std::string> restricted_visible_to{"data_protection"};
+  } privacy;
 
   const Category* FindCategory(std::string_view id) const;
   bool RoleMay(std::string_view role, std::string_view action) const;

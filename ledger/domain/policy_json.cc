@@ -45,6 +45,21 @@ void ReadScalars(Reader& r, const json::object& top, Policy* p) {
   }
 }
 
+void ReadPrivacy(Reader& r, const json::value& v, const std::string& path, Policy::Privacy* out) {
+  const json::object* o =
+      r.Object(v, path, {"retention_years_after_closure", "restricted_visible_to", "note"});
+  if (!o) return;
+  if (auto y = r.IntAt(*o, path, "retention_years_after_closure", kRequired)) {
+    if (*y < 0 || *y > 100)
+      r.Error(path + "/retention_years_after_closure", "out_of_range", "must be from 0 to 100");
+    else
+      out->retention_years = *y;
+  }
+  if (const json::value* roles = r.Member(*o, path, "restricted_visible_to", kRequired))
+    out->restricted_visible_to =
+        policy_json::ReadRoleList(r, *roles, path + "/restricted_visible_to");
+}
+
 void ReadSections(Reader& r, const json::object& top, Policy* p) {
   using namespace policy_json;
   ReadScalars(r, top, p);
@@ -76,6 +91,8 @@ void ReadSections(Reader& r, const json::object& top, Policy* p) {
   if (const json::value* v = top.if_contains("separation_of_duties"))
     ReadSeparationOfDuties(r, *v, "/separation_of_duties", &p->separation);
   if (const json::value* v = top.if_contains("alerts")) ReadAlerts(r, *v, "/alerts", &p->alerts);
+  if (const json::value* v = top.if_contains("privacy"))
+    ReadPrivacy(r, *v, "/privacy", &p->privacy);
   CheckRoleConsistency(r, *p);
 }
 
@@ -123,6 +140,7 @@ Result<std::shared_ptr<const Policy>> ParsePolicy(std::string_view json_text) {
                                       "recorded_fine_roles",
                                       "separation_of_duties",
                                       "alerts",
+                                      "privacy",
                                       "max_backdate",
                                       "future_skew",
                                       "second_complaint_months"});

@@ -47,10 +47,14 @@ void CheckPermitted(Reader& r, const Policy& p, const std::string& path,
 
 void ReadPermissions(Reader& r, const json::value& v, const std::string& path,
                      std::map<std::string, std::set<std::string>>* out) {
-  const json::object* o = r.KeyedObject(v, path, RoleNames(), "unknown_role", true);
+  const json::object* o = r.KeyedObject(v, path, RoleNames(), "unknown_role", false);
   if (!o) return;
   for (std::string_view role : RoleNames()) {
     const json::value* actions = o->if_contains(role);
+    // Every role is named, so that none is forgotten; a role added after policy files existed
+    // (data_protection) may be left out: it may do nothing then.
+    if (!actions && role != "data_protection")
+      r.Error(Child(path, role), "required", "'" + std::string(role) + "' is required");
     if (!actions) continue;
     std::set<std::string>& granted = (*out)[std::string(role)];
     ReadActions(r, *actions, Child(path, role), &granted);

@@ -94,6 +94,7 @@ inline constexpr auto kRoleCodes = std::to_array<VocabCode>({
     {"auditor", "reads everything, personal data included, verifies and exports; writes nothing"},
     {"reader", "reads projections with personal data redacted"},
     {"admin", "manages tokens and policy versions"},
+    {"data_protection", "the data-protection officer: legal holds, erasure, the record of reads"},
 });
 
 inline constexpr auto kChannelCodes = std::to_array<VocabCode>({

@@ -265,6 +265,10 @@ class EventLog {
   // creates it): there is then no outbox to read, and none can be written.
   Status WithOutbox(const std::function<Status(rocksdb::DB&, rocksdb::ColumnFamilyHandle*)>& fn);
 
+  // For AccessRecord only (ledger/log/access_record.h), as WithOutbox with the access family.
+  Status WithAccessRecord(
+      const std::function<Status(rocksdb::DB&, rocksdb::ColumnFamilyHandle*)>& fn);
+
   // For backups (ledger/log/backup.h), as WithProjections with the whole database: a backup
   // taken inside `fn` sees the database the log is writing, which stays open during the call.
   Status WithDatabase(const std::function<Status(rocksdb::DB&)>& fn);
@@ -327,6 +331,7 @@ class EventLog {
   rocksdb::ColumnFamilyHandle* projections_ = nullptr;
   rocksdb::ColumnFamilyHandle* outbox_ = nullptr;  // null: an old ledger open read-only
   rocksdb::ColumnFamilyHandle* tree_ = nullptr;    // null: an old ledger open read-only
+  rocksdb::ColumnFamilyHandle* access_ = nullptr;  // null: an old ledger open read-only
   Status tree_status_;  // why proofs cannot be given (set at open, before any reader)
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   // Readers hold db_mu_ shared while they use db_ and the families; the commit thread holds it

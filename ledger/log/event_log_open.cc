@@ -145,6 +145,7 @@ rocksdb::Status EventLog::OpenRocks(bool read_only) {
       {kProjectionsFamily, FamilyOptions(cache, true)},
       {kOutboxFamily, FamilyOptions(cache, true)},
       {kTreeFamily, FamilyOptions(cache, false)},
+      {kAccessFamily, FamilyOptions(cache, true)},
   };
   // A writable open creates a family that a ledger made before it lacks (the outbox, the tree);
   // a read-only open cannot, and RocksDB refuses to open one that is not there: leave it out.
@@ -177,9 +178,10 @@ rocksdb::Status EventLog::OpenRocks(bool read_only) {
   streams_ = handles_[2];
   idempotency_ = handles_[3];
   projections_ = handles_[4];
-  outbox_ = tree_ = nullptr;
+  outbox_ = tree_ = access_ = nullptr;
   for (rocksdb::ColumnFamilyHandle* h : handles_) {
     if (h->GetName() == kOutboxFamily) outbox_ = h;
+    if (h->GetName() == kAccessFamily) access_ = h;
     if (h->GetName() == kTreeFamily) tree_ = h;
   }
   return s;
@@ -247,7 +249,7 @@ Status EventLog::CheckFormat() {
 Status EventLog::CloseRocks() {
   for (rocksdb::ColumnFamilyHandle* h : handles_) (void)db_->DestroyColumnFamilyHandle(h);
   handles_.clear();
-  default_ = events_ = streams_ = idempotency_ = projections_ = outbox_ = tree_ = nullptr;
+  default_ = events_ = streams_ = idempotency_ = projections_ = outbox_ = tree_ = access_ = nullptr;
   Status closed = FromRocks(db_->Close(), "closing the ledger");
   db_.reset();
   if (db_lock_ != nullptr) (void)rocksdb::Env::Default()->UnlockFile(db_lock_);
@@ -347,6 +349,12 @@ Status EventLog::WithOutbox(
     const std::function<Status(rocksdb::DB&, rocksdb::ColumnFamilyHandle*)>& fn) {
   LEDGER_ASSIGN_OR_RETURN(ReadLock lock, Readable());
   return fn(*db_, outbox_);
+}
+
+Status EventLog::WithAccessRecord(
+    const std::function<Status(rocksdb::DB&, rocksdb::ColumnFamilyHandle*)>& fn) {
+  LEDGER_ASSIGN_OR_RETURN(ReadLock lock, Readable());
+  return fn(*db_, access_);
 }
 
 Status EventLog::WithDatabase(const std::function<Status(rocksdb::DB&)>& fn) {

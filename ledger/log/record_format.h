@@ -8,6 +8,7 @@
 //   projections     (owned by ProjectionStore)
 //   outbox          (owned by Outbox: ledger/log/outbox.h; absent from ledgers made before it
 //                   until they are opened for writing)
+//   access          (owned by AccessRecord: ledger/log/access_record.h; likewise)
 //   default         "head"                                canonical Head
 //                   "format"                              BE32(kFormatVersion)
 //
@@ -40,6 +41,7 @@ inline constexpr char kIdempotencyFamily[] = "idempotency";
 inline constexpr char kProjectionsFamily[] = "projections";
 inline constexpr char kOutboxFamily[] = "outbox";
 inline constexpr char kTreeFamily[] = "tree";
+inline constexpr char kAccessFamily[] = "access";
 inline constexpr char kHeadKey[] = "head";
 inline constexpr char kFormatKey[] = "format";
 // Present once the tree holds every event: written with a new ledger's format record, or with

@@ -102,7 +102,8 @@ const std::vector<Expect>& Expectations() {
        true,
        true},
       {{"u-auditor-01", "auditor", ""},
-       With({"complaint", "list", "log", "verify", "policies", "catalogue", "me"}, kReports),
+       With({"complaint", "list", "log", "verify", "policies", "catalogue", "me", "privacy"},
+            kReports),
        true,
        true,
        true},
@@ -116,6 +117,11 @@ const std::vector<Expect>& Expectations() {
        false,
        false,
        false},
+      {{"u-dpo", "data_protection", ""},
+       {"complaint", "list", "verify", "policies", "catalogue", "me", "privacy", "privacy_action"},
+       true,
+       true,
+       true},
   };
   return kExpect;
 }
@@ -152,6 +158,10 @@ const std::map<std::string, std::string>& RouteResources() {
       {"POST /v1/policies", "publish_policy"},
       {"GET /v1/catalogue", "catalogue"},
       {"GET /v1/me", "me"},
+      {"POST /v1/privacy/actions", "privacy_action"},
+      {"POST /v1/privacy/lookup", "privacy"},
+      {"GET /v1/privacy/subjects/{subject}", "privacy"},
+      {"GET /v1/privacy/reads", "privacy"},
       {"GET /healthz", "public"},
       {"GET /metrics", "public"},
   };
@@ -324,6 +334,13 @@ TEST_F(AuthorizationMatrix, EveryRoleOnEveryRouteSeesOnlyWhatItMay) {
              R"({"type":"rate_department","department":"finance","month":"2026-01","score":80})"});
       } else if (key == "POST /v1/policies") {
         probes.push_back({"POST", "/v1/policies", "{}"});
+      } else if (key == "POST /v1/privacy/actions") {
+        probes.push_back({"POST", "/v1/privacy/actions",
+                          R"({"type":"place_legal_hold","subject":"s-none","reason":"matrix"})"});
+      } else if (key == "POST /v1/privacy/lookup") {
+        probes.push_back({"POST", "/v1/privacy/lookup", R"({"phone":"13800000000"})"});
+      } else if (key == "GET /v1/privacy/subjects/{subject}") {
+        probes.push_back({"GET", "/v1/privacy/subjects/s-none"});
       } else if (route->pattern.starts_with("/v1/ledger/tile/")) {
         // The first leaf's tile (a partial tile of width 1), or its entry bundle.
         std::string target = route->pattern;
@@ -378,8 +395,11 @@ TEST_F(AuthorizationMatrix, EveryRoleOnEveryRouteSeesOnlyWhatItMay) {
             EXPECT_LT(status, 500u) << body;
             EXPECT_NE(status, 401u) << body;
             EXPECT_NE(status, 403u) << body;
-            // Bad input is the only refusal the probes expect (the empty policy document).
-            if (key != "POST /v1/policies") {
+            // Bad input is the only refusal the probes expect (the empty policy document), and
+            // the unknown data subject (this ledger records personal data in the clear).
+            const bool privacy_probe =
+                key.find(" /v1/privacy/") != std::string::npos && key != "GET /v1/privacy/reads";
+            if (key != "POST /v1/policies" && !privacy_probe) {
               EXPECT_LT(status, 300u) << body;
             }
           }

@@ -22,7 +22,7 @@ namespace {
 
 Principal Who(Role role, std::string id = "u-1", std::string department = "engineering") {
   return Principal{
-      {std::move(id), std::string(RoleName(role)), std::move(department)}, role, "tk_1"};
+      {std::move(id), std::string(RoleName(role)), std::move(department)}, role, "tk_1", ""};
 }
 
 Request WithAuthorization(std::string value) {
@@ -135,7 +135,12 @@ TEST(Access, TheTableKeepsItsInvariants) {
   EXPECT_FALSE(RoleSeesPersonalData(Role::kAdmin));
   EXPECT_TRUE(RoleSeesPersonalData(Role::kAuditor));
   EXPECT_EQ(RolesFor(Resource::kPublishPolicy), RoleSet{Role::kAdmin});
-  EXPECT_EQ(RolesFor(Resource::kVerify), (RoleSet{Role::kAuditor, Role::kAdmin}));
+  EXPECT_EQ(RolesFor(Resource::kVerify),
+            (RoleSet{Role::kAuditor, Role::kAdmin, Role::kDataProtection}));
+  // Only the data-protection role acts on data subjects; it and the auditor read their records.
+  EXPECT_EQ(RolesFor(Resource::kPrivacyAction), RoleSet{Role::kDataProtection});
+  EXPECT_EQ(RolesFor(Resource::kPrivacy), (RoleSet{Role::kAuditor, Role::kDataProtection}));
+  EXPECT_TRUE(RoleSeesPersonalData(Role::kDataProtection));
 }
 
 // docs/api.md's table, cell by cell, against the code's: the page says what the code does.
@@ -194,9 +199,10 @@ TEST(Access, TheApiPagesTableIsTheCodesTable) {
     }
   };
   const std::vector<std::string> columns = {
-      "complaint", "list",     "receive", "action",    "rating", "responsibility",
-      "fines",     "rewards",  "metrics", "findings",  "alerts", "log",
-      "verify",    "policies", "publish", "catalogue", "me"};
+      "complaint",      "list",  "receive", "action",        "rating",
+      "responsibility", "fines", "rewards", "metrics",       "findings",
+      "alerts",         "log",   "verify",  "policies",      "publish",
+      "catalogue",      "me",    "privacy", "privacy action"};
   ASSERT_EQ(columns.size(), AllResources().size());
   for (size_t i = 0; i < columns.size(); ++i) EXPECT_EQ(header[i + 1], columns[i]);
   for (Role role : AllRoles()) {

@@ -55,7 +55,7 @@ except ImportError:  # python3-jsonschema
 ROLES = {
     "admin": None, "auditor": None, "reader": None, "gm": None, "deputy_gm": None,
     "cs_agent": "customer_service", "cs_head": "customer_service", "intake": "customer_service",
-    "handler": "property", "dept_head": "property",
+    "handler": "property", "dept_head": "property", "data_protection": None,
 }
 MONTH = "2026-06"  # a month of the seeded demo with fines, rewards and responsibility records
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
@@ -230,10 +230,14 @@ class Ledger:
         self.signing_key = os.path.join(self.tmp, "signing.key")
         self.run_ctl(["keys", "generate", "--origin", "ledger.test/openapi",
                       "--out", self.signing_key])
+        # Personal data sealed from here on (docs/privacy.md): the privacy routes have subjects.
+        self.kek = os.path.join(self.tmp, "ledger.kek")
+        self.run_ctl(["keystore", "new-kek", "--out", self.kek])
+        self.run_ctl(["keystore", "init", "--kek", self.kek])
 
     def serve(self, *flags):
         cmd = [self.args.ledgerctl, "--data", self.data, "serve", "--listen", "127.0.0.1:0",
-               "--no-ui", "--signing-key", self.signing_key] + list(flags)
+               "--no-ui", "--signing-key", self.signing_key, "--kek", self.kek] + list(flags)
         self.log_path = os.path.join(self.tmp, f"serve-{int(time.time() * 1000)}.log")
         with open(self.log_path, "w") as logf:
             self.proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT,
@@ -668,6 +672,34 @@ def scenario(run, limits_flags):
     call("POST", "/v1/complaints", "handler", body=other, expect=403)
     call("POST", "/v1/complaints", "cs_agent", body={"type": "receive"}, valid_body=False,
          expect=400, note="missing fields")
+
+    # --- personal data: the sealed complainant's subject, its record, holds, the record of reads
+    call("GET", f"/v1/complaints/{new_id}", "auditor", expect=200, note="a recorded read")
+    found = call("POST", "/v1/privacy/lookup", "data_protection", body={"phone": "13800000000"},
+                 expect=200)
+    subject = found.json()["subject"] if found else "none"
+    call("POST", "/v1/privacy/lookup", "data_protection", body={"phone": "13900000000"},
+         expect=404, note="nobody has this phone")
+    call("POST", "/v1/privacy/lookup", "data_protection", body={}, valid_body=False, expect=400)
+    call("POST", "/v1/privacy/lookup", "reader", body={"phone": "13800000000"}, expect=403)
+    call("GET", f"/v1/privacy/subjects/{subject}", "data_protection", expect=200)
+    call("GET", "/v1/privacy/subjects/s-none", "data_protection", expect=404)
+    call("GET", f"/v1/privacy/subjects/{subject}", "cs_agent", expect=403)
+    hold = {"type": "place_legal_hold", "subject": subject, "reason": "litigation",
+            "reference": "case 1"}
+    call("POST", "/v1/privacy/actions", "data_protection", body=hold, expect=200)
+    call("POST", "/v1/privacy/actions", "data_protection", body=hold, expect=422,
+         note="already held")
+    call("POST", "/v1/privacy/actions", "data_protection",
+         body={"type": "request_erasure", "subject": subject, "reason": "asked"}, expect=200,
+         note="restricted: a legal hold and an open complaint")
+    call("POST", "/v1/privacy/actions", "cs_agent", body=hold, expect=403)
+    call("POST", "/v1/privacy/actions", "data_protection", body={"type": "add_flag"},
+         valid_body=False, expect=400, note="not a privacy action")
+    call("GET", f"/v1/privacy/reads?subject={subject}", "auditor", expect=200)
+    call("GET", "/v1/privacy/reads?limit=2", "data_protection", expect=200)
+    call("GET", "/v1/privacy/reads?from=yesterday", "data_protection", expect=400)
+    call("GET", "/v1/privacy/reads", "reader", expect=403)
     call("POST", "/v1/complaints", "cs_agent", body={"type": "add_flag", "flag": "media"},
          valid_body=False, expect=400, note="not a receive")
     call("POST", "/v1/complaints", "cs_agent", raw=b"{not json",

@@ -5,9 +5,12 @@
 // a keystore refuses to start; with a key erased from the keystore the same reads say "[erased]"
 // and the log still verifies.
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <regex>
 
 #include "ledger/base/aead.h"
@@ -200,6 +203,176 @@ TEST_F(PersonalDataCli, SealedWhenServedWithAKekAndOpenedOnlyForThoseWhoMaySeeIt
   }
   auto verify = RunProcess({kLedgerctl, "--data", Data(), "verify"}, dir_.path());
   EXPECT_EQ(verify.exit_code, 0) << verify.err;
+}
+
+// Every byte of every file under `dir`.
+std::string EveryFileUnder(const std::string& dir) {
+  std::string all;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    all.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return all;
+}
+
+// Every key and value of every column family of the RocksDB database in `dir`, decompressed
+// (the ledger compresses its tables: a raw scan alone could miss a compressed copy).
+std::string EveryRecordOf(const std::string& dir) {
+  std::vector<std::string> names;
+  EXPECT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const std::string& n : names) families.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status st =
+      rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir, families, &handles, &raw);
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  std::string all;
+  if (!st.ok()) return all;
+  std::unique_ptr<rocksdb::DB> db(raw);
+  for (rocksdb::ColumnFamilyHandle* h : handles) {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), h));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      all += it->key().ToString();
+      all += it->value().ToString();
+    }
+    (void)db->DestroyColumnFamilyHandle(h);
+  }
+  return all;
+}
+
+// The whole path of a data subject's rights through the real server: a legal hold and an open
+// complaint restrict an erasure (the data stays, shown only to the data-protection role); once
+// the hold is lifted and the complaint closed past the retention period (0 years in this test's
+// policy), the erasure is appended and the keys are gone; no file of the ledger (every record of
+// every family, decompressed, and the raw bytes, snapshots included), of the keystore or of an
+// export then holds the complainant's name, phone, unit or subject id; the log verifies; the
+// record of reads lists exactly the answers that showed the data (the receive's own answer, the
+// auditor's and the data-protection officer's reads; not the refused ones).
+TEST_F(PersonalDataCli, ErasureRestrictionAndTheRecordOfReadsEndToEnd) {
+  ASSERT_EQ(::mkdir(Data().c_str(), 0700), 0);
+  const std::string kek = dir_.Sub("ledger.kek");
+  ASSERT_EQ(RunProcess({kLedgerctl, "keystore", "new-kek", "--out", kek}, dir_.path()).exit_code,
+            0);
+  const std::string cs = Token("u-cs-01", "cs_agent", "customer_service");
+  const std::string auditor = Token("u-audit", "auditor");
+  const std::string dpo = Token("u-dpo", "data_protection");
+  const std::string admin = Token("u-admin", "admin");
+  std::string policy = testing_util::ReadWholeFile(std::string(LEDGER_SOURCE_DIR) +
+                                                   "/ledger/domain/default_policy.json");
+  const std::string three = "\"retention_years_after_closure\": 3";
+  ASSERT_NE(policy.find(three), std::string::npos);
+  policy.replace(policy.find(three), three.size(), "\"retention_years_after_closure\": 0");
+
+  std::string id, subject;
+  uint64_t erased_position = 0;
+  {
+    std::unique_ptr<BackgroundProcess> server;
+    std::string out;
+    uint16_t port = Serve(server, {"--kek", kek}, &out);
+    ASSERT_NE(port, 0) << out;
+    HttpClient client("127.0.0.1", port);
+    client.SetBearer(admin);
+    ASSERT_EQ(client.Post("/v1/policies", policy).status, 201u);
+    client.SetBearer(cs);
+    HttpReply made = client.Post("/v1/complaints", kReceive);
+    ASSERT_EQ(made.status, 201u) << made.body;
+    id = made.Json().at("id").as_string().c_str();
+
+    client.SetBearer(auditor);  // read 2 (the receive's answer was 1): the auditor sees it
+    EXPECT_EQ(client.Get("/v1/complaints/" + id).Json().at("complainant").at("name"),
+              "Huang Xiaoming");
+    client.SetBearer(dpo);
+    HttpReply found = client.Post("/v1/privacy/lookup", R"({"phone":"139 1234 5678"})");
+    ASSERT_EQ(found.status, 200u) << found.body;
+    subject = found.Json().at("subject").as_string().c_str();
+    auto act = [&](const std::string& type, const std::string& more = "") {
+      return client.Post("/v1/privacy/actions", R"({"type":")" + type + R"(","subject":")" +
+                                                    subject + R"(","reason":"test")" + more + "}");
+    };
+    ASSERT_EQ(act("place_legal_hold").status, 200u);
+    HttpReply restricted = act("request_erasure");
+    ASSERT_EQ(restricted.status, 200u) << restricted.body;
+    EXPECT_EQ(restricted.Json().at("outcome"), "restricted");
+    client.SetBearer(auditor);  // restricted: not for the auditor (no read recorded)
+    const boost::json::value hidden = client.Get("/v1/complaints/" + id).Json();
+    EXPECT_EQ(hidden.at("complainant").at("name"), "[restricted]");
+    EXPECT_EQ(hidden.at("complainant").at("personal_data"), "restricted");
+    client.SetBearer(dpo);  // read 3: the data-protection role still sees it
+    EXPECT_EQ(client.Get("/v1/complaints/" + id).Json().at("complainant").at("name"),
+              "Huang Xiaoming");
+    // A cs agent may not act on subjects.
+    client.SetBearer(cs);
+    EXPECT_EQ(act("request_erasure").status, 403u);
+
+    // Lift the hold and close the complaint: nothing holds the data any more.
+    client.SetBearer(dpo);
+    ASSERT_EQ(act("lift_legal_hold").status, 200u);
+    client.SetBearer(cs);
+    for (const char* step :
+         {R"({"type":"assess_validity","valid":false,"reason":"misunderstanding"})",
+          R"({"type":"respond","channel":"phone","summary":"explained"})",
+          R"({"type":"close","basis":"invalid_explained"})"}) {
+      HttpReply r = client.Post("/v1/complaints/" + id + "/actions", step);
+      ASSERT_EQ(r.status, 200u) << step << "\n" << r.body;
+    }
+    client.SetBearer(dpo);
+    HttpReply erased = act("request_erasure", R"(,"idempotency_key":"erase-1")");
+    ASSERT_EQ(erased.status, 200u) << erased.body;
+    EXPECT_EQ(erased.Json().at("outcome"), "erased");
+    erased_position = erased.Json().at("position").to_number<uint64_t>();
+    // The same request again: the first result, nothing appended.
+    HttpReply retried = act("request_erasure", R"(,"idempotency_key":"erase-1")");
+    EXPECT_EQ(retried.Json().at("position").to_number<uint64_t>(), erased_position);
+
+    client.SetBearer(auditor);
+    const boost::json::value gone = client.Get("/v1/complaints/" + id).Json();
+    EXPECT_EQ(gone.at("complainant").at("name"), "[erased]");
+    EXPECT_EQ(gone.at("complainant").at("erased_at_position").to_number<uint64_t>(),
+              erased_position);
+    HttpReply events = client.Get("/v1/complaints/" + id + "/events");
+    EXPECT_EQ(events.body.find("Huang Xiaoming"), std::string::npos);
+    EXPECT_NE(events.body.find("[erased]"), std::string::npos);
+
+    // The record of reads: exactly the two reads that showed the data.
+    HttpReply reads = client.Get("/v1/privacy/reads?subject=" + subject);
+    ASSERT_EQ(reads.status, 200u) << reads.body;
+    const boost::json::value reads_doc = reads.Json();
+    const boost::json::array& rows = reads_doc.at("reads").as_array();
+    ASSERT_EQ(rows.size(), 3u) << reads.body;
+    EXPECT_EQ(rows[0].at("actor").at("id"), "u-cs-01");  // the receive's answer echoes it
+    EXPECT_EQ(rows[0].at("route"), "POST /v1/complaints");
+    EXPECT_EQ(rows[1].at("actor").at("id"), "u-audit");
+    EXPECT_EQ(rows[1].at("route"), "GET /v1/complaints/{id}");
+    EXPECT_EQ(rows[2].at("actor").at("id"), "u-dpo");
+    for (const boost::json::value& row : rows) EXPECT_EQ(row.at("complaint").as_string(), id);
+    client.SetBearer(dpo);
+    HttpReply sar = client.Get("/v1/privacy/subjects/" + subject);
+    ASSERT_EQ(sar.status, 200u) << sar.body;
+    EXPECT_EQ(sar.Json().at("record").at("erased"), true);
+    EXPECT_EQ(sar.Json().at("complaints").as_array().size(), 1u);
+    EXPECT_EQ(server->Stop(), 0);  // writes the projection snapshot
+  }
+
+  const std::string exported = dir_.Sub("export.jsonl");
+  auto ex = RunProcess(
+      {kLedgerctl, "--data", Data(), "export", "--complaint", id, "--out", exported, "--kek", kek},
+      dir_.path());
+  ASSERT_EQ(ex.exit_code, 0) << ex.err;
+  const std::string export_text = testing_util::ReadWholeFile(exported);
+  EXPECT_NE(export_text.find("[erased]"), std::string::npos);
+  EXPECT_NE(export_text.find("\"erased_at_position\":" + std::to_string(erased_position)),
+            std::string::npos);
+  auto verify = RunProcess({kLedgerctl, "--data", Data(), "verify"}, dir_.path());
+  EXPECT_EQ(verify.exit_code, 0) << verify.err;
+
+  const std::string everything = EveryFileUnder(Data()) + EveryRecordOf(Data()) +
+                                 EveryRecordOf(Data() + "/keystore") + export_text;
+  for (const char* secret : {"Huang Xiaoming", "13912345678", "12-1203"})
+    EXPECT_EQ(everything.find(secret), std::string::npos) << secret;
+  const std::string keystore = EveryFileUnder(Data() + "/keystore");
+  EXPECT_EQ(keystore.find(subject), std::string::npos) << "the subject id in the keystore";
 }
 
 TEST_F(PersonalDataCli, ALedgerWithEventsGetsAKeystoreOnlyByInit) {

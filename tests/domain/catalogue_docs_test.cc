@@ -54,6 +54,8 @@ std::string_view TargetText(ActionTarget t) {
       return "Applies to a complaint (`POST /v1/complaints/{id}/actions`).";
     case ActionTarget::kDepartment:
       return "Applies to a department's month (`POST /v1/ratings`).";
+    case ActionTarget::kSubject:
+      return "Applies to a data subject (`POST /v1/privacy/actions`; docs/privacy.md).";
   }
   return "";
 }

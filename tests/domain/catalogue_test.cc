@@ -88,7 +88,8 @@ boost::json::value Sample(const FieldSpec& f, Time now) {
 // A role the default policy lets do `type`, among the harness's people (department holders
 // act for the assigned department, "property").
 Actor AllowedActor(const Policy& policy, std::string_view type) {
-  for (const Actor& a : {CsAgent(), CsHead(), Intake(), Handler(), DeptHead(), DeputyGm(), Gm()})
+  for (const Actor& a :
+       {CsAgent(), CsHead(), Intake(), Handler(), DeptHead(), DeputyGm(), Gm(), DataProtection()})
     if (policy.RoleMay(a.role, type)) return a;
   return {"nobody", "nobody", ""};
 }

@@ -45,6 +45,7 @@ std::map<std::string, std::set<std::string>> ExpectedMatrix() {
           {"auditor", {}},
           {"reader", {}},
           {"admin", {}},
+          {"data_protection", {"place_legal_hold", "lift_legal_hold", "request_erasure"}},
           {"system", {}}};
 }
 
@@ -67,7 +68,7 @@ TEST(Roles, EveryActionTimesEveryRoleIsAllowedOrRefusedAsThePolicySays) {
       ++checked;
     }
   }
-  EXPECT_EQ(checked, 11 * 27);
+  EXPECT_EQ(checked, 12 * 30);
 }
 
 TEST(Roles, TheDefaultPolicyGrantsExactlyTheExpectedMatrix) {

@@ -29,6 +29,7 @@ inline Actor DeptHead(const std::string& dept = "property") {
 }
 inline Actor DeputyGm() { return {"u-deputy-gm", "deputy_gm", ""}; }
 inline Actor Gm() { return {"u-gm", "gm", ""}; }
+inline Actor DataProtection() { return {"u-dpo", "data_protection", ""}; }
 
 // 2026-03-02 is a Monday (a working day); 10:00 at +08:00.
 inline Time Monday10() { return *ledger::ParseRfc3339("2026-03-02T10:00:00+08:00"); }

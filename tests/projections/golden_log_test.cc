@@ -36,7 +36,7 @@ namespace domain = ledger::domain;
 
 const std::string kGolden = std::string(LEDGER_SOURCE_DIR) + "/tests/projections/golden/";
 const ledger::Time kNow = *ledger::ParseRfc3339("2026-11-20T18:00:00+08:00");  // the demo's "now"
-const api::Principal kAuditor{{"u-auditor", "auditor", ""}, api::Role::kAuditor, ""};
+const api::Principal kAuditor{{"u-auditor", "auditor", ""}, api::Role::kAuditor, "", ""};
 
 // Pretty-printed JSON, two spaces, keys in the order they were built: reviewable diffs.
 void Pretty(const json::value& v, std::string& out, int indent = 0) {
@@ -94,7 +94,10 @@ class GoldenLog : public ::testing::Test {
     ASSERT_TRUE(replay_.status.ok()) << replay_.status.ToString();
     ASSERT_TRUE(log_->Sync().ok());
     policies_ = std::make_unique<domain::PolicyStore>(log_.get());
-    ASSERT_TRUE(policies_->Load().ok());
+    {
+      auto st = policies_->Load();
+      ASSERT_TRUE(st.ok()) << st.ToString();
+    }
     store_ = std::make_unique<ledger::ProjectionStore>(log_.get());
     runner_ = std::make_unique<ProjectionRunner>(log_.get(), policies_.get(), store_.get(),
                                                  RunnerOptions{dir_.Sub("snapshot")});

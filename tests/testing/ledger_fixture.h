@@ -129,5 +129,6 @@ inline ledger::Actor DeptHeadActor(const std::string& dept = "property") {
 }
 inline ledger::Actor DeputyGmActor() { return {"u-deputy-gm", "deputy_gm", ""}; }
 inline ledger::Actor GmActor() { return {"u-gm", "gm", ""}; }
+inline ledger::Actor DataProtectionActor() { return {"u-dpo", "data_protection", ""}; }
 
 }  // namespace testing_util

@@ -28,7 +28,10 @@
 
 #include "api/services/event_json.h"
 #include "api/services/payload_json.h"
+#include "api/services/personal_data.h"
 #include "ledger/base/signed_note.h"
+#include "ledger/keystore/keystore.h"
+#include "ledger/log/access_record.h"
 #include "projections/reports.h"
 #include "tools/ledgerctl/commands.h"
 #include "tools/ledgerctl/export_html.h"
@@ -99,7 +102,7 @@ Status ForEachInScope(Session& s, const ExportFlags& f, const Range& r,
 }
 
 Status Jsonl(Session& s, const ExportFlags& f, const ledger::VerifyReport& verified,
-             std::FILE* out) {
+             const api::PersonalDataVault& vault, std::FILE* out) {
   LEDGER_ASSIGN_OR_RETURN(Range r, RangeOf(s, f));
   json::object header{
       {"kind", "export"},
@@ -119,12 +122,15 @@ Status Jsonl(Session& s, const ExportFlags& f, const ledger::VerifyReport& verif
   header["checkpoint"] = checkpoint ? json::value(checkpoint->note) : json::value(nullptr);
   if (!WriteAll(out, json::serialize(header) + "\n"))
     return Status::Unavailable("cannot write the export");
-  api::PayloadRenderer render = api::DomainPayloadRenderer(s.utc_offset());
+  api::PayloadRenderer render = api::DomainPayloadRenderer(s.utc_offset(), &vault);
+  // Every complainant the export shows is recorded as read by "ledgerctl export".
+  api::Principal viewer = *CliViewer();
+  viewer.route = "ledgerctl export";
   uint64_t count = 0;
   ProgressFn progress = ProgressBar("exporting", "events");
   LEDGER_RETURN_IF_ERROR(ForEachInScope(s, f, r, [&](const ledger::RecordedEvent& e) {
     json::object o{{"kind", "event"}};
-    for (auto& field : api::EventToJson(e, render, CliViewer())) o.insert(std::move(field));
+    for (auto& field : api::EventToJson(e, render, &viewer)) o.insert(std::move(field));
     o["canonical"] = ledger::note::Base64(e.canonical_bytes());
     if (checkpoint && e.position() <= checkpoint->size) {
       LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::Hash> proof,
@@ -217,8 +223,23 @@ int Export(const Globals& g, const ExportFlags& f) {
   std::optional<mode_t> mode = ParseMode(f.mode);
   if (!mode)
     return Fail(kExitUsage, "--mode must be an octal file mode such as 0600, not '" + f.mode + "'");
-  auto session = Session::Open(g.data_dir, Access::kReadOnly);
+  // With --kek the export opens sealed personal data and records what it shows (a write: the
+  // ledger must not be in use). Without it sealed data stays "[sealed]"; erased subjects show
+  // "[erased]" and the erasure's position either way.
+  auto session = Session::Open(g.data_dir, f.kek.empty() ? Access::kReadOnly : Access::kWrite);
   if (!session.ok()) return FailWith(session.status());
+  std::unique_ptr<ledger::keystore::Keystore> keystore;
+  if (!f.kek.empty()) {
+    Result<std::unique_ptr<ledger::keystore::Keystore>> ks =
+        OpenLedgerKeystore(g.data_dir, f.kek, f.keystore, (*session)->log());
+    if (!ks.ok()) return Fail(kExitUsage, OneLine(ks.status()));
+    keystore = std::move(ks).value();
+  }
+  api::PersonalDataVault vault(keystore.get());
+  api::PrivacyRegister privacy(&(*session)->log());
+  ledger::SystemClock read_clock;
+  ledger::AccessRecord reads(&(*session)->log(), &read_clock);
+  vault.Attach(&privacy, keystore ? &reads : nullptr);
   ledger::VerifyOptions options;
   options.progress = ProgressBar("verifying", "events");
   Result<ledger::VerifyReport> verified = (*session)->log().Verify(options);
@@ -233,7 +254,7 @@ int Export(const Globals& g, const ExportFlags& f) {
     file = std::move(created).value();
     out = file->stream();
   }
-  Status st = f.format == "jsonl" ? Jsonl(**session, f, *verified, out)
+  Status st = f.format == "jsonl" ? Jsonl(**session, f, *verified, vault, out)
                                   : Html(**session, g, f, *verified, out);
   if (!st.ok()) return FailWith(st);
   if (file)
@@ -258,6 +279,13 @@ void RegisterExportCommand(CLI::App& app, Globals& g, CommandFlags& flags, Runne
   cmd->add_option("--mode", f->mode,
                   "the --out file's mode, octal (it holds personal data: private by default)")
       ->capture_default_str();
+  cmd->add_option("--kek", f->kek,
+                  "the key-encryption key file: open sealed personal data (jsonl), recording "
+                  "each complainant shown as a read (docs/privacy.md); the ledger must not be in "
+                  "use");
+  cmd->add_option("--keystore", f->keystore,
+                  "the keystore's directory (default: as the ledger "
+                  "names it)");
   cmd->callback([&g, &run, f] { run = [&g, f] { return Export(g, *f); }; });
 }
 

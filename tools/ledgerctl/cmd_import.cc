@@ -83,7 +83,7 @@ int Import(const Globals& g, const ImportFlags& f) {
   Session& s = **session;
   // A ledger that seals personal data is imported into sealed, never in the clear.
   Result<std::unique_ptr<ledger::keystore::Keystore>> keystore =
-      OpenLedgerKeystore(g.data_dir, f.kek, f.keystore, s.log().GetHead().position);
+      OpenLedgerKeystore(g.data_dir, f.kek, f.keystore, s.log());
   if (!keystore.ok()) return Fail(kExitUsage, OneLine(keystore.status()));
   if (s.policies().current_version() == 0) {  // a new ledger: the default policy, as serve does
     Result<uint32_t> v =

@@ -21,6 +21,7 @@
 #include <fstream>
 #include <optional>
 
+#include "api/services/personal_data.h"
 #include "ledger/base/aead.h"
 #include "ledger/base/files.h"
 #include "ledger/keystore/keystore.h"
@@ -174,7 +175,8 @@ int Copy(const Globals& g, const KeystoreFlags& f) {
 
 ledger::Result<std::unique_ptr<ledger::keystore::Keystore>> OpenLedgerKeystore(
     const std::string& data_dir, const std::string& kek, const std::string& keystore_dir,
-    uint64_t head_position) {
+    ledger::EventLog& log) {
+  const uint64_t head_position = log.GetHead().position;
   const std::optional<KeystoreRef> ref = ReadRef(data_dir);
   const std::string dir = !keystore_dir.empty() ? keystore_dir
                           : ref                 ? ref->dir
@@ -204,6 +206,13 @@ ledger::Result<std::unique_ptr<ledger::keystore::Keystore>> OpenLedgerKeystore(
                                       ref->id);
   if (!ref || ref->dir != std::filesystem::absolute(dir).lexically_normal().string())
     LEDGER_RETURN_IF_ERROR(WriteRef(data_dir, *ks));
+  // Keys of subjects the ledger records as erased go again (a restored older keystore).
+  LEDGER_ASSIGN_OR_RETURN(size_t again, api::ReconcileErasures(log, *ks));
+  if (again > 0)
+    std::fprintf(stderr,
+                 "ledgerctl: erased again the keys of %zu data subject(s) that the ledger records "
+                 "as erased (an older keystore was restored)\n",
+                 again);
   return ks;
 }
 

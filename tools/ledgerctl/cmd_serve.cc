@@ -182,7 +182,7 @@ int ServeLog(ledger::EventLog& log, const std::string& data_dir, const ServeFlag
     previous = std::move(key).value();
   }
   ledger::Result<std::unique_ptr<ledger::keystore::Keystore>> keystore =
-      OpenLedgerKeystore(data_dir, flags.kek, flags.keystore, log.GetHead().position);
+      OpenLedgerKeystore(data_dir, flags.kek, flags.keystore, log);
   if (!keystore.ok()) return Fail(kExitUsage, OneLine(keystore.status()));
 
   ledger::SystemClock clock;

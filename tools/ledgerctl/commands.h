@@ -88,14 +88,16 @@ struct ServeFlags {
 };
 
 // The keystore of the ledger in `data_dir` (docs/privacy.md), opened with the KEK file `kek`;
-// created only for a ledger without events (`head_position` 0): for one that has events a missing
+// created only for a ledger without events (`log` empty): for one that has events a missing
 // keystore is FailedPrecondition (create it with `ledgerctl keystore init`, or restore it: a new
 // empty keystore would make every sealed complaint read as erased). Without a KEK: null when
 // there is no keystore (personal data is recorded in the clear), FailedPrecondition when there
-// is one (the ledger seals personal data).
+// is one (the ledger seals personal data). Every open erases again the keys of the subjects that
+// `log` records as erased (api::ReconcileErasures), so that a restored older keystore does not
+// bring them back.
 ledger::Result<std::unique_ptr<ledger::keystore::Keystore>> OpenLedgerKeystore(
     const std::string& data_dir, const std::string& kek, const std::string& keystore_dir,
-    uint64_t head_position);
+    ledger::EventLog& log);
 
 // DIR/keystore.ref: which keystore seals the ledger's personal data, and where it is.
 inline constexpr const char* kKeystoreRefName = "keystore.ref";

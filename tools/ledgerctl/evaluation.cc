@@ -53,7 +53,8 @@ api::Evaluation Evaluated(const Eval& e, const Session& session,
 }
 
 const api::Principal* CliViewer() {
-  static const api::Principal viewer{{"ledgerctl", "auditor", ""}, api::Role::kAuditor, ""};
+  static const api::Principal viewer{
+      {"ledgerctl", "auditor", ""}, api::Role::kAuditor, "", "ledgerctl"};
   return &viewer;
 }
 

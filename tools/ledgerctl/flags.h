@@ -55,6 +55,7 @@ struct ExportFlags {
   std::string format = "jsonl";
   std::string out;            // empty or "-": stdout
   std::string mode = "0600";  // of the --out file (octal): exports hold personal data
+  std::string kek, keystore;  // open sealed personal data (docs/privacy.md)
 };
 
 struct CommandFlags {

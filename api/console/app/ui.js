@@ -58,11 +58,14 @@ export function Redacted() {
 }
 
 // A text that may be "[redacted]" (withheld from this role), "[erased]" (its subject's key is
-// gone) or "[sealed]" (no key at hand): docs/privacy.md.
+// gone), "[restricted]" (kept, but not for this role) or "[sealed]" (no key at hand):
+// docs/privacy.md.
 export function Pii({ value }) {
   if (value === "[redacted]") return html`<${Redacted} />`;
   if (value === "[erased]")
     return html`<span class="chip erased" title=${t("common.erased_help")}>${t("common.erased")}</span>`;
+  if (value === "[restricted]")
+    return html`<span class="chip redacted" title=${t("common.restricted_help")}>${t("common.restricted")}</span>`;
   if (value === "[sealed]")
     return html`<span class="chip redacted" title=${t("common.sealed_help")}>${t("common.sealed")}</span>`;
   return html`<span>${value}</span>`;
