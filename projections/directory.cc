@@ -139,6 +139,12 @@ void Directory::OnEvent(const std::string& stream, const domain::EventView& e) {
       // A sealed correction keeps the complainant's subject: the same person, a new number.
       if (field == "complainant.phone" && !c.hasPersonal())
         d.complainant_key = ComplainantKey(value, "");
+      // A complainant recorded in the clear becomes a subject with its first sealed correction:
+      // its complaint is then one of the subject's (erasure and access requests find it).
+      if (c.hasPersonal()) {
+        std::vector<std::string>& of = by_subject_[ledger::TextCopy(c.getPersonal().getSubject())];
+        if (std::find(of.begin(), of.end(), stream) == of.end()) of.push_back(stream);
+      }
       if (field == "occurred_at") {
         auto t = ledger::ParseRfc3339(value);
         if (t.ok()) d.received_at = *t;

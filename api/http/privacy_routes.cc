@@ -170,7 +170,7 @@ class PrivacyRoutes {
         return Bad(name, "rfc3339", std::string(name) + " must be RFC 3339 with an offset");
       (std::string_view(name) == "from" ? q.from : q.to) = *parsed;
     }
-    LEDGER_ASSIGN_OR_RETURN(q.after, ctx.QueryUint("after", 0, 0, UINT64_MAX));
+    LEDGER_ASSIGN_OR_RETURN(q.after, ctx.QueryUint("after", 0, 0, UINT64_MAX - 1));
     LEDGER_ASSIGN_OR_RETURN(uint64_t limit, ctx.QueryUint("limit", 100, 1, 1000));
     q.limit = size_t(limit);
     LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::AccessEntry> reads, app_.reads().Find(q));

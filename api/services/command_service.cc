@@ -220,12 +220,18 @@ Result<ActionOutcome> CommandService::Execute(const domain::Action& action,
                              : on_subject ? std::string(domain::kPrivacyStream)
                                           : complaint;
   const IdempotencyScope key = ScopeIdempotencyKey(action, actor, target);
+  // Sealing and erasure exclude each other (erasure_mu_): taken before the retry is answered too,
+  // since a retried erasure deletes the keys again.
+  std::unique_lock<std::shared_mutex> erasing(erasure_mu_, std::defer_lock);
+  if (on_subject && vault_ != nullptr) erasing.lock();
   if (!key.log_key.empty()) {
     LEDGER_ASSIGN_OR_RETURN(std::optional<ledger::AppendResult> seen,
                             log_->LookupIdempotencyKey(key.log_key));
     if (seen) {
       if (seen->request_digest != key.digest) return KeyReused(key);
-      return FromIdempotencyKey(key.log_key);
+      Result<ActionOutcome> first = FromIdempotencyKey(key.log_key);
+      if (first.ok() && on_subject) EraseAfter(*first);
+      return first;
     }
   }
   if (policies_->current() == nullptr)
@@ -241,18 +247,35 @@ Result<ActionOutcome> CommandService::Execute(const domain::Action& action,
       outcome.status().errors().front().field == "idempotency_key")
     return KeyReused(key);
   if (outcome.ok() && !outcome->deduplicated && !outcome->existing) React(action, *outcome);
-  // An erasure is durable in the log before the subject's keys go (a retry of the request
-  // deletes them again; so does every open of the keystore: ReconcileErasures).
-  if (outcome.ok() && on_subject && vault_ != nullptr) {
-    for (const ledger::RecordedEvent& e : outcome->events) {
-      if (e.type() != "SubjectErased") continue;
-      Result<domain::EventView> view = domain::ViewOf(e);
-      if (!view.ok()) return view.status();
-      LEDGER_RETURN_IF_ERROR(
-          vault_->EraseSubject(ledger::TextView(view->event.getSubjectErased().getSubject())));
-    }
+  if (outcome.ok() && on_subject) EraseAfter(*outcome);
+  // A request for a subject already erased: its keys go again (a deletion that failed after
+  // the erasure was recorded), and the refusal stands.
+  if (!outcome.ok() && on_subject && vault_ != nullptr && !outcome.status().errors().empty() &&
+      outcome.status().errors().front().rule == "erased") {
+    if (auto s = action.fields.find("subject"); s != action.fields.end() && s->value().is_string())
+      EraseKeys(std::string_view(s->value().get_string()));
   }
   return outcome;
+}
+
+// An erasure is durable in the log before the subject's keys go. A failure to delete them is
+// not the caller's: the erasure is recorded, and the next request for the subject, and every
+// open of the keystore (ReconcileErasures), delete them again.
+void CommandService::EraseAfter(const ActionOutcome& outcome) {
+  if (vault_ == nullptr) return;
+  for (const ledger::RecordedEvent& e : outcome.events) {
+    if (e.type() != "SubjectErased") continue;
+    Result<domain::EventView> view = domain::ViewOf(e);
+    if (view.ok()) EraseKeys(ledger::TextView(view->event.getSubjectErased().getSubject()));
+  }
+}
+
+void CommandService::EraseKeys(std::string_view subject) {
+  if (Status s = vault_->EraseSubject(subject); !s.ok())
+    std::fprintf(stderr,
+                 "ledger: the keys of erased data subject %.*s are not deleted yet (%s); the next "
+                 "request or start deletes them\n",
+                 int(subject.size()), subject.data(), s.ToString().c_str());
 }
 
 Status CommandService::KeyReused(const IdempotencyScope& key) {
@@ -362,6 +385,8 @@ Result<ActionOutcome> CommandService::ExecuteReceive(const domain::Action& actio
                             actor,  clock_->Now(), Facts(action, ""), imported};
   LEDGER_ASSIGN_OR_RETURN(domain::Decision decision, domain::Decide(action, input));
   LEDGER_ASSIGN_OR_RETURN(std::string id, AllocateId(action.occurred_at.value_or(input.now), ref));
+  std::shared_lock<std::shared_mutex> sealing(erasure_mu_, std::defer_lock);
+  if (vault_ != nullptr) sealing.lock();
   if (vault_ != nullptr) {
     if (Status sealed = vault_->Seal(decision, id, 1, empty, input.now); !sealed.ok()) {
       ReleaseRef(ref);
@@ -375,6 +400,7 @@ Result<ActionOutcome> CommandService::ExecuteReceive(const domain::Action& actio
   request.request_digest = key.digest;
   request.events = domain::ToNewEvents(decision, version, imported);
   Result<ledger::AppendResult> appended = log_->Append(std::move(request));
+  if (sealing.owns_lock()) sealing.unlock();
   if (appended.ok() && !ref.empty()) {
     std::lock_guard<std::mutex> lock(mu_);
     (void)CatchUpLocked();  // the directory knows the ref before another receive may look
@@ -433,13 +459,16 @@ Result<ActionOutcome> CommandService::ExecuteOnStream(const domain::Action& acti
         Facts(action, id),          imported};
     Result<domain::Decision> decided = domain::Decide(action, input);
     if (!decided.ok()) return give_back(decided.status());
-    if (vault_ != nullptr) {
+    std::shared_lock<std::shared_mutex> sealing(erasure_mu_, std::defer_lock);
+    if (vault_ != nullptr && complaint) {
+      sealing.lock();
       Status sealed =
           vault_->Seal(*decided, id, current + due.events.size() + 1, *input.state, now);
       if (!sealed.ok()) return give_back(sealed);
     }
     Result<ledger::AppendResult> appended =
         log_->Append(AppendOf(id, current, key, due, *decided, input.policy_version, imported));
+    if (sealing.owns_lock()) sealing.unlock();
     if (appended.ok()) {
       if (appended->deduplicated) {
         (void)give_back(Status::Ok());

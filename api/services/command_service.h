@@ -20,6 +20,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -114,6 +115,9 @@ class CommandService {
                                                 const ledger::Actor& actor, const std::string& id,
                                                 const IdempotencyScope& key, bool imported);
   static ledger::Status KeyReused(const IdempotencyScope& key);
+  // After an erasure is appended (or answered again): deletes the subject's keys.
+  void EraseAfter(const ActionOutcome& outcome);
+  void EraseKeys(std::string_view subject);
   ledger::Result<ActionOutcome> FromIdempotencyKey(const std::string& key);
   ledger::Result<ActionOutcome> Appended(const ledger::AppendResult& result);
   ledger::Status CatchUpLocked();
@@ -148,6 +152,10 @@ class CommandService {
   PersonalDataVault* const vault_;  // may be null
 
   std::mutex mu_;  // guards directory_, next_seq_, pending_refs_
+  // Sealing (shared: from the subject's key to the append) and erasure (exclusive: from the
+  // decision to the keys' deletion) exclude each other, so that no event is sealed with a key
+  // that an erasure appended before it has deleted (docs/privacy.md).
+  std::shared_mutex erasure_mu_;
   projections::Directory directory_;
   std::map<int, uint64_t> next_seq_;    // year -> next sequence number
   std::set<std::string> pending_refs_;  // external refs of receives being appended

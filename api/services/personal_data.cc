@@ -253,6 +253,7 @@ Result<domain::PrivacyState> PrivacyRegister::Snapshot() {
 }
 
 PersonalDataVault::Gate PersonalDataVault::GateFor(std::string_view subject,
+                                                   std::string_view complaint,
                                                    const Principal& viewer,
                                                    uint64_t* erased_position,
                                                    bool* restricted) const {
@@ -265,7 +266,11 @@ PersonalDataVault::Gate PersonalDataVault::GateFor(std::string_view subject,
     *erased_position = (*r)->erased_position;
     return Gate::kErased;
   }
-  if (!(*r)->restricted) return Gate::kOpen;
+  // A restriction covers the complaints the erasure request named, not a later complaint of the
+  // same person (handled as usual until they ask again).
+  const auto& named = (*r)->requested_complaints;
+  if (!(*r)->restricted || std::find(named.begin(), named.end(), complaint) == named.end())
+    return Gate::kOpen;
   *restricted = true;
   const auto& roles = (*r)->visible_to;
   return std::find(roles.begin(), roles.end(), viewer.actor.role) != roles.end()
@@ -299,7 +304,7 @@ OpenedComplainant PersonalDataVault::Reveal(const domain::ComplainantInfo& c,
   }
   const std::string subject = c.subject.empty() ? c.sealed.front().subject : c.subject;
   out.subject = subject;
-  switch (GateFor(subject, viewer, &out.erased_position, &out.restricted)) {
+  switch (GateFor(subject, stream, viewer, &out.erased_position, &out.restricted)) {
     case Gate::kErased:
       out.state = OpenedComplainant::State::kErased;
       return out;
@@ -329,7 +334,7 @@ PersonalDataVault::ShownPiece PersonalDataVault::RevealPiece(
     const Principal& viewer) const {
   ShownPiece out;
   bool restricted = false;
-  switch (GateFor(subject, viewer, &out.erased_position, &restricted)) {
+  switch (GateFor(subject, stream, viewer, &out.erased_position, &restricted)) {
     case Gate::kErased:
       out.shown = "[erased]";
       return out;

@@ -142,8 +142,8 @@ class PersonalDataVault {
 
  private:
   enum class Gate { kOpen, kErased, kRestricted };
-  Gate GateFor(std::string_view subject, const Principal& viewer, uint64_t* erased_position,
-               bool* restricted) const;
+  Gate GateFor(std::string_view subject, std::string_view complaint, const Principal& viewer,
+               uint64_t* erased_position, bool* restricted) const;
 
   ledger::keystore::Keystore* keystore_;
   PrivacyRegister* privacy_ = nullptr;

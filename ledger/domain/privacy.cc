@@ -28,10 +28,14 @@ void EvolvePrivacy(PrivacyState& state, const EventView& e) {
       s.hold_position = 0;
       break;
     }
-    case W::ERASURE_REQUESTED:
-      state.subjects[std::string(d.getErasureRequested().getSubject())].erasure_requested =
-          e.position;
+    case W::ERASURE_REQUESTED: {
+      auto r = d.getErasureRequested();
+      SubjectRecord& s = state.subjects[std::string(r.getSubject())];
+      s.erasure_requested = e.position;
+      s.requested_complaints.clear();
+      for (auto id : r.getComplaints()) s.requested_complaints.emplace_back(id);
       break;
+    }
     case W::PROCESSING_RESTRICTED: {
       auto r = d.getProcessingRestricted();
       SubjectRecord& s = state.subjects[std::string(r.getSubject())];

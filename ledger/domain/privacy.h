@@ -27,13 +27,16 @@ inline constexpr std::string_view kPrivacyStream = "privacy";
 struct SubjectRecord {
   bool legal_hold = false;
   std::string hold_reason;
-  uint64_t hold_position = 0;           // the LegalHoldPlaced in force (0: none)
-  uint64_t erasure_requested = 0;       // the latest ErasureRequested's position (0: none)
-  bool restricted = false;              // a ProcessingRestricted stands (until erased)
-  uint64_t restricted_position = 0;     // its position
-  std::vector<std::string> grounds;     // legal_hold | retention
+  uint64_t hold_position = 0;      // the LegalHoldPlaced in force (0: none)
+  uint64_t erasure_requested = 0;  // the latest ErasureRequested's position (0: none)
+  std::vector<std::string> requested_complaints;  // the complaints it named
+  bool restricted = false;                        // a ProcessingRestricted stands (until erased)
+  uint64_t restricted_position = 0;               // its position
+  std::vector<std::string> grounds;               // legal_hold | retention
   Time restricted_until{};              // 0: open-ended (an open complaint, or a hold only)
   std::vector<std::string> visible_to;  // roles that still see the data while restricted
+                                        // (of the requested complaints only: a complaint the
+                                        // subject makes later is handled as usual)
   uint64_t erased_position = 0;         // the SubjectErased (0: not erased)
   Time erased_at{};                     // its recorded time
 };

@@ -213,9 +213,17 @@ TEST(Erasure, TheRecordOfReadsListsExactlyTheReadsThatShowedPersonalData) {
   EXPECT_EQ(shown_dpo.at("name"), "Lin Yue");
   EXPECT_EQ(shown_dpo.at("personal_data"), "restricted");
 
+  // A later complaint of the same person is not restricted: the request named b only.
+  api::ActionOutcome c = f.Do(Receive("Lin Yue", "13788889999", "6-607"), CsAgentActor());
+  const ledger::domain::ComplaintState sc = StateOf(f, c.id);
+  ASSERT_EQ(sc.complainant.subject, sb.complainant.subject);
+  auto later = api::ComplainantToJson(sc.complainant, c.id, view(cs));
+  EXPECT_EQ(later.at("name"), "Lin Yue");
+  EXPECT_EQ(later.at("personal_data"), "sealed");
+
   auto all = reads.Find({});
   ASSERT_TRUE(all.ok()) << all.status().ToString();
-  ASSERT_EQ(all->size(), 3u);  // auditor a, cs b, dpo b: not the reader, not the refused cs
+  ASSERT_EQ(all->size(), 4u);  // auditor a, cs b, dpo b, cs c: not the reader nor the refused cs
   EXPECT_EQ((*all)[0].actor.id, "u-audit");
   EXPECT_EQ((*all)[0].subject, sa.complainant.subject);
   EXPECT_EQ((*all)[0].complaint, a.id);
@@ -224,11 +232,30 @@ TEST(Erasure, TheRecordOfReadsListsExactlyTheReadsThatShowedPersonalData) {
   EXPECT_EQ((*all)[2].actor.id, "u-dpo");
   ledger::AccessQuery of_b;
   of_b.subject = sb.complainant.subject;
-  EXPECT_EQ(reads.Find(of_b)->size(), 2u);
+  EXPECT_EQ(reads.Find(of_b)->size(), 3u);  // the subject's: b twice, then c
   ledger::AccessQuery by_auditor;
   by_auditor.actor = "u-audit";
   EXPECT_EQ(reads.Find(by_auditor)->size(), 1u);
-  EXPECT_EQ(*reads.Verify(), 3u);
+  EXPECT_EQ(*reads.Verify(), 4u);
+}
+
+TEST(Erasure, AComplaintRecordedInTheClearBecomesTheSubjectsWithASealedCorrection) {
+  LedgerFixture f;
+  api::ActionOutcome r = f.Do(Receive("He Jun", "13300001111", "2-201"), CsAgentActor());
+  f.UseKeystore();
+  f.Do(R"({"type":"correct","event":)" + std::to_string(r.position) +
+           R"(,"field":"complainant.phone","value":"13300002222","reason":"typo"})",
+       CsAgentActor(), r.id);
+  const ledger::domain::ComplaintState state = StateOf(f, r.id);
+  ASSERT_EQ(state.complainant.sealed.size(), 1u);  // the intake stays in the clear
+  const std::string subject = state.complainant.sealed.front().subject;
+  auto facts = f.service().SubjectFacts(subject);
+  ASSERT_TRUE(facts.has_value());
+  ASSERT_EQ(facts->complaints.size(), 1u);
+  EXPECT_EQ(facts->complaints[0].id, r.id);
+  // Open: an erasure is restricted (retention), not refused as unknown.
+  api::ActionOutcome asked = f.Do(Erasure(subject), DataProtectionActor());
+  EXPECT_EQ(TypesOf(asked).back(), "ProcessingRestricted");
 }
 
 }  // namespace
