@@ -6,6 +6,7 @@
 #include "api/http/api.capnp.h"
 #include "api/http/capnp_views.h"
 #include "api/http/json_body.h"
+#include "api/http/request_context.h"
 #include "api/services/complaint_access.h"
 #include "api/services/views_json.h"
 
@@ -16,11 +17,6 @@ namespace json = boost::json;
 namespace domain = ledger::domain;
 using ledger::Result;
 using ledger::Status;
-
-Status Bad(std::string_view name, std::string rule, std::string message) {
-  return Status::WithErrors(ledger::Code::kInvalidArgument, message,
-                            {{std::string(name), std::move(rule), message}});
-}
 
 std::string Text(const RequestContext& ctx, std::string_view name) {
   std::optional<std::string_view> v = ctx.Query(name);
@@ -33,14 +29,16 @@ Result<Response> Alerts(const AlertRoutesOptions& o, const RequestContext& ctx) 
   f.person = Text(ctx, "person");
   f.level = Text(ctx, "level");
   if (!f.level.empty() && !domain::ParseLevel(f.level))
-    return Bad("level", "unknown_code", "level must be general, important, major or crisis");
+    return InvalidField("level", "unknown_code",
+                        "level must be general, important, major or crisis");
   f.clock = Text(ctx, "clock");
   if (!f.clock.empty() && !domain::ParseClockKind(f.clock))
-    return Bad("clock", "unknown_code",
-               "clock must be transmission, assignment, response, plan, staff_decision or closure");
+    return InvalidField(
+        "clock", "unknown_code",
+        "clock must be transmission, assignment, response, plan, staff_decision or closure");
   f.state = Text(ctx, "state");
   if (!f.state.empty() && f.state != "due_soon" && f.state != "missed")
-    return Bad("state", "unknown_code", "state must be due_soon or missed");
+    return InvalidField("state", "unknown_code", "state must be due_soon or missed");
   LEDGER_ASSIGN_OR_RETURN(uint64_t limit, ctx.QueryUint("limit", 200, 1, 1000));
   f.limit = limit;
   f.cursor = Text(ctx, "cursor");

@@ -13,6 +13,7 @@
 #include "api/http/event_capnp.h"
 #include "api/http/json_body.h"
 #include "api/http/problem.h"
+#include "api/http/request_context.h"
 #include "api/services/authorization.h"
 #include "api/services/complaint_access.h"
 #include "api/services/redaction.h"
@@ -47,17 +48,13 @@ json::value NextCursor(const std::string& cursor) {
   return cursor.empty() ? json::value(nullptr) : json::value(cursor);
 }
 
-Status BadQuery(std::string_view name, std::string rule, std::string message) {
-  return Status::WithErrors(ledger::Code::kInvalidArgument, message,
-                            {{std::string(name), std::move(rule), message}});
-}
-
 Result<std::optional<ledger::Time>> QueryTime(const RequestContext& ctx, std::string_view name) {
   std::optional<std::string_view> v = ctx.Query(name);
   if (!v || v->empty()) return std::optional<ledger::Time>();
   Result<ledger::Time> t = ledger::ParseRfc3339(*v);
   if (!t.ok())
-    return BadQuery(name, "rfc3339", std::string(name) + " must be an RFC 3339 time with offset");
+    return InvalidField(name, "rfc3339",
+                        std::string(name) + " must be an RFC 3339 time with offset");
   return std::optional<ledger::Time>(*t);
 }
 
@@ -161,8 +158,8 @@ class Routes : public std::enable_shared_from_this<Routes> {
       LEDGER_ASSIGN_OR_RETURN(uint64_t v, ctx.QueryUint("policy", 0, 1, UINT32_MAX));
       e.what_if = o_.policies->Get(uint32_t(v));
       if (!e.what_if)
-        return BadQuery("policy", "unknown_version",
-                        "policy version " + std::to_string(v) + " is not published");
+        return InvalidField("policy", "unknown_version",
+                            "policy version " + std::to_string(v) + " is not published");
       e.what_if_version = uint32_t(v);
     }
     return e;
@@ -303,9 +300,9 @@ class Routes : public std::enable_shared_from_this<Routes> {
   Result<Response> Receive(const RequestContext& ctx) const {
     LEDGER_ASSIGN_OR_RETURN(domain::Action action, ReadAction(ctx));
     if (action.type != "receive")
-      return BadQuery("type", "receive_only",
-                      "POST /v1/complaints takes a receive action; other actions go to "
-                      "/v1/complaints/{id}/actions");
+      return InvalidField("type", "receive_only",
+                          "POST /v1/complaints takes a receive action; other actions go to "
+                          "/v1/complaints/{id}/actions");
     LEDGER_ASSIGN_OR_RETURN(ActionOutcome out,
                             o_.commands->Execute(action, ctx.principal()->actor, ""));
     if (out.existing) {
@@ -330,11 +327,12 @@ class Routes : public std::enable_shared_from_this<Routes> {
     LEDGER_ASSIGN_OR_RETURN(domain::Action action, ReadAction(ctx));
     const domain::ActionSpec* spec = domain::FindAction(action.type);
     if (spec != nullptr && spec->target == domain::ActionTarget::kSubject)
-      return BadQuery("type", "wrong_endpoint", action.type + " goes to POST /v1/privacy/actions");
+      return InvalidField("type", "wrong_endpoint",
+                          action.type + " goes to POST /v1/privacy/actions");
     if (action.type == "receive" || action.type == "rate_department")
-      return BadQuery("type", "wrong_endpoint",
-                      action.type == "receive" ? "receive goes to POST /v1/complaints"
-                                               : "rate_department goes to POST /v1/ratings");
+      return InvalidField("type", "wrong_endpoint",
+                          action.type == "receive" ? "receive goes to POST /v1/complaints"
+                                                   : "rate_department goes to POST /v1/ratings");
     Result<domain::ComplaintState> state = o_.commands->LoadState(id);
     if (!state.ok()) return state.status();
     LEDGER_RETURN_IF_ERROR(ctx.access().CheckComplaint(HoldersOf(*state)));
@@ -346,8 +344,8 @@ class Routes : public std::enable_shared_from_this<Routes> {
   Result<Response> RateDepartment(const RequestContext& ctx) const {
     LEDGER_ASSIGN_OR_RETURN(domain::Action action, ReadAction(ctx));
     if (action.type != "rate_department")
-      return BadQuery("type", "rate_department_only",
-                      "POST /v1/ratings takes a rate_department action");
+      return InvalidField("type", "rate_department_only",
+                          "POST /v1/ratings takes a rate_department action");
     LEDGER_ASSIGN_OR_RETURN(ActionOutcome out,
                             o_.commands->Execute(action, ctx.principal()->actor, ""));
     return OutcomeResponse(out, ctx, 201);
@@ -421,10 +419,11 @@ class Routes : public std::enable_shared_from_this<Routes> {
     projections::ListFilter f;
     f.status = QueryText(ctx, "status");
     if (!f.status.empty() && f.status != "open" && f.status != "closed")
-      return BadQuery("status", "unknown_code", "status must be open or closed");
+      return InvalidField("status", "unknown_code", "status must be open or closed");
     f.level = QueryText(ctx, "level");
     if (!f.level.empty() && !domain::ParseLevel(f.level))
-      return BadQuery("level", "unknown_code", "level must be general, important, major or crisis");
+      return InvalidField("level", "unknown_code",
+                          "level must be general, important, major or crisis");
     f.category = QueryText(ctx, "category");
     f.department = QueryText(ctx, "department");
     f.handler = QueryText(ctx, "handler");
@@ -435,7 +434,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
     else if (overdue == "false")
       f.overdue = false;
     else if (!overdue.empty())
-      return BadQuery("overdue", "boolean", "overdue must be true or false");
+      return InvalidField("overdue", "boolean", "overdue must be true or false");
     LEDGER_ASSIGN_OR_RETURN(f.from, QueryTime(ctx, "from"));
     LEDGER_ASSIGN_OR_RETURN(f.to, QueryTime(ctx, "to"));
     LEDGER_ASSIGN_OR_RETURN(uint64_t limit, ctx.QueryUint("limit", 50, 1, 1000));
@@ -460,12 +459,12 @@ class Routes : public std::enable_shared_from_this<Routes> {
   Result<projections::Period> MonthParam(const RequestContext& ctx, bool required) const {
     std::string m = QueryText(ctx, "month");
     if (m.empty()) {
-      if (required) return BadQuery("month", "required", "month (YYYY-MM) is required");
+      if (required) return InvalidField("month", "required", "month (YYYY-MM) is required");
       m = ledger::MonthKey(o_.clock->Now(), Current().calendar.utc_offset);
     }
     Result<projections::Period> p = projections::ParsePeriod(m, Current().calendar.utc_offset);
     if (!p.ok())
-      return BadQuery("month", "yyyy_mm", "month must be YYYY-MM (or YYYY for /v1/metrics)");
+      return InvalidField("month", "yyyy_mm", "month must be YYYY-MM (or YYYY for /v1/metrics)");
     LEDGER_RETURN_IF_ERROR(projections::CheckPeriodInPolicy(*p, Current(), o_.clock->Now()));
     return p;
   }
@@ -481,7 +480,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
     auto reply = [&](Result<projections::FinePage> page) -> Result<Response> {
       if (!page.ok()) {
         if (page.status().code() == ledger::Code::kInvalidArgument)
-          return BadQuery("cursor", "cursor", page.status().message());
+          return InvalidField("cursor", "cursor", page.status().message());
         return page.status();
       }
       Evaluation at = Evaluated(e, nullptr);
@@ -535,7 +534,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
     return WithProjection(ctx, e, [&](const projections::Scope& s) -> Result<Response> {
       Result<projections::Page<projections::Finding>> page =
           projections::PageOfFindings(projections::FindingsQuery(s, from, to), cursor, limit);
-      if (!page.ok()) return BadQuery("cursor", "cursor", page.status().message());
+      if (!page.ok()) return InvalidField("cursor", "cursor", page.status().message());
       json::object doc = FindingsToJson(page->items, v);
       doc["count"] = page->total;
       doc["next_cursor"] = NextCursor(page->next_cursor);
@@ -558,7 +557,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
       Result<projections::Page<projections::ResponsibilityRecord>> page =
           projections::PageOfResponsibility(
               projections::ResponsibilityQuery(s, dept, person, month), cursor, limit);
-      if (!page.ok()) return BadQuery("cursor", "cursor", page.status().message());
+      if (!page.ok()) return InvalidField("cursor", "cursor", page.status().message());
       json::object o;
       json::array records;
       for (const projections::ResponsibilityRecord& r : page->items)

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json/serialize.hpp>
 
+#include "api/http/request_context.h"
 #include "ledger/base/strict_json.h"
 #include "ledger/log/validation.h"
 
@@ -11,11 +12,6 @@ namespace {
 
 using ledger::FieldError;
 using ledger::Status;
-
-Status Invalid(std::string_view field, std::string rule, std::string message) {
-  return Status::WithErrors(ledger::Code::kInvalidArgument, message,
-                            {FieldError{std::string(field), std::move(rule), message}});
-}
 
 bool IsJsonMediaType(std::string_view content_type) {
   std::string_view type = content_type.substr(0, content_type.find(';'));
@@ -52,15 +48,15 @@ ledger::Result<boost::json::value> ParseJson(std::string_view text, std::string_
 
 ledger::Result<boost::json::object> ParseJsonObject(const Request& request) {
   if (auto type = request.headers.Get("Content-Type"); type && !IsJsonMediaType(*type)) {
-    return Invalid("Content-Type", "media_type",
-                   "the body must be application/json, not '" + std::string(*type) + "'");
+    return InvalidField("Content-Type", "media_type",
+                        "the body must be application/json, not '" + std::string(*type) + "'");
   }
   if (request.body.empty())
-    return Invalid("body", "empty_body", "the body is empty; a JSON object is required");
+    return InvalidField("body", "empty_body", "the body is empty; a JSON object is required");
   LEDGER_ASSIGN_OR_RETURN(boost::json::value value, ParseJson(request.body));
   if (!value.is_object()) {
-    return Invalid("body", "type",
-                   "the body must be a JSON object, not " + std::string(KindName(value)));
+    return InvalidField("body", "type",
+                        "the body must be a JSON object, not " + std::string(KindName(value)));
   }
   return std::move(value.as_object());
 }

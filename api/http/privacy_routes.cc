@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "api/http/json_body.h"
+#include "api/http/request_context.h"
 #include "api/services/payload_json.h"
 #include "api/services/views_json.h"
 #include "ledger/domain/catalogue.h"
@@ -15,11 +16,6 @@ namespace json = boost::json;
 namespace domain = ledger::domain;
 using ledger::Result;
 using ledger::Status;
-
-Status Bad(std::string field, std::string rule, std::string message) {
-  return Status::WithErrors(ledger::Code::kInvalidArgument, message,
-                            {{std::move(field), std::move(rule), message}});
-}
 
 std::string TimeText(ledger::Time t, std::chrono::minutes offset) {
   return ledger::FormatRfc3339(t, offset);
@@ -78,9 +74,9 @@ class PrivacyRoutes {
                             domain::ParseAction(json::value(std::move(body))));
     const domain::ActionSpec* spec = domain::FindAction(action.type);
     if (spec == nullptr || spec->target != domain::ActionTarget::kSubject)
-      return Bad("type", "wrong_endpoint",
-                 "POST /v1/privacy/actions takes place_legal_hold, lift_legal_hold or "
-                 "request_erasure");
+      return InvalidField("type", "wrong_endpoint",
+                          "POST /v1/privacy/actions takes place_legal_hold, lift_legal_hold or "
+                          "request_erasure");
     LEDGER_ASSIGN_OR_RETURN(ActionOutcome out,
                             app_.commands().Execute(action, ctx.principal()->actor, ""));
     json::object o;
@@ -106,17 +102,17 @@ class PrivacyRoutes {
     LEDGER_ASSIGN_OR_RETURN(json::object body, ParseJsonObject(ctx.request()));
     const json::value* phone = body.if_contains("phone");
     if (phone == nullptr || !phone->is_string() || phone->get_string().empty())
-      return Bad("phone", "required", "phone is required (a string)");
+      return InvalidField("phone", "required", "phone is required (a string)");
     for (const auto& member : body)
       if (member.key() != "phone")
-        return Bad(std::string(member.key()), "unknown_field",
-                   "unknown field '" + std::string(member.key()) + "'");
+        return InvalidField(std::string(member.key()), "unknown_field",
+                            "unknown field '" + std::string(member.key()) + "'");
     if (app_.keystore() == nullptr)
       return Status::NotFound(
           "this ledger records personal data in the clear: it has no data subjects");
     const std::string lookup =
         ledger::keystore::ComplainantLookup(std::string_view(phone->get_string()), "");
-    if (lookup.empty()) return Bad("phone", "no_digits", "phone has no digits");
+    if (lookup.empty()) return InvalidField("phone", "no_digits", "phone has no digits");
     LEDGER_ASSIGN_OR_RETURN(std::optional<std::string> subject,
                             app_.keystore()->FindSubject(lookup));
     if (!subject) return Status::NotFound("no data subject has this phone");
@@ -167,7 +163,8 @@ class PrivacyRoutes {
       if (!t || t->empty()) continue;
       Result<ledger::Time> parsed = ledger::ParseRfc3339(*t);
       if (!parsed.ok())
-        return Bad(name, "rfc3339", std::string(name) + " must be RFC 3339 with an offset");
+        return InvalidField(name, "rfc3339",
+                            std::string(name) + " must be RFC 3339 with an offset");
       (std::string_view(name) == "from" ? q.from : q.to) = *parsed;
     }
     LEDGER_ASSIGN_OR_RETURN(q.after, ctx.QueryUint("after", 0, 0, UINT64_MAX - 1));

@@ -5,14 +5,10 @@
 #include "api/http/router.h"
 
 namespace api {
-namespace {
-
-ledger::Status Invalid(std::string_view field, std::string rule, std::string message) {
+ledger::Status InvalidField(std::string_view field, std::string rule, std::string message) {
   return ledger::Status::WithErrors(ledger::Code::kInvalidArgument, message,
                                     {{std::string(field), std::move(rule), message}});
 }
-
-}  // namespace
 
 void RequestContext::set_principal(Principal p) {
   principal_ = std::move(p);
@@ -32,9 +28,9 @@ ledger::Result<uint64_t> ParseUint(std::string_view text, std::string_view field
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   bool digits_only = !text.empty() && text.front() != '-' && text.front() != '+';
   if (ec == std::errc::result_out_of_range)
-    return Invalid(field, "range", std::string(field) + " is too large");
+    return InvalidField(field, "range", std::string(field) + " is too large");
   if (ec != std::errc() || end != text.data() + text.size() || !digits_only)
-    return Invalid(field, "integer", std::string(field) + " must be a non-negative integer");
+    return InvalidField(field, "integer", std::string(field) + " must be a non-negative integer");
   return v;
 }
 
@@ -44,9 +40,9 @@ ledger::Result<uint64_t> RequestContext::QueryUint(std::string_view name, uint64
   if (!text || text->empty()) return fallback;
   LEDGER_ASSIGN_OR_RETURN(uint64_t v, ParseUint(*text, name));
   if (v < min || v > max) {
-    return Invalid(name, "range",
-                   std::string(name) + " must be between " + std::to_string(min) + " and " +
-                       std::to_string(max));
+    return InvalidField(name, "range",
+                        std::string(name) + " must be between " + std::to_string(min) + " and " +
+                            std::to_string(max));
   }
   return v;
 }

@@ -75,6 +75,9 @@ class RequestContext {
   Access access_;
 };
 
+// InvalidArgument (400) naming `field` and `rule`: the one way the routes refuse bad input.
+ledger::Status InvalidField(std::string_view field, std::string rule, std::string message);
+
 // Parses a decimal uint64 (digits only, no sign, no spaces, no overflow). For query values and
 // headers such as Last-Event-ID; InvalidArgument naming `field` on failure.
 ledger::Result<uint64_t> ParseUint(std::string_view text, std::string_view field);

@@ -7,8 +7,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
 #include "api/services/personal_data.h"
 #include "api/services/views_json.h"
@@ -17,24 +15,18 @@
 
 namespace {
 
+using testing_util::EveryFileUnder;
+
 using api::OpenedComplainant;
 using testing_util::CsAgentActor;
 using testing_util::DataProtectionActor;
 using testing_util::LedgerFixture;
 
 std::string Receive(const std::string& name, const std::string& phone, const std::string& unit) {
-  return R"({"type":"receive","channel":"hotline","complainant":{"name":")" + name +
-         R"(","phone":")" + phone + R"(","unit":")" + unit +
-         R"("},"project":"p-lakeside","subject":"Leak","description":"Water from the ceiling",)"
-         R"("receiving_department":"customer_service"})";
+  return testing_util::ReceiveFrom(name, phone, unit);
 }
-
 ledger::domain::ComplaintState StateOf(LedgerFixture& f, const std::string& id) {
-  auto events = f.log().ReadStreamForward(id, 1, 1000);
-  EXPECT_TRUE(events.ok());
-  auto state = ledger::domain::Fold(id, *events);
-  EXPECT_TRUE(state.ok()) << state.status().ToString();
-  return *state;
+  return testing_util::FoldedState(f, id);
 }
 
 // The shortest way to closure: an invalid complaint, explained to the customer.
@@ -55,17 +47,6 @@ std::vector<std::string> TypesOf(const api::ActionOutcome& r) {
   std::vector<std::string> out;
   for (const auto& e : r.events) out.emplace_back(e.type());
   return out;
-}
-
-// The bytes of every file under `dir`.
-std::string EveryFileUnder(const std::string& dir) {
-  std::string all;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    all.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  return all;
 }
 
 std::string KeyBytes(LedgerFixture& f, const std::string& subject) {

@@ -17,18 +17,10 @@ using testing_util::CsAgentActor;
 using testing_util::LedgerFixture;
 
 std::string Receive(const std::string& name, const std::string& phone, const std::string& unit) {
-  return R"({"type":"receive","channel":"hotline","complainant":{"name":")" + name +
-         R"(","phone":")" + phone + R"(","unit":")" + unit +
-         R"("},"project":"p-lakeside","subject":"Leak","description":"Water from the ceiling",)"
-         R"("receiving_department":"customer_service"})";
+  return testing_util::ReceiveFrom(name, phone, unit);
 }
-
 ledger::domain::ComplaintState StateOf(LedgerFixture& f, const std::string& id) {
-  auto events = f.log().ReadStreamForward(id, 1, 1000);
-  EXPECT_TRUE(events.ok());
-  auto state = ledger::domain::Fold(id, *events);
-  EXPECT_TRUE(state.ok()) << state.status().ToString();
-  return *state;
+  return testing_util::FoldedState(f, id);
 }
 
 // Every stored byte of every event of the log, concatenated.

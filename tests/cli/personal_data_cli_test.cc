@@ -10,7 +10,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <regex>
 
 #include "ledger/base/aead.h"
@@ -21,6 +20,8 @@
 #include "testing/temp_dir.h"
 
 namespace {
+
+using testing_util::EveryFileUnder;
 
 using testing_util::BackgroundProcess;
 using testing_util::HttpClient;
@@ -205,17 +206,6 @@ TEST_F(PersonalDataCli, SealedWhenServedWithAKekAndOpenedOnlyForThoseWhoMaySeeIt
   EXPECT_EQ(verify.exit_code, 0) << verify.err;
 }
 
-// Every byte of every file under `dir`.
-std::string EveryFileUnder(const std::string& dir) {
-  std::string all;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    all.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  return all;
-}
-
 // Every key and value of every column family of the RocksDB database in `dir`, decompressed
 // (the ledger compresses its tables: a raw scan alone could miss a compressed copy).
 std::string EveryRecordOf(const std::string& dir) {
@@ -366,6 +356,7 @@ TEST_F(PersonalDataCli, ErasureRestrictionAndTheRecordOfReadsEndToEnd) {
             std::string::npos);
   auto verify = RunProcess({kLedgerctl, "--data", Data(), "verify"}, dir_.path());
   EXPECT_EQ(verify.exit_code, 0) << verify.err;
+  EXPECT_NE(verify.out.find("record of reads: 3 entries"), std::string::npos) << verify.out;
 
   const std::string everything = EveryFileUnder(Data()) + EveryRecordOf(Data()) +
                                  EveryRecordOf(Data() + "/keystore") + export_text;
@@ -373,6 +364,33 @@ TEST_F(PersonalDataCli, ErasureRestrictionAndTheRecordOfReadsEndToEnd) {
     EXPECT_EQ(everything.find(secret), std::string::npos) << secret;
   const std::string keystore = EveryFileUnder(Data() + "/keystore");
   EXPECT_EQ(keystore.find(subject), std::string::npos) << "the subject id in the keystore";
+
+  // A read taken out of the record of reads (its entry rewritten to name another actor) is found.
+  {
+    std::vector<std::string> names;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), Data(), &names).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const std::string& n : names) families.emplace_back(n, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), Data(), families, &handles, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    rocksdb::ColumnFamilyHandle* access = nullptr;
+    for (rocksdb::ColumnFamilyHandle* h : handles)
+      if (h->GetName() == "access") access = h;
+    ASSERT_NE(access, nullptr);
+    const std::string key = std::string("e") + std::string(7, '\0') + "\x02";
+    std::string value;
+    ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), access, key, &value).ok());
+    const size_t at = value.find("u-audit");
+    ASSERT_NE(at, std::string::npos);
+    value.replace(at, 7, "u-other");
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), access, key, value).ok());
+    for (rocksdb::ColumnFamilyHandle* h : handles) (void)db->DestroyColumnFamilyHandle(h);
+  }
+  auto tampered = RunProcess({kLedgerctl, "--data", Data(), "verify"}, dir_.path());
+  EXPECT_EQ(tampered.exit_code, 1) << tampered.out;
+  EXPECT_NE(tampered.err.find("access entry 2"), std::string::npos) << tampered.err;
 }
 
 TEST_F(PersonalDataCli, ALedgerWithEventsGetsAKeystoreOnlyByInit) {

@@ -11,6 +11,7 @@
 
 #include "api/services/command_service.h"
 #include "ledger/base/clock.h"
+#include "ledger/domain/evolve.h"
 #include "ledger/domain/policy_store.h"
 #include "ledger/keystore/keystore.h"
 #include "ledger/log/event_log.h"
@@ -130,5 +131,23 @@ inline ledger::Actor DeptHeadActor(const std::string& dept = "property") {
 inline ledger::Actor DeputyGmActor() { return {"u-deputy-gm", "deputy_gm", ""}; }
 inline ledger::Actor GmActor() { return {"u-gm", "gm", ""}; }
 inline ledger::Actor DataProtectionActor() { return {"u-dpo", "data_protection", ""}; }
+
+// A receive action naming a complainant (for tests of personal data).
+inline std::string ReceiveFrom(const std::string& name, const std::string& phone,
+                               const std::string& unit) {
+  return R"({"type":"receive","channel":"hotline","complainant":{"name":")" + name +
+         R"(","phone":")" + phone + R"(","unit":")" + unit +
+         R"("},"project":"p-lakeside","subject":"Leak","description":"Water from the ceiling",)"
+         R"("receiving_department":"customer_service"})";
+}
+
+// Complaint `id` folded from the fixture's log.
+inline ledger::domain::ComplaintState FoldedState(LedgerFixture& f, const std::string& id) {
+  auto events = f.log().ReadStreamForward(id, 1, 1000);
+  EXPECT_TRUE(events.ok());
+  auto state = ledger::domain::Fold(id, *events);
+  EXPECT_TRUE(state.ok()) << state.status().ToString();
+  return state.ok() ? *state : ledger::domain::ComplaintState{};
+}
 
 }  // namespace testing_util

@@ -3,6 +3,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 namespace testing_util {
@@ -29,5 +31,16 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// Every byte of every file under `dir`, concatenated: for scans that nothing secret is left.
+inline std::string EveryFileUnder(const std::string& dir) {
+  std::string all;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    all.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return all;
+}
 
 }  // namespace testing_util

@@ -6,6 +6,7 @@
 #include "ledger/base/merkle.h"
 #include "ledger/base/signed_note.h"
 #include "ledger/domain/key_record.h"
+#include "ledger/log/access_record.h"
 #include "ledger/log/event_log.h"
 #include "tools/ledgerctl/commands.h"
 #include "tools/ledgerctl/output.h"
@@ -117,6 +118,16 @@ int Verify(const Globals& g, const VerifyFlags& f) {
                          " signed before the log recorded a key: root checked only)")
                             .c_str()
                       : "");
+  }
+  {
+    // The record of reads of personal data (docs/privacy.md): its chain, entry by entry.
+    ledger::SystemClock clock;
+    ledger::AccessRecord reads(&(*session)->log(), &clock);
+    ledger::Result<uint64_t> entries = reads.Verify();
+    if (!entries.ok()) return Fail(kExitFailed, "verify failed: " + entries.status().message());
+    if (*entries > 0)
+      std::printf("record of reads: %llu entries, each linked to the one before\n",
+                  (unsigned long long)*entries);
   }
   if (kept) {
     ledger::Status extends = ExtendsCheckpoint((*session)->log(), *kept, *report);
