@@ -40,6 +40,13 @@ Result<SecretKey> SecretKey::FromBytes(std::string_view bytes) {
   return k;
 }
 
+Result<SecretKey> SecretKey::Take(std::string& bytes) {
+  Result<SecretKey> key = FromBytes(bytes);
+  OPENSSL_cleanse(bytes.data(), bytes.size());
+  bytes.clear();
+  return key;
+}
+
 Result<SecretKey> SecretKey::Random() {
   SecretKey k;
   if (RAND_bytes(k.key_.data(), static_cast<int>(k.key_.size())) != 1)

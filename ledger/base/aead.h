@@ -30,6 +30,9 @@ class SecretKey {
   SecretKey() = default;
   // The first 32 bytes of `bytes`; InvalidArgument unless it holds exactly 32.
   static Result<SecretKey> FromBytes(std::string_view bytes);
+  // As FromBytes, then wipes `bytes` (a key just unwrapped or decoded into a temporary string),
+  // whatever the result.
+  static Result<SecretKey> Take(std::string& bytes);
   // 32 bytes from OpenSSL's generator (Unavailable if it fails).
   static Result<SecretKey> Random();
   SecretKey(const SecretKey&) = default;

@@ -127,10 +127,11 @@ Result<aead::SecretKey> ReadKekFile(const std::string& path, const std::string& 
                                    "`ledgerctl keystore new-kek`)");
   Result<std::string> bytes =
       note::FromBase64(std::string_view(text).substr(kKekFilePrefix.size()));
+  OPENSSL_cleanse(text.data(), text.size());
   if (!bytes.ok() || bytes->size() != aead::kKeyBytes)
     return Status::InvalidArgument("the key-encryption key file '" + path +
                                    "' does not hold 32 bytes in base64");
-  return aead::SecretKey::FromBytes(*bytes);
+  return aead::SecretKey::Take(*bytes);
 }
 
 Hash KeyCommitment(std::string_view subject, const aead::SecretKey& key) {
@@ -207,7 +208,7 @@ Status Keystore::Init() {
   if (!index.ok())
     return Status::DataLoss("the keystore's index key does not open with KEK " + kek_id_ + ": " +
                             index.status().message());
-  LEDGER_ASSIGN_OR_RETURN(index_key_, aead::SecretKey::FromBytes(*index));
+  LEDGER_ASSIGN_OR_RETURN(index_key_, aead::SecretKey::Take(*index));
   LEDGER_RETURN_IF_ERROR(
       FromRocks(db_->Get(rocksdb::ReadOptions(), kIdKey, &id_), "reading the keystore's id"));
   std::string pending;
@@ -309,7 +310,7 @@ Result<SubjectKey> Keystore::SubjectFor(std::string_view lookup, int64_t now_us)
       SubjectKey out;
       out.subject = subject;
       out.version = newest->version;
-      LEDGER_ASSIGN_OR_RETURN(out.key, aead::SecretKey::FromBytes(*key));
+      LEDGER_ASSIGN_OR_RETURN(out.key, aead::SecretKey::Take(*key));
       out.commitment = newest->commitment;
       return out;
     }
@@ -336,7 +337,7 @@ Result<aead::SecretKey> Keystore::Key(std::string_view subject, uint32_t version
   if (!key.ok())
     return Status::DataLoss("the data key of " + std::string(subject) + " does not open with KEK " +
                             kek_id_);
-  return aead::SecretKey::FromBytes(*key);
+  return aead::SecretKey::Take(*key);
 }
 
 Result<size_t> Keystore::AddDeletes(std::string_view subject, rocksdb::WriteBatch& batch) {

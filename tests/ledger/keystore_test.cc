@@ -85,6 +85,17 @@ std::string WriteKek(const testing_util::TempDir& dir, const std::string& name,
   return path;
 }
 
+TEST(Aead, TakingAKeyFromATemporaryWipesIt) {
+  std::string bytes(32, '\x5a');
+  auto key = ledger::aead::SecretKey::Take(bytes);
+  ASSERT_TRUE(key.ok());
+  EXPECT_EQ(key->bytes(), std::string(32, '\x5a'));
+  EXPECT_TRUE(bytes.empty());
+  std::string short_one(31, '\x5a');
+  EXPECT_FALSE(ledger::aead::SecretKey::Take(short_one).ok());
+  EXPECT_TRUE(short_one.empty());
+}
+
 TEST(Keystore, KekFilesMustBePrivateWellFormedAndOutsideTheLedger) {
   testing_util::TempDir dir;
   aead::SecretKey kek = NewKey();
