@@ -22,12 +22,8 @@ using testing_util::CsAgentActor;
 using testing_util::DataProtectionActor;
 using testing_util::LedgerFixture;
 
-std::string Receive(const std::string& name, const std::string& phone, const std::string& unit) {
-  return testing_util::ReceiveFrom(name, phone, unit);
-}
-ledger::domain::ComplaintState StateOf(LedgerFixture& f, const std::string& id) {
-  return testing_util::FoldedState(f, id);
-}
+const auto Receive = testing_util::ReceiveFrom;
+const auto StateOf = testing_util::FoldedState;
 
 // The shortest way to closure: an invalid complaint, explained to the customer.
 void CloseAsInvalid(LedgerFixture& f, const std::string& id) {

@@ -16,12 +16,8 @@ using api::OpenedComplainant;
 using testing_util::CsAgentActor;
 using testing_util::LedgerFixture;
 
-std::string Receive(const std::string& name, const std::string& phone, const std::string& unit) {
-  return testing_util::ReceiveFrom(name, phone, unit);
-}
-ledger::domain::ComplaintState StateOf(LedgerFixture& f, const std::string& id) {
-  return testing_util::FoldedState(f, id);
-}
+const auto Receive = testing_util::ReceiveFrom;
+const auto StateOf = testing_util::FoldedState;
 
 // Every stored byte of every event of the log, concatenated.
 std::string AllEventBytes(LedgerFixture& f) {

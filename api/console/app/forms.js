@@ -49,10 +49,14 @@ export function allowedActions(cat, me) {
 const LABEL_VOCAB = { extensible_clocks: "clocks" };
 const codeLabel = (vocab, value) => code(LABEL_VOCAB[vocab] || vocab, value);
 
-// A field's label: "actions.field.<path>", else "actions.field.<name>", else the name itself.
-function fieldLabel(path) {
+// A field's label: "actions.field.<type>.<path>" (a name that means something else in this
+// action, such as a data subject's "subject"), else "actions.field.<path>", else
+// "actions.field.<name>", else the name itself.
+function fieldLabel(path, type) {
   const plain = path.replace(/\[\d+\]/g, "");
-  for (const k of [`actions.field.${plain}`, `actions.field.${plain.split(".").pop()}`]) {
+  const keys = [`actions.field.${plain}`, `actions.field.${plain.split(".").pop()}`];
+  if (type) keys.unshift(`actions.field.${type}.${plain}`);
+  for (const k of keys) {
     if (has(k)) return t(k);
   }
   return plain;
@@ -184,7 +188,7 @@ function Field({ f, path, ctx }) {
   const err = errors[path];
   const errId = `${id}-err`;
   const describedBy = err ? `${hintId} ${errId}` : hintId;
-  const label = fieldLabel(path);
+  const label = fieldLabel(path, ctx.type);
   const req = f.required ? html`<span class="req" aria-hidden="true"> *</span>` : null;
   const v = values[path];
   const common = {
@@ -308,12 +312,16 @@ function EventRows({ events }) {
   </table>`;
 }
 
-function Result({ r }) {
+// `onComplaint`: the action opened or changed a complaint (else a stream such as "ratings" or
+// "privacy", which has no page).
+function Result({ r, onComplaint }) {
   const events = r.events || [];
   return html`<div class="notice ok outcome" data-testid="action-result" role="status" tabindex="-1">
     <strong>${r.deduplicated ? t("actions.result.deduplicated") : t("actions.result.recorded", { n: events.length })}</strong>
-    ${r.id && html`<div>${t("actions.result.where", { id: r.id, version: r.version, position: r.position })}
+    ${r.outcome && html`<div data-testid="action-outcome">${t(`actions.result.outcome.${r.outcome}`)}</div>`}
+    ${r.id && onComplaint && html`<div>${t("actions.result.where", { id: r.id, version: r.version, position: r.position })}
       ${" "}<a href=${href(`/complaints/${r.id}`)}>${t("actions.result.open")}</a></div>`}
+    ${r.id && !onComplaint && html`<div>${t("actions.result.where_stream", { id: r.id, version: r.version, position: r.position })}</div>`}
     ${r.existing && html`<div>${t("actions.result.existing")}</div>`}
     ${events.length > 0 && html`<${EventRows} events=${events} />`}
   </div>`;
@@ -346,6 +354,7 @@ function Refused({ p, errors, specOf }) {
 function endpointFor(action, complaint) {
   if (action.target === "new_complaint") return "/v1/complaints";
   if (action.target === "department") return "/v1/ratings";
+  if (action.target === "subject") return "/v1/privacy/actions";
   return `/v1/complaints/${encodeURIComponent(complaint)}/actions`;
 }
 
@@ -447,7 +456,8 @@ export function ActionForm({ cat, action, complaint, version, disabled, initial,
       <button type="submit" disabled=${busy || disabled}>${busy ? t("actions.sending") : t("actions.send")}</button>
       ${out && out.kind !== "ok" && html`<span class="muted">${t("actions.resend_note")}</span>`}
     </div>
-    ${out && out.kind === "ok" && html`<${Result} r=${out.result} />`}
+    ${out && out.kind === "ok" && html`<${Result} r=${out.result}
+      onComplaint=${action.target === "complaint" || action.target === "new_complaint"} />`}
   </form>`;
 }
 
