@@ -129,6 +129,15 @@ void Directory::OnEvent(const std::string& stream, const domain::EventView& e) {
       same_issue_[other].push_back(stream);
       return;
     }
+    case W::PERSONAL_DATA_SEALED: {
+      // Personal data recorded in the clear, now sealed for a subject (found by the same phone
+      // as a sealed intake would be): the complaint is one of the subject's from here on.
+      std::string subject = ledger::TextCopy(ev.getPersonalDataSealed().getPersonal().getSubject());
+      d.complainant_key = "subject:" + subject;
+      std::vector<std::string>& of = by_subject_[subject];
+      if (std::find(of.begin(), of.end(), stream) == of.end()) of.push_back(stream);
+      return;
+    }
     case W::CORRECTED: {
       auto c = ev.getCorrected();
       if (c.getEvent() != d.intake_position) return;

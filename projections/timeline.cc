@@ -151,11 +151,14 @@ std::string Describe(const domain::EventView& v) {
       return "department rated";
     case W::CORRECTED: {
       auto c = e.getCorrected();
-      // Sealed personal data (docs/privacy.md) is not quoted: the event's payload opens it for
-      // those who may see it.
+      // Personal data is never quoted, sealed or recorded in the clear (docs/privacy.md): the
+      // event's payload shows it to those who may see it, and records the read.
       if (c.hasPersonal())
         return "correction of position " + std::to_string(c.getEvent()) + " " + S(c.getField()) +
                ": sealed personal data (" + S(c.getReason()) + ")";
+      if (ledger::TextView(c.getField()).starts_with("complainant."))
+        return "correction of position " + std::to_string(c.getEvent()) + " " + S(c.getField()) +
+               ": personal data (" + S(c.getReason()) + ")";
       return "correction of position " + std::to_string(c.getEvent()) + " " + S(c.getField()) +
              ": " + S(c.getPreviousValue()) + " -> " + S(c.getValue()) + " (" + S(c.getReason()) +
              ")";
@@ -180,6 +183,9 @@ std::string Describe(const domain::EventView& v) {
       return "processing restricted";
     case W::SUBJECT_ERASED:
       return "personal data erased";
+    case W::PERSONAL_DATA_SEALED:
+      return "personal data recorded in the clear sealed for data subject " +
+             S(e.getPersonalDataSealed().getPersonal().getSubject());
   }
   return "";
 }

@@ -139,6 +139,8 @@ constexpr AccessRule kTable[] = {
     // data_protection: the data subjects' requests; every complaint, to answer them.
     {Role::kDataProtection, R::kComplaint, Allow(CS::kAll)},
     {Role::kDataProtection, R::kComplaintList, Allow(CS::kAll)},
+    // ... and the complaint actions the policy gives it (seal_personal_data: the migration).
+    {Role::kDataProtection, R::kAction, Allow(CS::kAll)},
     {Role::kDataProtection, R::kVerify, Allow()},
     {Role::kDataProtection, R::kPolicies, Allow()},
     {Role::kDataProtection, R::kCatalogue, Allow()},

@@ -236,6 +236,12 @@ Result<ActionOutcome> CommandService::Execute(const domain::Action& action,
   }
   if (policies_->current() == nullptr)
     return Status::Unavailable("no policy is published in this ledger");
+  if (action.type == "seal_personal_data" && vault_ == nullptr) {
+    const std::string message =
+        "this ledger does not seal personal data: start it with --kek (docs/privacy.md)";
+    return Status::WithErrors(ledger::Code::kFailedPrecondition, message,
+                              {{"type", "not_sealing", message}});
+  }
   Result<ActionOutcome> outcome =
       action.type == "receive"           ? ExecuteReceive(action, actor, key, imported)
       : action.type == "rate_department" ? ExecuteOnStream(action, actor, "ratings", key, imported)

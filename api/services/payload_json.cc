@@ -105,20 +105,51 @@ void RedactCorrection(json::object& payload) {
   payload["previous_value"] = kRedacted;
 }
 
+// Writes what a viewer is shown of one event's personal data into its payload: the fields, or
+// the text shown instead of each.
+void ShowPersonal(bool complainant, const std::optional<PersonalDataVault::Fields>& fields,
+                  const std::string& shown, json::object& payload) {
+  if (complainant) {
+    auto c = payload.find("complainant");
+    if (c == payload.end() || !c->value().is_object()) payload["complainant"] = json::object();
+    json::object& o = payload["complainant"].as_object();
+    o["name"] = fields ? json::value(fields->name) : json::value(shown);
+    o["phone"] = fields ? json::value(fields->phone) : json::value(shown);
+    o["unit"] = fields ? json::value(fields->unit) : json::value(shown);
+  } else {
+    payload["value"] = fields ? json::value(fields->value) : json::value(shown);
+    payload["previous_value"] = fields ? json::value(fields->previous_value) : json::value(shown);
+  }
+}
+
 // Fills the fields sealed personal data was sealed from, for a viewer who may see them, and
-// records the read of personal data shown (sealed or in the clear).
+// records the read of personal data shown (sealed or in the clear). Personal data recorded in
+// the clear is shown as recorded until its complaint is sealed for a subject
+// (PersonalDataSealed), then as that subject's is.
 void OpenSealed(const ledger::RecordedEvent& e, schema::DomainEvent::Reader root,
                 const PersonalDataVault* vault, const Principal& viewer, json::object& payload) {
-  const bool received = root.which() == schema::DomainEvent::RECEIVED;
-  if (!received && root.which() != schema::DomainEvent::CORRECTED) return;
-  if (received ? !root.getReceived().hasPersonal() : !root.getCorrected().hasPersonal()) {
+  const auto which = root.which();
+  const bool received = which == schema::DomainEvent::RECEIVED;
+  const bool migrated = which == schema::DomainEvent::PERSONAL_DATA_SEALED;
+  if (!received && !migrated && which != schema::DomainEvent::CORRECTED) return;
+  const bool has_sealed = received   ? root.getReceived().hasPersonal()
+                          : migrated ? root.getPersonalDataSealed().hasPersonal()
+                                     : root.getCorrected().hasPersonal();
+  if (!has_sealed) {
     const bool personal =
         received ||
-        std::string_view(root.getCorrected().getField().cStr()).starts_with("complainant.");
-    if (personal && vault != nullptr) vault->RecordRead(viewer, "", e.stream());
+        (!migrated &&
+         std::string_view(root.getCorrected().getField().cStr()).starts_with("complainant."));
+    if (!personal || vault == nullptr) return;
+    PersonalDataVault::ShownPiece piece = vault->RevealClear(e.stream(), viewer);
+    if (piece.shown.empty()) return;  // shown as recorded
+    if (piece.erased_position != 0) payload["erased_at_position"] = piece.erased_position;
+    ShowPersonal(received, std::nullopt, piece.shown, payload);
     return;
   }
-  auto sealed = received ? root.getReceived().getPersonal() : root.getCorrected().getPersonal();
+  auto sealed = received   ? root.getReceived().getPersonal()
+                : migrated ? root.getPersonalDataSealed().getPersonal()
+                           : root.getCorrected().getPersonal();
   std::optional<PersonalDataVault::Fields> fields;
   std::string shown = "[sealed]";  // no vault at hand
   uint64_t erased_position = 0;
@@ -133,17 +164,7 @@ void OpenSealed(const ledger::RecordedEvent& e, schema::DomainEvent::Reader root
     erased_position = piece.erased_position;
   }
   if (erased_position != 0) payload["erased_at_position"] = erased_position;
-  if (received) {
-    auto c = payload.find("complainant");
-    if (c == payload.end() || !c->value().is_object()) return;
-    json::object& o = c->value().as_object();
-    o["name"] = fields ? json::value(fields->name) : json::value(shown);
-    o["phone"] = fields ? json::value(fields->phone) : json::value(shown);
-    o["unit"] = fields ? json::value(fields->unit) : json::value(shown);
-  } else {
-    payload["value"] = fields ? json::value(fields->value) : json::value(shown);
-    payload["previous_value"] = fields ? json::value(fields->previous_value) : json::value(shown);
-  }
+  ShowPersonal(received || migrated, fields, shown, payload);
 }
 
 }  // namespace

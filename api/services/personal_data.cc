@@ -113,6 +113,10 @@ Status PersonalDataVault::Seal(domain::Decision& decision, const std::string& st
       c.setUnit("");
       continue;
     }
+    if (root.which() == schema::DomainEvent::PERSONAL_DATA_SEALED) {
+      LEDGER_RETURN_IF_ERROR(SealClear(root.getPersonalDataSealed(), stream, version, state, now));
+      continue;
+    }
     if (root.which() != schema::DomainEvent::CORRECTED) continue;
     auto r = root.getCorrected();
     const std::string field = r.getField().cStr();
@@ -154,6 +158,42 @@ Status PersonalDataVault::Seal(domain::Decision& decision, const std::string& st
       LEDGER_RETURN_IF_ERROR(
           keystore_->AddLookup(key.subject, ledger::keystore::ComplainantLookup(value, "")));
   }
+  return Status::Ok();
+}
+
+Status PersonalDataVault::SealClear(schema::PersonalDataSealed::Builder out,
+                                    const std::string& stream, uint64_t version,
+                                    const domain::ComplaintState& state, ledger::Time now) {
+  const domain::ComplainantInfo& c = state.complainant;
+  // The values as they stand: the clear ones, with any sealed corrections applied.
+  LEDGER_ASSIGN_OR_RETURN(OpenedComplainant current, Open(c, state.id));
+  if (current.state == OpenedComplainant::State::kErased)
+    return Status::FailedPrecondition(
+        "the complainant's personal data is erased: there is nothing to seal");
+  ledger::keystore::SubjectKey key;
+  if (!c.subject.empty() && !c.sealed.empty()) {
+    // A sealed correction already made the complainant a subject: the same subject, newest key.
+    key.subject = c.subject;
+    key.version = c.sealed.back().key_version;
+    LEDGER_ASSIGN_OR_RETURN(ledger::aead::SecretKey held, keystore_->Key(key.subject, key.version));
+    key.key = held;
+    key.commitment = ledger::keystore::KeyCommitment(key.subject, key.key);
+  } else {
+    // Found by the phone, as a sealed intake would be: one person's complaints, recorded before
+    // and after sealing, are one subject's.
+    LEDGER_ASSIGN_OR_RETURN(
+        key, keystore_->SubjectFor(ledger::keystore::ComplainantLookup(current.phone, current.name),
+                                   ledger::ToMicros(now)));
+  }
+  LEDGER_RETURN_IF_ERROR(SealInto(out.initPersonal(), key, stream, version, "PersonalDataSealed",
+                                  [&](schema::PersonalData::Builder pd) {
+                                    pd.setName(current.name);
+                                    pd.setPhone(current.phone);
+                                    pd.setUnit(current.unit);
+                                  }));
+  if (!current.phone.empty())
+    LEDGER_RETURN_IF_ERROR(
+        keystore_->AddLookup(key.subject, ledger::keystore::ComplainantLookup(current.phone, "")));
   return Status::Ok();
 }
 
@@ -246,6 +286,27 @@ Result<std::optional<domain::SubjectRecord>> PrivacyRegister::Find(std::string_v
   return r == nullptr ? std::nullopt : std::optional<domain::SubjectRecord>(*r);
 }
 
+Result<std::optional<std::string>> PrivacyRegister::SealedSubject(std::string_view complaint) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto [it, added] = sealed_clear_.try_emplace(std::string(complaint));
+  auto& [subject, read] = it->second;
+  if (!subject.empty()) return std::optional<std::string>(subject);
+  LEDGER_ASSIGN_OR_RETURN(uint64_t version, log_->StreamVersion(complaint));
+  while (read < version) {
+    LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::RecordedEvent> batch,
+                            log_->ReadStreamForward(complaint, read + 1, 256));
+    if (batch.empty()) break;
+    for (const ledger::RecordedEvent& e : batch) {
+      read = e.version();
+      if (e.type() != "PersonalDataSealed") continue;
+      LEDGER_ASSIGN_OR_RETURN(domain::EventView view, domain::ViewOf(e));
+      subject = ledger::TextCopy(view.event.getPersonalDataSealed().getPersonal().getSubject());
+      return std::optional<std::string>(subject);
+    }
+  }
+  return std::optional<std::string>();
+}
+
 Result<domain::PrivacyState> PrivacyRegister::Snapshot() {
   std::lock_guard<std::mutex> lock(mu_);
   LEDGER_RETURN_IF_ERROR(CatchUpLocked());
@@ -326,6 +387,39 @@ OpenedComplainant PersonalDataVault::Reveal(const domain::ComplainantInfo& c,
   opened->restricted = out.restricted;
   if (opened->state == OpenedComplainant::State::kOpened) RecordRead(viewer, subject, stream);
   return std::move(opened).value();
+}
+
+PersonalDataVault::ShownPiece PersonalDataVault::RevealClear(std::string_view complaint,
+                                                             const Principal& viewer) const {
+  ShownPiece out;
+  Result<std::optional<std::string>> subject =
+      privacy_ != nullptr ? privacy_->SealedSubject(complaint) : std::optional<std::string>();
+  if (!subject.ok()) {
+    // Not knowing whether it was sealed (and so erased or restricted) shows nothing.
+    out.shown = "[restricted]";
+    return out;
+  }
+  if (!*subject) {
+    RecordRead(viewer, "", complaint);
+    return out;
+  }
+  bool restricted = false;
+  switch (GateFor(**subject, complaint, viewer, &out.erased_position, &restricted)) {
+    case Gate::kErased:
+      out.shown = "[erased]";
+      return out;
+    case Gate::kRestricted:
+      out.shown = "[restricted]";
+      return out;
+    case Gate::kOpen:
+      break;
+  }
+  if (keystore_ == nullptr) {
+    out.shown = "[sealed]";
+    return out;
+  }
+  RecordRead(viewer, **subject, complaint);
+  return out;
 }
 
 PersonalDataVault::ShownPiece PersonalDataVault::RevealPiece(

@@ -16,6 +16,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <utility>
 
 #include "api/services/principal.h"
 #include "ledger/base/status.h"
@@ -61,6 +63,10 @@ class PrivacyRegister {
   ledger::Result<std::optional<ledger::domain::SubjectRecord>> Find(std::string_view subject);
   // The whole state.
   ledger::Result<ledger::domain::PrivacyState> Snapshot();
+  // The data subject that personal data complaint `complaint` recorded in the clear was sealed
+  // for (its PersonalDataSealed), or nullopt while it is not. Reads the complaint's stream once;
+  // then only the events appended to it since.
+  ledger::Result<std::optional<std::string>> SealedSubject(std::string_view complaint);
 
  private:
   ledger::Status CatchUpLocked();
@@ -69,6 +75,8 @@ class PrivacyRegister {
   uint64_t seen_head_ = 0;
   uint64_t stream_version_ = 0;
   ledger::domain::PrivacyState state_;
+  // SealedSubject(): complaint -> its subject ("" while not sealed) and the stream version read.
+  std::unordered_map<std::string, std::pair<std::string, uint64_t>> sealed_clear_;
 };
 
 class PersonalDataVault {
@@ -110,6 +118,13 @@ class PersonalDataVault {
                          std::string_view stream, uint64_t version, std::string_view type,
                          const Principal& viewer) const;
 
+  // Personal data that an event of complaint `complaint` recorded in the clear (before sealing)
+  // as `viewer` may see it. Until the complaint's data is sealed for a subject (a migration,
+  // PersonalDataSealed) it is shown as recorded: `shown` is empty, and the read is recorded.
+  // After, it is the subject's: `shown` is "[erased]", "[restricted]" or, without a keystore,
+  // "[sealed]" — or empty (shown, and recorded as a read of the subject).
+  ShownPiece RevealClear(std::string_view complaint, const Principal& viewer) const;
+
   // Records that `viewer` was shown the personal data of complaint `complaint` (subject "" for
   // data recorded in the clear). Failures are reported on stderr, never to the reader.
   void RecordRead(const Principal& viewer, std::string_view subject,
@@ -141,6 +156,11 @@ class PersonalDataVault {
                                                   uint64_t version, std::string_view type) const;
 
  private:
+  // Seals the complainant's current name, phone and unit into `out` (seal_personal_data).
+  ledger::Status SealClear(ledger::domain::schema::PersonalDataSealed::Builder out,
+                           const std::string& stream, uint64_t version,
+                           const ledger::domain::ComplaintState& state, ledger::Time now);
+
   enum class Gate { kOpen, kErased, kRestricted };
   Gate GateFor(std::string_view subject, std::string_view complaint, const Principal& viewer,
                uint64_t* erased_position, bool* restricted) const;

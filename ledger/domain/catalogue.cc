@@ -397,6 +397,9 @@ constexpr auto kRequestErasure = std::to_array<FieldSpec>({
      .meaning = "the request's reference (letter, ticket)",
      .max = kShort},
 });
+constexpr auto kSealPersonalData = std::to_array<FieldSpec>({
+    {.name = "reason", .type = F::kText, .required = true, .meaning = "why", .max = kLong},
+});
 constexpr auto kRateDepartment = std::to_array<FieldSpec>({
     {.name = "department",
      .type = F::kText,
@@ -484,6 +487,7 @@ constexpr auto kCorrected = std::to_array<E>({"EventCorrected"});
 constexpr auto kAttached = std::to_array<E>({"EvidenceAttached"});
 constexpr auto kHeld = std::to_array<E>({"LegalHoldPlaced"});
 constexpr auto kLifted = std::to_array<E>({"LegalHoldLifted"});
+constexpr auto kSealedPersonal = std::to_array<E>({"PersonalDataSealed"});
 constexpr auto kErasure =
     std::to_array<E>({"ErasureRequested", "SubjectErased", "ProcessingRestricted"});
 
@@ -535,6 +539,9 @@ constexpr auto kActions = std::to_array<ActionSpec>({
     {"request_erasure",
      "erase a data subject's personal data, or restrict it while it must be kept", T::kSubject,
      false, kRequestErasure, kErasure},
+    {"seal_personal_data",
+     "seal personal data recorded in the clear (before sealing) for a data subject", T::kComplaint,
+     true, kSealPersonalData, kSealedPersonal},
 });
 
 }  // namespace

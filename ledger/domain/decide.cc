@@ -47,6 +47,7 @@ const std::map<std::string, Handler, std::less<>>& Handlers() {
       {"place_legal_hold", DecidePlaceLegalHold},
       {"lift_legal_hold", DecideLiftLegalHold},
       {"request_erasure", DecideRequestErasure},
+      {"seal_personal_data", DecideSealPersonalData},
   };
   return *kHandlers;
 }
@@ -74,6 +75,7 @@ bool MayMoveRuleLevel(schema::DomainEvent::Which which) {
     case W::FINE_RECORDED:
     case W::FINE_WAIVED:
     case W::EVIDENCE_ATTACHED:
+    case W::PERSONAL_DATA_SEALED:
       return false;
     default:
       return true;

@@ -93,6 +93,7 @@ Status DecideAttachEvidence(Call& c);
 Status DecidePlaceLegalHold(Call& c);
 Status DecideLiftLegalHold(Call& c);
 Status DecideRequestErasure(Call& c);
+Status DecideSealPersonalData(Call& c);
 
 // Helpers.
 // "the policy's calendar, which begins on 2025-01-01": the earliest business time, for messages.

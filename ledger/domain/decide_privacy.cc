@@ -112,4 +112,22 @@ Status DecideRequestErasure(Call& c) {
   return Status::Ok();
 }
 
+// Seals the personal data a complaint recorded in the clear, before the ledger sealed personal
+// data (a migration by appending). The event carries no personal data here: the write path seals
+// the complainant's current name, phone and unit into it before the append (api/services/
+// personal_data.h), and refuses the action where nothing is sealed. Only whether the complaint
+// still holds clear personal data is read, never its content.
+Status DecideSealPersonalData(Call& c) {
+  std::string reason = c.in.Text("reason", R::kRequired, kMaxLongText);
+  LEDGER_RETURN_IF_ERROR(c.InputDone());
+  const ComplainantInfo& who = c.state.complainant;
+  if (who.name.empty() && who.phone.empty() && who.unit.empty())
+    c.Refuse("type", "not_clear",
+             "complaint " + c.state.id + " holds no personal data recorded in the clear" +
+                 (who.subject.empty() ? "" : ": it is sealed for data subject " + who.subject));
+  LEDGER_RETURN_IF_ERROR(c.RefusalsDone());
+  c.Emit().initPersonalDataSealed().setReason(AsText(reason));
+  return Status::Ok();
+}
+
 }  // namespace ledger::domain

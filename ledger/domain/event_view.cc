@@ -14,7 +14,7 @@ struct TypeName {
   std::string_view name;
 };
 
-constexpr std::array<TypeName, 37> kTypes = {{
+constexpr std::array<TypeName, 38> kTypes = {{
     {W::RECEIVED, "ComplaintReceived"},
     {W::TRANSMITTED, "ComplaintTransmitted"},
     {W::VALIDITY_ASSESSED, "ValidityAssessed"},
@@ -52,6 +52,7 @@ constexpr std::array<TypeName, 37> kTypes = {{
     {W::ERASURE_REQUESTED, "ErasureRequested"},
     {W::PROCESSING_RESTRICTED, "ProcessingRestricted"},
     {W::SUBJECT_ERASED, "SubjectErased"},
+    {W::PERSONAL_DATA_SEALED, "PersonalDataSealed"},
 }};
 
 }  // namespace

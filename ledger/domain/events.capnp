@@ -106,6 +106,7 @@ struct DomainEvent {
     processingRestricted @36 :ProcessingRestricted;  # type "ProcessingRestricted"
                                                      # (stream "privacy")
     subjectErased @37 :SubjectErased;                # type "SubjectErased" (stream "privacy")
+    personalDataSealed @38 :PersonalDataSealed;      # type "PersonalDataSealed"
   }
 }
 
@@ -335,6 +336,16 @@ struct EventCorrected {
   previousValue @4 :Text;  # the value it supersedes (for the record)
   personal @5 :SealedPersonalData;  # a complainant field's value and previous value, sealed;
                                     # then value and previousValue are empty (null: in the clear)
+}
+
+# Personal data recorded in the clear, before the ledger sealed personal data, is sealed for a
+# data subject by appending this event (docs/privacy.md, "Personal data recorded in the clear").
+# From here on the complaint's name, phone and unit are read from `personal` only, under the
+# subject's restriction and erasure, and the clear values of its earlier events are shown only as
+# the subject's would be. Those events keep their bytes: history is never rewritten.
+struct PersonalDataSealed {
+  personal @0 :SealedPersonalData;  # name, phone and unit as they stand (corrections applied)
+  reason @1 :Text;                  # why (e.g. "migration of the ledger to sealed personal data")
 }
 
 # A file was attached as evidence; the ledger stores its digest, not the file.

@@ -167,6 +167,22 @@ void OnCorrected(ComplaintState& s, const EventView& e, schema::EventCorrected::
                            Sym(e.actor_id)});
 }
 
+// Personal data recorded in the clear is sealed for a subject (a migration, docs/privacy.md): the
+// state keeps it only sealed from here on, and forgets the clear values its corrections quoted.
+void OnPersonalDataSealed(ComplaintState& s, const EventView& e,
+                          schema::PersonalDataSealed::Reader r) {
+  s.complainant.name.clear();
+  s.complainant.phone.clear();
+  s.complainant.unit.clear();
+  s.complainant.subject = TextCopy(r.getPersonal().getSubject());
+  s.complainant.sealed.push_back(PieceOf(e, "", r.getPersonal()));
+  for (CorrectionRecord& c : s.corrections) {
+    if (!std::string_view(c.field).starts_with("complainant.")) continue;
+    c.value = Sym();
+    c.previous = Sym();
+  }
+}
+
 void Apply(ComplaintState& s, const EventView& e) {
   auto ev = e.event;
   switch (ev.which()) {
@@ -295,6 +311,8 @@ void Apply(ComplaintState& s, const EventView& e) {
     case W::PROCESSING_RESTRICTED:
     case W::SUBJECT_ERASED:
       return;
+    case W::PERSONAL_DATA_SEALED:
+      return OnPersonalDataSealed(s, e, ev.getPersonalDataSealed());
   }
 }
 

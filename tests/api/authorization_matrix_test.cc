@@ -118,7 +118,8 @@ const std::vector<Expect>& Expectations() {
        false,
        false},
       {{"u-dpo", "data_protection", ""},
-       {"complaint", "list", "verify", "policies", "catalogue", "me", "privacy", "privacy_action"},
+       {"complaint", "list", "action", "verify", "policies", "catalogue", "me", "privacy",
+        "privacy_action"},
        true,
        true,
        true},
@@ -282,6 +283,9 @@ class AuthorizationMatrix : public ::testing::Test {
   // What a role may try on the actions route: an action its role holds (the domain checks
   // every action x role pair itself: tests/domain/decide_roles_test.cc).
   static std::string ActionFor(const Expect& e) {
+    // The data-protection role's one complaint action (refused here: this ledger does not seal).
+    if (e.actor.role == "data_protection")
+      return R"({"type":"seal_personal_data","reason":"matrix"})";
     if (e.actor.role == "deputy_gm" || e.actor.role == "gm")
       return R"({"type":"record_fine","rule":"misconduct","amount":"500.00","departments":["legal"],"reason":"matrix"})";
     return R"({"type":"attach_evidence","name":"photo.jpg","media_type":"image/jpeg","size":10,"sha256":"0000000000000000000000000000000000000000000000000000000000000000"})";
@@ -399,7 +403,12 @@ TEST_F(AuthorizationMatrix, EveryRoleOnEveryRouteSeesOnlyWhatItMay) {
             // the unknown data subject (this ledger records personal data in the clear).
             const bool privacy_probe =
                 key.find(" /v1/privacy/") != std::string::npos && key != "GET /v1/privacy/reads";
-            if (key != "POST /v1/policies" && !privacy_probe) {
+            const bool sealing_probe =
+                e.actor.role == "data_protection" && key == "POST /v1/complaints/{id}/actions";
+            if (sealing_probe) {
+              EXPECT_EQ(status, 422u) << body;
+              EXPECT_NE(body.find("not_sealing"), std::string::npos) << body;
+            } else if (key != "POST /v1/policies" && !privacy_probe) {
               EXPECT_LT(status, 300u) << body;
             }
           }

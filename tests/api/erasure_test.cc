@@ -8,9 +8,11 @@
 
 #include <filesystem>
 
+#include "api/services/payload_json.h"
 #include "api/services/personal_data.h"
 #include "api/services/views_json.h"
 #include "ledger/domain/evolve.h"
+#include "projections/timeline.h"
 #include "testing/ledger_fixture.h"
 
 namespace {
@@ -233,6 +235,129 @@ TEST(Erasure, AComplaintRecordedInTheClearBecomesTheSubjectsWithASealedCorrectio
   // Open: an erasure is restricted (retention), not refused as unknown.
   api::ActionOutcome asked = f.Do(Erasure(subject), DataProtectionActor());
   EXPECT_EQ(TypesOf(asked).back(), "ProcessingRestricted");
+}
+
+constexpr const char* kSealClear =
+    R"({"type":"seal_personal_data","reason":"migration to sealed personal data"})";
+
+// The payload of `e` as `viewer` is shown it, through `vault`.
+boost::json::object PayloadFor(const ledger::RecordedEvent& e, const api::PersonalDataVault* vault,
+                               const api::Principal& viewer) {
+  auto json = api::DomainPayloadRenderer(std::chrono::hours(8), vault)(e, &viewer);
+  EXPECT_TRUE(json.ok()) << json.status().ToString();
+  return json.ok() && json->is_object() ? json->as_object() : boost::json::object{};
+}
+
+TEST(SealingClearData, IsRefusedWhereNothingIsSealedAndWhereNothingIsClear) {
+  LedgerFixture f;
+  api::ActionOutcome r = f.Do(Receive("Fang Li", "13100001111", "1-101"), CsAgentActor());
+  auto unsealed = f.Try(kSealClear, DataProtectionActor(), r.id);
+  ASSERT_EQ(unsealed.status().code(), ledger::Code::kFailedPrecondition);
+  EXPECT_EQ(unsealed.status().errors().front().rule, "not_sealing");
+  f.UseKeystore();
+  EXPECT_EQ(f.Try(kSealClear, CsAgentActor(), r.id).status().code(),
+            ledger::Code::kPermissionDenied);
+  auto no_reason = f.Try(R"({"type":"seal_personal_data"})", DataProtectionActor(), r.id);
+  ASSERT_FALSE(no_reason.ok());
+  EXPECT_EQ(no_reason.status().errors().front().field, "reason");
+  f.Do(kSealClear, DataProtectionActor(), r.id);
+  auto twice = f.Try(kSealClear, DataProtectionActor(), r.id);
+  ASSERT_EQ(twice.status().code(), ledger::Code::kFailedPrecondition);
+  EXPECT_EQ(twice.status().errors().front().rule, "not_clear");
+  // A complaint sealed at intake has nothing in the clear either.
+  api::ActionOutcome sealed = f.Do(Receive("Fang Li", "13100001111", "1-101"), CsAgentActor());
+  EXPECT_EQ(f.Try(kSealClear, DataProtectionActor(), sealed.id).status().errors().front().rule,
+            "not_clear");
+}
+
+// A ledger that recorded personal data in the clear before sealing: the migration appends
+// PersonalDataSealed; the complaint becomes the subject's of the same phone (the repeat rule and
+// erasure see one person); every answer then shows the clear events' data as the subject's, and
+// once the subject is erased nothing the ledger answers shows it. The clear bytes stay in the log.
+TEST(SealingClearData, AfterTheMigrationErasureHidesClearRecordedDataWhereverTheLedgerAnswers) {
+  LedgerFixture f;
+  api::ActionOutcome a = f.Do(Receive("Wu Lei", "13911112222", "9-901"), CsAgentActor());
+  api::ActionOutcome fixed =
+      f.Do(R"({"type":"correct","event":)" + std::to_string(a.position) +
+               R"(,"field":"complainant.phone","value":"13911113333","reason":"typo"})",
+           CsAgentActor(), a.id);
+  api::ActionOutcome b = f.Do(Receive("Gao Ping", "13800000000", "1-102"), CsAgentActor());
+  f.UseKeystore();
+  api::ActionOutcome c = f.Do(Receive("Wu Lei", "13911113333", "9-901"), CsAgentActor());
+  const std::string subject = StateOf(f, c.id).complainant.subject;
+  ASSERT_FALSE(subject.empty());
+  // Before the migration the clear complaint is nobody's subject.
+  ASSERT_EQ(f.service().SubjectFacts(subject)->complaints.size(), 1u);
+
+  api::ActionOutcome migrated = f.Do(kSealClear, DataProtectionActor(), a.id);
+  EXPECT_EQ(TypesOf(migrated), (std::vector<std::string>{"PersonalDataSealed"}));
+  const ledger::domain::ComplaintState sa = StateOf(f, a.id);
+  EXPECT_EQ(sa.complainant.subject, subject) << "found by the corrected phone";
+  EXPECT_TRUE(sa.complainant.name.empty() && sa.complainant.phone.empty() &&
+              sa.complainant.unit.empty());
+  for (const auto& corr : sa.corrections) EXPECT_EQ(std::string(corr.value), "");
+  auto facts = f.service().SubjectFacts(subject);
+  ASSERT_EQ(facts->complaints.size(), 2u);
+  EXPECT_EQ(facts->complaints[0].id, c.id);
+  EXPECT_EQ(facts->complaints[1].id, a.id);
+
+  api::PrivacyRegister privacy(&f.log());
+  ledger::AccessRecord reads(&f.log(), &f.clock());
+  f.vault()->Attach(&privacy, &reads);
+  const api::Principal auditor{{"u-audit", "auditor", ""}, api::Role::kAuditor, "", "GET /t"};
+  const api::ViewContext view{std::chrono::hours(8), &auditor, f.vault()};
+  auto ticket = api::ComplainantToJson(sa.complainant, a.id, view);
+  EXPECT_EQ(ticket.at("name"), "Wu Lei");
+  EXPECT_EQ(ticket.at("phone"), "13911113333");
+  EXPECT_EQ(ticket.at("personal_data"), "sealed");
+  // The intake's clear payload is shown as recorded, and read as the subject's.
+  auto intake = f.log().ReadAt(a.position);
+  ASSERT_TRUE(intake.ok());
+  auto shown = PayloadFor(*intake, f.vault(), auditor);
+  EXPECT_EQ(shown.at("complainant").at("phone"), "13911112222");
+  auto read = reads.Find({});
+  ASSERT_EQ(read->size(), 2u);
+  EXPECT_EQ((*read)[1].subject, subject);
+  EXPECT_EQ((*read)[1].complaint, a.id);
+  // b was not migrated: still shown as recorded, read as data in the clear.
+  EXPECT_EQ(api::ComplainantToJson(StateOf(f, b.id).complainant, b.id, view).at("name"),
+            "Gao Ping");
+
+  // Both complaints closed, four years on: the erasure covers the migrated complaint too.
+  CloseAsInvalid(f, a.id);
+  CloseAsInvalid(f, c.id);
+  f.Advance(std::chrono::hours(24 * 365 * 4));
+  api::ActionOutcome erased = f.Do(Erasure(subject), DataProtectionActor());
+  ASSERT_EQ(TypesOf(erased).back(), "SubjectErased");
+  const uint64_t at = erased.events.back().position();
+  const size_t reads_before = reads.Find({})->size();
+
+  auto gone = api::ComplainantToJson(StateOf(f, a.id).complainant, a.id, view);
+  EXPECT_EQ(gone.at("name"), "[erased]");
+  EXPECT_EQ(gone.at("personal_data"), "erased");
+  auto intake_after = PayloadFor(*intake, f.vault(), auditor);
+  EXPECT_EQ(intake_after.at("complainant").at("name"), "[erased]");
+  EXPECT_EQ(intake_after.at("complainant").at("phone"), "[erased]");
+  EXPECT_EQ(intake_after.at("erased_at_position"), at);
+  auto correction = PayloadFor(*f.log().ReadAt(fixed.position), f.vault(), auditor);
+  EXPECT_EQ(correction.at("value"), "[erased]");
+  EXPECT_EQ(correction.at("previous_value"), "[erased]");
+  auto seal_event = PayloadFor(*f.log().ReadAt(migrated.position), f.vault(), auditor);
+  EXPECT_EQ(seal_event.at("complainant").at("name"), "[erased]");
+  // Without a keystore (ledgerctl's own reads) the same.
+  api::PersonalDataVault no_keys(nullptr);
+  no_keys.Attach(&privacy, nullptr);
+  EXPECT_EQ(PayloadFor(*intake, &no_keys, auditor).at("complainant").at("unit"), "[erased]");
+  EXPECT_EQ(reads.Find({})->size(), reads_before) << "nothing shown, nothing recorded";
+  // The timeline never quotes a correction of personal data.
+  auto events = f.log().ReadStreamForward(a.id, 1, 100);
+  for (const auto& e : *events)
+    EXPECT_EQ(projections::Describe(*ledger::domain::ViewOf(e)).find("1391111"), std::string::npos);
+  // History is not rewritten: the log verifies, and the intake's bytes are as they were.
+  auto verified = f.log().Verify();
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->ok);
+  EXPECT_NE(intake->canonical_bytes().find("13911112222"), std::string::npos);
 }
 
 }  // namespace

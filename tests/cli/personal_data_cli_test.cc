@@ -393,14 +393,16 @@ TEST_F(PersonalDataCli, ErasureRestrictionAndTheRecordOfReadsEndToEnd) {
   EXPECT_NE(tampered.err.find("access entry 2"), std::string::npos) << tampered.err;
 }
 
-TEST_F(PersonalDataCli, ALedgerWithEventsGetsAKeystoreOnlyByInit) {
+// A ledger that recorded personal data in the clear gets a keystore only by init, then its
+// complaints recorded in the clear are sealed by `keystore migrate` (docs/privacy.md).
+TEST_F(PersonalDataCli, ALedgerWithEventsGetsAKeystoreOnlyByInitThenMigrates) {
   ASSERT_EQ(::mkdir(Data().c_str(), 0700), 0);
   const std::string kek = dir_.Sub("ledger.kek");
   ASSERT_EQ(RunProcess({kLedgerctl, "keystore", "new-kek", "--out", kek}, dir_.path()).exit_code,
             0);
   const std::string cs = Token("u-cs-01", "cs_agent", "customer_service");
   const std::string auditor = Token("u-audit", "auditor");
-  std::string clear_id;
+  std::string clear_id, sealed_subject;
   {
     std::unique_ptr<BackgroundProcess> server;
     std::string out;
@@ -443,8 +445,49 @@ TEST_F(PersonalDataCli, ALedgerWithEventsGetsAKeystoreOnlyByInit) {
     const boost::json::value new_ticket = client.Get("/v1/complaints/" + sealed_id).Json();
     EXPECT_EQ(new_ticket.at("complainant").at("personal_data").as_string(), "sealed");
     EXPECT_EQ(new_ticket.at("complainant").at("name").as_string(), "Huang Xiaoming");
+    sealed_subject = new_ticket.at("complainant").at("data_subject").as_string().c_str();
     EXPECT_EQ(server->Stop(), 0);
   }
+
+  // The migration: the complaint recorded in the clear is sealed for the subject of its phone,
+  // by appending; run again, it has nothing left to do.
+  auto migrate = [&] {
+    return RunProcess(
+        {kLedgerctl, "--data", Data(), "keystore", "migrate", "--kek", kek, "--actor", "u-dpo"},
+        dir_.path());
+  };
+  auto first = migrate();
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("sealed the personal data of 1 of 2 complaints"), std::string::npos)
+      << first.out;
+  EXPECT_NE(first.err.find("keep the clear bytes"), std::string::npos) << first.err;
+  auto again = migrate();
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("sealed the personal data of 0 of 2 complaints"), std::string::npos)
+      << again.out;
+  // The CLI's own reads hold no key: the intake recorded in the clear now shows "[sealed]".
+  auto history =
+      RunProcess({kLedgerctl, "--data", Data(), "history", clear_id, "--json"}, dir_.path());
+  ASSERT_EQ(history.exit_code, 0) << history.err;
+  EXPECT_EQ(history.out.find("Huang Xiaoming"), std::string::npos) << history.out;
+  EXPECT_NE(history.out.find("[sealed]"), std::string::npos) << history.out;
+  EXPECT_NE(history.out.find("PersonalDataSealed"), std::string::npos) << history.out;
+  {
+    std::unique_ptr<BackgroundProcess> server;
+    std::string out;
+    uint16_t port = Serve(server, {"--kek", kek}, &out);
+    ASSERT_NE(port, 0) << out;
+    HttpClient client("127.0.0.1", port);
+    client.SetBearer(auditor);
+    const boost::json::value ticket = client.Get("/v1/complaints/" + clear_id).Json();
+    EXPECT_EQ(ticket.at("complainant").at("personal_data").as_string(), "sealed");
+    EXPECT_EQ(ticket.at("complainant").at("name").as_string(), "Huang Xiaoming");
+    EXPECT_EQ(ticket.at("complainant").at("data_subject").as_string(), sealed_subject)
+        << "one person, recorded before and after sealing: one subject";
+    EXPECT_EQ(server->Stop(), 0);
+  }
+  auto verify = RunProcess({kLedgerctl, "--data", Data(), "verify"}, dir_.path());
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
 }
 
 TEST_F(PersonalDataCli, TheLedgerRemembersItsKeystoreWhereverItLives) {

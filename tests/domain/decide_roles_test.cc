@@ -45,7 +45,8 @@ std::map<std::string, std::set<std::string>> ExpectedMatrix() {
           {"auditor", {}},
           {"reader", {}},
           {"admin", {}},
-          {"data_protection", {"place_legal_hold", "lift_legal_hold", "request_erasure"}},
+          {"data_protection",
+           {"place_legal_hold", "lift_legal_hold", "request_erasure", "seal_personal_data"}},
           {"system", {}}};
 }
 
@@ -68,7 +69,7 @@ TEST(Roles, EveryActionTimesEveryRoleIsAllowedOrRefusedAsThePolicySays) {
       ++checked;
     }
   }
-  EXPECT_EQ(checked, 12 * 30);
+  EXPECT_EQ(checked, 12 * 31);
 }
 
 TEST(Roles, TheDefaultPolicyGrantsExactlyTheExpectedMatrix) {

@@ -43,7 +43,7 @@ SKIP = 77
 
 # role -> department (ledgerctl token add refuses department-scoped roles without one).
 ROLES = {
-    "admin": None, "auditor": None, "reader": None, "gm": None,
+    "admin": None, "auditor": None, "reader": None, "gm": None, "data_protection": None,
     "cs_agent": "customer_service", "cs_head": "customer_service", "intake": "customer_service",
     "handler": "property", "dept_head": "property",
 }
@@ -525,10 +525,11 @@ PAGES = [  # (screenshot name, route; "{showcase}" is filled in)
     ("events", "/events"),
     ("actions", "/actions"),
     ("policies", "/policies"),
+    ("privacy", "/privacy"),
 ]
 # Who looks at each page in the page matrix: a role that may read all of it (the auditor reads
 # every report, the log and the integrity check); the actions page by someone who may act.
-PAGE_ROLE = {"actions": "cs_head"}
+PAGE_ROLE = {"actions": "cs_head", "privacy": "data_protection"}
 
 
 class Suite:
@@ -894,6 +895,29 @@ class Suite:
             raise Failure(f"{route}: no [data-testid=verify-result]")
         self.B.shot(self.out, "ledger-verified-en")
 
+    # -- data protection: the page only for its roles; the record of reads lists a read just made;
+    # a phone lookup goes in the body and says when nobody has the phone.
+    def privacy(self):
+        route = "/privacy"
+        self.B.open("/", "cs_agent", "en")
+        if any("#/privacy" in (a.get_attribute("href") or "") for a in self.B.q("nav a")):
+            raise Failure("the navigation offers the data-protection page to cs_agent")
+        complaint = self.W.showcase
+        self.L.api("GET", f"/v1/complaints/{complaint}", "auditor")
+        self.B.open(f"{route}?actor=ui-auditor&complaint={complaint}", "data_protection", "en")
+        rows = self.B.wait(f"{route}: a row of the record of reads for the auditor's read",
+                           lambda: self.B.q("#privacy-reads-table tbody tr"), timeout=30)
+        text = rows[-1].text
+        if complaint not in text or "GET /v1/complaints/{id}" not in text:
+            raise Failure(f"{route}: the last read row does not show the auditor's read of {complaint}: {text!r}")
+        box = self.B.q("#privacy-phone")[0]
+        box.send_keys("13999999999")
+        self.B.q("[data-testid=privacy-lookup] button[type=submit]")[0].click()
+        self.B.wait(f"{route}: the lookup's answer", lambda: self.B.q("[data-testid=privacy-none]"), timeout=30)
+        if "13999999999" in self.B.d.current_url:
+            raise Failure(f"{route}: the phone appeared in the address {self.B.d.current_url!r}")
+        self.B.shot(self.out, "privacy-reads-en")
+
     # -- XSS
     def xss(self):
         payload = '<img src=x onerror="window.__xss=1">'
@@ -970,6 +994,7 @@ class Suite:
         self.run("evidence in two clicks", self.evidence)
         self.run("verify: head hash", self.verify)
         self.run("xss: subject rendered as text", self.xss)
+        self.run("data protection: record of reads, lookup", self.privacy)
         for name, route, role in (("complaint", f"/complaints/{self.W.showcase}", "auditor"),
                                   ("complaints", "/complaints", "auditor"),
                                   ("dashboard", "/", "auditor"),

@@ -9,6 +9,9 @@
 //                                             re-wraps every key with NEW; then destroy OLD (it
 //                                             is what still opens older copies of the keystore)
 //   keystore copy --kek FILE --out DIR        a consistent copy (keep it briefly: see privacy.md)
+//   keystore migrate --kek FILE [--reason TEXT] [--actor ID]
+//                                             seals the personal data of every complaint recorded
+//                                             in the clear (seal_personal_data, by appending)
 //
 // The keystore is DIR/keystore unless --keystore names another directory. It is opened directly:
 // stop the server first (RocksDB lets one process hold it).
@@ -21,11 +24,13 @@
 #include <fstream>
 #include <optional>
 
+#include "api/services/command_service.h"
 #include "api/services/personal_data.h"
 #include "ledger/base/aead.h"
 #include "ledger/base/files.h"
 #include "ledger/keystore/keystore.h"
 #include "tools/ledgerctl/commands.h"
+#include "tools/ledgerctl/output.h"
 #include "tools/ledgerctl/output_file.h"
 #include "tools/ledgerctl/session.h"
 
@@ -66,6 +71,7 @@ Status WriteRef(const std::string& data_dir, const ledger::keystore::Keystore& k
 
 struct KeystoreFlags {
   std::string keystore, kek, new_kek, out;
+  std::string reason = "migration to sealed personal data", actor;
 };
 
 std::string KeystoreDir(const Globals& g, const KeystoreFlags& f) {
@@ -171,6 +177,74 @@ int Copy(const Globals& g, const KeystoreFlags& f) {
   return kExitOk;
 }
 
+// Every complaint whose personal data was recorded in the clear gets seal_personal_data, by
+// appending (docs/privacy.md, "Personal data recorded in the clear"). Safe to run again: a
+// complaint already sealed is skipped.
+int Migrate(const Globals& g, const KeystoreFlags& f) {
+  auto session = Session::Open(g.data_dir, Access::kWrite);
+  if (!session.ok()) return FailWith(session.status());
+  Session& s = **session;
+  Result<std::unique_ptr<ledger::keystore::Keystore>> ks =
+      OpenLedgerKeystore(g.data_dir, f.kek, f.keystore, s.log());
+  if (!ks.ok()) return Fail(kExitUsage, OneLine(ks.status()));
+  api::PersonalDataVault vault(ks->get());
+  ledger::SystemClock clock;
+  api::CommandService service(&s.log(), &s.policies(), &clock, &vault);
+  if (Status st = service.Start(); !st.ok()) return FailWith(st);
+  std::vector<std::string> complaints;
+  const uint64_t head = s.log().GetHead().position;
+  ProgressFn reading = ProgressBar("reading", "events");
+  Status listed =
+      head == 0 ? Status::Ok() : s.log().ForEach(1, head, [&](const ledger::RecordedEvent& e) {
+        if (e.type() == "ComplaintReceived") complaints.emplace_back(e.stream());
+        if (reading && e.position() % 4096 == 0) reading(e.position(), head);
+        return Status::Ok();
+      });
+  if (!listed.ok()) return FailWith(listed);
+  if (reading) reading(head, head);
+  const char* user = std::getenv("USER");
+  const ledger::Actor actor{
+      !f.actor.empty() ? f.actor : std::string("cli:") + (user && *user ? user : "unknown"),
+      "data_protection", ""};
+  ProgressFn sealing = ProgressBar("sealing", "complaints");
+  size_t sealed = 0;
+  for (size_t i = 0; i < complaints.size(); ++i) {
+    Result<ledger::domain::ComplaintState> state = service.LoadState(complaints[i]);
+    if (!state.ok()) return FailWith(state.status());
+    const ledger::domain::ComplainantInfo& c = state->complainant;
+    if (!c.name.empty() || !c.phone.empty() || !c.unit.empty()) {
+      ledger::domain::Action action;
+      action.type = "seal_personal_data";
+      action.fields["reason"] = f.reason;
+      Result<api::ActionOutcome> out = service.Execute(action, actor, complaints[i]);
+      if (!out.ok()) {
+        std::string hint;
+        if (out.status().code() == ledger::Code::kPermissionDenied)
+          hint =
+              "; the policy in force must let role data_protection seal_personal_data "
+              "(publish one that does: docs/policy-format.md, \"permissions\")";
+        return Fail(ExitCodeFor(out.status()),
+                    "complaint " + complaints[i] + ": " + OneLine(out.status()) + hint + " (" +
+                        std::to_string(sealed) + " sealed before it stay sealed)");
+      }
+      ++sealed;
+    }
+    if (sealing && (i + 1) % 256 == 0) sealing(i + 1, complaints.size());
+  }
+  if (sealing) sealing(complaints.size(), complaints.size());
+  std::printf(
+      "sealed the personal data of %zu of %zu complaints (the rest were sealed already "
+      "or hold none)\n",
+      sealed, complaints.size());
+  if (sealed > 0)
+    std::fprintf(stderr,
+                 "ledgerctl: their earlier events keep the clear bytes in the log and its "
+                 "backups (history is never rewritten); the ledger now shows them only as the "
+                 "data subject's: restricted, erased or recorded as read (docs/privacy.md)\n");
+  if (Status st = s.Close(); !st.ok()) return FailWith(st);
+  return kExitOk;
+}
+
 }  // namespace
 
 ledger::Result<std::unique_ptr<ledger::keystore::Keystore>> OpenLedgerKeystore(
@@ -227,7 +301,8 @@ void AddKeystoreFlags(CLI::App& cmd, std::string& kek, std::string& keystore) {
 void RegisterKeystoreCommands(CLI::App& app, Globals& g, Runner& run) {
   auto f = std::make_shared<KeystoreFlags>();
   auto* ks = app.add_subcommand(
-      "keystore", "the keys of personal data: a new KEK, init, audit, rotate the KEK, copy");
+      "keystore",
+      "the keys of personal data: a new KEK, init, audit, rotate the KEK, copy, migrate");
   ks->require_subcommand(1);
   ks->fallthrough();
   ks->add_option("--keystore", f->keystore, "the keystore's directory (default: DIR/keystore)");
@@ -256,6 +331,17 @@ void RegisterKeystoreCommands(CLI::App& app, Globals& g, Runner& run) {
   copy->add_option("--kek", f->kek, "the key-encryption key file")->required();
   copy->add_option("--out", f->out, "a new directory for the copy")->required();
   copy->callback([&g, &run, f] { run = [&g, f] { return Copy(g, *f); }; });
+  auto* migrate = ks->add_subcommand(
+      "migrate",
+      "seal the personal data of every complaint recorded in the clear, by appending "
+      "seal_personal_data (the clear bytes stay in the log: docs/privacy.md)");
+  migrate->fallthrough();
+  migrate->add_option("--kek", f->kek, "the key-encryption key file")->required();
+  migrate->add_option("--reason", f->reason, "recorded with each complaint's event")
+      ->capture_default_str();
+  migrate->add_option("--actor", f->actor,
+                      "the data-protection officer recorded as the actor (default cli:$USER)");
+  migrate->callback([&g, &run, f] { run = [&g, f] { return Migrate(g, *f); }; });
 }
 
 }  // namespace tools

@@ -59,7 +59,7 @@ const api::Principal* CliViewer() {
 }
 
 api::ViewContext ViewFor(const Session& session) {
-  return api::ViewContext{session.utc_offset(), CliViewer()};
+  return api::ViewContext{session.utc_offset(), CliViewer(), &session.reader_vault()};
 }
 
 Result<projections::LedgerProjection> FoldLedger(Session& session, const Eval& e,

@@ -76,6 +76,9 @@ Result<std::unique_ptr<Session>> Session::Open(const std::string& dir, Access ac
   if (Status s = session->policies_->Load(); !s.ok())
     return Status::Unavailable("cannot read the ledger's policies: " + OneLine(s));
   session->default_ = ledger::domain::DefaultPolicy();
+  session->privacy_ = std::make_unique<api::PrivacyRegister>(session->log_.get());
+  session->reader_vault_ = std::make_unique<api::PersonalDataVault>(nullptr);
+  session->reader_vault_->Attach(session->privacy_.get(), nullptr);
   return session;
 }
 

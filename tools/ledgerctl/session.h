@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "api/services/personal_data.h"
 #include "ledger/base/status.h"
 #include "ledger/domain/policy_store.h"
 #include "ledger/log/event_log.h"
@@ -67,6 +68,12 @@ class Session {
   std::chrono::minutes utc_offset() const { return current().calendar.utc_offset; }
   projections::PolicyLookup lookup() const;
 
+  // What the command's own reads show of personal data: no keystore opens sealed data
+  // ("[sealed]"), but erasures, restrictions and sealed clear-recorded data (stream "privacy",
+  // PersonalDataSealed) are honoured. Commands that open personal data (export --kek) make their
+  // own vault, which records the reads.
+  const api::PersonalDataVault& reader_vault() const { return *reader_vault_; }
+
   // Finishes writes and closes the log; reported, since a failed close can lose the tail.
   ledger::Status Close();
 
@@ -76,6 +83,8 @@ class Session {
   std::unique_ptr<ledger::EventLog> log_;
   std::unique_ptr<ledger::domain::PolicyStore> policies_;
   std::shared_ptr<const ledger::domain::Policy> default_;
+  std::unique_ptr<api::PrivacyRegister> privacy_;
+  std::unique_ptr<api::PersonalDataVault> reader_vault_;
 };
 
 // The signed checkpoint a proof or a statement is made against: the one of `size` (the latest's

@@ -103,7 +103,8 @@ Result<json::object> TicketView(Session& session, const std::string& id, const E
 
 Result<json::object> HistoryView(Session& session, const std::string& id) {
   LEDGER_ASSIGN_OR_RETURN(std::vector<ledger::RecordedEvent> events, StreamOf(session, id));
-  api::PayloadRenderer render = api::DomainPayloadRenderer(session.utc_offset());
+  api::PayloadRenderer render =
+      api::DomainPayloadRenderer(session.utc_offset(), &session.reader_vault());
   json::array list;
   for (const ledger::RecordedEvent& ev : events) {
     json::object o = api::EventToJson(ev, render, CliViewer());

@@ -60,9 +60,9 @@ function Header({ me, onLang }) {
   </header>`;
 }
 
-function Nav({ path }) {
+function Nav({ path, role }) {
   return html`<nav aria-label=${t("nav.label")}><ul>
-    ${PAGES.filter((p) => p.nav).map((p) => {
+    ${PAGES.filter((p) => p.nav && (!p.roles || p.roles.includes(role))).map((p) => {
       const active = p.route === "/" ? path === "/" : path === p.route || path.startsWith(`${p.route}/`);
       return html`<li><a href=${`#${p.route}`} aria-current=${active ? "page" : undefined}>${t(p.nav)}</a></li>`;
     })}
@@ -116,7 +116,7 @@ function App() {
   return html`<${Me.Provider} value=${me}>
     <${Header} me=${me} onLang=${changeLang} />
     <div class="layout">
-      <${Nav} path=${route.path} />
+      <${Nav} path=${route.path} role=${me.role} />
       <${PageOutlet} route=${route} key=${lang()} />
     </div>
   </${Me.Provider}>`;

@@ -15,6 +15,8 @@ export const PAGES = [
   { route: "/events", module: "./pages/events.js", area: "events", nav: "nav.events" },
   { route: "/actions", module: "./pages/actions.js", area: "actions", nav: "nav.actions" },
   { route: "/policies", module: "./pages/policies.js", area: "policies", nav: "nav.policies" },
+  // Only for the roles that may read the data subjects' records (docs/api.md, "privacy").
+  { route: "/privacy", module: "./pages/privacy.js", area: "privacy", nav: "nav.privacy", roles: ["data_protection", "auditor"] },
 ];
 
 // The areas every page needs: the shell's strings and the domain codes.
