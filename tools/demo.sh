@@ -45,4 +45,14 @@ if [[ -f "$data/CURRENT" && ! -f "$data/demo.json" ]]; then
   echo "demo: a new auditor token: $("$ctl" --data "$data" token add --actor u-auditor-01 --role auditor 2>/dev/null)"
   exec "$ctl" --data "$data" serve
 fi
-exec "$ctl" --data "$data" demo "$@"
+# Complainants' personal data is sealed (docs/privacy.md): the key-encryption key lives beside the
+# ledger, never inside it ($data.kek, 0600, made once). A demo ledger made before the demo sealed
+# is served as it is, in the clear.
+kek_args=()
+if [[ ! -f "$data/CURRENT" || -f "$data/keystore.ref" ]]; then
+  if [[ ! -f "$data.kek" ]]; then
+    "$ctl" keystore new-kek --out "$data.kek" >/dev/null
+  fi
+  kek_args=(--kek "$data.kek")
+fi
+exec "$ctl" --data "$data" demo "${kek_args[@]}" "$@"

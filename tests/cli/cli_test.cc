@@ -603,12 +603,13 @@ TEST_F(CliTest, DemoAgainReplacesTheTokensItIssued) {
     ASSERT_NE(out, "") << demo.err();
     EXPECT_EQ(demo.Stop(), 0) << demo.err();
   }
-  for (const char* role : {"auditor", "cs_agent", "dept_head", "reader", "admin"})
+  for (const char* role :
+       {"auditor", "cs_agent", "dept_head", "reader", "admin", "data_protection"})
     EXPECT_TRUE(
         std::regex_search(outputs[1], std::regex(std::string("\\n") + role + " +\\S+ +lgr_")))
         << role << " has no token in\n"
         << outputs[1];
-  EXPECT_NE(outputs[1].find("revoked the 5 tokens the demo issued last time"), std::string::npos);
+  EXPECT_NE(outputs[1].find("revoked the 6 tokens the demo issued last time"), std::string::npos);
   ProcessResult list = CtlOn(copy, {"token", "list"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
   auto count = [&](const std::string& word) {
@@ -616,8 +617,8 @@ TEST_F(CliTest, DemoAgainReplacesTheTokensItIssued) {
     for (size_t at = 0; (at = list.out.find(word, at)) != std::string::npos; at += word.size()) ++n;
     return n;
   };
-  EXPECT_EQ(count(" active"), 5u) << list.out;
-  EXPECT_EQ(count(" revoked "), 5u) << list.out;
+  EXPECT_EQ(count(" active"), 6u) << list.out;
+  EXPECT_EQ(count(" revoked "), 6u) << list.out;
 }
 
 // Every evidence link of an HTML report leads to an entry of the same page, and every entry

@@ -8,6 +8,7 @@
 #include <rocksdb/db.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -540,6 +541,31 @@ TEST_F(PersonalDataCli, TheLedgerRemembersItsKeystoreWhereverItLives) {
     EXPECT_NE(testing_util::ReadWholeFile(err).find("restore it"), std::string::npos)
         << testing_util::ReadWholeFile(err);
   }
+}
+
+// `ledgerctl demo --kek` (what tools/demo.sh runs) generates the demo sealed: the CLI's own reads
+// show "[sealed]", the keystore holds the subjects' keys, and the ledger is not served without
+// its KEK.
+TEST_F(PersonalDataCli, TheDemoWithAKekIsGeneratedSealed) {
+  const std::string kek = dir_.Sub("demo.kek");
+  ASSERT_EQ(RunProcess({kLedgerctl, "keystore", "new-kek", "--out", kek}, dir_.path()).exit_code,
+            0);
+  auto demo = RunProcess(
+      {kLedgerctl, "--data", Data(), "demo", "--complaints", "20", "--kek", kek, "--no-serve"},
+      dir_.path());
+  ASSERT_EQ(demo.exit_code, 0) << demo.err;
+  auto history = RunProcess({kLedgerctl, "--data", Data(), "history", "CMP-2026-000001", "--json"},
+                            dir_.path());
+  ASSERT_EQ(history.exit_code, 0) << history.err;
+  EXPECT_NE(history.out.find(R"("name":"[sealed]")"), std::string::npos) << history.out;
+  auto audit =
+      RunProcess({kLedgerctl, "--data", Data(), "keystore", "audit", "--kek", kek}, dir_.path());
+  ASSERT_EQ(audit.exit_code, 0) << audit.err;
+  EXPECT_GT(std::count(audit.out.begin(), audit.out.end(), '\n'), 1) << audit.out;
+  std::unique_ptr<BackgroundProcess> server;
+  std::string out;
+  EXPECT_EQ(Serve(server, {}, &out), 0) << out;
+  EXPECT_NE(testing_util::ReadWholeFile(dir_.path() + "/.bg.err").find("--kek"), std::string::npos);
 }
 
 }  // namespace

@@ -21,8 +21,8 @@ ledger::Result<bool> HoldsLedger(const std::string& dir) {
 DemoLedger::DemoLedger(GeneratorOptions options)
     : options_(std::move(options)), clock_(DemoStart(options_) - std::chrono::hours(24)) {}
 
-ledger::Result<std::unique_ptr<DemoLedger>> DemoLedger::Create(const std::string& dir,
-                                                               GeneratorOptions options) {
+ledger::Result<std::unique_ptr<DemoLedger>> DemoLedger::Create(
+    const std::string& dir, GeneratorOptions options, ledger::keystore::Keystore* keystore) {
   LEDGER_ASSIGN_OR_RETURN(bool holds, HoldsLedger(dir));
   if (holds) return Status::FailedPrecondition("'" + dir + "' already holds a ledger");
   std::unique_ptr<DemoLedger> d(new DemoLedger(std::move(options)));
@@ -36,8 +36,9 @@ ledger::Result<std::unique_ptr<DemoLedger>> DemoLedger::Create(const std::string
                           d->policies_->Publish(std::string(ledger::domain::DefaultPolicyText()),
                                                 {"u-admin", "admin", ""}));
   (void)version;
-  d->service_ =
-      std::make_unique<api::CommandService>(d->log_.get(), d->policies_.get(), &d->clock_);
+  if (keystore != nullptr) d->vault_ = std::make_unique<api::PersonalDataVault>(keystore);
+  d->service_ = std::make_unique<api::CommandService>(d->log_.get(), d->policies_.get(), &d->clock_,
+                                                      d->vault_.get());
   d->service_->EnableStateCache(kStateCacheEntries);
   LEDGER_RETURN_IF_ERROR(d->service_->Start());
   return d;

@@ -21,9 +21,12 @@ class DemoLedger {
  public:
   // Creates the ledger in `dir` (which must not hold one: FailedPrecondition otherwise),
   // publishes the default policy as "u-admin" a day before the demo starts, and starts the
-  // command service. Durability::kBulk: nothing is synced until Generate() ends.
-  static ledger::Result<std::unique_ptr<DemoLedger>> Create(const std::string& dir,
-                                                            GeneratorOptions options);
+  // command service. Durability::kBulk: nothing is synced until Generate() ends. With a
+  // `keystore` (not owned; it must outlive the DemoLedger) complainants' personal data is sealed
+  // (docs/privacy.md), as `serve --kek` seals it.
+  static ledger::Result<std::unique_ptr<DemoLedger>> Create(
+      const std::string& dir, GeneratorOptions options,
+      ledger::keystore::Keystore* keystore = nullptr);
 
   // Runs the generator (once), then syncs the log.
   ledger::Result<GeneratorStats> Generate();
@@ -40,6 +43,7 @@ class DemoLedger {
   ledger::ManualClock clock_;
   std::unique_ptr<ledger::EventLog> log_;
   std::unique_ptr<ledger::domain::PolicyStore> policies_;
+  std::unique_ptr<api::PersonalDataVault> vault_;
   std::unique_ptr<api::CommandService> service_;
 };
 

@@ -19,6 +19,7 @@
 
 #include "api/services/token_file.h"
 #include "api/services/token_store.h"
+#include "ledger/keystore/keystore.h"
 #include "ledger/log/projection_store.h"
 #include "projections/queries.h"
 #include "projections/runner.h"
@@ -96,6 +97,7 @@ const ledger::Actor kTokenActors[] = {
     {"u-head-property", "dept_head", "property"},
     {"u-reader-01", "reader", ""},
     {"u-admin", "admin", ""},
+    {"u-dpo-01", "data_protection", ""},
 };
 
 // Months (YYYY-MM) from `start` to `end` in the ledger's time zone.
@@ -244,8 +246,20 @@ std::string WhereToLook(const std::string& dir, const std::string& url, const st
 }
 
 // Generates the demo ledger in `dir` and closes it. kExitOk, or the exit code of the failure.
-int Generate(const std::string& dir, const demo::GeneratorOptions& options) {
-  auto ledger = demo::DemoLedger::Create(dir, options);
+int Generate(const std::string& dir, const demo::GeneratorOptions& options,
+             const std::string& kek) {
+  // With a KEK the demo seals complainants' personal data as `serve --kek` does: its keystore is
+  // made first, in DIR/keystore, and named in DIR/keystore.ref.
+  std::unique_ptr<ledger::keystore::Keystore> keystore;
+  if (!kek.empty()) {
+    std::error_code ec;
+    if (std::filesystem::create_directory(dir, ec))
+      std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
+    auto ks = CreateLedgerKeystore(dir, kek);
+    if (!ks.ok()) return Fail(kExitUsage, OneLine(ks.status()));
+    keystore = std::move(ks).value();
+  }
+  auto ledger = demo::DemoLedger::Create(dir, options, keystore.get());
   if (!ledger.ok()) return Fail(kExitUsage, ledger.status().ToString());
   auto t0 = std::chrono::steady_clock::now();
   ledger::Result<demo::GeneratorStats> stats = (*ledger)->Generate();
@@ -308,7 +322,7 @@ int Demo(const Globals& g, const DemoFlags& flags) {
     options.progress = [bar](int64_t done, int64_t total) { bar(uint64_t(done), uint64_t(total)); };
   const ledger::Time start = demo::DemoStart(options), now = options.end;
   if (!exists) {
-    if (int code = Generate(g.data_dir, options); code != kExitOk) return code;
+    if (int code = Generate(g.data_dir, options, flags.serve.kek); code != kExitOk) return code;
     if (ledger::Status st = WriteRecord(g.data_dir, record); !st.ok()) return FailWith(st);
   }
 
@@ -365,6 +379,10 @@ void RegisterDemoCommand(CLI::App& app, Globals& g, Runner& run) {
       ->capture_default_str();
   demo->add_flag("--no-serve", flags->no_serve, "generate and summarize, then exit");
   AddConsoleFlags(*demo, flags->serve);
+  demo->add_option("--kek", flags->serve.kek,
+                   "seal complainants' personal data with keys wrapped by this key-encryption key "
+                   "(ledgerctl keystore new-kek; outside --data): a new demo is generated sealed, "
+                   "and a sealed one is served only with it (docs/privacy.md)");
   demo->add_option(
       "--signing-key", flags->serve.signing_key,
       "sign checkpoints while serving (ledgerctl keys generate; 0600, outside --data)");

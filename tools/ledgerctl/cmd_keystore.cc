@@ -114,22 +114,10 @@ std::string Time(int64_t us) {
 }
 
 int Init(const Globals& g, const KeystoreFlags& f) {
-  const std::string dir = KeystoreDir(g, f);
-  if (::access((dir + "/CURRENT").c_str(), F_OK) == 0)
-    return Fail(kExitUsage, "a keystore exists in " + dir);
-  const std::string parent = std::filesystem::path(dir).parent_path().string();
-  if (!parent.empty() && !std::filesystem::is_directory(parent))
-    return Fail(kExitUsage, "no directory " + parent + " to hold the keystore");
-  Result<ledger::aead::SecretKey> kek = ledger::keystore::ReadKekFile(f.kek, g.data_dir);
-  if (!kek.ok()) return Fail(kExitUsage, "--kek: " + kek.status().message());
-  if (ReadRef(g.data_dir))
-    return Fail(kExitUsage, "the ledger already seals personal data with the keystore named in " +
-                                RefPath(g.data_dir));
-  auto ks = ledger::keystore::Keystore::Open(dir, *kek);
-  if (!ks.ok()) return FailWith(ks.status());
-  if (Status s = WriteRef(g.data_dir, **ks); !s.ok()) return FailWith(s);
-  std::fprintf(stderr, "ledgerctl: created the keystore %s, wrapped by KEK %s\n", dir.c_str(),
-               (*ks)->kek_id().c_str());
+  auto ks = CreateLedgerKeystore(g.data_dir, f.kek, f.keystore);
+  if (!ks.ok()) return Fail(kExitUsage, OneLine(ks.status()));
+  std::fprintf(stderr, "ledgerctl: created the keystore %s, wrapped by KEK %s\n",
+               (*ks)->dir().c_str(), (*ks)->kek_id().c_str());
   return kExitOk;
 }
 
@@ -246,6 +234,25 @@ int Migrate(const Globals& g, const KeystoreFlags& f) {
 }
 
 }  // namespace
+
+ledger::Result<std::unique_ptr<ledger::keystore::Keystore>> CreateLedgerKeystore(
+    const std::string& data_dir, const std::string& kek_file, const std::string& keystore_dir) {
+  const std::string dir = keystore_dir.empty() ? data_dir + "/keystore" : keystore_dir;
+  if (::access((dir + "/CURRENT").c_str(), F_OK) == 0)
+    return Status::FailedPrecondition("a keystore exists in " + dir);
+  const std::string parent = std::filesystem::path(dir).parent_path().string();
+  if (!parent.empty() && !std::filesystem::is_directory(parent))
+    return Status::InvalidArgument("no directory " + parent + " to hold the keystore");
+  Result<ledger::aead::SecretKey> kek = ledger::keystore::ReadKekFile(kek_file, data_dir);
+  if (!kek.ok()) return Status::InvalidArgument("--kek: " + kek.status().message());
+  if (ReadRef(data_dir))
+    return Status::FailedPrecondition(
+        "the ledger already seals personal data with the keystore named in " + RefPath(data_dir));
+  LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<ledger::keystore::Keystore> ks,
+                          ledger::keystore::Keystore::Open(dir, *kek));
+  LEDGER_RETURN_IF_ERROR(WriteRef(data_dir, *ks));
+  return ks;
+}
 
 ledger::Result<std::unique_ptr<ledger::keystore::Keystore>> OpenLedgerKeystore(
     const std::string& data_dir, const std::string& kek, const std::string& keystore_dir,

@@ -63,11 +63,11 @@ int List(const Globals& g, const TokenFlags& f) {
   api::TokenStore store(PathOf(g, f), {&clock, std::chrono::milliseconds(1000), {}});
   auto records = store.List();
   if (!records.ok()) return FailWith(records.status());
-  std::printf("%-12s %-20s %-10s %-20s %-20s %s\n", "ID", "ACTOR", "ROLE", "DEPARTMENT", "CREATED",
+  std::printf("%-12s %-20s %-15s %-20s %-20s %s\n", "ID", "ACTOR", "ROLE", "DEPARTMENT", "CREATED",
               "STATUS");
   for (const api::TokenRecord& r : *records) {
     std::string status = r.revoked ? "revoked " + Seconds(r.revoked_at) : "active";
-    std::printf("%-12s %-20s %-10s %-20s %-20s %s\n", r.id.c_str(), r.actor.id.c_str(),
+    std::printf("%-12s %-20s %-15s %-20s %-20s %s\n", r.id.c_str(), r.actor.id.c_str(),
                 r.actor.role.c_str(), r.actor.department.empty() ? "-" : r.actor.department.c_str(),
                 Seconds(r.created_at).c_str(), status.c_str());
   }

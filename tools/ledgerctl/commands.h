@@ -99,6 +99,12 @@ ledger::Result<std::unique_ptr<ledger::keystore::Keystore>> OpenLedgerKeystore(
     const std::string& data_dir, const std::string& kek, const std::string& keystore_dir,
     ledger::EventLog& log);
 
+// Creates the empty keystore of the ledger in `data_dir` (`keystore_dir`, "" for DIR/keystore),
+// wrapped by the KEK in file `kek`, and names it in DIR/keystore.ref: `ledgerctl keystore init`,
+// and `ledgerctl demo --kek` before it generates. FailedPrecondition when one exists or is named.
+ledger::Result<std::unique_ptr<ledger::keystore::Keystore>> CreateLedgerKeystore(
+    const std::string& data_dir, const std::string& kek, const std::string& keystore_dir = "");
+
 // DIR/keystore.ref: which keystore seals the ledger's personal data, and where it is.
 inline constexpr const char* kKeystoreRefName = "keystore.ref";
 

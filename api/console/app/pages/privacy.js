@@ -56,14 +56,11 @@ function Position({ at }) {
 function Record({ r }) {
   return html`<dl class="facts" data-testid="privacy-record">
     <dt>${t("privacy.record.legal_hold")}</dt>
-    <dd>${yesNo(r.legal_hold)}${r.legal_hold && html` · ${r.hold_reason} · <${Position} at=${r.hold_position} />`}</dd>
+    <dd>${yesNo(r.legal_hold)}${r.legal_hold && html`${" · "}${r.hold_reason}${" · "}<${Position} at=${r.hold_position} />`}</dd>
     <dt>${t("privacy.record.restricted")}</dt>
-    <dd>${yesNo(r.restricted)}${r.restricted && html` · ${(r.grounds || []).map((g) => t(`privacy.grounds.${g}`)).join(", ")}
-      · ${t("privacy.record.until")} <${Time} at=${r.restricted_until} />
-      · ${t("privacy.record.visible_to")} ${(r.visible_to || []).map((v) => code("roles", v)).join(", ")}
-      · <${Position} at=${r.restricted_position} />`}</dd>
+    <dd>${yesNo(r.restricted)}${r.restricted && html`${" · "}${(r.grounds || []).map((g) => t(`privacy.grounds.${g}`)).join(", ")}${" · "}${t("privacy.record.until")} <${Time} at=${r.restricted_until} />${" · "}${t("privacy.record.visible_to")} ${(r.visible_to || []).map((v) => code("roles", v)).join(", ")}${" · "}<${Position} at=${r.restricted_position} />`}</dd>
     <dt>${t("privacy.record.erased")}</dt>
-    <dd>${yesNo(r.erased)}${r.erased && html` · <${Time} at=${r.erased_at} /> · <${Position} at=${r.erased_position} />`}</dd>
+    <dd>${yesNo(r.erased)}${r.erased && html`${" · "}<${Time} at=${r.erased_at} />${" · "}<${Position} at=${r.erased_position} />`}</dd>
     <dt>${t("privacy.record.requested")}</dt><dd><${Position} at=${r.erasure_requested_position} /></dd>
   </dl>`;
 }
