@@ -100,8 +100,17 @@ IdempotencyScope ScopeIdempotencyKey(const domain::Action& action, const ledger:
       part(action.occurred_at ? std::to_string(ledger::ToMicros(*action.occurred_at)) : "");
   canonical += part(action.expected_version ? action.expected_version->ToString() : "");
   canonical += part(action.note);
+  // The digest is kept with the key for good: it leaves out the complainant's personal data, so
+  // that nothing derived from it outlives an erasure (a phone number's digest is easily reversed
+  // by trying every number). A retry that differs only there gets the first result.
+  boost::json::object covered = action.fields;
+  if (boost::json::value* c = covered.if_contains("complainant"); c && c->is_object())
+    for (const char* personal : {"name", "phone", "unit"}) c->as_object().erase(personal);
+  if (const boost::json::value* f = covered.if_contains("field");
+      f && f->is_string() && std::string_view(f->get_string()).starts_with("complainant."))
+    covered.erase("value");
   std::string fields;
-  WriteCanonical(boost::json::value(action.fields), fields);
+  WriteCanonical(boost::json::value(std::move(covered)), fields);
   canonical += part(fields);
   scope.digest = ledger::Sha256(canonical);
   return scope;

@@ -48,7 +48,9 @@ struct ActionOutcome {
 // target (the complaint; "receive" for a new one; "ratings"): the log's key is a digest of the
 // three, so one caller's key never answers another caller's request, nor the same caller's
 // request on another complaint. `digest` covers everything the request asks (target, type,
-// fields, occurred_at, expected_version, note); the same key with another digest is refused
+// fields, occurred_at, expected_version, note) except the complainant's personal data (a receive's
+// complainant name, phone and unit; the value of a correction of one), which the digest, kept for
+// good, must not let anyone recover after an erasure; the same key with another digest is refused
 // (422, field "idempotency_key", rule "reused") rather than answered with the first result.
 struct IdempotencyScope {
   std::string client_key;  // as the client sent it ("" when none)
