@@ -116,6 +116,8 @@ class PrivacyRoutes {
     LEDGER_ASSIGN_OR_RETURN(std::optional<std::string> subject,
                             app_.keystore()->FindSubject(lookup));
     if (!subject) return Status::NotFound("no data subject has this phone");
+    // Who asked which phone belongs to whom is itself a read of the subject's personal data.
+    app_.vault().RecordRead(*ctx.principal(), *subject, "");
     return JsonResponse(200, json::object{{"subject", *subject}});
   }
 

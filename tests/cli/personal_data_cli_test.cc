@@ -331,13 +331,16 @@ TEST_F(PersonalDataCli, ErasureRestrictionAndTheRecordOfReadsEndToEnd) {
     ASSERT_EQ(reads.status, 200u) << reads.body;
     const boost::json::value reads_doc = reads.Json();
     const boost::json::array& rows = reads_doc.at("reads").as_array();
-    ASSERT_EQ(rows.size(), 3u) << reads.body;
+    ASSERT_EQ(rows.size(), 4u) << reads.body;
     EXPECT_EQ(rows[0].at("actor").at("id"), "u-cs-01");  // the receive's answer echoes it
     EXPECT_EQ(rows[0].at("route"), "POST /v1/complaints");
     EXPECT_EQ(rows[1].at("actor").at("id"), "u-audit");
     EXPECT_EQ(rows[1].at("route"), "GET /v1/complaints/{id}");
-    EXPECT_EQ(rows[2].at("actor").at("id"), "u-dpo");
-    for (const boost::json::value& row : rows) EXPECT_EQ(row.at("complaint").as_string(), id);
+    EXPECT_EQ(rows[2].at("actor").at("id"), "u-dpo");  // the lookup: whose phone it is
+    EXPECT_EQ(rows[2].at("route"), "POST /v1/privacy/lookup");
+    EXPECT_EQ(rows[2].at("complaint").as_string(), "");
+    EXPECT_EQ(rows[3].at("actor").at("id"), "u-dpo");
+    for (size_t i : {0, 1, 3}) EXPECT_EQ(rows[i].at("complaint").as_string(), id);
     client.SetBearer(dpo);
     HttpReply sar = client.Get("/v1/privacy/subjects/" + subject);
     ASSERT_EQ(sar.status, 200u) << sar.body;
@@ -357,7 +360,7 @@ TEST_F(PersonalDataCli, ErasureRestrictionAndTheRecordOfReadsEndToEnd) {
             std::string::npos);
   auto verify = RunProcess({kLedgerctl, "--data", Data(), "verify"}, dir_.path());
   EXPECT_EQ(verify.exit_code, 0) << verify.err;
-  EXPECT_NE(verify.out.find("record of reads: 3 entries"), std::string::npos) << verify.out;
+  EXPECT_NE(verify.out.find("record of reads: 4 entries"), std::string::npos) << verify.out;
 
   const std::string everything = EveryFileUnder(Data()) + EveryRecordOf(Data()) +
                                  EveryRecordOf(Data() + "/keystore") + export_text;
