@@ -270,8 +270,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
     r.setId(out.id);
     r.setVersion(out.version);
     r.setPosition(out.position);
-    FillEnvelopes(r.initEvents(unsigned(out.events.size())), out.events,
-                  ctx.access().personal_data());
+    FillEnvelopes(r.initEvents(unsigned(out.events.size())), out.events, ctx.principal(), o_.vault);
     r.setDeduplicated(out.deduplicated);
     r.setExisting(out.existing);
     return CapnpResponse(message, "ActionResult", status);
@@ -382,7 +381,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
       capnp::MallocMessageBuilder message;
       schema::ComplaintEvents::Builder r = message.initRoot<schema::ComplaintEvents>();
       r.setId(id);
-      FillEnvelopes(r.initEvents(unsigned(events.size())), events, ctx.access().personal_data());
+      FillEnvelopes(r.initEvents(unsigned(events.size())), events, ctx.principal(), o_.vault);
       r.setNextVersion(next);
       return CapnpResponse(message, "ComplaintEvents");
     }

@@ -1,14 +1,18 @@
 #include "api/http/event_capnp.h"
 
+#include "api/services/authorization.h"
 #include "ledger/base/capnp_util.h"
 
 namespace api {
 
 void FillEnvelopes(capnp::List<ledger::schema::Envelope>::Builder list,
-                   const std::vector<ledger::RecordedEvent>& events, bool payloads) {
+                   const std::vector<ledger::RecordedEvent>& events, const Principal* viewer,
+                   const PersonalDataVault* vault) {
+  const bool personal = SeesPersonalData(viewer);
   for (unsigned i = 0; i < events.size(); ++i) {
     list.setWithCaveats(i, events[i].envelope());
-    if (!payloads) list[i].getPayload().clear();
+    if (!personal || (vault != nullptr && !vault->ShowsStoredPayload(events[i], *viewer)))
+      list[i].getPayload().clear();
     const ledger::Hash& h = events[i].hash();
     list[i].setHash(capnp::Data::Reader(h.data(), h.size()));
   }

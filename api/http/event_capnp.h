@@ -14,6 +14,7 @@
 
 #include "api/http/api.capnp.h"
 #include "api/http/http_types.h"
+#include "api/services/personal_data.h"
 #include "ledger/log/append.h"
 #include "ledger/log/envelope.capnp.h"
 #include "ledger/log/recorded_event.h"
@@ -21,11 +22,15 @@
 namespace api {
 
 // Copies `events` into `list` (which must have events.size() elements): each envelope exactly
-// as stored, with `hash` set. Without `payloads` each payload is left out (null): for viewers who
-// may not see complainants' personal data (authorization.h SeesPersonalData), since stored bytes
-// cannot be redacted field by field.
+// as stored, with `hash` set. An event's payload is left out (null) where `viewer` may not be given
+// it as stored (stored bytes cannot be redacted field by field): every payload for viewers who may
+// not see complainants' personal data (authorization.h SeesPersonalData); for the others, an
+// event holding personal data recorded in the clear that `vault` withholds from them
+// (PersonalDataVault::ShowsStoredPayload, which records the read it allows). A null `vault`
+// withholds nothing more.
 void FillEnvelopes(capnp::List<ledger::schema::Envelope>::Builder list,
-                   const std::vector<ledger::RecordedEvent>& events, bool payloads = true);
+                   const std::vector<ledger::RecordedEvent>& events, const Principal* viewer,
+                   const PersonalDataVault* vault);
 
 void FillHead(schema::ChainHead::Builder out, const ledger::Head& head);
 

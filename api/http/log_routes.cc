@@ -50,8 +50,8 @@ Result<Response> EventsPage(const LogRoutesOptions& o, const RequestContext& ctx
   if (ctx.format() == Format::kCapnp) {
     capnp::MallocMessageBuilder message;
     auto page = message.initRoot<schema::EventPage>();
-    FillEnvelopes(page.initEvents(static_cast<unsigned>(events.size())), events,
-                  ctx.access().personal_data());
+    FillEnvelopes(page.initEvents(static_cast<unsigned>(events.size())), events, ctx.principal(),
+                  o.vault);
     page.setNext(next);
     page.setHasMore(has_more);
     FillHead(page.initHead(), head);

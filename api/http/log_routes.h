@@ -30,6 +30,7 @@
 #include "api/services/authorization.h"
 #include "api/services/event_json.h"
 #include "api/services/metrics.h"
+#include "api/services/personal_data.h"
 #include "ledger/log/checkpointer.h"
 #include "ledger/log/event_log.h"
 
@@ -44,6 +45,9 @@ struct LogRoutesOptions {
   ledger::EventLog* log = nullptr;  // not owned; must outlive the server and `metrics`' last use
   Metrics* metrics = nullptr;       // receives the log's counters; may be null
   PayloadRenderer render;           // empty: payloads render as null
+  // Withholds raw payloads holding personal data recorded in the clear where it must (the
+  // Cap'n Proto encoding: event_capnp.h FillEnvelopes); null: withholds nothing more.
+  const PersonalDataVault* vault = nullptr;
   // Signs checkpoints on demand (POST /v1/ledger/checkpoint); null when the server has no
   // signing key. Not owned; must outlive the server.
   ledger::Checkpointer* checkpointer = nullptr;

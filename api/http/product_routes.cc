@@ -45,9 +45,11 @@ Status RegisterProductRoutes(Application& app, Router& router, Metrics& metrics,
   AddSchedulerMetrics(app, metrics);
   PayloadRenderer render =
       DomainPayloadRenderer(app.policies().current()->calendar.utc_offset, &app.vault());
-  LEDGER_RETURN_IF_ERROR(RegisterLogRoutes(
-      router,
-      {.log = &app.log(), .metrics = &metrics, .render = render, .checkpointer = checkpointer}));
+  LEDGER_RETURN_IF_ERROR(RegisterLogRoutes(router, {.log = &app.log(),
+                                                    .metrics = &metrics,
+                                                    .render = render,
+                                                    .vault = &app.vault(),
+                                                    .checkpointer = checkpointer}));
   LEDGER_RETURN_IF_ERROR(RegisterAlertRoutes(router, {.projections = &app.projections(),
                                                       .policies = &app.policies(),
                                                       .clock = &app.clock(),

@@ -422,6 +422,29 @@ PersonalDataVault::ShownPiece PersonalDataVault::RevealClear(std::string_view co
   return out;
 }
 
+bool PersonalDataVault::ShowsStoredPayload(const ledger::RecordedEvent& e,
+                                           const Principal& viewer) const {
+  if (!e.has_payload() || (e.type() != "ComplaintReceived" && e.type() != "EventCorrected"))
+    return true;
+  Result<domain::EventView> view = domain::ViewOf(e);
+  if (!view.ok()) return false;
+  bool clear = false;
+  if (Status s = ledger::GuardDecode(
+          "complaint event",
+          [&] {
+            auto ev = view->event;
+            if (ev.which() == schema::DomainEvent::RECEIVED)
+              clear = !ev.getReceived().hasPersonal();
+            else if (ev.which() == schema::DomainEvent::CORRECTED)
+              clear = !ev.getCorrected().hasPersonal() &&
+                      IsSealedField(ledger::TextView(ev.getCorrected().getField()));
+            return Status::Ok();
+          });
+      !s.ok())
+    return false;
+  return !clear || RevealClear(e.stream(), viewer).shown.empty();
+}
+
 PersonalDataVault::ShownPiece PersonalDataVault::RevealPiece(
     std::string_view subject, uint32_t key_version, std::string_view sealed,
     std::string_view stream, uint64_t version, std::string_view type,

@@ -125,6 +125,13 @@ class PersonalDataVault {
   // "[sealed]" — or empty (shown, and recorded as a read of the subject).
   ShownPiece RevealClear(std::string_view complaint, const Principal& viewer) const;
 
+  // Whether `viewer` may be given event `e`'s stored payload as it is (a raw Cap'n Proto
+  // envelope, which cannot be redacted field by field). Sealed personal data is ciphertext there
+  // and other events hold none: yes. An event holding personal data recorded in the clear: as
+  // RevealClear decides (a read is recorded when yes); no once its complaint's subject is
+  // restricted for the viewer or erased, or where no keystore is at hand after a migration.
+  bool ShowsStoredPayload(const ledger::RecordedEvent& e, const Principal& viewer) const;
+
   // Records that `viewer` was shown the personal data of complaint `complaint` (subject "" for
   // data recorded in the clear). Failures are reported on stderr, never to the reader.
   void RecordRead(const Principal& viewer, std::string_view subject,

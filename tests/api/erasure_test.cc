@@ -319,6 +319,9 @@ TEST(SealingClearData, AfterTheMigrationErasureHidesClearRecordedDataWhereverThe
   ASSERT_EQ(read->size(), 2u);
   EXPECT_EQ((*read)[1].subject, subject);
   EXPECT_EQ((*read)[1].complaint, a.id);
+  // Its stored bytes (a raw Cap'n Proto envelope) too, recorded as a read of the subject.
+  EXPECT_TRUE(f.vault()->ShowsStoredPayload(*intake, auditor));
+  EXPECT_EQ(reads.Find({})->size(), 3u);
   // b was not migrated: still shown as recorded, read as data in the clear.
   EXPECT_EQ(api::ComplainantToJson(StateOf(f, b.id).complainant, b.id, view).at("name"),
             "Gao Ping");
@@ -344,6 +347,10 @@ TEST(SealingClearData, AfterTheMigrationErasureHidesClearRecordedDataWhereverThe
   EXPECT_EQ(correction.at("previous_value"), "[erased]");
   auto seal_event = PayloadFor(*f.log().ReadAt(migrated.position), f.vault(), auditor);
   EXPECT_EQ(seal_event.at("complainant").at("name"), "[erased]");
+  EXPECT_FALSE(f.vault()->ShowsStoredPayload(*intake, auditor)) << "withheld from raw envelopes";
+  EXPECT_FALSE(f.vault()->ShowsStoredPayload(*f.log().ReadAt(fixed.position), auditor));
+  EXPECT_TRUE(f.vault()->ShowsStoredPayload(*f.log().ReadAt(migrated.position), auditor))
+      << "sealed: ciphertext only";
   // Without a keystore (ledgerctl's own reads) the same.
   api::PersonalDataVault no_keys(nullptr);
   no_keys.Attach(&privacy, nullptr);
