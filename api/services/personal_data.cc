@@ -167,9 +167,12 @@ Status PersonalDataVault::SealClear(schema::PersonalDataSealed::Builder out,
   const domain::ComplainantInfo& c = state.complainant;
   // The values as they stand: the clear ones, with any sealed corrections applied.
   LEDGER_ASSIGN_OR_RETURN(OpenedComplainant current, Open(c, state.id));
-  if (current.state == OpenedComplainant::State::kErased)
-    return Status::FailedPrecondition(
-        "the complainant's personal data is erased: there is nothing to seal");
+  if (current.state == OpenedComplainant::State::kErased) {
+    const std::string message =
+        "complaint " + state.id + ": the complainant's data subject is erased; nothing to seal";
+    return Status::WithErrors(ledger::Code::kFailedPrecondition, message,
+                              {{"type", "erased", message}});
+  }
   ledger::keystore::SubjectKey key;
   if (!c.subject.empty() && !c.sealed.empty()) {
     // A sealed correction already made the complainant a subject: the same subject, newest key.
@@ -403,23 +406,28 @@ PersonalDataVault::ShownPiece PersonalDataVault::RevealClear(std::string_view co
     RecordRead(viewer, "", complaint);
     return out;
   }
+  if (!Withheld(**subject, complaint, viewer, &out)) RecordRead(viewer, **subject, complaint);
+  return out;
+}
+
+bool PersonalDataVault::Withheld(std::string_view subject, std::string_view complaint,
+                                 const Principal& viewer, ShownPiece* out) const {
   bool restricted = false;
-  switch (GateFor(**subject, complaint, viewer, &out.erased_position, &restricted)) {
+  switch (GateFor(subject, complaint, viewer, &out->erased_position, &restricted)) {
     case Gate::kErased:
-      out.shown = "[erased]";
-      return out;
+      out->shown = "[erased]";
+      return true;
     case Gate::kRestricted:
-      out.shown = "[restricted]";
-      return out;
+      out->shown = "[restricted]";
+      return true;
     case Gate::kOpen:
       break;
   }
   if (keystore_ == nullptr) {
-    out.shown = "[sealed]";
-    return out;
+    out->shown = "[sealed]";
+    return true;
   }
-  RecordRead(viewer, **subject, complaint);
-  return out;
+  return false;
 }
 
 bool PersonalDataVault::ShowsStoredPayload(const ledger::RecordedEvent& e,
@@ -450,21 +458,7 @@ PersonalDataVault::ShownPiece PersonalDataVault::RevealPiece(
     std::string_view stream, uint64_t version, std::string_view type,
     const Principal& viewer) const {
   ShownPiece out;
-  bool restricted = false;
-  switch (GateFor(subject, stream, viewer, &out.erased_position, &restricted)) {
-    case Gate::kErased:
-      out.shown = "[erased]";
-      return out;
-    case Gate::kRestricted:
-      out.shown = "[restricted]";
-      return out;
-    case Gate::kOpen:
-      break;
-  }
-  if (keystore_ == nullptr) {
-    out.shown = "[sealed]";
-    return out;
-  }
+  if (Withheld(subject, stream, viewer, &out)) return out;
   Result<std::optional<Fields>> opened =
       OpenPiece(subject, key_version, sealed, stream, version, type);
   if (!opened.ok()) {

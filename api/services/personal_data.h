@@ -169,6 +169,10 @@ class PersonalDataVault {
                            const ledger::domain::ComplaintState& state, ledger::Time now);
 
   enum class Gate { kOpen, kErased, kRestricted };
+  // True when `subject`'s data in `complaint` is not shown to `viewer` (erased, restricted for
+  // it, or no keystore at hand), with what is shown instead in *out.
+  bool Withheld(std::string_view subject, std::string_view complaint, const Principal& viewer,
+                ShownPiece* out) const;
   Gate GateFor(std::string_view subject, std::string_view complaint, const Principal& viewer,
                uint64_t* erased_position, bool* restricted) const;
 

@@ -41,6 +41,9 @@ std::string Erasure(const std::string& subject) {
          R"(","reason":"the subject asked"})";
 }
 
+constexpr const char* kSealClear =
+    R"({"type":"seal_personal_data","reason":"migration to sealed personal data"})";
+
 std::vector<std::string> TypesOf(const api::ActionOutcome& r) {
   std::vector<std::string> out;
   for (const auto& e : r.events) out.emplace_back(e.type());
@@ -235,10 +238,15 @@ TEST(Erasure, AComplaintRecordedInTheClearBecomesTheSubjectsWithASealedCorrectio
   // Open: an erasure is restricted (retention), not refused as unknown.
   api::ActionOutcome asked = f.Do(Erasure(subject), DataProtectionActor());
   EXPECT_EQ(TypesOf(asked).back(), "ProcessingRestricted");
+  // Erased later, its clear intake has nothing left to seal for it: refused, naming the rule
+  // (ledgerctl keystore migrate counts such complaints and goes on).
+  CloseAsInvalid(f, r.id);
+  f.Advance(std::chrono::hours(24 * 365 * 4));
+  ASSERT_EQ(TypesOf(f.Do(Erasure(subject), DataProtectionActor())).back(), "SubjectErased");
+  auto sealing = f.Try(kSealClear, DataProtectionActor(), r.id);
+  ASSERT_EQ(sealing.status().code(), ledger::Code::kFailedPrecondition);
+  EXPECT_EQ(sealing.status().errors().front().rule, "erased");
 }
-
-constexpr const char* kSealClear =
-    R"({"type":"seal_personal_data","reason":"migration to sealed personal data"})";
 
 // The payload of `e` as `viewer` is shown it, through `vault`.
 boost::json::object PayloadFor(const ledger::RecordedEvent& e, const api::PersonalDataVault* vault,

@@ -195,7 +195,7 @@ int Migrate(const Globals& g, const KeystoreFlags& f) {
       !f.actor.empty() ? f.actor : std::string("cli:") + (user && *user ? user : "unknown"),
       "data_protection", ""};
   ProgressFn sealing = ProgressBar("sealing", "complaints");
-  size_t sealed = 0;
+  size_t sealed = 0, erased = 0;
   for (size_t i = 0; i < complaints.size(); ++i) {
     Result<ledger::domain::ComplaintState> state = service.LoadState(complaints[i]);
     if (!state.ok()) return FailWith(state.status());
@@ -205,6 +205,12 @@ int Migrate(const Globals& g, const KeystoreFlags& f) {
       action.type = "seal_personal_data";
       action.fields["reason"] = f.reason;
       Result<api::ActionOutcome> out = service.Execute(action, actor, complaints[i]);
+      // A subject already erased (its sealed correction's key is gone): nothing to seal.
+      if (!out.ok() && !out.status().errors().empty() &&
+          out.status().errors().front().rule == "erased") {
+        ++erased;
+        continue;
+      }
       if (!out.ok()) {
         std::string hint;
         if (out.status().code() == ledger::Code::kPermissionDenied)
@@ -224,6 +230,11 @@ int Migrate(const Globals& g, const KeystoreFlags& f) {
       "sealed the personal data of %zu of %zu complaints (the rest were sealed already "
       "or hold none)\n",
       sealed, complaints.size());
+  if (erased > 0)
+    std::printf(
+        "%zu complaints recorded in the clear belong to an erased data subject: nothing to "
+        "seal (their clear bytes stay: docs/privacy.md)\n",
+        erased);
   if (sealed > 0)
     std::fprintf(stderr,
                  "ledgerctl: their earlier events keep the clear bytes in the log and its "
