@@ -22,6 +22,10 @@ PACKAGES=(
   # The Debian package and its unit (tools/package.sh, tests/package): dpkg-shlibdeps computes the
   # package's Depends; systemd-analyze checks the unit (systemd need not run for that).
   dpkg-dev systemd
+  # The cluster mode's three etcd members (tools/cluster/etcd3.sh, docs/cluster.md): Debian's
+  # etcd 3.4. The package's own service is disabled below: the project's scripts start and stop
+  # every member they need, on 127.0.0.1 only.
+  etcd-server etcd-client
 )
 
 missing=()
@@ -37,4 +41,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # Installing etcd-server enables and starts a packaged etcd on 127.0.0.1:2379 where systemd
+  # runs; nothing of the ledger uses it, so it is stopped and disabled.
+  if [[ " ${missing[*]} " == *" etcd-server "* && -d /run/systemd/system ]]; then
+    $sudo systemctl disable --now etcd.service >/dev/null 2>&1 || true
+  fi
 fi
