@@ -28,7 +28,7 @@ for ((i = 0; i < ${#args[@]}; i++)); do
   esac
 done
 if [[ -n "${LEDGER_DEMO_DIR:-}" ]]; then
-  data="$LEDGER_DEMO_DIR"
+  data="${LEDGER_DEMO_DIR%/}"
 elif [[ "$complaints" == 3000 && "$seed" == 1 ]]; then
   data="$root/demo-ledger"
 else
@@ -46,10 +46,12 @@ if [[ -f "$data/CURRENT" && ! -f "$data/demo.json" ]]; then
   exec "$ctl" --data "$data" serve
 fi
 # Complainants' personal data is sealed (docs/privacy.md): the key-encryption key lives beside the
-# ledger, never inside it ($data.kek, 0600, made once). A demo ledger made before the demo sealed
-# is served as it is, in the clear.
+# ledger, never inside it ($data.kek, 0600, made once), unless --kek names another. A demo ledger
+# made before the demo sealed is served as it is, in the clear.
 kek_args=()
-if [[ ! -f "$data/CURRENT" || -f "$data/keystore.ref" ]]; then
+user_kek=false
+for a in "$@"; do [[ "$a" == --kek || "$a" == --kek=* ]] && user_kek=true; done
+if [[ "$user_kek" == false && (! -f "$data/CURRENT" || -f "$data/keystore.ref") ]]; then
   if [[ ! -f "$data.kek" ]]; then
     "$ctl" keystore new-kek --out "$data.kek" >/dev/null
   fi

@@ -245,12 +245,6 @@ Result<ActionOutcome> CommandService::Execute(const domain::Action& action,
   }
   if (policies_->current() == nullptr)
     return Status::Unavailable("no policy is published in this ledger");
-  if (action.type == "seal_personal_data" && vault_ == nullptr) {
-    const std::string message =
-        "this ledger does not seal personal data: start it with --kek (docs/privacy.md)";
-    return Status::WithErrors(ledger::Code::kFailedPrecondition, message,
-                              {{"type", "not_sealing", message}});
-  }
   Result<ActionOutcome> outcome =
       action.type == "receive"           ? ExecuteReceive(action, actor, key, imported)
       : action.type == "rate_department" ? ExecuteOnStream(action, actor, "ratings", key, imported)
@@ -474,6 +468,12 @@ Result<ActionOutcome> CommandService::ExecuteOnStream(const domain::Action& acti
         Facts(action, id),          imported};
     Result<domain::Decision> decided = domain::Decide(action, input);
     if (!decided.ok()) return give_back(decided.status());
+    if (action.type == "seal_personal_data" && vault_ == nullptr) {
+      const std::string message =
+          "this ledger does not seal personal data: start it with --kek (docs/privacy.md)";
+      return give_back(Status::WithErrors(ledger::Code::kFailedPrecondition, message,
+                                          {{"type", "not_sealing", message}}));
+    }
     std::shared_lock<std::shared_mutex> sealing(erasure_mu_, std::defer_lock);
     if (vault_ != nullptr && complaint) {
       sealing.lock();

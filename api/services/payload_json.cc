@@ -136,10 +136,11 @@ void OpenSealed(const ledger::RecordedEvent& e, schema::DomainEvent::Reader root
                           : migrated ? root.getPersonalDataSealed().hasPersonal()
                                      : root.getCorrected().hasPersonal();
   if (!has_sealed) {
-    const bool personal =
-        received ||
-        (!migrated &&
-         std::string_view(root.getCorrected().getField().cStr()).starts_with("complainant."));
+    // A correction of the name, phone or unit (is_owner is a fact the rules need, not sealed).
+    const std::string_view field =
+        migrated || received ? std::string_view() : root.getCorrected().getField().cStr();
+    const bool personal = received || field == "complainant.name" || field == "complainant.phone" ||
+                          field == "complainant.unit";
     if (!personal || vault == nullptr) return;
     PersonalDataVault::ShownPiece piece = vault->RevealClear(e.stream(), viewer);
     if (piece.shown.empty()) return;  // shown as recorded

@@ -301,10 +301,18 @@ Result<std::optional<std::string>> PrivacyRegister::SealedSubject(std::string_vi
     if (batch.empty()) break;
     for (const ledger::RecordedEvent& e : batch) {
       read = e.version();
-      if (e.type() != "PersonalDataSealed") continue;
+      if (e.type() != "PersonalDataSealed" && e.type() != "EventCorrected") continue;
       LEDGER_ASSIGN_OR_RETURN(domain::EventView view, domain::ViewOf(e));
-      subject = ledger::TextCopy(view.event.getPersonalDataSealed().getPersonal().getSubject());
-      return std::optional<std::string>(subject);
+      // The complaint's subject: its migration's, or its first sealed correction's (evolve.cc).
+      LEDGER_RETURN_IF_ERROR(ledger::GuardDecode("complaint event", [&] {
+        auto ev = view.event;
+        if (ev.which() == schema::DomainEvent::PERSONAL_DATA_SEALED)
+          subject = ledger::TextCopy(ev.getPersonalDataSealed().getPersonal().getSubject());
+        else if (ev.which() == schema::DomainEvent::CORRECTED && ev.getCorrected().hasPersonal())
+          subject = ledger::TextCopy(ev.getCorrected().getPersonal().getSubject());
+        return Status::Ok();
+      }));
+      if (!subject.empty()) return std::optional<std::string>(subject);
     }
   }
   return std::optional<std::string>();

@@ -63,9 +63,10 @@ class PrivacyRegister {
   ledger::Result<std::optional<ledger::domain::SubjectRecord>> Find(std::string_view subject);
   // The whole state.
   ledger::Result<ledger::domain::PrivacyState> Snapshot();
-  // The data subject that personal data complaint `complaint` recorded in the clear was sealed
-  // for (its PersonalDataSealed), or nullopt while it is not. Reads the complaint's stream once;
-  // then only the events appended to it since.
+  // The data subject that the personal data complaint `complaint` recorded in the clear now
+  // belongs to: the subject of its migration (PersonalDataSealed) or of its first sealed
+  // correction; nullopt while it has neither. Reads the complaint's stream once; then only the
+  // events appended to it since.
   ledger::Result<std::optional<std::string>> SealedSubject(std::string_view complaint);
 
  private:

@@ -158,9 +158,12 @@ void OnFine(ComplaintState& s, const EventView& e, schema::FineRecorded::Reader 
 }
 
 void OnCorrected(ComplaintState& s, const EventView& e, schema::EventCorrected::Reader r) {
-  if (r.hasPersonal())
+  if (r.hasPersonal()) {
     s.complainant.sealed.push_back(PieceOf(e, TextCopy(r.getField()), r.getPersonal()));
-  else
+    // A complainant recorded in the clear becomes a data subject with its first sealed
+    // correction: the later ones, a migration and an erasure are that subject's.
+    if (s.complainant.subject.empty()) s.complainant.subject = s.complainant.sealed.back().subject;
+  } else
     ApplyCorrection(s, r.getEvent(), TextView(r.getField()), TextView(r.getValue()));
   s.corrections.push_back({e.stamp(), e.recorded_at, r.getEvent(), Str(r.getField()),
                            Str(r.getValue()), Str(r.getPreviousValue()), Str(r.getReason()),

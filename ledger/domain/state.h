@@ -64,7 +64,8 @@ struct ComplainantInfo {
   std::string phone;
   std::string unit;
   bool is_owner = false;
-  std::string subject;              // the data subject, when the intake sealed the personal data
+  std::string subject;  // the data subject: of the sealed intake, else of the first sealed
+                        // correction or the migration (PersonalDataSealed); empty while clear
   std::vector<SealedPiece> sealed;  // in log order: the intake's, then sealed corrections'
 
   bool operator==(const ComplainantInfo&) const = default;

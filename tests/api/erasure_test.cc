@@ -44,6 +44,14 @@ std::string Erasure(const std::string& subject) {
 constexpr const char* kSealClear =
     R"({"type":"seal_personal_data","reason":"migration to sealed personal data"})";
 
+// The payload of `e` as `viewer` is shown it, through `vault`.
+boost::json::object PayloadFor(const ledger::RecordedEvent& e, const api::PersonalDataVault* vault,
+                               const api::Principal& viewer) {
+  auto json = api::DomainPayloadRenderer(std::chrono::hours(8), vault)(e, &viewer);
+  EXPECT_TRUE(json.ok()) << json.status().ToString();
+  return json.ok() && json->is_object() ? json->as_object() : boost::json::object{};
+}
+
 std::vector<std::string> TypesOf(const api::ActionOutcome& r) {
   std::vector<std::string> out;
   for (const auto& e : r.events) out.emplace_back(e.type());
@@ -231,6 +239,7 @@ TEST(Erasure, AComplaintRecordedInTheClearBecomesTheSubjectsWithASealedCorrectio
   const ledger::domain::ComplaintState state = StateOf(f, r.id);
   ASSERT_EQ(state.complainant.sealed.size(), 1u);  // the intake stays in the clear
   const std::string subject = state.complainant.sealed.front().subject;
+  EXPECT_EQ(state.complainant.subject, subject) << "the complaint is the subject's now";
   auto facts = f.service().SubjectFacts(subject);
   ASSERT_TRUE(facts.has_value());
   ASSERT_EQ(facts->complaints.size(), 1u);
@@ -243,17 +252,17 @@ TEST(Erasure, AComplaintRecordedInTheClearBecomesTheSubjectsWithASealedCorrectio
   CloseAsInvalid(f, r.id);
   f.Advance(std::chrono::hours(24 * 365 * 4));
   ASSERT_EQ(TypesOf(f.Do(Erasure(subject), DataProtectionActor())).back(), "SubjectErased");
+  // The intake's clear values are the erased subject's too: shown nowhere.
+  api::PrivacyRegister privacy(&f.log());
+  f.vault()->Attach(&privacy, nullptr);
+  const api::Principal auditor{{"u-audit", "auditor", ""}, api::Role::kAuditor, "", "GET /t"};
+  auto intake = f.log().ReadAt(r.position);
+  ASSERT_TRUE(intake.ok());
+  EXPECT_EQ(PayloadFor(*intake, f.vault(), auditor).at("complainant").at("name"), "[erased]");
+  EXPECT_FALSE(f.vault()->ShowsStoredPayload(*intake, auditor));
   auto sealing = f.Try(kSealClear, DataProtectionActor(), r.id);
   ASSERT_EQ(sealing.status().code(), ledger::Code::kFailedPrecondition);
   EXPECT_EQ(sealing.status().errors().front().rule, "erased");
-}
-
-// The payload of `e` as `viewer` is shown it, through `vault`.
-boost::json::object PayloadFor(const ledger::RecordedEvent& e, const api::PersonalDataVault* vault,
-                               const api::Principal& viewer) {
-  auto json = api::DomainPayloadRenderer(std::chrono::hours(8), vault)(e, &viewer);
-  EXPECT_TRUE(json.ok()) << json.status().ToString();
-  return json.ok() && json->is_object() ? json->as_object() : boost::json::object{};
 }
 
 TEST(SealingClearData, IsRefusedWhereNothingIsSealedAndWhereNothingIsClear) {

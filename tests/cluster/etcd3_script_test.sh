@@ -61,4 +61,11 @@ for pid in $pids; do
 done
 [[ ! -e "$data" ]] || fail "the data directory $data is still there after down"
 [[ ! -e "$ETCD3_STATE" ]] || fail "the state $ETCD3_STATE is still there after down"
+# A second cluster on ports in use is refused, not reported up.
+"$script" up >/dev/null
+if ETCD3_STATE="$ETCD3_STATE.2" "$script" up 2>/dev/null; then
+  ETCD3_STATE="$ETCD3_STATE.2" "$script" down >/dev/null 2>&1 || true
+  fail "a second up on the same ports succeeded"
+fi
+"$script" down
 echo "ok: up, leader killed and restarted, follower paused and resumed, down"

@@ -61,6 +61,10 @@ int Fail(const ledger::Status& s) {
 
 // The erasure's pause in a keystore of `subjects` subjects.
 int ErasurePause(const std::string& dir, size_t subjects, const ledger::aead::SecretKey& kek) {
+  if (subjects < 7) {
+    std::fprintf(stderr, "privacy_bench: --subjects: each size must be at least 7\n");
+    return 2;
+  }
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(std::filesystem::path(dir).parent_path());
   auto ks = ledger::keystore::Keystore::Open(dir, kek);

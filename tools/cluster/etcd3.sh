@@ -65,11 +65,17 @@ running() {
   [[ -n "$stat" && "$stat" != Z* ]]
 }
 
+# Whether member $1 runs: its recorded PID is a live process that is this member's etcd (a PID
+# reused by another process since is not signalled).
 alive() {
   local pid
   pid="$(pid_of "$1")"
-  [[ -n "$pid" ]] && running "$pid"
+  [[ -n "$pid" ]] && running "$pid" &&
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "--name m$1 "
 }
+
+# Whether something listens on 127.0.0.1:$1.
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 start_member() {
   local n="$1" data
@@ -113,11 +119,17 @@ case "$cmd" in
     if [[ -f "$state/data" ]]; then
       die "a cluster is up already (state $state); tools/cluster/etcd3.sh down first"
     fi
+    for n in 1 2 3; do
+      for port in "$n$base" "$n$((base + 1))"; do
+        if listening "$port"; then die "127.0.0.1:$port is in use (another cluster?)"; fi
+      done
+    done
     mkdir -p "$state"
     chmod 700 "$state"
     mktemp -d /tmp/ledger-etcd3-data.XXXXXX >"$state/data"
     for n in 1 2 3; do start_member "$n"; done
-    if ! wait_healthy 60; then
+    if ! wait_healthy 60 || ! { alive 1 && alive 2 && alive 3; }; then
+      echo "etcd3: the members did not all start; their logs are in $(data_dir)" >&2
       "$0" down >/dev/null 2>&1 || true
       exit 1
     fi
@@ -127,22 +139,24 @@ case "$cmd" in
   down)
     if [[ -d "$state" ]]; then
       for n in 1 2 3; do
+        alive "$n" || continue
         pid="$(pid_of "$n")"
-        [[ -n "$pid" ]] || continue
         kill -CONT "$pid" 2>/dev/null || true
         kill -TERM "$pid" 2>/dev/null || true
       done
       for n in 1 2 3; do
+        alive "$n" || continue
         pid="$(pid_of "$n")"
-        [[ -n "$pid" ]] || continue
         for _ in $(seq 50); do running "$pid" || break; sleep 0.1; done
         kill -KILL "$pid" 2>/dev/null || true
       done
       if [[ -f "$state/data" ]]; then
         data="$(cat "$state/data")"
-        [[ "$data" == /tmp/ledger-etcd3-data.* ]] && rm -rf "$data"
+        if [[ "$data" == /tmp/ledger-etcd3-data.* ]]; then rm -rf "$data"; fi
       fi
-      rm -rf "$state"
+      # Only what this script wrote: ETCD3_STATE may name a directory that holds more.
+      rm -f "$state"/m[123].pid "$state/data"
+      rmdir "$state" 2>/dev/null || true
     fi
     echo "etcd3: down" >&2
     ;;
@@ -152,6 +166,7 @@ case "$cmd" in
     alive "$n" || die "member $n is not running"
     kill -KILL "$pid"
     while running "$pid"; do sleep 0.05; done
+    rm -f "$state/m$n.pid"
     echo "etcd3: killed member $n (pid $pid)" >&2
     ;;
   start)

@@ -113,17 +113,19 @@ function SubjectAccess({ subject }) {
 
 // The record of reads, filtered, in pages of 200 ("after" is the cursor).
 function Reads({ filter }) {
-  const [pages, setPages] = useState({ key: "", rows: [], next: null, loading: false, error: null });
+  // The pages loaded after the first, for the filter `key` they were loaded for.
+  const [pages, setPages] = useState({ key: "", rows: [], next: null, more: false, loading: false, error: null });
   const key = JSON.stringify(filter);
   const first = useData(() => api.get("/v1/privacy/reads", { ...filter, limit: 200 }), [key]);
-  const rows = first.data ? [...first.data.reads, ...(pages.key === key ? pages.rows : [])] : [];
-  const next = pages.key === key && pages.rows.length > 0 ? pages.next : first.data && first.data.next_after;
+  const mine = pages.key === key && pages.more;
+  const rows = first.data ? [...first.data.reads, ...(mine ? pages.rows : [])] : [];
+  const next = mine ? pages.next : first.data && first.data.next_after;
   async function more() {
     if (!next) return;
     setPages((p) => ({ ...p, loading: true }));
     try {
       const d = await api.get("/v1/privacy/reads", { ...filter, limit: 200, after: next });
-      setPages((p) => ({ key, rows: [...(p.key === key ? p.rows : []), ...d.reads], next: d.next_after, loading: false, error: null }));
+      setPages((p) => ({ key, rows: [...(p.key === key ? p.rows : []), ...d.reads], next: d.next_after, more: true, loading: false, error: null }));
     } catch (error) {
       setPages((p) => ({ ...p, loading: false, error }));
     }
