@@ -132,11 +132,18 @@ def main():
         assert chosen, "no subject with every complaint closed in the demo"
         complaint, subject, intake = chosen
 
-        run([ctl, "--data", data, "checkpoint", "--signing-key", key])
-        s1, b1 = os.path.join(tmp, "s1.json"), os.path.join(tmp, "b1.proof")
-        run([ctl, "--data", data, "statement", "--from-month", FROM_MONTH, "--to-month", TO_MONTH,
-             "--out", s1])
-        run([ctl, "--data", data, "prove", str(intake), "--out", b1])
+        def prove(tag):
+            """A new signed checkpoint, the statement over the demo's months and the intake's
+            proof bundle against it: their files."""
+            run([ctl, "--data", data, "checkpoint", "--signing-key", key])
+            statement = os.path.join(tmp, "statement-%s.json" % tag)
+            bundle = os.path.join(tmp, "intake-%s.proof" % tag)
+            run([ctl, "--data", data, "statement", "--from-month", FROM_MONTH, "--to-month",
+                 TO_MONTH, "--out", statement])
+            run([ctl, "--data", data, "prove", str(intake), "--out", bundle])
+            return statement, bundle
+
+        s1, b1 = prove("before")
         before = totals(verifier(repo, "statement", s1, "--key", vkey))
         verifier(repo, "inclusion", "--bundle", b1, "--key", vkey)
 
@@ -151,11 +158,7 @@ def main():
         # What was proved before still verifies; what is proved now verifies, with the same bytes.
         assert totals(verifier(repo, "statement", s1, "--key", vkey)) == before
         verifier(repo, "inclusion", "--bundle", b1, "--key", vkey)
-        run([ctl, "--data", data, "checkpoint", "--signing-key", key])
-        s2, b2 = os.path.join(tmp, "s2.json"), os.path.join(tmp, "b2.proof")
-        run([ctl, "--data", data, "statement", "--from-month", FROM_MONTH, "--to-month", TO_MONTH,
-             "--out", s2])
-        run([ctl, "--data", data, "prove", str(intake), "--out", b2])
+        s2, b2 = prove("after")
         after = totals(verifier(repo, "statement", s2, "--key", vkey))
         assert after == before, (before, after)
         verifier(repo, "inclusion", "--bundle", b2, "--key", vkey)
