@@ -180,7 +180,9 @@ void OnPersonalDataSealed(ComplaintState& s, const EventView& e,
   s.complainant.subject = TextCopy(r.getPersonal().getSubject());
   s.complainant.sealed.push_back(PieceOf(e, "", r.getPersonal()));
   for (CorrectionRecord& c : s.corrections) {
-    if (!std::string_view(c.field).starts_with("complainant.")) continue;
+    const std::string_view field = c.field;
+    if (field != "complainant.name" && field != "complainant.phone" && field != "complainant.unit")
+      continue;
     c.value = Sym();
     c.previous = Sym();
   }

@@ -147,7 +147,7 @@ export default function PrivacyPage({ query }) {
   const subject = query.subject || "";
   const values = { reads_subject: query.reads_subject || "", complaint: query.complaint || "", actor: query.actor || "" };
   const fields = [
-    { name: "reads_subject", label: t("privacy.reads.subject"), type: "text", placeholder: "s-…" },
+    { name: "reads_subject", label: t("privacy.reads.subject"), type: "text", placeholder: "b5fc09d0-…" },
     { name: "complaint", label: t("privacy.reads.complaint"), type: "text", placeholder: "CMP-2026-000001" },
     { name: "actor", label: t("privacy.reads.actor"), type: "text", placeholder: "u-…" },
   ];
